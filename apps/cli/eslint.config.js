@@ -1,0 +1,3 @@
+import base from "@trading/eslint-config/base";
+
+export default base;

@@ -1,0 +1,3 @@
+import pure from "@trading/eslint-config/pure";
+
+export default pure;

@@ -1,0 +1,272 @@
+// The engine's one entry point: `apply(command)` returns a result code and the events it caused.
+// Everything it needs (time, ids, prices) arrives in the command, so the same commands in the same
+// order always give the same events and state. Queries read the state without changing it.
+import { cancelOrder, closeOrder, expireOpenOrders, isValidId, modifyOrder, placeOrder, refuse } from "./executor.js";
+import { applyTick } from "./matcher.js";
+import type { Paise } from "./money.js";
+import { fundsOf, holdingsOf, quoteOf } from "./portfolio.js";
+import { restoreStore, snapshotStore, type EngineSnapshot } from "./snapshot.js";
+import { InstrumentRecord, orderDetail, orderView, Store, type OrderRecord } from "./store.js";
+import { isOpen } from "./transitions.js";
+import {
+  EXCHANGES,
+  INSTRUMENT_TYPES,
+  type AddInstrumentCommand,
+  type Command,
+  type CommandResult,
+  type Funds,
+  type HoldingView,
+  type InstrumentView,
+  type OpenAccountCommand,
+  type OrderDetail,
+  type OrderState,
+  type OrderView,
+  type Quote,
+  type ResetAccountCommand,
+  type Trade,
+} from "./types.js";
+
+export const SYMBOL_PATTERN = /^[A-Z0-9][A-Z0-9&_-]{0,19}$/;
+
+export interface OrderFilter {
+  symbol?: string | undefined;
+  state?: OrderState | undefined;
+  /** Only orders that can still fill (PLACED, TRIGGER_PENDING, PARTIALLY_EXECUTED). */
+  open?: boolean | undefined;
+}
+
+export class Engine {
+  private readonly store: Store;
+
+  constructor(store?: Store) {
+    this.store = store ?? new Store();
+  }
+
+  /** Rebuilds an engine from `snapshot()`: the same state, books in the same priority order. */
+  static restore(snapshot: EngineSnapshot): Engine {
+    return new Engine(restoreStore(snapshot));
+  }
+
+  /** Applies every command in order to a fresh engine. */
+  static replay(commands: Iterable<Command>): Engine {
+    const engine = new Engine();
+    for (const command of commands) engine.apply(command);
+    return engine;
+  }
+
+  apply(command: Command): CommandResult {
+    if (typeof command !== "object" || command === null) return refuse("INVALID_COMMAND", "command is missing");
+    if (!Number.isSafeInteger(command.time) || command.time < 0) {
+      return refuse("INVALID_COMMAND", "command time must be whole milliseconds since the epoch");
+    }
+    switch (command.kind) {
+      case "placeOrder":
+        return placeOrder(this.store, command);
+      case "tick":
+        return applyTick(this.store, command);
+      case "cancelOrder":
+        return cancelOrder(this.store, command);
+      case "modifyOrder":
+        return modifyOrder(this.store, command);
+      case "addInstrument":
+        return this.addInstrument(command);
+      case "openAccount":
+        return this.openAccount(command);
+      case "resetAccount":
+        return this.resetAccount(command);
+      case "openSession":
+        return this.openSession(command.time);
+      case "closeSession":
+        return this.closeSession(command.time);
+      default:
+        return refuse("INVALID_COMMAND", `unknown command kind ${JSON.stringify((command as { kind?: unknown }).kind)}`);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Queries
+
+  get lastSeq(): number {
+    return this.store.seq;
+  }
+
+  get marketOpen(): boolean {
+    return this.store.marketOpen;
+  }
+
+  hasAccount(userId: string): boolean {
+    return this.store.accounts.has(userId);
+  }
+
+  userIds(): string[] {
+    return [...this.store.accounts.keys()];
+  }
+
+  instrument(symbol: string): InstrumentView | undefined {
+    const record = this.store.instruments.get(symbol);
+    return record === undefined ? undefined : instrumentView(record);
+  }
+
+  instruments(): InstrumentView[] {
+    return [...this.store.instruments.values()].map(instrumentView);
+  }
+
+  quote(symbol: string): Quote | undefined {
+    const record = this.store.instruments.get(symbol);
+    return record === undefined ? undefined : quoteOf(record);
+  }
+
+  /** The user's own order with its history and trades; another user's order is undefined. */
+  order(userId: string, orderId: string): OrderDetail | undefined {
+    const record = this.store.orders.get(orderId);
+    return record === undefined || record.userId !== userId ? undefined : orderDetail(record);
+  }
+
+  orderByClientId(userId: string, clientOrderId: string): OrderView | undefined {
+    const record = this.store.clientOrderIds.get(userId)?.get(clientOrderId);
+    return record === undefined ? undefined : orderView(record);
+  }
+
+  /** The user's orders, oldest first. */
+  orders(userId: string, filter: OrderFilter = {}): OrderView[] {
+    const list = this.store.ordersByUser.get(userId) ?? [];
+    return list.filter((o) => matchesFilter(o, filter)).map(orderView);
+  }
+
+  /** The user's trades, oldest first. */
+  trades(userId: string, symbol?: string): Trade[] {
+    const list = this.store.tradesByUser.get(userId) ?? [];
+    return symbol === undefined ? list.slice() : list.filter((t) => t.symbol === symbol);
+  }
+
+  funds(userId: string): Funds | undefined {
+    const account = this.store.account(userId);
+    return account === undefined ? undefined : fundsOf(this.store, account);
+  }
+
+  /** Open positions and closed ones that still carry realized P&L, in the order first bought. */
+  holdings(userId: string): HoldingView[] {
+    return holdingsOf(this.store, userId);
+  }
+
+  /** Number of orders resting in books (limits and pending stops), over all instruments. */
+  restingOrderCount(): number {
+    let n = 0;
+    for (const i of this.store.instruments.values()) {
+      n += i.buyLimits.size + i.sellLimits.size + i.buyStops.size + i.sellStops.size;
+    }
+    return n;
+  }
+
+  snapshot(): EngineSnapshot {
+    return snapshotStore(this.store);
+  }
+
+  /** Read access for invariant checks and tests; nothing outside the engine should mutate it. */
+  get internals(): Store {
+    return this.store;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Commands that manage accounts, instruments and sessions
+
+  private addInstrument(command: AddInstrumentCommand): CommandResult {
+    const spec = command.instrument;
+    if (typeof spec !== "object" || spec === null) return refuse("INVALID_COMMAND", "instrument is missing");
+    if (typeof spec.symbol !== "string" || !SYMBOL_PATTERN.test(spec.symbol)) {
+      return refuse("INVALID_COMMAND", "symbol must be 1 to 20 upper-case letters, digits, &, _ or -");
+    }
+    if (this.store.instruments.has(spec.symbol)) return refuse("INSTRUMENT_EXISTS", `instrument ${spec.symbol} already exists`);
+    if (typeof spec.name !== "string" || spec.name.length === 0 || spec.name.length > 100) {
+      return refuse("INVALID_COMMAND", "name must be 1 to 100 characters");
+    }
+    if (!(EXCHANGES as readonly string[]).includes(spec.exchange)) return refuse("INVALID_COMMAND", "exchange must be NSE or BSE");
+    if (!(INSTRUMENT_TYPES as readonly string[]).includes(spec.instrumentType)) {
+      return refuse("INVALID_COMMAND", "instrumentType must be EQ");
+    }
+    if (!Number.isSafeInteger(spec.tickSize) || spec.tickSize <= 0) {
+      return refuse("INVALID_COMMAND", "tickSize must be a positive amount in paise");
+    }
+    if (!Number.isSafeInteger(spec.lotSize) || spec.lotSize <= 0) return refuse("INVALID_COMMAND", "lotSize must be a positive whole number");
+    if (!Number.isSafeInteger(spec.price) || spec.price <= 0 || spec.price % spec.tickSize !== 0) {
+      return refuse("INVALID_PRICE", "price must be a positive amount in paise on the tick size");
+    }
+    const frozen = { ...spec };
+    this.store.instruments.set(spec.symbol, new InstrumentRecord(frozen));
+    this.store.emit({ seq: this.store.nextSeq(), time: command.time, type: "instrument.added", instrument: { ...frozen } });
+    return { ok: true, events: this.store.takeEvents(command.time) };
+  }
+
+  private openAccount(command: OpenAccountCommand): CommandResult {
+    if (!isValidId(command.userId)) return refuse("INVALID_COMMAND", "userId must be 1 to 64 characters");
+    if (!isCashAmount(command.cash)) return refuse("INVALID_COMMAND", "cash must be zero or a positive amount in paise");
+    if (this.store.accounts.has(command.userId)) return refuse("ACCOUNT_EXISTS", `account ${command.userId} already exists`);
+    const account = { userId: command.userId, cash: command.cash, blocked: 0, deposited: command.cash };
+    this.store.accounts.set(command.userId, account);
+    this.store.emit({ seq: this.store.nextSeq(), time: command.time, type: "account.opened", userId: command.userId, cash: command.cash });
+    this.store.touchFunds(account);
+    return { ok: true, events: this.store.takeEvents(command.time) };
+  }
+
+  private resetAccount(command: ResetAccountCommand): CommandResult {
+    const account = this.store.account(command.userId);
+    if (account === undefined) return refuse("UNKNOWN_ACCOUNT", `no account for user ${String(command.userId)}`);
+    if (!isCashAmount(command.cash)) return refuse("INVALID_COMMAND", "cash must be zero or a positive amount in paise");
+    for (const order of this.store.ordersByUser.get(command.userId) ?? []) {
+      if (isOpen(order.state)) closeOrder(this.store, order, "CANCELLED", command.time, "account-reset", "order.cancelled");
+    }
+    this.store.holdings.delete(command.userId);
+    account.cash = command.cash;
+    account.deposited = command.cash;
+    this.store.emit({ seq: this.store.nextSeq(), time: command.time, type: "account.reset", userId: command.userId, cash: command.cash });
+    this.store.touchFunds(account);
+    return { ok: true, events: this.store.takeEvents(command.time) };
+  }
+
+  private openSession(time: number): CommandResult {
+    if (this.store.marketOpen) return refuse("INVALID_COMMAND", "the session is already open");
+    this.store.marketOpen = true;
+    for (const instrument of this.store.instruments.values()) {
+      instrument.previousClose = instrument.lastTradedPrice;
+      instrument.open = instrument.lastTradedPrice;
+      instrument.high = instrument.lastTradedPrice;
+      instrument.low = instrument.lastTradedPrice;
+      instrument.volume = 0;
+    }
+    this.store.emit({ seq: this.store.nextSeq(), time, type: "session.opened" });
+    return { ok: true, events: this.store.takeEvents(time) };
+  }
+
+  private closeSession(time: number): CommandResult {
+    if (!this.store.marketOpen) return refuse("INVALID_COMMAND", "the session is already closed");
+    expireOpenOrders(this.store, time);
+    this.store.marketOpen = false;
+    this.store.emit({ seq: this.store.nextSeq(), time, type: "session.closed" });
+    return { ok: true, events: this.store.takeEvents(time) };
+  }
+}
+
+function isCashAmount(value: unknown): value is Paise {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 && value <= 1e15;
+}
+
+function matchesFilter(order: OrderRecord, filter: OrderFilter): boolean {
+  if (filter.symbol !== undefined && order.symbol !== filter.symbol) return false;
+  if (filter.state !== undefined && order.state !== filter.state) return false;
+  if (filter.open === true && !isOpen(order.state)) return false;
+  if (filter.open === false && isOpen(order.state)) return false;
+  return true;
+}
+
+function instrumentView(record: InstrumentRecord): InstrumentView {
+  const { spec } = record;
+  return {
+    name: spec.name,
+    exchange: spec.exchange,
+    instrumentType: spec.instrumentType,
+    tickSize: spec.tickSize,
+    lotSize: spec.lotSize,
+    ...quoteOf(record),
+  };
+}
+

@@ -1,0 +1,42 @@
+// The public surface of @trading/engine: exactly what the API, web app and CLI may use.
+export { Engine, SYMBOL_PATTERN, type OrderFilter } from "./engine.js";
+export { checkInvariants } from "./invariants.js";
+export { SNAPSHOT_VERSION, type EngineSnapshot, type OrderSnapshot, type InstrumentSnapshot } from "./snapshot.js";
+export {
+  INITIAL_STATES,
+  LEGAL_TRANSITIONS,
+  TERMINAL_STATES,
+  isLegalTransition,
+  isOpen,
+  isTerminal,
+  IllegalTransitionError,
+} from "./transitions.js";
+export {
+  ACCOUNT_REASONS,
+  ORDER_REASONS,
+  ORDER_REJECTION_REASONS,
+  REASON_CODES,
+  RISK_REASONS,
+  VALIDATION_REASONS,
+  reasonGroup,
+  type ReasonCode,
+  type ReasonGroup,
+} from "./reasons.js";
+export {
+  PAISE_PER_RUPEE,
+  divRound,
+  formatRupees,
+  mulDivRound,
+  paiseToRupees,
+  rupeesToPaise,
+  type Paise,
+} from "./money.js";
+export { MAX_ID_LENGTH, MAX_ORDER_QUANTITY } from "./limits.js";
+export * from "./types.js";
+export * from "./schemas.js";
+export { percent } from "./portfolio.js";
+export { CandleBuilder, ONE_MINUTE, aggregateCandles, bucketStart, type Candle } from "./candles.js";
+export { GbmFeed, TRADING_SECONDS_PER_YEAR, roundToTick, type GbmFeedOptions, type GbmFeedState, type GbmInstrument } from "./feed/gbm.js";
+export { SeededRandom, type RandomState } from "./feed/random.js";
+export { parseTickCsv, type CsvParseResult, type CsvRowError } from "./feed/csv.js";
+export { DEFAULT_STARTING_CASH, SEED_INSTRUMENTS, type SeedInstrument } from "./seed.js";

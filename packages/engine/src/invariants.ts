@@ -1,0 +1,66 @@
+// Checks that must hold after every command. Tests run them after each step; a server can run
+// them after restoring from disk. Returns what is wrong, empty when all is well.
+import type { Engine } from "./engine.js";
+import { isOpen, LEGAL_TRANSITIONS, INITIAL_STATES } from "./transitions.js";
+
+export function checkInvariants(engine: Engine): string[] {
+  const store = engine.internals;
+  const problems: string[] = [];
+  const blockedByUser = new Map<string, number>();
+  const reservedByHolding = new Map<string, number>();
+  let resting = 0;
+
+  for (const order of store.orders.values()) {
+    const id = order.orderId;
+    const tradeSum = order.trades.reduce((sum, t) => sum + t.quantity, 0);
+    if (tradeSum !== order.filledQuantity) problems.push(`${id}: filled ${order.filledQuantity} but trades sum to ${tradeSum}`);
+    if (order.filledQuantity > order.quantity) problems.push(`${id}: filled more than its quantity`);
+    const first = order.history[0];
+    if (first === undefined || !INITIAL_STATES.includes(first.state)) problems.push(`${id}: starts in an illegal state`);
+    for (let i = 1; i < order.history.length; i++) {
+      const from = (order.history[i - 1] as { state: typeof order.state }).state;
+      const to = (order.history[i] as { state: typeof order.state }).state;
+      if (!LEGAL_TRANSITIONS[from].includes(to)) problems.push(`${id}: illegal transition ${from} -> ${to}`);
+    }
+    if (order.history[order.history.length - 1]?.state !== order.state) problems.push(`${id}: history does not end in its state`);
+    if (order.state === "EXECUTED" && order.filledQuantity !== order.quantity) problems.push(`${id}: EXECUTED but not fully filled`);
+    if (order.state === "PARTIALLY_EXECUTED" && (order.filledQuantity === 0 || order.filledQuantity >= order.quantity)) {
+      problems.push(`${id}: PARTIALLY_EXECUTED with filled ${order.filledQuantity} of ${order.quantity}`);
+    }
+    if (isOpen(order.state)) {
+      if (order.ladderLevel === null) problems.push(`${id}: open but not in a book`);
+      else resting += 1;
+      const needed = store.reserveNeeded(order);
+      if (order.reserved !== needed) problems.push(`${id}: reserves ${order.reserved}, needs ${needed}`);
+    } else {
+      if (order.ladderLevel !== null) problems.push(`${id}: closed but still in a book`);
+      if (order.reserved !== 0) problems.push(`${id}: closed but still reserves ${order.reserved}`);
+    }
+    if (order.side === "BUY") blockedByUser.set(order.userId, (blockedByUser.get(order.userId) ?? 0) + order.reserved);
+    else {
+      const key = `${order.userId}/${order.symbol}`;
+      reservedByHolding.set(key, (reservedByHolding.get(key) ?? 0) + order.reserved);
+    }
+  }
+
+  if (resting !== engine.restingOrderCount()) problems.push(`books hold ${engine.restingOrderCount()} orders, ${resting} are open`);
+
+  for (const account of store.accounts.values()) {
+    if (account.cash < 0) problems.push(`${account.userId}: negative cash ${account.cash}`);
+    if (account.blocked < 0) problems.push(`${account.userId}: negative blocked cash`);
+    if (account.blocked > account.cash) problems.push(`${account.userId}: blocked ${account.blocked} exceeds cash ${account.cash}`);
+    const expected = blockedByUser.get(account.userId) ?? 0;
+    if (account.blocked !== expected) problems.push(`${account.userId}: blocked ${account.blocked}, open BUY orders reserve ${expected}`);
+    if (!Number.isSafeInteger(account.cash)) problems.push(`${account.userId}: cash is not whole paise`);
+  }
+  for (const [userId, byUser] of store.holdings) {
+    for (const h of byUser.values()) {
+      if (h.quantity < 0) problems.push(`${userId}/${h.symbol}: negative holding`);
+      if (h.reserved < 0 || h.reserved > h.quantity) problems.push(`${userId}/${h.symbol}: reserved ${h.reserved} of ${h.quantity}`);
+      if (h.costBasis < 0 || (h.quantity === 0 && h.costBasis !== 0)) problems.push(`${userId}/${h.symbol}: cost basis ${h.costBasis}`);
+      const expected = reservedByHolding.get(`${userId}/${h.symbol}`) ?? 0;
+      if (h.reserved !== expected) problems.push(`${userId}/${h.symbol}: reserved ${h.reserved}, open SELL orders reserve ${expected}`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,102 @@
+// The matcher: everything a price tick sets off (SPEC §2.4-§2.5). A tick moves the market price,
+// triggers the stops it crosses, then lets the resting limits it crosses share its volume in
+// price-time priority. Only crossed levels are visited, so a tick costs O(log n + fills).
+import type { PriceLadder } from "./ladder.js";
+import { formatRupees } from "./money.js";
+import { closeOrder, executeOnArrival, fill, refuse } from "./executor.js";
+import type { InstrumentRecord, OrderRecord, Store } from "./store.js";
+import type { CommandResult, Millis, TickCommand } from "./types.js";
+
+export function applyTick(store: Store, cmd: TickCommand): CommandResult {
+  const instrument = store.instruments.get(cmd.symbol);
+  if (instrument === undefined) return refuse("UNKNOWN_INSTRUMENT", `no instrument with symbol ${JSON.stringify(cmd.symbol)}`);
+  if (!Number.isSafeInteger(cmd.price) || cmd.price <= 0) return refuse("INVALID_PRICE", "tick price must be a positive amount in paise");
+  if (cmd.price % instrument.spec.tickSize !== 0) {
+    return refuse("PRICE_NOT_ON_TICK", `tick price is not a multiple of the tick size for ${cmd.symbol}`);
+  }
+  if (!Number.isSafeInteger(cmd.volume) || cmd.volume < 0) {
+    return refuse("INVALID_QUANTITY", "tick volume must be a whole number of shares, zero or more");
+  }
+  if (!store.marketOpen) return refuse("MARKET_CLOSED", "the market is closed; ticks are accepted while a session is open");
+
+  const { price, volume, time } = cmd;
+  instrument.lastTradedPrice = price;
+  if (price > instrument.high) instrument.high = price;
+  if (price < instrument.low) instrument.low = price;
+  instrument.volume += volume;
+  instrument.lastTickAt = time;
+  store.emit({ seq: store.nextSeq(), time, type: "price.tick", symbol: cmd.symbol, price, volume });
+
+  triggerStops(store, instrument, instrument.buyStops, (trigger) => trigger <= price, time);
+  triggerStops(store, instrument, instrument.sellStops, (trigger) => trigger >= price, time);
+  fillCrossedLimits(store, instrument, instrument.buyLimits, (limit) => limit >= price, volume, time);
+  fillCrossedLimits(store, instrument, instrument.sellLimits, (limit) => limit <= price, volume, time);
+  return { ok: true, events: store.takeEvents(time) };
+}
+
+/** Every stop whose trigger the price reached, nearest trigger first, earliest first. */
+function triggerStops(
+  store: Store,
+  instrument: InstrumentRecord,
+  ladder: PriceLadder<OrderRecord>,
+  reached: (trigger: number) => boolean,
+  time: Millis,
+): void {
+  for (let level = ladder.bestLevel(); level !== undefined && reached(level.price); level = ladder.bestLevel()) {
+    const order = level.head as OrderRecord;
+    triggerStop(store, instrument, order, time);
+  }
+}
+
+/**
+ * A triggered SL becomes a LIMIT at its price, an SL_M a MARKET order; both then meet the market
+ * as a new order would. An SL_M BUY blocked cash at its trigger; if the market gapped past it and
+ * the difference cannot be found, the order is rejected rather than overdrawing the account.
+ */
+function triggerStop(store: Store, instrument: InstrumentRecord, order: OrderRecord, time: Millis): void {
+  store.unrest(order);
+  if (order.type === "SL_M" && order.side === "BUY") {
+    const account = store.account(order.userId);
+    const cost = order.remaining * instrument.lastTradedPrice;
+    const available = account === undefined ? 0 : account.cash - account.blocked + order.reserved;
+    if (cost > available) {
+      const message =
+        `stop triggered at ₹${formatRupees(instrument.lastTradedPrice)} but buying ${order.remaining} needs ` +
+        `₹${formatRupees(cost)} and only ₹${formatRupees(available)} is available`;
+      order.rejectReason = "INSUFFICIENT_FUNDS";
+      order.rejectMessage = message;
+      order.triggeredAt = time;
+      closeOrder(store, order, "REJECTED", time, "INSUFFICIENT_FUNDS", "order.rejected");
+      return;
+    }
+  }
+  order.triggeredAt = time;
+  store.transition(order, "PLACED", time, "triggered");
+  store.emitOrder(order, "order.triggered", time);
+  executeOnArrival(store, order, instrument, time);
+}
+
+/** Crossed resting limits share the tick's volume: best price first, then earliest. */
+function fillCrossedLimits(
+  store: Store,
+  instrument: InstrumentRecord,
+  ladder: PriceLadder<OrderRecord>,
+  crossed: (limit: number) => boolean,
+  volume: number,
+  time: Millis,
+): void {
+  const lot = instrument.spec.lotSize;
+  let left = volume - (volume % lot);
+  while (left > 0) {
+    const level = ladder.bestLevel();
+    if (level === undefined || !crossed(level.price)) return;
+    let order = level.head as OrderRecord | null;
+    while (order !== null && left > 0) {
+      const next = order.ladderNext as OrderRecord | null;
+      const quantity = Math.min(order.remaining, left);
+      fill(store, order, quantity, level.price, time);
+      left -= quantity;
+      order = next;
+    }
+  }
+}

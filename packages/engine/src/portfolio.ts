@@ -1,0 +1,74 @@
+// Valuation of holdings and funds at the current market price. Amounts stay in paise; the only
+// fractions are percentages, rounded to two decimals for display.
+import { divRound } from "./money.js";
+import type { AccountRecord, InstrumentRecord, Store } from "./store.js";
+import type { Funds, HoldingView, Quote } from "./types.js";
+
+export function percent(part: number, whole: number): number {
+  if (whole === 0) return 0;
+  return Math.round((part / whole) * 10_000) / 100;
+}
+
+export function quoteOf(record: InstrumentRecord): Quote {
+  const change = record.lastTradedPrice - record.previousClose;
+  return {
+    symbol: record.spec.symbol,
+    lastTradedPrice: record.lastTradedPrice,
+    previousClose: record.previousClose,
+    open: record.open,
+    high: record.high,
+    low: record.low,
+    volume: record.volume,
+    change,
+    changePercent: percent(change, record.previousClose),
+    lastTickAt: record.lastTickAt,
+  };
+}
+
+export function holdingsOf(store: Store, userId: string): HoldingView[] {
+  const byUser = store.holdings.get(userId);
+  if (byUser === undefined) return [];
+  const views: HoldingView[] = [];
+  for (const h of byUser.values()) {
+    if (h.quantity === 0 && h.realizedPnl === 0) continue;
+    const instrument = store.instruments.get(h.symbol);
+    const ltp = instrument?.lastTradedPrice ?? 0;
+    const previousClose = instrument?.previousClose ?? ltp;
+    const currentValue = h.quantity * ltp;
+    const unrealizedPnl = currentValue - h.costBasis;
+    const dayChange = h.quantity * (ltp - previousClose);
+    views.push({
+      symbol: h.symbol,
+      quantity: h.quantity,
+      reservedQuantity: h.reserved,
+      averagePrice: h.quantity === 0 ? 0 : divRound(h.costBasis, h.quantity),
+      ltp,
+      investedValue: h.costBasis,
+      currentValue,
+      unrealizedPnl,
+      unrealizedPnlPercent: percent(unrealizedPnl, h.costBasis),
+      realizedPnl: h.realizedPnl,
+      dayChange,
+      dayChangePercent: percent(dayChange, h.quantity * previousClose),
+    });
+  }
+  return views;
+}
+
+export function fundsOf(store: Store, account: AccountRecord): Funds {
+  let holdingsValue = 0;
+  for (const h of store.holdings.get(account.userId)?.values() ?? []) {
+    holdingsValue += h.quantity * (store.instruments.get(h.symbol)?.lastTradedPrice ?? 0);
+  }
+  const equity = account.cash + holdingsValue;
+  return {
+    userId: account.userId,
+    cash: account.cash,
+    blocked: account.blocked,
+    available: account.cash - account.blocked,
+    holdingsValue,
+    equity,
+    totalPnl: equity - account.deposited,
+    deposited: account.deposited,
+  };
+}

@@ -1,0 +1,52 @@
+// Every way a command can be refused, grouped by subsystem. The API maps these codes to tRPC
+// codes and HTTP statuses in one place; messages are written per case by the engine.
+
+export const VALIDATION_REASONS = [
+  "UNKNOWN_INSTRUMENT",
+  "INVALID_QUANTITY",
+  "QUANTITY_NOT_MULTIPLE_OF_LOT",
+  "INVALID_PRICE",
+  "PRICE_NOT_ON_TICK",
+  "INVALID_TRIGGER_PRICE",
+  "INVALID_ORDER",
+  "INVALID_COMMAND",
+] as const;
+
+export const RISK_REASONS = ["INSUFFICIENT_FUNDS", "INSUFFICIENT_HOLDINGS", "MARKET_CLOSED"] as const;
+
+export const ORDER_REASONS = [
+  "ORDER_NOT_FOUND",
+  "ORDER_NOT_OPEN",
+  "NOTHING_TO_MODIFY",
+  "MODIFY_NOT_ALLOWED",
+  "DUPLICATE_ORDER_ID",
+  "IDEMPOTENCY_CONFLICT",
+] as const;
+
+export const ACCOUNT_REASONS = ["UNKNOWN_ACCOUNT", "ACCOUNT_EXISTS", "INSTRUMENT_EXISTS"] as const;
+
+export type ValidationReason = (typeof VALIDATION_REASONS)[number];
+export type RiskReason = (typeof RISK_REASONS)[number];
+export type OrderReason = (typeof ORDER_REASONS)[number];
+export type AccountReason = (typeof ACCOUNT_REASONS)[number];
+
+export type ReasonCode = ValidationReason | RiskReason | OrderReason | AccountReason;
+
+export const REASON_CODES: readonly ReasonCode[] = [
+  ...VALIDATION_REASONS,
+  ...RISK_REASONS,
+  ...ORDER_REASONS,
+  ...ACCOUNT_REASONS,
+];
+
+/** Reasons that leave a REJECTED order in the book (the broker's risk checks refused it). */
+export const ORDER_REJECTION_REASONS: readonly ReasonCode[] = RISK_REASONS;
+
+export type ReasonGroup = "validation" | "risk" | "order" | "account";
+
+export function reasonGroup(code: ReasonCode): ReasonGroup {
+  if ((VALIDATION_REASONS as readonly string[]).includes(code)) return "validation";
+  if ((RISK_REASONS as readonly string[]).includes(code)) return "risk";
+  if ((ORDER_REASONS as readonly string[]).includes(code)) return "order";
+  return "account";
+}

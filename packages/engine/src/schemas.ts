@@ -1,0 +1,125 @@
+// The zod schemas for what people type: the server validates requests with them, the web form
+// validates inline with them, the CLI parses arguments with them. Prices here are decimal rupees;
+// `toEngineOrder` turns a parsed request into the engine's paise.
+import { z } from "zod";
+import { rupeesToPaise } from "./money.js";
+import { ORDER_STATES, ORDER_TYPES, SIDES, VALIDITIES, type OrderInput } from "./types.js";
+import { MAX_ID_LENGTH, MAX_ORDER_QUANTITY } from "./limits.js";
+
+export const symbolSchema = z
+  .string()
+  .trim()
+  .min(1, "symbol is required")
+  .max(20, "symbol is at most 20 characters")
+  .transform((s) => s.toUpperCase())
+  .pipe(z.string().regex(/^[A-Z0-9][A-Z0-9&_-]*$/, "symbol may hold only letters, digits, &, _ and -"));
+
+export const sideSchema = z.enum(SIDES, { error: "side must be BUY or SELL" });
+export const orderTypeSchema = z.enum(ORDER_TYPES, { error: "type must be MARKET, LIMIT, SL or SL_M" });
+export const validitySchema = z.enum(VALIDITIES, { error: "validity must be DAY or IOC" });
+export const orderStateSchema = z.enum(ORDER_STATES);
+
+export const quantitySchema = z
+  .number({ error: "quantity must be a number" })
+  .int("quantity must be a whole number of shares")
+  .positive("quantity must be greater than zero")
+  .max(MAX_ORDER_QUANTITY, `quantity must be at most ${MAX_ORDER_QUANTITY}`);
+
+/** A price in rupees: positive, with at most two decimals (whole paise). */
+export const rupeePriceSchema = z
+  .number({ error: "price must be a number in rupees" })
+  .positive("price must be greater than zero")
+  .max(10_000_000, "price must be at most ₹1,00,00,000")
+  .refine((v) => rupeesToPaise(v) !== undefined, "price must have at most two decimals (whole paise)");
+
+export const clientOrderIdSchema = z
+  .string()
+  .min(1, "clientOrderId must not be empty")
+  .max(MAX_ID_LENGTH, `clientOrderId is at most ${MAX_ID_LENGTH} characters`)
+  .regex(/^[\x21-\x7e]+$/, "clientOrderId may hold only printable characters without spaces");
+
+const orderBase = {
+  symbol: symbolSchema,
+  side: sideSchema,
+  quantity: quantitySchema,
+  validity: validitySchema.default("DAY"),
+  clientOrderId: clientOrderIdSchema.optional(),
+};
+
+export const marketOrderSchema = z.strictObject({ ...orderBase, type: z.literal("MARKET") });
+export const limitOrderSchema = z.strictObject({ ...orderBase, type: z.literal("LIMIT"), price: rupeePriceSchema });
+export const stopLimitOrderSchema = z
+  .strictObject({ ...orderBase, type: z.literal("SL"), price: rupeePriceSchema, triggerPrice: rupeePriceSchema })
+  .refine((o) => (o.side === "BUY" ? o.price >= o.triggerPrice : o.price <= o.triggerPrice), {
+    message: "a stop-limit's price must be at or beyond its trigger (BUY: price ≥ trigger, SELL: price ≤ trigger)",
+    path: ["price"],
+  });
+export const stopMarketOrderSchema = z.strictObject({ ...orderBase, type: z.literal("SL_M"), triggerPrice: rupeePriceSchema });
+
+/**
+ * An order as a user asks for it. A discriminated union on `type`, so a LIMIT without a price or
+ * a MARKET with one cannot be written down.
+ */
+export const orderRequestSchema = z.discriminatedUnion("type", [
+  marketOrderSchema,
+  limitOrderSchema,
+  stopLimitOrderSchema,
+  stopMarketOrderSchema,
+]);
+
+export type OrderRequest = z.infer<typeof orderRequestSchema>;
+export type OrderRequestInput = z.input<typeof orderRequestSchema>;
+
+export const modifyOrderRequestSchema = z
+  .strictObject({
+    orderId: z.string().min(1, "orderId is required").max(MAX_ID_LENGTH),
+    quantity: quantitySchema.optional(),
+    price: rupeePriceSchema.optional(),
+    triggerPrice: rupeePriceSchema.optional(),
+  })
+  .refine((m) => m.quantity !== undefined || m.price !== undefined || m.triggerPrice !== undefined, {
+    message: "give at least one of quantity, price or triggerPrice to change",
+  });
+
+export type ModifyOrderRequest = z.infer<typeof modifyOrderRequestSchema>;
+
+/** Rupees that passed `rupeePriceSchema` to paise. */
+function paise(rupees: number): number {
+  const value = rupeesToPaise(rupees);
+  if (value === undefined) throw new RangeError(`${rupees} is not a whole number of paise`);
+  return value;
+}
+
+/** A parsed order request in the engine's units. */
+export function toEngineOrder(request: OrderRequest): OrderInput {
+  const common = {
+    symbol: request.symbol,
+    side: request.side,
+    quantity: request.quantity,
+    validity: request.validity,
+    clientOrderId: request.clientOrderId,
+  };
+  switch (request.type) {
+    case "MARKET":
+      return { ...common, type: "MARKET" };
+    case "LIMIT":
+      return { ...common, type: "LIMIT", price: paise(request.price) };
+    case "SL":
+      return { ...common, type: "SL", price: paise(request.price), triggerPrice: paise(request.triggerPrice) };
+    case "SL_M":
+      return { ...common, type: "SL_M", triggerPrice: paise(request.triggerPrice) };
+  }
+}
+
+/** A parsed modification in the engine's units. */
+export function toEngineModification(request: ModifyOrderRequest): {
+  quantity?: number | undefined;
+  price?: number | undefined;
+  triggerPrice?: number | undefined;
+} {
+  return {
+    quantity: request.quantity,
+    price: request.price === undefined ? undefined : paise(request.price),
+    triggerPrice: request.triggerPrice === undefined ? undefined : paise(request.triggerPrice),
+  };
+}

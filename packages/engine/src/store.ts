@@ -1,0 +1,314 @@
+// The engine's state: instruments with their order books, accounts, holdings, orders, trades and
+// the event sequence. Only the executor and matcher change it, and only through these methods,
+// so reservations, the state machine and the event log stay in step.
+import { PriceLadder, type LadderEntry, type PriceLevel } from "./ladder.js";
+import { divRound, type Paise } from "./money.js";
+import type { ReasonCode } from "./reasons.js";
+import { IllegalTransitionError, isLegalTransition, isOpen } from "./transitions.js";
+import type {
+  EngineEvent,
+  InstrumentSpec,
+  Millis,
+  OrderDetail,
+  OrderEventType,
+  OrderState,
+  OrderType,
+  OrderView,
+  Side,
+  StateChange,
+  Trade,
+  Validity,
+} from "./types.js";
+
+export class InstrumentRecord {
+  lastTradedPrice: Paise;
+  previousClose: Paise;
+  open: Paise;
+  high: Paise;
+  low: Paise;
+  volume = 0;
+  lastTickAt: Millis | null = null;
+  readonly buyLimits = new PriceLadder<OrderRecord>(true);
+  readonly sellLimits = new PriceLadder<OrderRecord>(false);
+  /** BUY stops trigger as the price rises: the lowest trigger is next. */
+  readonly buyStops = new PriceLadder<OrderRecord>(false);
+  /** SELL stops trigger as the price falls: the highest trigger is next. */
+  readonly sellStops = new PriceLadder<OrderRecord>(true);
+
+  constructor(readonly spec: InstrumentSpec) {
+    this.lastTradedPrice = spec.price;
+    this.previousClose = spec.price;
+    this.open = spec.price;
+    this.high = spec.price;
+    this.low = spec.price;
+  }
+}
+
+export interface AccountRecord {
+  userId: string;
+  cash: Paise;
+  /** Cash reserved for open BUY orders: always the sum of their `reserved`. */
+  blocked: Paise;
+  /** All cash ever put in (opening balance and resets), the base of total P&L. */
+  deposited: Paise;
+}
+
+export interface HoldingRecord {
+  symbol: string;
+  quantity: number;
+  /** Shares promised to open SELL orders: always the sum of their `reserved`. */
+  reserved: number;
+  /** Exact cost of the shares held, in paise. */
+  costBasis: Paise;
+  realizedPnl: Paise;
+}
+
+export class OrderRecord implements LadderEntry {
+  state: OrderState;
+  filledQuantity = 0;
+  /** Sum of quantity x price over the fills, for the average fill price. */
+  filledValue: Paise = 0;
+  rejectReason: ReasonCode | null = null;
+  rejectMessage: string | null = null;
+  updatedAt: Millis;
+  triggeredAt: Millis | null = null;
+  /** BUY: paise blocked for this order; SELL: shares reserved. Zero once the order is closed. */
+  reserved = 0;
+  /** Time priority: a counter taken when the order (re)enters a book; lower is earlier. */
+  priority = 0;
+  readonly history: StateChange[];
+  readonly trades: Trade[] = [];
+  ladderLevel: PriceLevel | null = null;
+  ladderPrev: LadderEntry | null = null;
+  ladderNext: LadderEntry | null = null;
+
+  constructor(
+    readonly orderId: string,
+    readonly userId: string,
+    readonly clientOrderId: string | null,
+    readonly symbol: string,
+    readonly side: Side,
+    readonly type: OrderType,
+    readonly validity: Validity,
+    public quantity: number,
+    public price: Paise | null,
+    public triggerPrice: Paise | null,
+    readonly placedAt: Millis,
+    initialState: OrderState,
+    cause: string,
+  ) {
+    this.state = initialState;
+    this.updatedAt = placedAt;
+    this.history = [{ state: initialState, time: placedAt, cause }];
+  }
+
+  get remaining(): number {
+    return this.quantity - this.filledQuantity;
+  }
+
+  /** A stop that has triggered behaves as the order it became (LIMIT for SL, MARKET for SL_M). */
+  get isPendingStop(): boolean {
+    return this.state === "TRIGGER_PENDING";
+  }
+
+  /** The price that sizes a BUY's blocked cash: its limit, or the trigger for a pending SL_M. */
+  get reservePrice(): Paise {
+    return this.price ?? this.triggerPrice ?? 0;
+  }
+}
+
+export function orderView(o: OrderRecord): OrderView {
+  return {
+    orderId: o.orderId,
+    userId: o.userId,
+    clientOrderId: o.clientOrderId,
+    symbol: o.symbol,
+    side: o.side,
+    type: o.type,
+    validity: o.validity,
+    quantity: o.quantity,
+    price: o.price,
+    triggerPrice: o.triggerPrice,
+    state: o.state,
+    filledQuantity: o.filledQuantity,
+    averageFillPrice: o.filledQuantity === 0 ? null : divRound(o.filledValue, o.filledQuantity),
+    rejectReason: o.rejectReason,
+    rejectMessage: o.rejectMessage,
+    placedAt: o.placedAt,
+    updatedAt: o.updatedAt,
+    triggeredAt: o.triggeredAt,
+  };
+}
+
+export function orderDetail(o: OrderRecord): OrderDetail {
+  return { ...orderView(o), history: o.history.map((h) => ({ ...h })), trades: o.trades.slice() };
+}
+
+export class Store {
+  seq = 0;
+  tradeCounter = 0;
+  priorityCounter = 0;
+  marketOpen = true;
+  readonly instruments = new Map<string, InstrumentRecord>();
+  readonly accounts = new Map<string, AccountRecord>();
+  readonly holdings = new Map<string, Map<string, HoldingRecord>>();
+  readonly orders = new Map<string, OrderRecord>();
+  readonly ordersByUser = new Map<string, OrderRecord[]>();
+  readonly clientOrderIds = new Map<string, Map<string, OrderRecord>>();
+  readonly trades: Trade[] = [];
+  readonly tradesByUser = new Map<string, Trade[]>();
+
+  /** Events of the command being applied; handed to the caller when it finishes. */
+  private pending: EngineEvent[] = [];
+  /** Accounts whose cash or blocked cash changed during the command. */
+  private readonly fundsTouched = new Set<AccountRecord>();
+
+  emit(event: EngineEvent): void {
+    this.pending.push(event);
+  }
+
+  nextSeq(): number {
+    this.seq += 1;
+    return this.seq;
+  }
+
+  /** Closes the command: one funds.changed per touched account, then returns the events. */
+  takeEvents(time: Millis): EngineEvent[] {
+    if (this.fundsTouched.size > 0) {
+      for (const account of this.fundsTouched) {
+        this.emit({
+          seq: this.nextSeq(),
+          time,
+          type: "funds.changed",
+          userId: account.userId,
+          cash: account.cash,
+          blocked: account.blocked,
+        });
+      }
+      this.fundsTouched.clear();
+    }
+    const events = this.pending;
+    this.pending = [];
+    return events;
+  }
+
+  touchFunds(account: AccountRecord): void {
+    this.fundsTouched.add(account);
+  }
+
+  account(userId: string): AccountRecord | undefined {
+    return this.accounts.get(userId);
+  }
+
+  holding(userId: string, symbol: string): HoldingRecord | undefined {
+    return this.holdings.get(userId)?.get(symbol);
+  }
+
+  holdingFor(userId: string, symbol: string): HoldingRecord {
+    let byUser = this.holdings.get(userId);
+    if (byUser === undefined) {
+      byUser = new Map();
+      this.holdings.set(userId, byUser);
+    }
+    let holding = byUser.get(symbol);
+    if (holding === undefined) {
+      holding = { symbol, quantity: 0, reserved: 0, costBasis: 0, realizedPnl: 0 };
+      byUser.set(symbol, holding);
+    }
+    return holding;
+  }
+
+  /** Records a new order and emits its first event. */
+  addOrder(order: OrderRecord, eventType: OrderEventType): void {
+    this.indexOrder(order);
+    this.emitOrder(order, eventType, order.placedAt);
+  }
+
+  /** Makes an order findable by id, by user and by client order id. */
+  indexOrder(order: OrderRecord): void {
+    this.orders.set(order.orderId, order);
+    let list = this.ordersByUser.get(order.userId);
+    if (list === undefined) {
+      list = [];
+      this.ordersByUser.set(order.userId, list);
+    }
+    list.push(order);
+    if (order.clientOrderId !== null) {
+      let byClient = this.clientOrderIds.get(order.userId);
+      if (byClient === undefined) {
+        byClient = new Map();
+        this.clientOrderIds.set(order.userId, byClient);
+      }
+      byClient.set(order.clientOrderId, order);
+    }
+  }
+
+  emitOrder(order: OrderRecord, type: OrderEventType, time: Millis): void {
+    this.emit({ seq: this.nextSeq(), time, type, order: orderView(order) });
+  }
+
+  /** Moves an order through the state machine and writes the step into its history. */
+  transition(order: OrderRecord, to: OrderState, time: Millis, cause: string): void {
+    if (!isLegalTransition(order.state, to)) throw new IllegalTransitionError(order.orderId, order.state, to);
+    order.state = to;
+    order.updatedAt = time;
+    order.history.push({ state: to, time, cause });
+  }
+
+  /**
+   * Sets what an open order holds back: blocked cash for a BUY, reserved shares for a SELL. The
+   * account or holding total moves by the difference, so totals always equal the sum over orders.
+   */
+  setReserve(order: OrderRecord, amount: number): void {
+    const delta = amount - order.reserved;
+    if (delta === 0) return;
+    order.reserved = amount;
+    if (order.side === "BUY") {
+      const account = this.accounts.get(order.userId);
+      if (account === undefined) throw new Error(`order ${order.orderId} has no account`);
+      account.blocked += delta;
+      this.touchFunds(account);
+    } else {
+      this.holdingFor(order.userId, order.symbol).reserved += delta;
+    }
+  }
+
+  /** The reservation an open order needs for what is left of it. */
+  reserveNeeded(order: OrderRecord): number {
+    if (!isOpen(order.state)) return 0;
+    return order.side === "BUY" ? order.remaining * order.reservePrice : order.remaining;
+  }
+
+  ladderOf(order: OrderRecord): PriceLadder<OrderRecord> | undefined {
+    const instrument = this.instruments.get(order.symbol);
+    if (instrument === undefined) return undefined;
+    if (order.state === "TRIGGER_PENDING") return order.side === "BUY" ? instrument.buyStops : instrument.sellStops;
+    return order.side === "BUY" ? instrument.buyLimits : instrument.sellLimits;
+  }
+
+  /** Puts an order at the back of its price level: it takes the newest time priority. */
+  rest(order: OrderRecord): void {
+    const ladder = this.ladderOf(order);
+    if (ladder === undefined) throw new Error(`order ${order.orderId}: unknown instrument`);
+    this.priorityCounter += 1;
+    order.priority = this.priorityCounter;
+    const key = order.state === "TRIGGER_PENDING" ? order.triggerPrice : order.price;
+    if (key === null) throw new Error(`order ${order.orderId} has no price to rest at`);
+    ladder.add(order, key);
+  }
+
+  unrest(order: OrderRecord): void {
+    if (order.ladderLevel === null) return;
+    this.ladderOf(order)?.remove(order);
+  }
+
+  recordTrade(trade: Trade): void {
+    this.trades.push(trade);
+    let list = this.tradesByUser.get(trade.userId);
+    if (list === undefined) {
+      list = [];
+      this.tradesByUser.set(trade.userId, list);
+    }
+    list.push(trade);
+  }
+}

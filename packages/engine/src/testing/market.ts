@@ -1,0 +1,78 @@
+// A small market for tests: a few instruments, funded accounts, and helpers that stamp commands
+// with increasing times and fresh order ids.
+import { Engine } from "../engine.js";
+import type { CommandResult, InstrumentSpec, OrderInput } from "../types.js";
+
+export const RELIANCE: InstrumentSpec = {
+  symbol: "RELIANCE",
+  name: "Reliance Industries Ltd",
+  exchange: "NSE",
+  instrumentType: "EQ",
+  tickSize: 5,
+  lotSize: 1,
+  price: 250_000,
+};
+export const INFY: InstrumentSpec = { ...RELIANCE, symbol: "INFY", name: "Infosys Ltd", price: 150_000 };
+/** A lot-traded instrument, to exercise lot-size rules. */
+export const LOTS: InstrumentSpec = { ...RELIANCE, symbol: "LOTS", name: "Lot Traded Ltd", price: 10_000, lotSize: 10 };
+
+export class TestMarket {
+  readonly engine = new Engine();
+  time = 1_700_000_000_000;
+  private nextOrder = 1;
+
+  constructor(users: Record<string, number> = { alice: 10_00_000_00, bob: 10_00_000_00 }) {
+    for (const instrument of [RELIANCE, INFY, LOTS]) this.ok(this.engine.apply({ kind: "addInstrument", time: this.now(), instrument }));
+    for (const [userId, cash] of Object.entries(users)) this.ok(this.engine.apply({ kind: "openAccount", time: this.now(), userId, cash }));
+  }
+
+  now(): number {
+    this.time += 1000;
+    return this.time;
+  }
+
+  place(userId: string, order: Partial<OrderInput> & Pick<OrderInput, "side" | "quantity">, orderId?: string): CommandResult {
+    const input = { symbol: "RELIANCE", type: "MARKET", validity: "DAY", ...order } as OrderInput;
+    return this.engine.apply({ kind: "placeOrder", time: this.now(), userId, orderId: orderId ?? `O${this.nextOrder++}`, order: input });
+  }
+
+  /** Places an order that must be accepted and returns its id. */
+  placeOk(userId: string, order: Partial<OrderInput> & Pick<OrderInput, "side" | "quantity">): string {
+    const result = this.ok(this.place(userId, order));
+    if (result.order === undefined) throw new Error("accepted placement returned no order");
+    return result.order.orderId;
+  }
+
+  tick(price: number, volume = 1_000_000, symbol = "RELIANCE"): CommandResult {
+    return this.ok(this.engine.apply({ kind: "tick", time: this.now(), symbol, price, volume }));
+  }
+
+  modify(userId: string, orderId: string, change: { quantity?: number; price?: number; triggerPrice?: number }): CommandResult {
+    return this.engine.apply({ kind: "modifyOrder", time: this.now(), userId, orderId, ...change });
+  }
+
+  cancel(userId: string, orderId: string): CommandResult {
+    return this.engine.apply({ kind: "cancelOrder", time: this.now(), userId, orderId });
+  }
+
+  ok(result: CommandResult): CommandResult {
+    if (!result.ok) throw new Error(`expected success, got ${result.code}: ${result.message}`);
+    return result;
+  }
+
+  funds(userId: string) {
+    const funds = this.engine.funds(userId);
+    if (funds === undefined) throw new Error(`no account ${userId}`);
+    return funds;
+  }
+
+  holding(userId: string, symbol = "RELIANCE") {
+    return this.engine.holdings(userId).find((h) => h.symbol === symbol);
+  }
+
+  order(userId: string, orderId: string) {
+    const order = this.engine.order(userId, orderId);
+    if (order === undefined) throw new Error(`no order ${orderId}`);
+    return order;
+  }
+}

@@ -1,0 +1,41 @@
+// The order state machine. The executor moves orders only through `LEGAL_TRANSITIONS`; any other
+// move is a bug in the engine and throws.
+import type { OrderState } from "./types.js";
+
+/** States a new order can start in. */
+export const INITIAL_STATES: readonly OrderState[] = ["PLACED", "TRIGGER_PENDING", "REJECTED"];
+
+export const TERMINAL_STATES: readonly OrderState[] = ["EXECUTED", "CANCELLED", "REJECTED", "EXPIRED"];
+
+/**
+ * From each state, the states it may move to. A state listed under itself is a modification that
+ * keeps the state (new price, quantity or trigger).
+ */
+export const LEGAL_TRANSITIONS: Readonly<Record<OrderState, readonly OrderState[]>> = {
+  PLACED: ["PLACED", "PARTIALLY_EXECUTED", "EXECUTED", "CANCELLED", "EXPIRED"],
+  TRIGGER_PENDING: ["TRIGGER_PENDING", "PLACED", "EXECUTED", "CANCELLED", "REJECTED", "EXPIRED"],
+  PARTIALLY_EXECUTED: ["PARTIALLY_EXECUTED", "EXECUTED", "CANCELLED", "EXPIRED"],
+  EXECUTED: [],
+  CANCELLED: [],
+  REJECTED: [],
+  EXPIRED: [],
+};
+
+export function isTerminal(state: OrderState): boolean {
+  return state === "EXECUTED" || state === "CANCELLED" || state === "REJECTED" || state === "EXPIRED";
+}
+
+export function isOpen(state: OrderState): boolean {
+  return !isTerminal(state);
+}
+
+export function isLegalTransition(from: OrderState, to: OrderState): boolean {
+  return LEGAL_TRANSITIONS[from].includes(to);
+}
+
+export class IllegalTransitionError extends Error {
+  constructor(orderId: string, from: OrderState, to: OrderState) {
+    super(`order ${orderId}: illegal transition ${from} -> ${to}`);
+    this.name = "IllegalTransitionError";
+  }
+}

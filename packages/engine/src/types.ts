@@ -1,0 +1,316 @@
+// Domain types shared by the engine, the API, the web app and the CLI. Amounts are integer paise.
+import type { Paise } from "./money.js";
+import type { ReasonCode } from "./reasons.js";
+
+export const SIDES = ["BUY", "SELL"] as const;
+export const ORDER_TYPES = ["MARKET", "LIMIT", "SL", "SL_M"] as const;
+export const VALIDITIES = ["DAY", "IOC"] as const;
+export const EXCHANGES = ["NSE", "BSE"] as const;
+export const INSTRUMENT_TYPES = ["EQ"] as const;
+export const ORDER_STATES = [
+  "PLACED",
+  "TRIGGER_PENDING",
+  "PARTIALLY_EXECUTED",
+  "EXECUTED",
+  "CANCELLED",
+  "REJECTED",
+  "EXPIRED",
+] as const;
+
+export type Side = (typeof SIDES)[number];
+export type OrderType = (typeof ORDER_TYPES)[number];
+export type Validity = (typeof VALIDITIES)[number];
+export type Exchange = (typeof EXCHANGES)[number];
+export type InstrumentType = (typeof INSTRUMENT_TYPES)[number];
+export type OrderState = (typeof ORDER_STATES)[number];
+
+/** Milliseconds since the Unix epoch, supplied by the caller with every command. */
+export type Millis = number;
+
+export interface InstrumentSpec {
+  symbol: string;
+  name: string;
+  exchange: Exchange;
+  instrumentType: InstrumentType;
+  tickSize: Paise;
+  lotSize: number;
+  /** The price the instrument opens the simulation at; also its previous close. */
+  price: Paise;
+}
+
+export interface Quote {
+  symbol: string;
+  lastTradedPrice: Paise;
+  previousClose: Paise;
+  open: Paise;
+  high: Paise;
+  low: Paise;
+  /** Shares traded since the session opened. */
+  volume: number;
+  change: Paise;
+  /** Percent change from the previous close, rounded to two decimals. */
+  changePercent: number;
+  lastTickAt: Millis | null;
+}
+
+export interface InstrumentView extends Quote {
+  name: string;
+  exchange: Exchange;
+  instrumentType: InstrumentType;
+  tickSize: Paise;
+  lotSize: number;
+}
+
+interface OrderInputBase {
+  symbol: string;
+  side: Side;
+  quantity: number;
+  validity: Validity;
+  clientOrderId?: string | undefined;
+}
+
+export interface MarketOrderInput extends OrderInputBase {
+  type: "MARKET";
+}
+export interface LimitOrderInput extends OrderInputBase {
+  type: "LIMIT";
+  price: Paise;
+}
+export interface StopLimitOrderInput extends OrderInputBase {
+  type: "SL";
+  price: Paise;
+  triggerPrice: Paise;
+}
+export interface StopMarketOrderInput extends OrderInputBase {
+  type: "SL_M";
+  triggerPrice: Paise;
+}
+
+/** An order as a user asks for it, in paise. Each type carries exactly the prices it needs. */
+export type OrderInput = MarketOrderInput | LimitOrderInput | StopLimitOrderInput | StopMarketOrderInput;
+
+export interface StateChange {
+  state: OrderState;
+  time: Millis;
+  /** Why the order moved: placed, filled, modified, cancelled, ioc-unfilled, triggered, ... */
+  cause: string;
+}
+
+export interface OrderView {
+  orderId: string;
+  userId: string;
+  clientOrderId: string | null;
+  symbol: string;
+  side: Side;
+  type: OrderType;
+  validity: Validity;
+  quantity: number;
+  price: Paise | null;
+  triggerPrice: Paise | null;
+  state: OrderState;
+  filledQuantity: number;
+  /** Average of the fills, rounded to the paisa; null before the first fill. */
+  averageFillPrice: Paise | null;
+  rejectReason: ReasonCode | null;
+  rejectMessage: string | null;
+  placedAt: Millis;
+  updatedAt: Millis;
+  triggeredAt: Millis | null;
+}
+
+export interface OrderDetail extends OrderView {
+  history: StateChange[];
+  trades: Trade[];
+}
+
+export interface Trade {
+  tradeId: string;
+  orderId: string;
+  userId: string;
+  symbol: string;
+  side: Side;
+  quantity: number;
+  price: Paise;
+  time: Millis;
+}
+
+export interface Funds {
+  userId: string;
+  cash: Paise;
+  blocked: Paise;
+  available: Paise;
+  holdingsValue: Paise;
+  equity: Paise;
+  /** Equity minus all cash ever deposited. */
+  totalPnl: Paise;
+  deposited: Paise;
+}
+
+export interface HoldingView {
+  symbol: string;
+  quantity: number;
+  /** Quantity promised to open SELL orders. */
+  reservedQuantity: number;
+  averagePrice: Paise;
+  ltp: Paise;
+  investedValue: Paise;
+  currentValue: Paise;
+  unrealizedPnl: Paise;
+  unrealizedPnlPercent: number;
+  realizedPnl: Paise;
+  dayChange: Paise;
+  dayChangePercent: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+interface CommandBase {
+  time: Millis;
+}
+
+export interface AddInstrumentCommand extends CommandBase {
+  kind: "addInstrument";
+  instrument: InstrumentSpec;
+}
+export interface OpenAccountCommand extends CommandBase {
+  kind: "openAccount";
+  userId: string;
+  cash: Paise;
+}
+/** Cancels every open order, clears holdings and sets cash: a fresh start for one user. */
+export interface ResetAccountCommand extends CommandBase {
+  kind: "resetAccount";
+  userId: string;
+  cash: Paise;
+}
+export interface PlaceOrderCommand extends CommandBase {
+  kind: "placeOrder";
+  userId: string;
+  orderId: string;
+  order: OrderInput;
+}
+export interface ModifyOrderCommand extends CommandBase {
+  kind: "modifyOrder";
+  userId: string;
+  orderId: string;
+  quantity?: number | undefined;
+  price?: Paise | undefined;
+  triggerPrice?: Paise | undefined;
+}
+export interface CancelOrderCommand extends CommandBase {
+  kind: "cancelOrder";
+  userId: string;
+  orderId: string;
+}
+export interface TickCommand extends CommandBase {
+  kind: "tick";
+  symbol: string;
+  price: Paise;
+  volume: number;
+}
+export interface OpenSessionCommand extends CommandBase {
+  kind: "openSession";
+}
+/** Closes the market: every open DAY order expires and its reservation is released. */
+export interface CloseSessionCommand extends CommandBase {
+  kind: "closeSession";
+}
+
+export type Command =
+  | AddInstrumentCommand
+  | OpenAccountCommand
+  | ResetAccountCommand
+  | PlaceOrderCommand
+  | ModifyOrderCommand
+  | CancelOrderCommand
+  | TickCommand
+  | OpenSessionCommand
+  | CloseSessionCommand;
+
+export type CommandKind = Command["kind"];
+
+// ---------------------------------------------------------------------------------------------
+// Events: every change, numbered by a global gap-free sequence.
+
+interface EventBase {
+  seq: number;
+  time: Millis;
+}
+
+export type OrderEventType =
+  | "order.accepted"
+  | "order.rejected"
+  | "order.triggered"
+  | "order.modified"
+  | "order.cancelled"
+  | "order.expired";
+
+export interface OrderEvent extends EventBase {
+  type: OrderEventType;
+  order: OrderView;
+}
+export interface OrderFilledEvent extends EventBase {
+  type: "order.filled";
+  order: OrderView;
+  trade: Trade;
+}
+export interface TickEvent extends EventBase {
+  type: "price.tick";
+  symbol: string;
+  price: Paise;
+  volume: number;
+}
+export interface FundsChangedEvent extends EventBase {
+  type: "funds.changed";
+  userId: string;
+  cash: Paise;
+  blocked: Paise;
+}
+export interface InstrumentAddedEvent extends EventBase {
+  type: "instrument.added";
+  instrument: InstrumentSpec;
+}
+export interface AccountEvent extends EventBase {
+  type: "account.opened" | "account.reset";
+  userId: string;
+  cash: Paise;
+}
+export interface SessionEvent extends EventBase {
+  type: "session.opened" | "session.closed";
+}
+
+export type EngineEvent =
+  | OrderEvent
+  | OrderFilledEvent
+  | TickEvent
+  | FundsChangedEvent
+  | InstrumentAddedEvent
+  | AccountEvent
+  | SessionEvent;
+
+export type EventType = EngineEvent["type"];
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+export interface Accepted {
+  ok: true;
+  events: EngineEvent[];
+  /** The order the command placed, modified or cancelled. */
+  order?: OrderView | undefined;
+  /** True when a placement repeated an earlier clientOrderId and the original order came back. */
+  duplicate?: boolean | undefined;
+}
+
+export interface Refused {
+  ok: false;
+  code: ReasonCode;
+  message: string;
+  /** Empty for validation errors; a REJECTED order's event for risk rejections. */
+  events: EngineEvent[];
+  /** Present when the refusal left a REJECTED order behind. */
+  order?: OrderView | undefined;
+}
+
+export type CommandResult = Accepted | Refused;
