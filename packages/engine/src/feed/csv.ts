@@ -42,6 +42,7 @@ export function parseTickCsv(text: string): CsvParseResult {
     const rowErrors: string[] = [];
     if (time === undefined) rowErrors.push(`time ${JSON.stringify(timeText)} is neither epoch milliseconds nor an ISO-8601 date-time with a zone`);
     else if (time < lastTime) rowErrors.push(`time ${timeText} is earlier than the row before it; rows must be in time order`);
+    else lastTime = time;
     if (!SYMBOL.test(symbol)) rowErrors.push(`symbol ${JSON.stringify(symbol)} must be upper-case letters, digits, &, _ or -`);
     const priceNumber = /^\d+(\.\d+)?$/.test(priceText) ? Number(priceText) : NaN;
     const price = rupeesToPaise(priceNumber);
@@ -54,7 +55,6 @@ export function parseTickCsv(text: string): CsvParseResult {
       errors.push({ line, message: rowErrors.join("; ") });
       continue;
     }
-    lastTime = time;
     ticks.push({ kind: "tick", time, symbol, price, volume });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, ticks };

@@ -1,7 +1,7 @@
 // A small market for tests: a few instruments, funded accounts, and helpers that stamp commands
 // with increasing times and fresh order ids.
 import { Engine } from "../engine.js";
-import type { CommandResult, InstrumentSpec, OrderInput } from "../types.js";
+import type { Command, CommandResult, InstrumentSpec, OrderInput } from "../types.js";
 
 export const RELIANCE: InstrumentSpec = {
   symbol: "RELIANCE",
@@ -18,12 +18,19 @@ export const LOTS: InstrumentSpec = { ...RELIANCE, symbol: "LOTS", name: "Lot Tr
 
 export class TestMarket {
   readonly engine = new Engine();
+  /** Every command applied through this market, in order, for replay tests. */
+  readonly log: Command[] = [];
   time = 1_700_000_000_000;
   private nextOrder = 1;
 
   constructor(users: Record<string, number> = { alice: 10_00_000_00, bob: 10_00_000_00 }) {
-    for (const instrument of [RELIANCE, INFY, LOTS]) this.ok(this.engine.apply({ kind: "addInstrument", time: this.now(), instrument }));
-    for (const [userId, cash] of Object.entries(users)) this.ok(this.engine.apply({ kind: "openAccount", time: this.now(), userId, cash }));
+    for (const instrument of [RELIANCE, INFY, LOTS]) this.ok(this.apply({ kind: "addInstrument", time: this.now(), instrument }));
+    for (const [userId, cash] of Object.entries(users)) this.ok(this.apply({ kind: "openAccount", time: this.now(), userId, cash }));
+  }
+
+  apply(command: Command): CommandResult {
+    this.log.push(JSON.parse(JSON.stringify(command)) as Command);
+    return this.engine.apply(command);
   }
 
   now(): number {
@@ -33,7 +40,7 @@ export class TestMarket {
 
   place(userId: string, order: Partial<OrderInput> & Pick<OrderInput, "side" | "quantity">, orderId?: string): CommandResult {
     const input = { symbol: "RELIANCE", type: "MARKET", validity: "DAY", ...order } as OrderInput;
-    return this.engine.apply({ kind: "placeOrder", time: this.now(), userId, orderId: orderId ?? `O${this.nextOrder++}`, order: input });
+    return this.apply({ kind: "placeOrder", time: this.now(), userId, orderId: orderId ?? `O${this.nextOrder++}`, order: input });
   }
 
   /** Places an order that must be accepted and returns its id. */
@@ -44,15 +51,15 @@ export class TestMarket {
   }
 
   tick(price: number, volume = 1_000_000, symbol = "RELIANCE"): CommandResult {
-    return this.ok(this.engine.apply({ kind: "tick", time: this.now(), symbol, price, volume }));
+    return this.ok(this.apply({ kind: "tick", time: this.now(), symbol, price, volume }));
   }
 
   modify(userId: string, orderId: string, change: { quantity?: number; price?: number; triggerPrice?: number }): CommandResult {
-    return this.engine.apply({ kind: "modifyOrder", time: this.now(), userId, orderId, ...change });
+    return this.apply({ kind: "modifyOrder", time: this.now(), userId, orderId, ...change });
   }
 
   cancel(userId: string, orderId: string): CommandResult {
-    return this.engine.apply({ kind: "cancelOrder", time: this.now(), userId, orderId });
+    return this.apply({ kind: "cancelOrder", time: this.now(), userId, orderId });
   }
 
   ok(result: CommandResult): CommandResult {

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { CandleBuilder, aggregateCandles, bucketStart } from "./candles.js";
+
+const t0 = 1_700_000_080_000; // 40 s into a minute
+const tick = (dt: number, price: number, volume = 1, symbol = "RELIANCE") => ({ symbol, time: t0 + dt, price, volume });
+
+describe("candles", () => {
+  it("aggregates ticks into 1-minute OHLCV buckets", () => {
+    const candles = aggregateCandles([tick(0, 100, 2), tick(5_000, 104, 1), tick(10_000, 98, 3), tick(19_999, 101, 1), tick(20_000, 102, 5)]);
+    expect(candles).toEqual([
+      { symbol: "RELIANCE", time: bucketStart(t0), open: 100, high: 104, low: 98, close: 101, volume: 7 },
+      { symbol: "RELIANCE", time: bucketStart(t0) + 60_000, open: 102, high: 102, low: 102, close: 102, volume: 5 },
+    ]);
+  });
+
+  it("keeps symbols apart and reports the candle a new bucket closes", () => {
+    const builder = new CandleBuilder();
+    builder.addTick(tick(0, 100));
+    builder.addTick(tick(1_000, 500, 1, "TCS"));
+    const next = builder.addTick(tick(30_000, 101));
+    expect(next.closed).toMatchObject({ symbol: "RELIANCE", open: 100, close: 100 });
+    expect(builder.openCandle("TCS")).toMatchObject({ open: 500 });
+  });
+
+  it("counts a late tick in the open candle instead of rewriting a closed one", () => {
+    const builder = new CandleBuilder();
+    builder.addTick(tick(30_000, 100));
+    const late = builder.addTick(tick(0, 90, 4));
+    expect(late.candle).toMatchObject({ time: bucketStart(t0) + 60_000, low: 90, close: 90, volume: 5 });
+  });
+});

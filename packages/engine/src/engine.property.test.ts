@@ -1,0 +1,223 @@
+// Property tests: thousands of random command sequences, with the engine's invariants checked
+// after every command, and determinism, replay and snapshot/restore checked per sequence.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Engine } from "./engine.js";
+import { checkInvariants } from "./invariants.js";
+import { INFY, LOTS, RELIANCE } from "./testing/market.js";
+import type { Command, OrderType, Side, Validity } from "./types.js";
+
+const USERS = ["u1", "u2", "u3"];
+const SYMBOLS = [RELIANCE, INFY, LOTS];
+
+/** An abstract step; `materialize` turns it into a command against the engine's current prices. */
+type Step =
+  | { op: "place"; user: number; symbol: number; side: Side; type: OrderType; validity: Validity; lots: number; offset: number; gap: number; clientKey: number }
+  | { op: "modify"; user: number; pick: number; lots: number; offset: number; which: number }
+  | { op: "cancel"; user: number; pick: number }
+  | { op: "tick"; symbol: number; offset: number; volume: number }
+  | { op: "session" };
+
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      op: fc.constant("place" as const),
+      user: fc.nat(2),
+      symbol: fc.nat(2),
+      side: fc.constantFrom<Side>("BUY", "SELL"),
+      type: fc.constantFrom<OrderType>("MARKET", "LIMIT", "LIMIT", "SL", "SL_M"),
+      validity: fc.constantFrom<Validity>("DAY", "DAY", "DAY", "IOC"),
+      lots: fc.integer({ min: 1, max: 40 }),
+      offset: fc.integer({ min: -20, max: 20 }),
+      gap: fc.integer({ min: 1, max: 10 }),
+      clientKey: fc.integer({ min: -8, max: 5 }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant("modify" as const),
+      user: fc.nat(2),
+      pick: fc.nat(50),
+      lots: fc.integer({ min: 1, max: 40 }),
+      offset: fc.integer({ min: -20, max: 20 }),
+      which: fc.nat(3),
+    }),
+  },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant("cancel" as const), user: fc.nat(2), pick: fc.nat(50) }) },
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      op: fc.constant("tick" as const),
+      symbol: fc.nat(2),
+      offset: fc.integer({ min: -6, max: 6 }),
+      volume: fc.integer({ min: 0, max: 30 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ op: "session" as const }) },
+);
+
+function setup(): Command[] {
+  const commands: Command[] = [];
+  for (const instrument of SYMBOLS) commands.push({ kind: "addInstrument", time: 1, instrument });
+  // Modest cash so funds checks actually bite.
+  for (const userId of USERS) commands.push({ kind: "openAccount", time: 1, userId, cash: 200 * 250_000 });
+  return commands;
+}
+
+function materialize(engine: Engine, step: Step, index: number): Command {
+  const time = 1_000 + index;
+  const priceNear = (symbol: string, offset: number) => {
+    const spec = SYMBOLS.find((s) => s.symbol === symbol) ?? RELIANCE;
+    const ltp = engine.quote(symbol)?.lastTradedPrice ?? spec.price;
+    return Math.max(spec.tickSize, ltp + offset * spec.tickSize * 10);
+  };
+  switch (step.op) {
+    case "place": {
+      const spec = SYMBOLS[step.symbol] ?? RELIANCE;
+      const userId = USERS[step.user] ?? "u1";
+      const quantity = step.lots * spec.lotSize;
+      const ltp = engine.quote(spec.symbol)?.lastTradedPrice ?? spec.price;
+      const away = step.side === "BUY" ? 1 : -1;
+      const trigger = Math.max(spec.tickSize, ltp + away * step.gap * spec.tickSize * 10);
+      const limit = priceNear(spec.symbol, step.offset);
+      const base = { symbol: spec.symbol, side: step.side, quantity, validity: step.validity, clientOrderId: step.clientKey > 0 ? `k${step.clientKey}` : undefined };
+      const order =
+        step.type === "MARKET"
+          ? { ...base, type: "MARKET" as const }
+          : step.type === "LIMIT"
+            ? { ...base, type: "LIMIT" as const, price: limit }
+            : step.type === "SL"
+              ? { ...base, type: "SL" as const, triggerPrice: trigger, price: step.side === "BUY" ? trigger + spec.tickSize * step.gap : Math.max(spec.tickSize, trigger - spec.tickSize * step.gap) }
+              : { ...base, type: "SL_M" as const, triggerPrice: trigger };
+      return { kind: "placeOrder", time, userId, orderId: `o${index}`, order };
+    }
+    case "modify":
+    case "cancel": {
+      const userId = USERS[step.user] ?? "u1";
+      const orders = engine.orders(userId);
+      const target = orders.length === 0 ? undefined : orders[step.pick % orders.length];
+      const orderId = target?.orderId ?? "missing";
+      if (step.op === "cancel") return { kind: "cancelOrder", time, userId, orderId };
+      const spec = SYMBOLS.find((s) => s.symbol === target?.symbol) ?? RELIANCE;
+      const change =
+        step.which === 0
+          ? { quantity: step.lots * spec.lotSize }
+          : step.which === 1
+            ? { price: priceNear(spec.symbol, step.offset) }
+            : step.which === 2
+              ? { triggerPrice: priceNear(spec.symbol, step.offset) }
+              : { quantity: step.lots * spec.lotSize, price: priceNear(spec.symbol, step.offset) };
+      return { kind: "modifyOrder", time, userId, orderId, ...change };
+    }
+    case "tick": {
+      const spec = SYMBOLS[step.symbol] ?? RELIANCE;
+      return { kind: "tick", time, symbol: spec.symbol, price: priceNear(spec.symbol, step.offset), volume: step.volume * spec.lotSize };
+    }
+    case "session":
+      return engine.marketOpen ? { kind: "closeSession", time } : { kind: "openSession", time };
+  }
+}
+
+/** cash + cost basis - realized P&L is what was deposited: money is neither made nor lost by bookkeeping. */
+function conservationProblems(engine: Engine): string[] {
+  const problems: string[] = [];
+  for (const account of engine.internals.accounts.values()) {
+    let cost = 0;
+    let realized = 0;
+    for (const h of engine.internals.holdings.get(account.userId)?.values() ?? []) {
+      cost += h.costBasis;
+      realized += h.realizedPnl;
+    }
+    if (account.cash + cost - realized !== account.deposited) {
+      problems.push(`${account.userId}: cash ${account.cash} + cost ${cost} - realized ${realized} != deposited ${account.deposited}`);
+    }
+  }
+  return problems;
+}
+
+function runSteps(steps: Step[], options: { check: boolean }) {
+  const engine = new Engine();
+  const log: Command[] = [];
+  const events: unknown[] = [];
+  for (const c of setup()) {
+    log.push(c);
+    events.push(...engine.apply(c).events);
+  }
+  let lastSeq = engine.lastSeq;
+  steps.forEach((step, i) => {
+    const command = materialize(engine, step, i);
+    log.push(command);
+    const before = options.check ? JSON.stringify(engine.snapshot()) : "";
+    const result = engine.apply(command);
+    events.push(...result.events);
+    if (!options.check) return;
+    // Gap-free sequence.
+    result.events.forEach((e, k) => expect(e.seq).toBe(lastSeq + k + 1));
+    lastSeq = engine.lastSeq;
+    // A refusal that leaves no REJECTED order behind changes nothing at all.
+    if (!result.ok && result.events.length === 0) expect(JSON.stringify(engine.snapshot())).toBe(before);
+    expect(checkInvariants(engine)).toEqual([]);
+    expect(conservationProblems(engine)).toEqual([]);
+  });
+  return { engine, log, events };
+}
+
+describe("engine properties over random command sequences", () => {
+  it("keeps every invariant after every command", () => {
+    const seen = new Map<string, number>();
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 1, maxLength: 120, size: "max" }), (steps) => {
+        const { events } = runSteps(steps, { check: true });
+        for (const e of events as { type: string; order?: { state: string } }[]) {
+          const key = e.order ? `${e.type}:${e.order.state}` : e.type;
+          seen.set(key, (seen.get(key) ?? 0) + 1);
+        }
+      }),
+      { numRuns: 1_000 },
+    );
+    // The generator must actually reach every kind of outcome, or the properties prove little.
+    for (const key of [
+      "order.filled:EXECUTED",
+      "order.filled:PARTIALLY_EXECUTED",
+      "order.triggered:PLACED",
+      "order.rejected:REJECTED",
+      "order.modified:PLACED",
+      "order.cancelled:CANCELLED",
+      "order.expired:EXPIRED",
+    ]) {
+      expect(seen.get(key) ?? 0, key).toBeGreaterThan(20);
+    }
+  }, 120_000);
+
+  it("is deterministic: the same commands give byte-identical events and state, also via replay", () => {
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 1, maxLength: 120, size: "max" }), (steps) => {
+        const a = runSteps(steps, { check: false });
+        const b = runSteps(steps, { check: false });
+        expect(JSON.stringify(b.events)).toBe(JSON.stringify(a.events));
+        expect(JSON.stringify(b.engine.snapshot())).toBe(JSON.stringify(a.engine.snapshot()));
+        expect(JSON.stringify(Engine.replay(a.log).snapshot())).toBe(JSON.stringify(a.engine.snapshot()));
+      }),
+      { numRuns: 1_000 },
+    );
+  }, 120_000);
+
+  it("continues identically after snapshot and restore at any point", () => {
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 2, maxLength: 120, size: "max" }), fc.nat(), (steps, cutSeed) => {
+        const full = runSteps(steps, { check: false });
+        const cut = setup().length + (cutSeed % steps.length);
+        const head = Engine.replay(full.log.slice(0, cut));
+        const restored = Engine.restore(JSON.parse(JSON.stringify(head.snapshot())));
+        expect(checkInvariants(restored)).toEqual([]);
+        const tailEvents: unknown[] = [];
+        for (const c of full.log.slice(cut)) tailEvents.push(...restored.apply(c).events);
+        expect(JSON.stringify(restored.snapshot())).toBe(JSON.stringify(full.engine.snapshot()));
+        expect(JSON.stringify(tailEvents)).toBe(JSON.stringify(full.events.slice(full.events.length - tailEvents.length)));
+      }),
+      { numRuns: 1_000 },
+    );
+  }, 120_000);
+});

@@ -1,0 +1,133 @@
+import { describe, expect, it } from "vitest";
+import { Engine } from "./engine.js";
+import { checkInvariants } from "./invariants.js";
+import { RELIANCE, TestMarket } from "./testing/market.js";
+import type { Command } from "./types.js";
+
+describe("sessions", () => {
+  it("expires every open DAY order at the close and releases what they held", () => {
+    const m = new TestMarket();
+    m.placeOk("alice", { side: "BUY", quantity: 5 });
+    const buy = m.placeOk("alice", { side: "BUY", quantity: 5, type: "LIMIT", price: 240_000 });
+    const sell = m.placeOk("alice", { side: "SELL", quantity: 5, type: "LIMIT", price: 260_000 });
+    const stop = m.placeOk("bob", { side: "BUY", quantity: 1, type: "SL_M", triggerPrice: 260_000 });
+    const r = m.ok(m.engine.apply({ kind: "closeSession", time: m.now() }));
+    expect(r.events.filter((e) => e.type === "order.expired")).toHaveLength(3);
+    for (const [user, id] of [["alice", buy], ["alice", sell], ["bob", stop]] as const) {
+      expect(m.order(user, id).state).toBe("EXPIRED");
+    }
+    expect(m.funds("alice").blocked).toBe(0);
+    expect(m.funds("bob").blocked).toBe(0);
+    expect(m.holding("alice")?.reservedQuantity).toBe(0);
+    expect(m.engine.apply({ kind: "tick", time: m.now(), symbol: "RELIANCE", price: 250_000, volume: 1 })).toMatchObject({
+      code: "MARKET_CLOSED",
+    });
+    expect(checkInvariants(m.engine)).toEqual([]);
+  });
+
+  it("starts a new day at the open: previous close is the last price, volume resets", () => {
+    const m = new TestMarket();
+    m.tick(260_000, 50);
+    m.ok(m.engine.apply({ kind: "closeSession", time: m.now() }));
+    m.ok(m.engine.apply({ kind: "openSession", time: m.now() }));
+    expect(m.engine.quote("RELIANCE")).toMatchObject({ previousClose: 260_000, volume: 0, change: 0, high: 260_000, low: 260_000 });
+    expect(m.place("alice", { side: "BUY", quantity: 1 })).toMatchObject({ ok: true });
+  });
+});
+
+describe("accounts and instruments", () => {
+  it("resets an account: open orders cancelled, holdings gone, fresh cash", () => {
+    const m = new TestMarket();
+    m.placeOk("alice", { side: "BUY", quantity: 5 });
+    const open = m.placeOk("alice", { side: "BUY", quantity: 5, type: "LIMIT", price: 240_000 });
+    m.ok(m.engine.apply({ kind: "resetAccount", time: m.now(), userId: "alice", cash: 5_00_000_00 }));
+    expect(m.order("alice", open).state).toBe("CANCELLED");
+    expect(m.engine.holdings("alice")).toEqual([]);
+    expect(m.funds("alice")).toMatchObject({ cash: 5_00_000_00, blocked: 0, totalPnl: 0 });
+    expect(checkInvariants(m.engine)).toEqual([]);
+  });
+
+  it("refuses duplicate accounts and instruments and bad specs", () => {
+    const m = new TestMarket();
+    expect(m.engine.apply({ kind: "openAccount", time: m.now(), userId: "alice", cash: 1 })).toMatchObject({ code: "ACCOUNT_EXISTS" });
+    expect(m.engine.apply({ kind: "openAccount", time: m.now(), userId: "carol", cash: -1 })).toMatchObject({ code: "INVALID_COMMAND" });
+    expect(m.engine.apply({ kind: "addInstrument", time: m.now(), instrument: RELIANCE })).toMatchObject({ code: "INSTRUMENT_EXISTS" });
+    expect(m.engine.apply({ kind: "addInstrument", time: m.now(), instrument: { ...RELIANCE, symbol: "lower" } })).toMatchObject({
+      code: "INVALID_COMMAND",
+    });
+    expect(m.engine.apply({ kind: "addInstrument", time: m.now(), instrument: { ...RELIANCE, symbol: "NEW", price: 101 } })).toMatchObject({
+      code: "INVALID_PRICE",
+    });
+  });
+
+  it("refuses malformed commands with a typed error", () => {
+    const engine = new Engine();
+    expect(engine.apply({ kind: "bogus", time: 1 } as unknown as Command)).toMatchObject({ ok: false, code: "INVALID_COMMAND" });
+    expect(engine.apply({ kind: "tick", time: Number.NaN, symbol: "X", price: 1, volume: 1 })).toMatchObject({ code: "INVALID_COMMAND" });
+    expect(engine.apply(null as unknown as Command)).toMatchObject({ code: "INVALID_COMMAND" });
+  });
+});
+
+describe("events", () => {
+  it("numbers every event with a global gap-free sequence", () => {
+    const m = new TestMarket();
+    const seqs: number[] = [];
+    const collect = (r: { events: { seq: number }[] }) => seqs.push(...r.events.map((e) => e.seq));
+    const start = m.engine.lastSeq;
+    collect(m.place("alice", { side: "BUY", quantity: 5 }));
+    collect(m.place("alice", { side: "BUY", quantity: 5, type: "LIMIT", price: 240_000 }));
+    collect(m.place("alice", { side: "SELL", quantity: 50 }));
+    collect(m.tick(239_000));
+    collect(m.place("bob", { side: "SELL", quantity: 1 }));
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => start + 1 + i));
+    expect(m.engine.lastSeq).toBe(start + seqs.length);
+  });
+
+  it("carries copies, so later changes do not rewrite published events", () => {
+    const m = new TestMarket();
+    const r = m.place("alice", { side: "BUY", quantity: 5, type: "LIMIT", price: 240_000 });
+    const accepted = r.events[0];
+    m.tick(239_000);
+    expect(accepted).toMatchObject({ type: "order.accepted", order: { state: "PLACED", filledQuantity: 0 } });
+  });
+});
+
+describe("snapshot, restore and replay", () => {
+  function busyMarket(): TestMarket {
+    const m = new TestMarket();
+    m.placeOk("alice", { side: "BUY", quantity: 10 });
+    m.placeOk("alice", { side: "SELL", quantity: 4, type: "LIMIT", price: 255_000 });
+    m.placeOk("bob", { side: "BUY", quantity: 7, type: "LIMIT", price: 245_000 });
+    m.placeOk("bob", { side: "BUY", quantity: 3, type: "LIMIT", price: 245_000 });
+    m.placeOk("bob", { side: "BUY", quantity: 2, type: "SL", triggerPrice: 256_000, price: 257_000 });
+    m.tick(245_000, 8);
+    m.ok(m.apply({ kind: "closeSession", time: m.now() }));
+    m.ok(m.apply({ kind: "openSession", time: m.now() }));
+    m.placeOk("bob", { side: "BUY", quantity: 3, type: "LIMIT", price: 244_000 });
+    return m;
+  }
+
+  it("restores a snapshot into an engine with identical state and books", () => {
+    const m = busyMarket();
+    const snapshot = m.engine.snapshot();
+    const restored = Engine.restore(JSON.parse(JSON.stringify(snapshot)));
+    expect(JSON.stringify(restored.snapshot())).toBe(JSON.stringify(snapshot));
+    expect(checkInvariants(restored)).toEqual([]);
+    // The restored books keep price-time priority: the same tick fills the same orders.
+    const tick: Command = { kind: "tick", time: m.now(), symbol: "RELIANCE", price: 245_000, volume: 1 };
+    const a = m.engine.apply(tick);
+    const b = restored.apply(tick);
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+
+  it("rebuilds identical state and events by replaying the command log", () => {
+    const m = busyMarket();
+    expect(m.log.length).toBeGreaterThan(10);
+    expect(JSON.stringify(Engine.replay(m.log).snapshot())).toBe(JSON.stringify(m.engine.snapshot()));
+    const eventsOf = () => {
+      const engine = new Engine();
+      return JSON.stringify(m.log.flatMap((c) => engine.apply(c).events));
+    };
+    expect(eventsOf()).toBe(eventsOf());
+  });
+});

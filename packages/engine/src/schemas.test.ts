@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { modifyOrderRequestSchema, orderRequestSchema, toEngineModification, toEngineOrder } from "./schemas.js";
+
+describe("orderRequestSchema", () => {
+  it("accepts each order type with exactly its prices and fills in DAY validity", () => {
+    const limit = orderRequestSchema.parse({ symbol: "reliance", side: "BUY", type: "LIMIT", quantity: 5, price: 2450.05 });
+    expect(limit).toEqual({ symbol: "RELIANCE", side: "BUY", type: "LIMIT", quantity: 5, price: 2450.05, validity: "DAY" });
+    expect(toEngineOrder(limit)).toMatchObject({ type: "LIMIT", price: 245_005 });
+    const stop = orderRequestSchema.parse({ symbol: "TCS", side: "SELL", type: "SL", quantity: 1, price: 3000, triggerPrice: 3001.5 });
+    expect(toEngineOrder(stop)).toMatchObject({ price: 300_000, triggerPrice: 300_150 });
+    expect(toEngineOrder(orderRequestSchema.parse({ symbol: "TCS", side: "BUY", type: "SL_M", quantity: 1, triggerPrice: 10 }))).toMatchObject({
+      triggerPrice: 1_000,
+    });
+  });
+
+  it("makes wrong orders unrepresentable, naming the field that is wrong", () => {
+    const issues = (input: unknown) => {
+      const r = orderRequestSchema.safeParse(input);
+      return r.success ? [] : r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    };
+    expect(issues({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1 })).toEqual([expect.stringMatching(/^price: /)]);
+    expect(issues({ symbol: "TCS", side: "BUY", type: "MARKET", quantity: 1, price: 10 })[0]).toMatch(/price/);
+    expect(issues({ symbol: "TCS", side: "BUY", type: "SL_M", quantity: 1, price: 10, triggerPrice: 10 })[0]).toMatch(/price/);
+    expect(issues({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 0, price: 10 })).toEqual(["quantity: quantity must be greater than zero"]);
+    expect(issues({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1.5, price: 10 })[0]).toMatch(/^quantity: .*whole number/);
+    expect(issues({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 10.001 })).toEqual([
+      "price: price must have at most two decimals (whole paise)",
+    ]);
+    expect(issues({ symbol: "TCS", side: "HOLD", type: "MARKET", quantity: 1 })).toEqual(["side: side must be BUY or SELL"]);
+    expect(issues({ symbol: "TCS", side: "BUY", type: "SL", quantity: 1, price: 9, triggerPrice: 10 })[0]).toMatch(/^price: .*trigger/);
+    expect(issues({ symbol: "", side: "BUY", type: "MARKET", quantity: 1 })[0]).toMatch(/^symbol: /);
+  });
+
+  it("validates modifications and converts them to paise", () => {
+    expect(modifyOrderRequestSchema.safeParse({ orderId: "O1" }).success).toBe(false);
+    const m = modifyOrderRequestSchema.parse({ orderId: "O1", price: 101.25 });
+    expect(toEngineModification(m)).toEqual({ quantity: undefined, price: 10_125, triggerPrice: undefined });
+  });
+});
