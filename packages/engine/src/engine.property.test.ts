@@ -126,7 +126,7 @@ function conservationProblems(engine: Engine): string[] {
   for (const account of engine.internals.accounts.values()) {
     let cost = 0;
     let realized = 0;
-    for (const h of engine.internals.holdings.get(account.userId)?.values() ?? []) {
+    for (const h of account.holdings.values()) {
       cost += h.costBasis;
       realized += h.realizedPnl;
     }

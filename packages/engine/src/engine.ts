@@ -6,7 +6,7 @@ import { applyTick } from "./matcher.js";
 import type { Paise } from "./money.js";
 import { fundsOf, holdingsOf, quoteOf } from "./portfolio.js";
 import { restoreStore, snapshotStore, type EngineSnapshot } from "./snapshot.js";
-import { InstrumentRecord, orderDetail, orderView, Store, type OrderRecord } from "./store.js";
+import { AccountRecord, InstrumentRecord, orderDetail, orderView, Store, type OrderRecord } from "./store.js";
 import { isOpen } from "./transitions.js";
 import {
   EXCHANGES,
@@ -123,19 +123,19 @@ export class Engine {
   }
 
   orderByClientId(userId: string, clientOrderId: string): OrderView | undefined {
-    const record = this.store.clientOrderIds.get(userId)?.get(clientOrderId);
+    const record = this.store.account(userId)?.clientOrderIds?.get(clientOrderId);
     return record === undefined ? undefined : orderView(record);
   }
 
   /** The user's orders, oldest first. */
   orders(userId: string, filter: OrderFilter = {}): OrderView[] {
-    const list = this.store.ordersByUser.get(userId) ?? [];
+    const list = this.store.account(userId)?.orders ?? [];
     return list.filter((o) => matchesFilter(o, filter)).map(orderView);
   }
 
   /** The user's trades, oldest first. */
   trades(userId: string, symbol?: string): Trade[] {
-    const list = this.store.tradesByUser.get(userId) ?? [];
+    const list = this.store.account(userId)?.trades ?? [];
     return symbol === undefined ? list.slice() : list.filter((t) => t.symbol === symbol);
   }
 
@@ -146,7 +146,8 @@ export class Engine {
 
   /** Open positions and closed ones that still carry realized P&L, in the order first bought. */
   holdings(userId: string): HoldingView[] {
-    return holdingsOf(this.store, userId);
+    const account = this.store.account(userId);
+    return account === undefined ? [] : holdingsOf(account, this.store.instruments);
   }
 
   /** Number of orders resting in books (limits and pending stops), over all instruments. */
@@ -201,7 +202,7 @@ export class Engine {
     if (!isValidId(command.userId)) return refuse("INVALID_COMMAND", "userId must be 1 to 64 characters");
     if (!isCashAmount(command.cash)) return refuse("INVALID_COMMAND", "cash must be zero or a positive amount in paise");
     if (this.store.accounts.has(command.userId)) return refuse("ACCOUNT_EXISTS", `account ${command.userId} already exists`);
-    const account = { userId: command.userId, cash: command.cash, blocked: 0, deposited: command.cash };
+    const account = new AccountRecord(command.userId, command.cash, command.cash);
     this.store.accounts.set(command.userId, account);
     this.store.emit({ seq: this.store.nextSeq(), time: command.time, type: "account.opened", userId: command.userId, cash: command.cash });
     this.store.touchFunds(account);
@@ -212,10 +213,10 @@ export class Engine {
     const account = this.store.account(command.userId);
     if (account === undefined) return refuse("UNKNOWN_ACCOUNT", `no account for user ${String(command.userId)}`);
     if (!isCashAmount(command.cash)) return refuse("INVALID_COMMAND", "cash must be zero or a positive amount in paise");
-    for (const order of this.store.ordersByUser.get(command.userId) ?? []) {
+    for (const order of account.orders) {
       if (isOpen(order.state)) closeOrder(this.store, order, "CANCELLED", command.time, "account-reset", "order.cancelled");
     }
-    this.store.holdings.delete(command.userId);
+    account.holdings.clear();
     account.cash = command.cash;
     account.deposited = command.cash;
     this.store.emit({ seq: this.store.nextSeq(), time: command.time, type: "account.reset", userId: command.userId, cash: command.cash });

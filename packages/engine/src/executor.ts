@@ -4,7 +4,7 @@
 import { MAX_ID_LENGTH, MAX_ORDER_QUANTITY } from "./limits.js";
 import { formatRupees, mulDivRound, type Paise } from "./money.js";
 import type { ReasonCode } from "./reasons.js";
-import { orderView, OrderRecord, type InstrumentRecord, type Store } from "./store.js";
+import { orderView, OrderRecord, type AccountRecord, type InstrumentRecord, type Store } from "./store.js";
 import { isOpen } from "./transitions.js";
 import {
   ORDER_TYPES,
@@ -176,10 +176,8 @@ function repeatPlacement(existing: OrderRecord, input: OrderInput): CommandResul
 }
 
 /** The cash a BUY must find available at placement, or the shares a SELL must find free. */
-function checkRisk(store: Store, userId: string, input: OrderInput, instrument: InstrumentRecord): Refused | undefined {
+function checkRisk(account: AccountRecord, input: OrderInput, instrument: InstrumentRecord): Refused | undefined {
   if (input.side === "BUY") {
-    const account = store.account(userId);
-    if (account === undefined) return refuse("UNKNOWN_ACCOUNT", `no account for user ${userId}`);
     const unitPrice =
       input.type === "MARKET" ? instrument.lastTradedPrice : input.type === "SL_M" ? input.triggerPrice : input.price;
     const required = input.quantity * unitPrice;
@@ -192,7 +190,7 @@ function checkRisk(store: Store, userId: string, input: OrderInput, instrument: 
     }
     return undefined;
   }
-  const holding = store.holding(userId, input.symbol);
+  const holding = account.holdings.get(input.symbol);
   const free = holding === undefined ? 0 : holding.quantity - holding.reserved;
   if (input.quantity > free) {
     return refuse(
@@ -206,9 +204,10 @@ function checkRisk(store: Store, userId: string, input: OrderInput, instrument: 
 export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult {
   const { userId, orderId, order: input, time } = cmd;
   if (!isValidId(orderId)) return refuse("INVALID_COMMAND", `orderId must be 1 to ${MAX_ID_LENGTH} characters`);
-  if (store.account(userId) === undefined) return refuse("UNKNOWN_ACCOUNT", `no account for user ${String(userId)}`);
+  const account = store.account(userId);
+  if (account === undefined) return refuse("UNKNOWN_ACCOUNT", `no account for user ${String(userId)}`);
   if (typeof input === "object" && input !== null && input.clientOrderId !== undefined) {
-    const existing = store.clientOrderIds.get(userId)?.get(input.clientOrderId);
+    const existing = account.clientOrderIds?.get(input.clientOrderId);
     if (existing !== undefined) return repeatPlacement(existing, input);
   }
   if (store.orders.has(orderId)) return refuse("DUPLICATE_ORDER_ID", `order id ${orderId} is already taken`);
@@ -217,15 +216,15 @@ export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult 
   const instrument = store.instruments.get(input.symbol) as InstrumentRecord;
 
   const riskRefusal = store.marketOpen
-    ? checkRisk(store, userId, input, instrument)
+    ? checkRisk(account, input, instrument)
     : refuse("MARKET_CLOSED", "the market is closed; orders are accepted while a session is open");
   const isStop = input.type === "SL" || input.type === "SL_M";
   const fields = input as { price?: Paise; triggerPrice?: Paise };
   const order = new OrderRecord(
     orderId,
-    userId,
+    account,
     input.clientOrderId ?? null,
-    input.symbol,
+    instrument,
     input.side,
     input.type,
     input.validity,
@@ -241,7 +240,8 @@ export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult 
     order.rejectReason = riskRefusal.code;
     order.rejectMessage = riskRefusal.message;
     store.addOrder(order, "order.rejected");
-    return { ...riskRefusal, events: store.takeEvents(time), order: orderView(order) };
+    const view = store.answerView(order);
+    return { ...riskRefusal, events: store.takeEvents(time), order: view };
   }
 
   store.addOrder(order, "order.accepted");
@@ -251,7 +251,8 @@ export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult 
   } else {
     executeOnArrival(store, order, instrument, time);
   }
-  return { ok: true, events: store.takeEvents(time), order: orderView(order) };
+  const view = store.answerView(order);
+  return { ok: true, events: store.takeEvents(time), order: view };
 }
 
 /** True when a limit price can trade against the market right now. */
@@ -284,9 +285,8 @@ export function executeOnArrival(store: Store, order: OrderRecord, instrument: I
 
 /** Fills `quantity` of an order at `price`: cash, holding, trade, state and reservation. */
 export function fill(store: Store, order: OrderRecord, quantity: number, price: Paise, time: Millis): void {
-  const account = store.account(order.userId);
-  if (account === undefined) throw new Error(`order ${order.orderId} has no account`);
-  const holding = store.holdingFor(order.userId, order.symbol);
+  const account = order.account;
+  const holding = account.holdingFor(order.symbol);
   const value = quantity * price;
   if (order.side === "BUY") {
     account.cash -= value;
@@ -313,8 +313,8 @@ export function fill(store: Store, order: OrderRecord, quantity: number, price: 
     price,
     time,
   };
-  store.recordTrade(trade);
-  order.trades.push(trade);
+  store.recordTrade(account, trade);
+  store.attachTrade(order, trade);
   order.filledQuantity += quantity;
   order.filledValue += value;
 
@@ -356,14 +356,15 @@ export function cancelOrder(store: Store, cmd: CancelOrderCommand): CommandResul
   const found = ownOpenOrder(store, cmd.userId, cmd.orderId);
   if (!(found instanceof OrderRecord)) return found;
   closeOrder(store, found, "CANCELLED", cmd.time, "cancelled", "order.cancelled");
-  return { ok: true, events: store.takeEvents(cmd.time), order: orderView(found) };
+  const view = store.answerView(found);
+  return { ok: true, events: store.takeEvents(cmd.time), order: view };
 }
 
 export function modifyOrder(store: Store, cmd: ModifyOrderCommand): CommandResult {
   const found = ownOpenOrder(store, cmd.userId, cmd.orderId);
   if (!(found instanceof OrderRecord)) return found;
   const order = found;
-  const instrument = store.instruments.get(order.symbol) as InstrumentRecord;
+  const instrument = order.instrument;
   const { time } = cmd;
 
   const quantity = cmd.quantity ?? order.quantity;
@@ -410,8 +411,7 @@ export function modifyOrder(store: Store, cmd: ModifyOrderCommand): CommandResul
     const unitPrice = (order.isPendingStop && order.type === "SL_M" ? triggerPrice : price) ?? 0;
     const needed = remaining * unitPrice;
     if (!Number.isSafeInteger(needed * 2)) return refuse("INVALID_QUANTITY", "order value is too large");
-    const account = store.account(order.userId);
-    if (account === undefined) return refuse("UNKNOWN_ACCOUNT", `no account for user ${order.userId}`);
+    const account = order.account;
     const available = account.cash - account.blocked + order.reserved;
     if (needed > available) {
       return refuse(
@@ -420,7 +420,7 @@ export function modifyOrder(store: Store, cmd: ModifyOrderCommand): CommandResul
       );
     }
   } else {
-    const holding = store.holding(order.userId, order.symbol);
+    const holding = order.account.holdings.get(order.symbol);
     const free = holding === undefined ? 0 : holding.quantity - holding.reserved + order.reserved;
     if (remaining > free) {
       return refuse("INSUFFICIENT_HOLDINGS", `the modified order needs ${remaining} free shares but only ${free} are free`);
@@ -441,7 +441,8 @@ export function modifyOrder(store: Store, cmd: ModifyOrderCommand): CommandResul
   } else {
     executeOnArrival(store, order, instrument, time);
   }
-  return { ok: true, events: store.takeEvents(time), order: orderView(order) };
+  const view = store.answerView(order);
+  return { ok: true, events: store.takeEvents(time), order: view };
 }
 
 /** Session close: every open order is a DAY order (IOC never rests), so every one expires. */

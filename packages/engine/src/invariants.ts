@@ -15,14 +15,15 @@ export function checkInvariants(engine: Engine): string[] {
     const tradeSum = order.trades.reduce((sum, t) => sum + t.quantity, 0);
     if (tradeSum !== order.filledQuantity) problems.push(`${id}: filled ${order.filledQuantity} but trades sum to ${tradeSum}`);
     if (order.filledQuantity > order.quantity) problems.push(`${id}: filled more than its quantity`);
-    const first = order.history[0];
+    const history = order.history;
+    const first = history[0];
     if (first === undefined || !INITIAL_STATES.includes(first.state)) problems.push(`${id}: starts in an illegal state`);
-    for (let i = 1; i < order.history.length; i++) {
-      const from = (order.history[i - 1] as { state: typeof order.state }).state;
-      const to = (order.history[i] as { state: typeof order.state }).state;
+    for (let i = 1; i < history.length; i++) {
+      const from = (history[i - 1] as { state: typeof order.state }).state;
+      const to = (history[i] as { state: typeof order.state }).state;
       if (!LEGAL_TRANSITIONS[from].includes(to)) problems.push(`${id}: illegal transition ${from} -> ${to}`);
     }
-    if (order.history[order.history.length - 1]?.state !== order.state) problems.push(`${id}: history does not end in its state`);
+    if (history[history.length - 1]?.state !== order.state) problems.push(`${id}: history does not end in its state`);
     if (order.state === "EXECUTED" && order.filledQuantity !== order.quantity) problems.push(`${id}: EXECUTED but not fully filled`);
     if (order.state === "PARTIALLY_EXECUTED" && (order.filledQuantity === 0 || order.filledQuantity >= order.quantity)) {
       problems.push(`${id}: PARTIALLY_EXECUTED with filled ${order.filledQuantity} of ${order.quantity}`);
@@ -53,8 +54,8 @@ export function checkInvariants(engine: Engine): string[] {
     if (account.blocked !== expected) problems.push(`${account.userId}: blocked ${account.blocked}, open BUY orders reserve ${expected}`);
     if (!Number.isSafeInteger(account.cash)) problems.push(`${account.userId}: cash is not whole paise`);
   }
-  for (const [userId, byUser] of store.holdings) {
-    for (const h of byUser.values()) {
+  for (const { userId, holdings } of store.accounts.values()) {
+    for (const h of holdings.values()) {
       if (h.quantity < 0) problems.push(`${userId}/${h.symbol}: negative holding`);
       if (h.reserved < 0 || h.reserved > h.quantity) problems.push(`${userId}/${h.symbol}: reserved ${h.reserved} of ${h.quantity}`);
       if (h.costBasis < 0 || (h.quantity === 0 && h.costBasis !== 0)) problems.push(`${userId}/${h.symbol}: cost basis ${h.costBasis}`);

@@ -56,9 +56,9 @@ function triggerStops(
 function triggerStop(store: Store, instrument: InstrumentRecord, order: OrderRecord, time: Millis): void {
   store.unrest(order);
   if (order.type === "SL_M" && order.side === "BUY") {
-    const account = store.account(order.userId);
+    const account = order.account;
     const cost = order.remaining * instrument.lastTradedPrice;
-    const available = account === undefined ? 0 : account.cash - account.blocked + order.reserved;
+    const available = account.cash - account.blocked + order.reserved;
     if (cost > available) {
       const message =
         `stop triggered at ₹${formatRupees(instrument.lastTradedPrice)} but buying ${order.remaining} needs ` +

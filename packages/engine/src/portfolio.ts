@@ -25,13 +25,11 @@ export function quoteOf(record: InstrumentRecord): Quote {
   };
 }
 
-export function holdingsOf(store: Store, userId: string): HoldingView[] {
-  const byUser = store.holdings.get(userId);
-  if (byUser === undefined) return [];
+export function holdingsOf(account: AccountRecord, instruments: ReadonlyMap<string, InstrumentRecord>): HoldingView[] {
   const views: HoldingView[] = [];
-  for (const h of byUser.values()) {
+  for (const h of account.holdings.values()) {
     if (h.quantity === 0 && h.realizedPnl === 0) continue;
-    const instrument = store.instruments.get(h.symbol);
+    const instrument = instruments.get(h.symbol);
     const ltp = instrument?.lastTradedPrice ?? 0;
     const previousClose = instrument?.previousClose ?? ltp;
     const currentValue = h.quantity * ltp;
@@ -57,7 +55,7 @@ export function holdingsOf(store: Store, userId: string): HoldingView[] {
 
 export function fundsOf(store: Store, account: AccountRecord): Funds {
   let holdingsValue = 0;
-  for (const h of store.holdings.get(account.userId)?.values() ?? []) {
+  for (const h of account.holdings.values()) {
     holdingsValue += h.quantity * (store.instruments.get(h.symbol)?.lastTradedPrice ?? 0);
   }
   const equity = account.cash + holdingsValue;

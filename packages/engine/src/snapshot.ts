@@ -1,6 +1,6 @@
 // Snapshot and restore: the whole engine state as plain JSON-safe data, and back. Books are not
 // stored; they are rebuilt from the open orders in their time-priority order.
-import { InstrumentRecord, OrderRecord, Store, type AccountRecord, type HoldingRecord } from "./store.js";
+import { AccountRecord, InstrumentRecord, OrderRecord, Store, type HoldingRecord } from "./store.js";
 import { isOpen } from "./transitions.js";
 import type { InstrumentSpec, Millis, OrderState, OrderType, Side, StateChange, Trade, Validity } from "./types.js";
 import type { ReasonCode } from "./reasons.js";
@@ -43,6 +43,13 @@ export interface OrderSnapshot {
   tradeIds: string[];
 }
 
+export interface AccountSnapshot {
+  userId: string;
+  cash: number;
+  blocked: number;
+  deposited: number;
+}
+
 export interface EngineSnapshot {
   version: typeof SNAPSHOT_VERSION;
   seq: number;
@@ -50,7 +57,7 @@ export interface EngineSnapshot {
   priorityCounter: number;
   marketOpen: boolean;
   instruments: InstrumentSnapshot[];
-  accounts: AccountRecord[];
+  accounts: AccountSnapshot[];
   holdings: Array<{ userId: string; holding: HoldingRecord }>;
   orders: OrderSnapshot[];
   trades: Trade[];
@@ -71,8 +78,8 @@ export function snapshotStore(store: Store): EngineSnapshot {
     });
   }
   const holdings: EngineSnapshot["holdings"] = [];
-  for (const [userId, byUser] of store.holdings) {
-    for (const holding of byUser.values()) holdings.push({ userId, holding: { ...holding } });
+  for (const account of store.accounts.values()) {
+    for (const holding of account.holdings.values()) holdings.push({ userId: account.userId, holding: { ...holding } });
   }
   const orders: OrderSnapshot[] = [];
   for (const o of store.orders.values()) {
@@ -97,7 +104,7 @@ export function snapshotStore(store: Store): EngineSnapshot {
       triggeredAt: o.triggeredAt,
       reserved: o.reserved,
       priority: o.priority,
-      history: o.history.map((h) => ({ ...h })),
+      history: o.history,
       tradeIds: o.trades.map((t) => t.tradeId),
     });
   }
@@ -108,7 +115,7 @@ export function snapshotStore(store: Store): EngineSnapshot {
     priorityCounter: store.priorityCounter,
     marketOpen: store.marketOpen,
     instruments,
-    accounts: [...store.accounts.values()].map((a) => ({ ...a })),
+    accounts: [...store.accounts.values()].map((a) => ({ userId: a.userId, cash: a.cash, blocked: a.blocked, deposited: a.deposited })),
     holdings,
     orders,
     trades: store.trades.map((t) => ({ ...t })),
@@ -135,24 +142,35 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
     record.lastTickAt = s.lastTickAt;
     store.instruments.set(s.spec.symbol, record);
   }
-  for (const a of snapshot.accounts) store.accounts.set(a.userId, { ...a });
+  for (const a of snapshot.accounts) {
+    const account = new AccountRecord(a.userId, a.cash, a.deposited);
+    account.blocked = a.blocked;
+    store.accounts.set(a.userId, account);
+  }
+  const accountOf = (userId: string) => {
+    const account = store.accounts.get(userId);
+    if (account === undefined) throw new Error(`snapshot: no account ${userId}`);
+    return account;
+  };
   for (const { userId, holding } of snapshot.holdings) {
-    Object.assign(store.holdingFor(userId, holding.symbol), holding);
+    Object.assign(accountOf(userId).holdingFor(holding.symbol), holding);
   }
   const tradesById = new Map<string, Trade>();
   for (const t of snapshot.trades) {
     const trade = { ...t };
     tradesById.set(trade.tradeId, trade);
-    store.recordTrade(trade);
+    store.recordTrade(accountOf(trade.userId), trade);
   }
   const resting: OrderRecord[] = [];
   for (const s of snapshot.orders) {
     const first = s.history[0];
+    const instrument = store.instruments.get(s.symbol);
+    if (instrument === undefined) throw new Error(`snapshot: order ${s.orderId} names unknown instrument ${s.symbol}`);
     const order = new OrderRecord(
       s.orderId,
-      s.userId,
+      accountOf(s.userId),
       s.clientOrderId,
-      s.symbol,
+      instrument,
       s.side,
       s.type,
       s.validity,
@@ -163,8 +181,7 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
       first?.state ?? s.state,
       first?.cause ?? "placed",
     );
-    order.history.length = 0;
-    for (const h of s.history) order.history.push({ ...h });
+    for (const h of s.history.slice(1)) order.recordChange({ ...h });
     order.state = s.state;
     order.filledQuantity = s.filledQuantity;
     order.filledValue = s.filledValue;
@@ -177,7 +194,7 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
     for (const id of s.tradeIds) {
       const trade = tradesById.get(id);
       if (trade === undefined) throw new Error(`snapshot: order ${s.orderId} names unknown trade ${id}`);
-      order.trades.push(trade);
+      store.attachTrade(order, trade);
     }
     store.indexOrder(order);
     if (isOpen(order.state)) resting.push(order);
@@ -186,7 +203,7 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
   for (const order of resting) {
     const ladder = store.ladderOf(order);
     const key = order.state === "TRIGGER_PENDING" ? order.triggerPrice : order.price;
-    if (ladder === undefined || key === null) throw new Error(`snapshot: open order ${order.orderId} cannot rest`);
+    if (key === null) throw new Error(`snapshot: open order ${order.orderId} cannot rest`);
     ladder.add(order, key);
   }
   return store;

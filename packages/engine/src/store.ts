@@ -44,13 +44,34 @@ export class InstrumentRecord {
   }
 }
 
-export interface AccountRecord {
-  userId: string;
-  cash: Paise;
+export class AccountRecord {
   /** Cash reserved for open BUY orders: always the sum of their `reserved`. */
-  blocked: Paise;
-  /** All cash ever put in (opening balance and resets), the base of total P&L. */
-  deposited: Paise;
+  blocked: Paise = 0;
+  /** True while the command being applied has changed this account (one funds event per command). */
+  touched = false;
+  /** By symbol, in the order first bought. */
+  readonly holdings = new Map<string, HoldingRecord>();
+  /** The user's orders, oldest first. */
+  readonly orders: OrderRecord[] = [];
+  /** Orders placed with a clientOrderId, by that id; null until the first. */
+  clientOrderIds: Map<string, OrderRecord> | null = null;
+  readonly trades: Trade[] = [];
+
+  constructor(
+    readonly userId: string,
+    public cash: Paise,
+    /** All cash ever put in (opening balance and resets), the base of total P&L. */
+    public deposited: Paise,
+  ) {}
+
+  holdingFor(symbol: string): HoldingRecord {
+    let holding = this.holdings.get(symbol);
+    if (holding === undefined) {
+      holding = { symbol, quantity: 0, reserved: 0, costBasis: 0, realizedPnl: 0 };
+      this.holdings.set(symbol, holding);
+    }
+    return holding;
+  }
 }
 
 export interface HoldingRecord {
@@ -62,6 +83,8 @@ export interface HoldingRecord {
   costBasis: Paise;
   realizedPnl: Paise;
 }
+
+const NO_TRADES: Trade[] = [];
 
 export class OrderRecord implements LadderEntry {
   state: OrderState;
@@ -76,17 +99,22 @@ export class OrderRecord implements LadderEntry {
   reserved = 0;
   /** Time priority: a counter taken when the order (re)enters a book; lower is earlier. */
   priority = 0;
-  readonly history: StateChange[];
-  readonly trades: Trade[] = [];
+  /** Shares the empty array until the first fill: most orders never fill, and there are many. */
+  trades: Trade[] = NO_TRADES;
+  /** Changes after the first; null until there is one (most resting orders never change). */
+  private laterChanges: StateChange[] | null = null;
+  private readonly initialState: OrderState;
+  private readonly initialCause: string;
   ladderLevel: PriceLevel | null = null;
   ladderPrev: LadderEntry | null = null;
   ladderNext: LadderEntry | null = null;
 
   constructor(
     readonly orderId: string,
-    readonly userId: string,
+    /** The owner's account and the instrument, held directly so fills need no lookups. */
+    readonly account: AccountRecord,
     readonly clientOrderId: string | null,
-    readonly symbol: string,
+    readonly instrument: InstrumentRecord,
     readonly side: Side,
     readonly type: OrderType,
     readonly validity: Validity,
@@ -99,7 +127,27 @@ export class OrderRecord implements LadderEntry {
   ) {
     this.state = initialState;
     this.updatedAt = placedAt;
-    this.history = [{ state: initialState, time: placedAt, cause }];
+    this.initialState = initialState;
+    this.initialCause = cause;
+  }
+
+  /** Every state the order has been in, with when and why, oldest first. */
+  get history(): StateChange[] {
+    const first = { state: this.initialState, time: this.placedAt, cause: this.initialCause };
+    return this.laterChanges === null ? [first] : [first, ...this.laterChanges.map((c) => ({ ...c }))];
+  }
+
+  recordChange(change: StateChange): void {
+    if (this.laterChanges === null) this.laterChanges = [];
+    this.laterChanges.push(change);
+  }
+
+  get userId(): string {
+    return this.account.userId;
+  }
+
+  get symbol(): string {
+    return this.instrument.spec.symbol;
   }
 
   get remaining(): number {
@@ -141,7 +189,7 @@ export function orderView(o: OrderRecord): OrderView {
 }
 
 export function orderDetail(o: OrderRecord): OrderDetail {
-  return { ...orderView(o), history: o.history.map((h) => ({ ...h })), trades: o.trades.slice() };
+  return { ...orderView(o), history: o.history, trades: o.trades.slice() };
 }
 
 export class Store {
@@ -151,17 +199,13 @@ export class Store {
   marketOpen = true;
   readonly instruments = new Map<string, InstrumentRecord>();
   readonly accounts = new Map<string, AccountRecord>();
-  readonly holdings = new Map<string, Map<string, HoldingRecord>>();
   readonly orders = new Map<string, OrderRecord>();
-  readonly ordersByUser = new Map<string, OrderRecord[]>();
-  readonly clientOrderIds = new Map<string, Map<string, OrderRecord>>();
   readonly trades: Trade[] = [];
-  readonly tradesByUser = new Map<string, Trade[]>();
 
   /** Events of the command being applied; handed to the caller when it finishes. */
   private pending: EngineEvent[] = [];
   /** Accounts whose cash or blocked cash changed during the command. */
-  private readonly fundsTouched = new Set<AccountRecord>();
+  private fundsTouched: AccountRecord[] = [];
 
   emit(event: EngineEvent): void {
     this.pending.push(event);
@@ -174,8 +218,9 @@ export class Store {
 
   /** Closes the command: one funds.changed per touched account, then returns the events. */
   takeEvents(time: Millis): EngineEvent[] {
-    if (this.fundsTouched.size > 0) {
+    if (this.fundsTouched.length > 0) {
       for (const account of this.fundsTouched) {
+        account.touched = false;
         this.emit({
           seq: this.nextSeq(),
           time,
@@ -185,7 +230,7 @@ export class Store {
           blocked: account.blocked,
         });
       }
-      this.fundsTouched.clear();
+      this.fundsTouched = [];
     }
     const events = this.pending;
     this.pending = [];
@@ -193,29 +238,13 @@ export class Store {
   }
 
   touchFunds(account: AccountRecord): void {
-    this.fundsTouched.add(account);
+    if (account.touched) return;
+    account.touched = true;
+    this.fundsTouched.push(account);
   }
 
   account(userId: string): AccountRecord | undefined {
     return this.accounts.get(userId);
-  }
-
-  holding(userId: string, symbol: string): HoldingRecord | undefined {
-    return this.holdings.get(userId)?.get(symbol);
-  }
-
-  holdingFor(userId: string, symbol: string): HoldingRecord {
-    let byUser = this.holdings.get(userId);
-    if (byUser === undefined) {
-      byUser = new Map();
-      this.holdings.set(userId, byUser);
-    }
-    let holding = byUser.get(symbol);
-    if (holding === undefined) {
-      holding = { symbol, quantity: 0, reserved: 0, costBasis: 0, realizedPnl: 0 };
-      byUser.set(symbol, holding);
-    }
-    return holding;
   }
 
   /** Records a new order and emits its first event. */
@@ -227,19 +256,11 @@ export class Store {
   /** Makes an order findable by id, by user and by client order id. */
   indexOrder(order: OrderRecord): void {
     this.orders.set(order.orderId, order);
-    let list = this.ordersByUser.get(order.userId);
-    if (list === undefined) {
-      list = [];
-      this.ordersByUser.set(order.userId, list);
-    }
-    list.push(order);
+    const account = order.account;
+    account.orders.push(order);
     if (order.clientOrderId !== null) {
-      let byClient = this.clientOrderIds.get(order.userId);
-      if (byClient === undefined) {
-        byClient = new Map();
-        this.clientOrderIds.set(order.userId, byClient);
-      }
-      byClient.set(order.clientOrderId, order);
+      if (account.clientOrderIds === null) account.clientOrderIds = new Map();
+      account.clientOrderIds.set(order.clientOrderId, order);
     }
   }
 
@@ -247,12 +268,24 @@ export class Store {
     this.emit({ seq: this.nextSeq(), time, type, order: orderView(order) });
   }
 
+  /**
+   * The order as the command leaves it. Every change to an order emits an event carrying a fresh
+   * view, so the latest such view of the command is current and can be shared, not rebuilt.
+   */
+  answerView(order: OrderRecord): OrderView {
+    for (let i = this.pending.length - 1; i >= 0; i--) {
+      const event = this.pending[i] as EngineEvent;
+      if ("order" in event && event.order.orderId === order.orderId) return event.order;
+    }
+    return orderView(order);
+  }
+
   /** Moves an order through the state machine and writes the step into its history. */
   transition(order: OrderRecord, to: OrderState, time: Millis, cause: string): void {
     if (!isLegalTransition(order.state, to)) throw new IllegalTransitionError(order.orderId, order.state, to);
     order.state = to;
     order.updatedAt = time;
-    order.history.push({ state: to, time, cause });
+    order.recordChange({ state: to, time, cause });
   }
 
   /**
@@ -264,12 +297,10 @@ export class Store {
     if (delta === 0) return;
     order.reserved = amount;
     if (order.side === "BUY") {
-      const account = this.accounts.get(order.userId);
-      if (account === undefined) throw new Error(`order ${order.orderId} has no account`);
-      account.blocked += delta;
-      this.touchFunds(account);
+      order.account.blocked += delta;
+      this.touchFunds(order.account);
     } else {
-      this.holdingFor(order.userId, order.symbol).reserved += delta;
+      order.account.holdingFor(order.symbol).reserved += delta;
     }
   }
 
@@ -279,9 +310,8 @@ export class Store {
     return order.side === "BUY" ? order.remaining * order.reservePrice : order.remaining;
   }
 
-  ladderOf(order: OrderRecord): PriceLadder<OrderRecord> | undefined {
-    const instrument = this.instruments.get(order.symbol);
-    if (instrument === undefined) return undefined;
+  ladderOf(order: OrderRecord): PriceLadder<OrderRecord> {
+    const instrument = order.instrument;
     if (order.state === "TRIGGER_PENDING") return order.side === "BUY" ? instrument.buyStops : instrument.sellStops;
     return order.side === "BUY" ? instrument.buyLimits : instrument.sellLimits;
   }
@@ -289,7 +319,6 @@ export class Store {
   /** Puts an order at the back of its price level: it takes the newest time priority. */
   rest(order: OrderRecord): void {
     const ladder = this.ladderOf(order);
-    if (ladder === undefined) throw new Error(`order ${order.orderId}: unknown instrument`);
     this.priorityCounter += 1;
     order.priority = this.priorityCounter;
     const key = order.state === "TRIGGER_PENDING" ? order.triggerPrice : order.price;
@@ -299,16 +328,16 @@ export class Store {
 
   unrest(order: OrderRecord): void {
     if (order.ladderLevel === null) return;
-    this.ladderOf(order)?.remove(order);
+    this.ladderOf(order).remove(order);
   }
 
-  recordTrade(trade: Trade): void {
+  attachTrade(order: OrderRecord, trade: Trade): void {
+    if (order.trades === NO_TRADES) order.trades = [];
+    order.trades.push(trade);
+  }
+
+  recordTrade(account: AccountRecord, trade: Trade): void {
     this.trades.push(trade);
-    let list = this.tradesByUser.get(trade.userId);
-    if (list === undefined) {
-      list = [];
-      this.tradesByUser.set(trade.userId, list);
-    }
-    list.push(trade);
+    account.trades.push(trade);
   }
 }

@@ -1,0 +1,255 @@
+// Engine benchmarks: prints one JSON object per line. Run with `pnpm --filter @trading/engine bench`.
+// Every figure is the median of several runs; the command stream is built before timing starts.
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+import { Engine, type Command } from "../src/index.js";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const TICK = 5;
+const BASE = 250_000; // ₹2,500.00
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+function print(record: Record<string, unknown>): void {
+  console.log(JSON.stringify(record));
+}
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** A market with `users` funded accounts and `symbols` instruments. */
+function setupCommands(users: number, symbols: number): Command[] {
+  const commands: Command[] = [];
+  for (let s = 0; s < symbols; s++) {
+    commands.push({
+      kind: "addInstrument",
+      time: 0,
+      instrument: { symbol: `SYM${s}`, name: `Symbol ${s}`, exchange: "NSE", instrumentType: "EQ", tickSize: TICK, lotSize: 1, price: BASE },
+    });
+  }
+  for (let u = 0; u < users; u++) commands.push({ kind: "openAccount", time: 0, userId: `u${u}`, cash: 1e13 });
+  return commands;
+}
+
+/** Deterministic pseudo-random numbers for building streams (xorshift32). */
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The mixed stream: 40 % resting LIMIT placements (1-60 ticks below the market), 15 % MARKET
+ * orders (a BUY, then a SELL of the same shares), 15 % cancels and 10 % modifies of earlier resting
+ * orders, 20 % ticks that random-walk within ±20 ticks of the base price and so cross some orders.
+ * Commands are made in batches just before they are applied, as a server receives them, so the
+ * engine is not timed reading a gigabyte of pre-built commands from cold memory; only the apply
+ * loop is timed. User ids and symbols are shared strings, as they are in the server (the user id
+ * comes from the authenticated connection, the symbol from the instrument table).
+ */
+class MixedStream {
+  private readonly random = rng(12345);
+  private readonly resting: Array<{ userId: string; orderId: string; price: number }> = [];
+  private readonly pendingSell: Array<{ userId: string; symbol: string }> = [];
+  private readonly prices: number[];
+  private readonly userIds: string[];
+  private readonly symbolNames: string[];
+  private nextId = 0;
+  private time = 1;
+  readonly mix = { limit: 0, market: 0, cancel: 0, modify: 0, tick: 0 };
+
+  constructor(users: number, symbols: number) {
+    this.prices = new Array<number>(symbols).fill(BASE);
+    this.userIds = Array.from({ length: users }, (_, u) => `u${u}`);
+    this.symbolNames = Array.from({ length: symbols }, (_, s) => `SYM${s}`);
+  }
+
+  batch(size: number): Command[] {
+    const commands: Command[] = [];
+    const { random, resting, pendingSell, prices, mix } = this;
+    while (commands.length < size) {
+      const time = ++this.time;
+      const r = random();
+      const s = Math.floor(random() * prices.length);
+      const symbol = this.symbolNames[s] as string;
+      const userId = this.userIds[Math.floor(random() * this.userIds.length)] as string;
+      const ltp = prices[s] as number;
+      if (r < 0.4) {
+        // SELL limits need shares, so resting orders are BUYs; SELLs come from market round trips.
+        const price = ltp - (1 + Math.floor(random() * 60)) * TICK;
+        const orderId = `o${this.nextId++}`;
+        commands.push({ kind: "placeOrder", time, userId, orderId, order: { symbol, side: "BUY", type: "LIMIT", quantity: 1 + Math.floor(random() * 10), price, validity: "DAY" } });
+        resting.push({ userId, orderId, price });
+        mix.limit++;
+      } else if (r < 0.55) {
+        const sell = pendingSell.pop();
+        if (sell !== undefined) {
+          commands.push({ kind: "placeOrder", time, userId: sell.userId, orderId: `o${this.nextId++}`, order: { symbol: sell.symbol, side: "SELL", type: "MARKET", quantity: 1, validity: "DAY" } });
+        } else {
+          commands.push({ kind: "placeOrder", time, userId, orderId: `o${this.nextId++}`, order: { symbol, side: "BUY", type: "MARKET", quantity: 1, validity: "DAY" } });
+          pendingSell.push({ userId, symbol });
+        }
+        mix.market++;
+      } else if (r < 0.7 && resting.length > 0) {
+        const i = Math.floor(random() * resting.length);
+        const target = resting[i] as (typeof resting)[number];
+        resting[i] = resting[resting.length - 1] as (typeof resting)[number];
+        resting.pop();
+        commands.push({ kind: "cancelOrder", time, userId: target.userId, orderId: target.orderId });
+        mix.cancel++;
+      } else if (r < 0.8 && resting.length > 0) {
+        const target = resting[Math.floor(random() * resting.length)] as (typeof resting)[number];
+        target.price -= TICK;
+        commands.push({ kind: "modifyOrder", time, userId: target.userId, orderId: target.orderId, price: target.price });
+        mix.modify++;
+      } else {
+        const step = (Math.floor(random() * 9) - 4) * TICK;
+        const next = Math.min(BASE + 20 * TICK, Math.max(BASE - 20 * TICK, ltp + step));
+        prices[s] = next;
+        commands.push({ kind: "tick", time, symbol, price: next, volume: 1 + Math.floor(random() * 40) });
+        mix.tick++;
+      }
+    }
+    return commands;
+  }
+
+  mixPercent(): Record<string, number> {
+    const total = Object.values(this.mix).reduce((a, b) => a + b, 0);
+    return Object.fromEntries(Object.entries(this.mix).map(([k, v]) => [k, Math.round((v / total) * 1000) / 10]));
+  }
+}
+
+function benchMixed(): void {
+  const COUNT = Number(process.env.BENCH_COMMANDS ?? 1_000_000);
+  const BATCH = 4_096;
+  const users = 1_000;
+  const symbols = 20;
+  const rates: number[] = [];
+  let outcome = { accepted: 0, refused: 0, events: 0, trades: 0, resting_at_end: 0 };
+  let mix: Record<string, number> = {};
+  for (let run = 0; run < RUNS; run++) {
+    const engine = Engine.replay(setupCommands(users, symbols));
+    const stream = new MixedStream(users, symbols);
+    gc();
+    let accepted = 0;
+    let events = 0;
+    let applied = 0;
+    let seconds = 0;
+    while (applied < COUNT) {
+      const commands = stream.batch(Math.min(BATCH, COUNT - applied));
+      const start = performance.now();
+      for (let i = 0; i < commands.length; i++) {
+        const result = engine.apply(commands[i] as Command);
+        if (result.ok) accepted++;
+        events += result.events.length;
+      }
+      seconds += (performance.now() - start) / 1000;
+      applied += commands.length;
+    }
+    rates.push(applied / seconds);
+    mix = stream.mixPercent();
+    outcome = { accepted, refused: applied - accepted, events, trades: engine.internals.trades.length, resting_at_end: engine.restingOrderCount() };
+  }
+  print({
+    name: "mixed",
+    ops_per_sec: Math.round(median(rates)),
+    runs: rates.map((r) => Math.round(r)),
+    commands: COUNT,
+    mix_percent: mix,
+    outcome,
+    target_ops_per_sec: 1_000_000,
+  });
+}
+
+/** Seconds per non-crossing tick with `resting` orders in the book, spread over many price levels. */
+function tickCost(resting: number): number {
+  const setup = setupCommands(1_000, 1);
+  const engine = Engine.replay(setup);
+  const levels = Math.min(resting, 20_000);
+  for (let i = 0; i < resting; i++) {
+    const level = 1 + (i % levels);
+    const buy = i % 2 === 0;
+    const price = buy ? BASE - level * TICK : BASE + 2 * TICK + level * TICK;
+    const result = engine.apply(
+      buy
+        ? { kind: "placeOrder", time: 1, userId: `u${i % 1_000}`, orderId: `b${i}`, order: { symbol: "SYM0", side: "BUY", type: "LIMIT", quantity: 1, price, validity: "DAY" } }
+        : { kind: "placeOrder", time: 1, userId: `u${i % 1_000}`, orderId: `s${i}`, order: { symbol: "SYM0", side: "BUY", type: "SL_M", quantity: 1, triggerPrice: price, validity: "DAY" } },
+    );
+    if (!result.ok) throw new Error(`setup order refused: ${result.message}`);
+  }
+  // Ticks move between the best bid and the nearest stop, crossing nothing.
+  const TICKS = 200_000;
+  const ticks: Command[] = [];
+  for (let i = 0; i < TICKS; i++) ticks.push({ kind: "tick", time: 2 + i, symbol: "SYM0", price: BASE + (i % 2) * TICK, volume: 10 });
+  gc();
+  const samples: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const start = performance.now();
+    for (const t of ticks) engine.apply(t);
+    samples.push((performance.now() - start) / 1000 / TICKS);
+  }
+  if (engine.restingOrderCount() !== resting) throw new Error("a non-crossing tick filled something");
+  return median(samples);
+}
+
+function benchTickScaling(): void {
+  const small = tickCost(1_000);
+  const large = tickCost(100_000);
+  print({
+    name: "tick-scaling",
+    ratio: Math.round((large / small) * 100) / 100,
+    ns_per_tick_1k: Math.round(small * 1e9),
+    ns_per_tick_100k: Math.round(large * 1e9),
+    target_ratio_max: 2,
+  });
+}
+
+function benchMemory(): void {
+  const ORDERS = 1_000_000;
+  const engine = Engine.replay(setupCommands(1_000, 20));
+  gc();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < ORDERS; i++) {
+    const result = engine.apply({
+      kind: "placeOrder",
+      time: 1,
+      userId: `u${i % 1_000}`,
+      orderId: `m${i}`,
+      order: { symbol: `SYM${i % 20}`, side: "BUY", type: "LIMIT", quantity: 1, price: BASE - (1 + (i % 5_000)) * TICK, validity: "DAY" },
+    });
+    if (!result.ok) throw new Error(result.message);
+  }
+  gc();
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  print({
+    name: "memory-per-resting-order",
+    bytes_per_order: Math.round((after - before) / ORDERS),
+    resting_orders: engine.restingOrderCount(),
+    heap_mb: Math.round(after / 1e6),
+    note: "includes the order record, its history, indexes by id and user, and its place in the book",
+  });
+}
+
+const which = process.argv[2];
+print({
+  name: "machine",
+  cpu: os.cpus()[0]?.model ?? "unknown",
+  cores: os.cpus().length,
+  memory_gb: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  runs: RUNS,
+  gc_exposed: typeof (globalThis as { gc?: unknown }).gc === "function",
+});
+if (which === undefined || which === "mixed") benchMixed();
+if (which === undefined || which === "tick-scaling") benchTickScaling();
+if (which === undefined || which === "memory") benchMemory();
