@@ -1,0 +1,108 @@
+// What clients see: the engine's views with every amount in decimal rupees. Every procedure's
+// output goes through these, so paise never leak past the API edge.
+import {
+  paiseToRupees,
+  type Funds,
+  type HoldingView,
+  type InstrumentView,
+  type OrderDetail,
+  type OrderView,
+  type Quote,
+  type Trade,
+} from "@trading/engine";
+
+const rupees = (paise: number): number => paiseToRupees(paise);
+const maybeRupees = (paise: number | null): number | null => (paise === null ? null : paiseToRupees(paise));
+const iso = (ms: number): string => new Date(ms).toISOString();
+const maybeIso = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+
+export function quoteDto(q: Quote) {
+  return {
+    symbol: q.symbol,
+    lastTradedPrice: rupees(q.lastTradedPrice),
+    previousClose: rupees(q.previousClose),
+    open: rupees(q.open),
+    high: rupees(q.high),
+    low: rupees(q.low),
+    volume: q.volume,
+    change: rupees(q.change),
+    changePercent: q.changePercent,
+    lastTickAt: maybeIso(q.lastTickAt),
+  };
+}
+
+export function instrumentDto(i: InstrumentView) {
+  return { ...quoteDto(i), name: i.name, exchange: i.exchange, instrumentType: i.instrumentType, tickSize: rupees(i.tickSize), lotSize: i.lotSize };
+}
+
+export function orderDto(o: OrderView) {
+  return {
+    orderId: o.orderId,
+    userId: o.userId,
+    clientOrderId: o.clientOrderId,
+    symbol: o.symbol,
+    side: o.side,
+    type: o.type,
+    validity: o.validity,
+    quantity: o.quantity,
+    price: maybeRupees(o.price),
+    triggerPrice: maybeRupees(o.triggerPrice),
+    state: o.state,
+    filledQuantity: o.filledQuantity,
+    averageFillPrice: maybeRupees(o.averageFillPrice),
+    rejectReason: o.rejectReason,
+    rejectMessage: o.rejectMessage,
+    placedAt: iso(o.placedAt),
+    updatedAt: iso(o.updatedAt),
+    triggeredAt: maybeIso(o.triggeredAt),
+  };
+}
+
+export function tradeDto(t: Trade) {
+  return { tradeId: t.tradeId, orderId: t.orderId, symbol: t.symbol, side: t.side, quantity: t.quantity, price: rupees(t.price), time: iso(t.time) };
+}
+
+export function orderDetailDto(o: OrderDetail) {
+  return {
+    ...orderDto(o),
+    history: o.history.map((h) => ({ state: h.state, time: iso(h.time), cause: h.cause })),
+    trades: o.trades.map(tradeDto),
+  };
+}
+
+export function holdingDto(h: HoldingView) {
+  return {
+    symbol: h.symbol,
+    quantity: h.quantity,
+    reservedQuantity: h.reservedQuantity,
+    averagePrice: rupees(h.averagePrice),
+    ltp: rupees(h.ltp),
+    investedValue: rupees(h.investedValue),
+    currentValue: rupees(h.currentValue),
+    unrealizedPnl: rupees(h.unrealizedPnl),
+    unrealizedPnlPercent: h.unrealizedPnlPercent,
+    realizedPnl: rupees(h.realizedPnl),
+    dayChange: rupees(h.dayChange),
+    dayChangePercent: h.dayChangePercent,
+  };
+}
+
+export function fundsDto(f: Funds) {
+  return {
+    cash: rupees(f.cash),
+    blocked: rupees(f.blocked),
+    available: rupees(f.available),
+    holdingsValue: rupees(f.holdingsValue),
+    equity: rupees(f.equity),
+    totalPnl: rupees(f.totalPnl),
+    deposited: rupees(f.deposited),
+  };
+}
+
+export type QuoteDto = ReturnType<typeof quoteDto>;
+export type InstrumentDto = ReturnType<typeof instrumentDto>;
+export type OrderDto = ReturnType<typeof orderDto>;
+export type OrderDetailDto = ReturnType<typeof orderDetailDto>;
+export type TradeDto = ReturnType<typeof tradeDto>;
+export type HoldingDto = ReturnType<typeof holdingDto>;
+export type FundsDto = ReturnType<typeof fundsDto>;
