@@ -6,7 +6,7 @@ import { applyTick } from "./matcher.js";
 import type { Paise } from "./money.js";
 import { fundsOf, holdingsOf, quoteOf } from "./portfolio.js";
 import { restoreStore, snapshotStore, type EngineSnapshot } from "./snapshot.js";
-import { AccountRecord, InstrumentRecord, orderDetail, orderView, Store, type OrderRecord } from "./store.js";
+import { AccountRecord, InstrumentRecord, orderDetail, orderView, Store, type OrderRecord, type StoreOptions } from "./store.js";
 import { isOpen } from "./transitions.js";
 import {
   EXCHANGES,
@@ -35,21 +35,25 @@ export interface OrderFilter {
   open?: boolean | undefined;
 }
 
-export class Engine {
-  private readonly store: Store;
+export type EngineOptions = StoreOptions;
 
-  constructor(store?: Store) {
-    this.store = store ?? new Store();
+export class Engine {
+  private store: Store;
+
+  constructor(options: EngineOptions = {}) {
+    this.store = new Store(options);
   }
 
   /** Rebuilds an engine from `snapshot()`: the same state, books in the same priority order. */
   static restore(snapshot: EngineSnapshot): Engine {
-    return new Engine(restoreStore(snapshot));
+    const engine = new Engine();
+    engine.store = restoreStore(snapshot);
+    return engine;
   }
 
   /** Applies every command in order to a fresh engine. */
-  static replay(commands: Iterable<Command>): Engine {
-    const engine = new Engine();
+  static replay(commands: Iterable<Command>, options: EngineOptions = {}): Engine {
+    const engine = new Engine(options);
     for (const command of commands) engine.apply(command);
     return engine;
   }
@@ -122,18 +126,22 @@ export class Engine {
     return record === undefined || record.userId !== userId ? undefined : orderDetail(record);
   }
 
+  /** Finds an order by its clientOrderId, open or closed (closed keyed orders stay findable). */
   orderByClientId(userId: string, clientOrderId: string): OrderView | undefined {
     const record = this.store.account(userId)?.clientOrderIds?.get(clientOrderId);
     return record === undefined ? undefined : orderView(record);
   }
 
-  /** The user's orders, oldest first. */
+  /** The user's orders in memory, oldest first: all of them, or the open ones when closed orders are not retained. */
   orders(userId: string, filter: OrderFilter = {}): OrderView[] {
-    const list = this.store.account(userId)?.orders ?? [];
-    return list.filter((o) => matchesFilter(o, filter)).map(orderView);
+    const views: OrderView[] = [];
+    for (const order of this.store.account(userId)?.orders.values() ?? []) {
+      if (matchesFilter(order, filter)) views.push(orderView(order));
+    }
+    return views;
   }
 
-  /** The user's trades, oldest first. */
+  /** The user's trades, oldest first (empty when closed orders are not retained: history is the caller's). */
   trades(userId: string, symbol?: string): Trade[] {
     const list = this.store.account(userId)?.trades ?? [];
     return symbol === undefined ? list.slice() : list.filter((t) => t.symbol === symbol);
@@ -213,7 +221,7 @@ export class Engine {
     const account = this.store.account(command.userId);
     if (account === undefined) return refuse("UNKNOWN_ACCOUNT", `no account for user ${String(command.userId)}`);
     if (!isCashAmount(command.cash)) return refuse("INVALID_COMMAND", "cash must be zero or a positive amount in paise");
-    for (const order of account.orders) {
+    for (const order of account.orders.values()) {
       if (isOpen(order.state)) closeOrder(this.store, order, "CANCELLED", command.time, "account-reset", "order.cancelled");
     }
     account.holdings.clear();

@@ -240,6 +240,7 @@ export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult 
     order.rejectReason = riskRefusal.code;
     order.rejectMessage = riskRefusal.message;
     store.addOrder(order, "order.rejected");
+    store.retire(order);
     const view = store.answerView(order);
     return { ...riskRefusal, events: store.takeEvents(time), order: view };
   }
@@ -323,6 +324,7 @@ export function fill(store: Store, order: OrderRecord, quantity: number, price: 
   if (done) store.unrest(order);
   store.setReserve(order, store.reserveNeeded(order));
   store.emit({ seq: store.nextSeq(), time, type: "order.filled", order: orderView(order), trade });
+  if (done) store.retire(order);
 }
 
 /** Ends an open order: out of the book, reservation released, one event. */
@@ -338,6 +340,7 @@ export function closeOrder(
   store.transition(order, state, time, cause);
   store.setReserve(order, 0);
   store.emitOrder(order, eventType, time);
+  store.retire(order);
 }
 
 /** The caller's open order, or the refusal to give instead. Other users' orders are "not found". */

@@ -1,9 +1,8 @@
 // Snapshot and restore: the whole engine state as plain JSON-safe data, and back. Books are not
 // stored; they are rebuilt from the open orders in their time-priority order.
-import { AccountRecord, InstrumentRecord, OrderRecord, Store, type HoldingRecord } from "./store.js";
+import { AccountRecord, InstrumentRecord, OrderRecord, Store, orderView, type HoldingRecord } from "./store.js";
 import { isOpen } from "./transitions.js";
-import type { InstrumentSpec, Millis, OrderState, OrderType, Side, StateChange, Trade, Validity } from "./types.js";
-import type { ReasonCode } from "./reasons.js";
+import type { InstrumentSpec, Millis, OrderView, StateChange, Trade } from "./types.js";
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -18,29 +17,13 @@ export interface InstrumentSnapshot {
   lastTickAt: Millis | null;
 }
 
-export interface OrderSnapshot {
-  orderId: string;
-  userId: string;
-  clientOrderId: string | null;
-  symbol: string;
-  side: Side;
-  type: OrderType;
-  validity: Validity;
-  quantity: number;
-  price: number | null;
-  triggerPrice: number | null;
-  state: OrderState;
-  filledQuantity: number;
+/** An order as stored in a snapshot: its public view plus what the engine needs to go on. */
+export interface OrderSnapshot extends OrderView {
   filledValue: number;
-  rejectReason: ReasonCode | null;
-  rejectMessage: string | null;
-  placedAt: Millis;
-  updatedAt: Millis;
-  triggeredAt: Millis | null;
   reserved: number;
   priority: number;
   history: StateChange[];
-  tradeIds: string[];
+  trades: Trade[];
 }
 
 export interface AccountSnapshot {
@@ -52,6 +35,7 @@ export interface AccountSnapshot {
 
 export interface EngineSnapshot {
   version: typeof SNAPSHOT_VERSION;
+  retainClosedOrders: boolean;
   seq: number;
   tradeCounter: number;
   priorityCounter: number;
@@ -60,6 +44,9 @@ export interface EngineSnapshot {
   accounts: AccountSnapshot[];
   holdings: Array<{ userId: string; holding: HoldingRecord }>;
   orders: OrderSnapshot[];
+  /** Closed orders kept only so their clientOrderId still answers (closed orders not retained). */
+  closedKeyedOrders: OrderSnapshot[];
+  /** Every trade, when closed orders are retained; empty otherwise. */
   trades: Trade[];
 }
 
@@ -81,35 +68,18 @@ export function snapshotStore(store: Store): EngineSnapshot {
   for (const account of store.accounts.values()) {
     for (const holding of account.holdings.values()) holdings.push({ userId: account.userId, holding: { ...holding } });
   }
-  const orders: OrderSnapshot[] = [];
-  for (const o of store.orders.values()) {
-    orders.push({
-      orderId: o.orderId,
-      userId: o.userId,
-      clientOrderId: o.clientOrderId,
-      symbol: o.symbol,
-      side: o.side,
-      type: o.type,
-      validity: o.validity,
-      quantity: o.quantity,
-      price: o.price,
-      triggerPrice: o.triggerPrice,
-      state: o.state,
-      filledQuantity: o.filledQuantity,
-      filledValue: o.filledValue,
-      rejectReason: o.rejectReason,
-      rejectMessage: o.rejectMessage,
-      placedAt: o.placedAt,
-      updatedAt: o.updatedAt,
-      triggeredAt: o.triggeredAt,
-      reserved: o.reserved,
-      priority: o.priority,
-      history: o.history,
-      tradeIds: o.trades.map((t) => t.tradeId),
-    });
+  const orders = [...store.orders.values()].map(orderSnapshot);
+  const closedKeyedOrders: OrderSnapshot[] = [];
+  for (const account of store.accounts.values()) {
+    for (const o of account.clientOrderIds?.values() ?? []) {
+      if (!store.orders.has(o.orderId)) closedKeyedOrders.push(orderSnapshot(o));
+    }
   }
+  // Map order differs after a restore (open orders are indexed first), so fix one order here.
+  closedKeyedOrders.sort((a, b) => compareText(a.userId, b.userId) || compareText(a.clientOrderId ?? "", b.clientOrderId ?? ""));
   return {
     version: SNAPSHOT_VERSION,
+    retainClosedOrders: store.retainClosedOrders,
     seq: store.seq,
     tradeCounter: store.tradeCounter,
     priorityCounter: store.priorityCounter,
@@ -118,7 +88,19 @@ export function snapshotStore(store: Store): EngineSnapshot {
     accounts: [...store.accounts.values()].map((a) => ({ userId: a.userId, cash: a.cash, blocked: a.blocked, deposited: a.deposited })),
     holdings,
     orders,
+    closedKeyedOrders,
     trades: store.trades.map((t) => ({ ...t })),
+  };
+}
+
+function orderSnapshot(o: OrderRecord): OrderSnapshot {
+  return {
+    ...orderView(o),
+    filledValue: o.filledValue,
+    reserved: o.reserved,
+    priority: o.priority,
+    history: o.history,
+    trades: o.trades.map((t) => ({ ...t })),
   };
 }
 
@@ -126,7 +108,7 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
   if (snapshot.version !== SNAPSHOT_VERSION) {
     throw new Error(`snapshot version ${String(snapshot.version)} is not supported (expected ${SNAPSHOT_VERSION})`);
   }
-  const store = new Store();
+  const store = new Store({ retainClosedOrders: snapshot.retainClosedOrders });
   store.seq = snapshot.seq;
   store.tradeCounter = snapshot.tradeCounter;
   store.priorityCounter = snapshot.priorityCounter;
@@ -155,49 +137,18 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
   for (const { userId, holding } of snapshot.holdings) {
     Object.assign(accountOf(userId).holdingFor(holding.symbol), holding);
   }
-  const tradesById = new Map<string, Trade>();
-  for (const t of snapshot.trades) {
-    const trade = { ...t };
-    tradesById.set(trade.tradeId, trade);
-    store.recordTrade(accountOf(trade.userId), trade);
-  }
+  for (const t of snapshot.trades) store.recordTrade(accountOf(t.userId), { ...t });
   const resting: OrderRecord[] = [];
   for (const s of snapshot.orders) {
-    const first = s.history[0];
-    const instrument = store.instruments.get(s.symbol);
-    if (instrument === undefined) throw new Error(`snapshot: order ${s.orderId} names unknown instrument ${s.symbol}`);
-    const order = new OrderRecord(
-      s.orderId,
-      accountOf(s.userId),
-      s.clientOrderId,
-      instrument,
-      s.side,
-      s.type,
-      s.validity,
-      s.quantity,
-      s.price,
-      s.triggerPrice,
-      s.placedAt,
-      first?.state ?? s.state,
-      first?.cause ?? "placed",
-    );
-    for (const h of s.history.slice(1)) order.recordChange({ ...h });
-    order.state = s.state;
-    order.filledQuantity = s.filledQuantity;
-    order.filledValue = s.filledValue;
-    order.rejectReason = s.rejectReason;
-    order.rejectMessage = s.rejectMessage;
-    order.updatedAt = s.updatedAt;
-    order.triggeredAt = s.triggeredAt;
-    order.reserved = s.reserved;
-    order.priority = s.priority;
-    for (const id of s.tradeIds) {
-      const trade = tradesById.get(id);
-      if (trade === undefined) throw new Error(`snapshot: order ${s.orderId} names unknown trade ${id}`);
-      store.attachTrade(order, trade);
-    }
+    const order = restoreOrder(store, s, accountOf(s.userId));
     store.indexOrder(order);
     if (isOpen(order.state)) resting.push(order);
+  }
+  for (const s of snapshot.closedKeyedOrders) {
+    const order = restoreOrder(store, s, accountOf(s.userId));
+    const account = order.account;
+    if (account.clientOrderIds === null) account.clientOrderIds = new Map();
+    if (order.clientOrderId !== null) account.clientOrderIds.set(order.clientOrderId, order);
   }
   resting.sort((a, b) => a.priority - b.priority);
   for (const order of resting) {
@@ -207,4 +158,41 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
     ladder.add(order, key);
   }
   return store;
+}
+
+function restoreOrder(store: Store, s: OrderSnapshot, account: AccountRecord): OrderRecord {
+  const instrument = store.instruments.get(s.symbol);
+  if (instrument === undefined) throw new Error(`snapshot: order ${s.orderId} names unknown instrument ${s.symbol}`);
+  const first = s.history[0];
+  const order = new OrderRecord(
+    s.orderId,
+    account,
+    s.clientOrderId,
+    instrument,
+    s.side,
+    s.type,
+    s.validity,
+    s.quantity,
+    s.price,
+    s.triggerPrice,
+    s.placedAt,
+    first?.state ?? s.state,
+    first?.cause ?? "placed",
+  );
+  for (const h of s.history.slice(1)) order.recordChange({ ...h });
+  order.state = s.state;
+  order.filledQuantity = s.filledQuantity;
+  order.filledValue = s.filledValue;
+  order.rejectReason = s.rejectReason;
+  order.rejectMessage = s.rejectMessage;
+  order.updatedAt = s.updatedAt;
+  order.triggeredAt = s.triggeredAt;
+  order.reserved = s.reserved;
+  order.priority = s.priority;
+  for (const t of s.trades) store.attachTrade(order, { ...t });
+  return order;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -51,10 +51,11 @@ export class AccountRecord {
   touched = false;
   /** By symbol, in the order first bought. */
   readonly holdings = new Map<string, HoldingRecord>();
-  /** The user's orders, oldest first. */
-  readonly orders: OrderRecord[] = [];
+  /** The user's orders in memory, oldest first (open ones only when closed orders are not retained). */
+  readonly orders = new AccountOrders();
   /** Orders placed with a clientOrderId, by that id; null until the first. */
   clientOrderIds: Map<string, OrderRecord> | null = null;
+  /** The user's trades, oldest first; empty when closed orders are not retained. */
   readonly trades: Trade[] = [];
 
   constructor(
@@ -86,6 +87,52 @@ export interface HoldingRecord {
 
 const NO_TRADES: Trade[] = [];
 
+/**
+ * One account's orders, oldest first, linked through the orders themselves so adding and removing
+ * cost no hashing (a busy account places and retires orders constantly).
+ */
+export class AccountOrders {
+  private head: OrderRecord | null = null;
+  private tail: OrderRecord | null = null;
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(order: OrderRecord): void {
+    order.accountPrev = this.tail;
+    order.accountNext = null;
+    if (this.tail === null) this.head = order;
+    else this.tail.accountNext = order;
+    this.tail = order;
+    order.inAccountList = true;
+    this.count += 1;
+  }
+
+  remove(order: OrderRecord): void {
+    if (!order.inAccountList) return;
+    if (order.accountPrev === null) this.head = order.accountNext;
+    else order.accountPrev.accountNext = order.accountNext;
+    if (order.accountNext === null) this.tail = order.accountPrev;
+    else order.accountNext.accountPrev = order.accountPrev;
+    order.accountPrev = null;
+    order.accountNext = null;
+    order.inAccountList = false;
+    this.count -= 1;
+  }
+
+  /** Safe against removing the order just yielded. */
+  *values(): Generator<OrderRecord> {
+    let order = this.head;
+    while (order !== null) {
+      const next: OrderRecord | null = order.accountNext;
+      yield order;
+      order = next;
+    }
+  }
+}
+
 export class OrderRecord implements LadderEntry {
   state: OrderState;
   filledQuantity = 0;
@@ -108,6 +155,9 @@ export class OrderRecord implements LadderEntry {
   ladderLevel: PriceLevel | null = null;
   ladderPrev: LadderEntry | null = null;
   ladderNext: LadderEntry | null = null;
+  accountPrev: OrderRecord | null = null;
+  accountNext: OrderRecord | null = null;
+  inAccountList = false;
 
   constructor(
     readonly orderId: string,
@@ -192,7 +242,18 @@ export function orderDetail(o: OrderRecord): OrderDetail {
   return { ...orderView(o), history: o.history, trades: o.trades.slice() };
 }
 
+export interface StoreOptions {
+  /**
+   * Keep closed orders and all trades in memory (the default, for a self-contained engine). A
+   * server that keeps history in a database turns this off, so memory grows with open state only:
+   * a closed order leaves memory as soon as its last event is out, except that one placed with a
+   * clientOrderId stays findable by that key. The caller must then keep order ids unique itself.
+   */
+  retainClosedOrders?: boolean | undefined;
+}
+
 export class Store {
+  readonly retainClosedOrders: boolean;
   seq = 0;
   tradeCounter = 0;
   priorityCounter = 0;
@@ -201,6 +262,10 @@ export class Store {
   readonly accounts = new Map<string, AccountRecord>();
   readonly orders = new Map<string, OrderRecord>();
   readonly trades: Trade[] = [];
+
+  constructor(options: StoreOptions = {}) {
+    this.retainClosedOrders = options.retainClosedOrders ?? true;
+  }
 
   /** Events of the command being applied; handed to the caller when it finishes. */
   private pending: EngineEvent[] = [];
@@ -257,7 +322,7 @@ export class Store {
   indexOrder(order: OrderRecord): void {
     this.orders.set(order.orderId, order);
     const account = order.account;
-    account.orders.push(order);
+    account.orders.add(order);
     if (order.clientOrderId !== null) {
       if (account.clientOrderIds === null) account.clientOrderIds = new Map();
       account.clientOrderIds.set(order.clientOrderId, order);
@@ -337,7 +402,15 @@ export class Store {
   }
 
   recordTrade(account: AccountRecord, trade: Trade): void {
+    if (!this.retainClosedOrders) return;
     this.trades.push(trade);
     account.trades.push(trade);
+  }
+
+  /** A closed order leaves memory unless closed orders are retained (see StoreOptions). */
+  retire(order: OrderRecord): void {
+    if (this.retainClosedOrders) return;
+    this.orders.delete(order.orderId);
+    order.account.orders.remove(order);
   }
 }
