@@ -1,2 +1,8 @@
-// @trading/api: the API server, its router and the typed client (issue 3 grows this package).
+// @trading/api: the server, its router and its types. The typed client is `@trading/api/client`.
 export * from "./dto.js";
+export { appRouter, createCaller, type AppRouter, type RouterInputs, type RouterOutputs } from "./root.js";
+export { startServer, CLOSE_KEY_REVOKED, type RunningServer } from "./server.js";
+export { loadConfig, configSchema, ENV_NAMES, type Config } from "./config.js";
+export { createLogger, type Logger } from "./log.js";
+export type { TickDto } from "./router/market.js";
+export type { OrderUpdateDto } from "./router/events.js";

@@ -1,32 +1,40 @@
-// Starts the platform. For now: the engine with the seeded instruments and the default price
-// feed, logging a structured line of quotes every second until stopped.
-import { Engine, GbmFeed, SEED_INSTRUMENTS, paiseToRupees } from "@trading/engine";
+#!/usr/bin/env node
+// Starts the server: `node dist/main.js [--port 3000] [--data-dir ./data] ...` (see config.ts).
+import { ConfigError, loadConfig } from "./config.js";
+import { createLogger } from "./log.js";
+import { startServer } from "./server.js";
 
-const ticksPerSecond = Number(process.env.FEED_TICKS_PER_SECOND ?? 2);
-const seed = Number(process.env.FEED_SEED ?? 1);
-
-const engine = new Engine();
-for (const instrument of SEED_INSTRUMENTS) engine.apply({ kind: "addInstrument", time: Date.now(), instrument });
-const feed = new GbmFeed({ seed, instruments: [...SEED_INSTRUMENTS], tickIntervalMs: 1000 / ticksPerSecond });
-
-const log = (record: Record<string, unknown>) => console.log(JSON.stringify({ time: new Date().toISOString(), ...record }));
-
-// One timer drives all instruments: each round ticks every instrument once.
-const tickTimer = setInterval(() => {
-  for (const tick of feed.round(Date.now())) engine.apply(tick);
-}, 1000 / ticksPerSecond);
-const reportTimer = setInterval(() => {
-  const quotes = Object.fromEntries(engine.instruments().map((i) => [i.symbol, paiseToRupees(i.lastTradedPrice)]));
-  log({ level: "info", msg: "quotes", seq: engine.lastSeq, quotes });
-}, 1000);
-
-log({ level: "info", msg: "price feed started", instruments: SEED_INSTRUMENTS.length, ticksPerSecond, seed });
-
-function stop(signal: string): void {
-  clearInterval(tickTimer);
-  clearInterval(reportTimer);
-  log({ level: "info", msg: "stopped", signal, seq: engine.lastSeq });
-  process.exit(0);
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`trading server: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel);
+  const server = await startServer(config, log);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("shutting down", { signal });
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error("shutdown failed", { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
 }
-process.on("SIGINT", () => stop("SIGINT"));
-process.on("SIGTERM", () => stop("SIGTERM"));
+
+main().catch((error: unknown) => {
+  console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "server failed to start", error: String(error) }));
+  process.exit(1);
+});

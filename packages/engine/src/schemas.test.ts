@@ -18,15 +18,15 @@ describe("orderRequestSchema", () => {
       const r = orderRequestSchema.safeParse(input);
       return r.success ? [] : r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
     };
-    expect(issues({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1 })).toEqual([expect.stringMatching(/^price: /)]);
+    expect(issues({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1 })).toEqual(["price: is required"]);
     expect(issues({ symbol: "TCS", side: "BUY", type: "MARKET", quantity: 1, price: 10 })[0]).toMatch(/price/);
     expect(issues({ symbol: "TCS", side: "BUY", type: "SL_M", quantity: 1, price: 10, triggerPrice: 10 })[0]).toMatch(/price/);
-    expect(issues({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 0, price: 10 })).toEqual(["quantity: quantity must be greater than zero"]);
+    expect(issues({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 0, price: 10 })).toEqual(["quantity: must be greater than zero"]);
     expect(issues({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1.5, price: 10 })[0]).toMatch(/^quantity: .*whole number/);
     expect(issues({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 10.001 })).toEqual([
-      "price: price must have at most two decimals (whole paise)",
+      "price: must have at most two decimals (whole paise)",
     ]);
-    expect(issues({ symbol: "TCS", side: "HOLD", type: "MARKET", quantity: 1 })).toEqual(["side: side must be BUY or SELL"]);
+    expect(issues({ symbol: "TCS", side: "HOLD", type: "MARKET", quantity: 1 })).toEqual(["side: must be BUY or SELL"]);
     expect(issues({ symbol: "TCS", side: "BUY", type: "SL", quantity: 1, price: 9, triggerPrice: 10 })[0]).toMatch(/^price: .*trigger/);
     expect(issues({ symbol: "", side: "BUY", type: "MARKET", quantity: 1 })[0]).toMatch(/^symbol: /);
   });

@@ -9,34 +9,34 @@ import { MAX_ID_LENGTH, MAX_ORDER_QUANTITY } from "./limits.js";
 export const symbolSchema = z
   .string()
   .trim()
-  .min(1, "symbol is required")
-  .max(20, "symbol is at most 20 characters")
+  .min(1, "is required")
+  .max(20, "is at most 20 characters")
   .transform((s) => s.toUpperCase())
-  .pipe(z.string().regex(/^[A-Z0-9][A-Z0-9&_-]*$/, "symbol may hold only letters, digits, &, _ and -"));
+  .pipe(z.string().regex(/^[A-Z0-9][A-Z0-9&_-]*$/, "may hold only letters, digits, &, _ and -"));
 
-export const sideSchema = z.enum(SIDES, { error: "side must be BUY or SELL" });
-export const orderTypeSchema = z.enum(ORDER_TYPES, { error: "type must be MARKET, LIMIT, SL or SL_M" });
-export const validitySchema = z.enum(VALIDITIES, { error: "validity must be DAY or IOC" });
+export const sideSchema = z.enum(SIDES, { error: "must be BUY or SELL" });
+export const orderTypeSchema = z.enum(ORDER_TYPES, { error: "must be MARKET, LIMIT, SL or SL_M" });
+export const validitySchema = z.enum(VALIDITIES, { error: "must be DAY or IOC" });
 export const orderStateSchema = z.enum(ORDER_STATES);
 
 export const quantitySchema = z
-  .number({ error: "quantity must be a number" })
-  .int("quantity must be a whole number of shares")
-  .positive("quantity must be greater than zero")
-  .max(MAX_ORDER_QUANTITY, `quantity must be at most ${MAX_ORDER_QUANTITY}`);
+  .number({ error: (issue) => (issue.input === undefined ? "is required" : "must be a number of shares") })
+  .int("must be a whole number of shares")
+  .positive("must be greater than zero")
+  .max(MAX_ORDER_QUANTITY, `must be at most ${MAX_ORDER_QUANTITY.toLocaleString("en-IN")}`);
 
 /** A price in rupees: positive, with at most two decimals (whole paise). */
 export const rupeePriceSchema = z
-  .number({ error: "price must be a number in rupees" })
-  .positive("price must be greater than zero")
-  .max(10_000_000, "price must be at most ₹1,00,00,000")
-  .refine((v) => rupeesToPaise(v) !== undefined, "price must have at most two decimals (whole paise)");
+  .number({ error: (issue) => (issue.input === undefined ? "is required" : "must be a number in rupees") })
+  .positive("must be greater than zero")
+  .max(10_000_000, "must be at most ₹1,00,00,000")
+  .refine((v) => rupeesToPaise(v) !== undefined, "must have at most two decimals (whole paise)");
 
 export const clientOrderIdSchema = z
   .string()
-  .min(1, "clientOrderId must not be empty")
-  .max(MAX_ID_LENGTH, `clientOrderId is at most ${MAX_ID_LENGTH} characters`)
-  .regex(/^[\x21-\x7e]+$/, "clientOrderId may hold only printable characters without spaces");
+  .min(1, "must not be empty")
+  .max(MAX_ID_LENGTH, `is at most ${MAX_ID_LENGTH} characters`)
+  .regex(/^[\x21-\x7e]+$/, "may hold only printable characters without spaces");
 
 const orderBase = {
   symbol: symbolSchema,
@@ -51,7 +51,7 @@ export const limitOrderSchema = z.strictObject({ ...orderBase, type: z.literal("
 export const stopLimitOrderSchema = z
   .strictObject({ ...orderBase, type: z.literal("SL"), price: rupeePriceSchema, triggerPrice: rupeePriceSchema })
   .refine((o) => (o.side === "BUY" ? o.price >= o.triggerPrice : o.price <= o.triggerPrice), {
-    message: "a stop-limit's price must be at or beyond its trigger (BUY: price ≥ trigger, SELL: price ≤ trigger)",
+    message: "must be at or beyond the trigger price (BUY: price ≥ trigger, SELL: price ≤ trigger)",
     path: ["price"],
   });
 export const stopMarketOrderSchema = z.strictObject({ ...orderBase, type: z.literal("SL_M"), triggerPrice: rupeePriceSchema });
@@ -72,7 +72,7 @@ export type OrderRequestInput = z.input<typeof orderRequestSchema>;
 
 export const modifyOrderRequestSchema = z
   .strictObject({
-    orderId: z.string().min(1, "orderId is required").max(MAX_ID_LENGTH),
+    orderId: z.string().min(1, "is required").max(MAX_ID_LENGTH),
     quantity: quantitySchema.optional(),
     price: rupeePriceSchema.optional(),
     triggerPrice: rupeePriceSchema.optional(),

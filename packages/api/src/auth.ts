@@ -1,0 +1,121 @@
+// API keys: stored as SHA-256 hashes (keys are long random strings, so a fast hash suffices);
+// the plaintext is shown once, when the key is made. Revoking a key also ends its open sockets.
+import { createHash, randomBytes } from "node:crypto";
+import type { ApiKeyRow, Storage, UserRow } from "./storage/storage.js";
+
+export interface Principal {
+  userId: string;
+  keyId: string;
+  isAdmin: boolean;
+}
+
+export function hashKey(key: string): string {
+  return createHash("sha256").update(key, "utf8").digest("hex");
+}
+
+export function newApiKey(): string {
+  return `tk_${randomBytes(24).toString("base64url")}`;
+}
+
+export function newKeyId(): string {
+  return `key_${randomBytes(8).toString("hex")}`;
+}
+
+/** The demo accounts that exist by default (a flag turns them off). */
+export const DEMO_USERS = [
+  { userId: "demo-user", displayName: "Demo User", key: "demo-key", isAdmin: false },
+  { userId: "alice", displayName: "Alice", key: "alice-key", isAdmin: false },
+  { userId: "bob", displayName: "Bob", key: "bob-key", isAdmin: false },
+] as const;
+
+export const DEMO_ADMIN = { userId: "admin", displayName: "Administrator", key: "admin-key", isAdmin: true } as const;
+
+export class KeyRing {
+  private readonly byHash = new Map<string, Principal>();
+  private readonly users = new Map<string, UserRow>();
+  private readonly revokeListeners = new Set<(keyId: string) => void>();
+
+  constructor(private readonly storage: Storage) {}
+
+  async load(): Promise<void> {
+    for (const user of await this.storage.users()) this.users.set(user.userId, user);
+    for (const key of await this.storage.apiKeys()) this.index(key);
+  }
+
+  private index(key: ApiKeyRow): void {
+    if (key.revokedAt !== null) return;
+    const user = this.users.get(key.userId);
+    this.byHash.set(key.keyHash, { userId: key.userId, keyId: key.keyId, isAdmin: user?.isAdmin ?? false });
+  }
+
+  authenticate(key: unknown): Principal | null {
+    if (typeof key !== "string" || key.length === 0 || key.length > 200) return null;
+    return this.byHash.get(hashKey(key)) ?? null;
+  }
+
+  user(userId: string): UserRow | undefined {
+    return this.users.get(userId);
+  }
+
+  allUsers(): UserRow[] {
+    return [...this.users.values()];
+  }
+
+  async addUser(user: UserRow): Promise<void> {
+    await this.storage.insertUser(user);
+    this.users.set(user.userId, user);
+  }
+
+  /** Adds a key with a given plaintext (demo keys, the configured admin key) or a fresh one. */
+  async addKey(userId: string, label: string, plaintext: string = newApiKey()): Promise<{ keyId: string; apiKey: string }> {
+    const row: ApiKeyRow = { keyId: newKeyId(), userId, keyHash: hashKey(plaintext), label, createdAt: Date.now(), revokedAt: null };
+    await this.storage.insertApiKey(row);
+    this.index(row);
+    return { keyId: row.keyId, apiKey: plaintext };
+  }
+
+  hasKey(plaintext: string): boolean {
+    return this.byHash.has(hashKey(plaintext));
+  }
+
+  async revoke(keyId: string): Promise<boolean> {
+    const done = await this.storage.revokeApiKey(keyId, Date.now());
+    for (const [hash, principal] of this.byHash) if (principal.keyId === keyId) this.byHash.delete(hash);
+    if (done) for (const listener of this.revokeListeners) listener(keyId);
+    return done;
+  }
+
+  onRevoke(listener: (keyId: string) => void): void {
+    this.revokeListeners.add(listener);
+  }
+}
+
+/** Token buckets per API key: `perSecond` refill, `burst` capacity. */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Takes one token; returns the seconds to wait when there is none. */
+  take(key: string): { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number } {
+    const now = this.now();
+    let bucket = this.buckets.get(key);
+    if (bucket === undefined) {
+      bucket = { tokens: this.burst, at: now };
+      this.buckets.set(key, bucket);
+    }
+    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond);
+    bucket.at = now;
+    if (bucket.tokens < 1) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.perSecond)) };
+    bucket.tokens -= 1;
+    return { ok: true, remaining: Math.floor(bucket.tokens) };
+  }
+
+  get limit(): number {
+    return this.burst;
+  }
+}

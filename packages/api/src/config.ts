@@ -1,0 +1,102 @@
+// Server configuration from command-line flags and environment variables, with documented
+// defaults. Flags win over the environment.
+import { z } from "zod";
+
+const bool = z
+  .union([z.boolean(), z.enum(["true", "false", "1", "0", "yes", "no", "on", "off"])])
+  .transform((v) => v === true || v === "true" || v === "1" || v === "yes" || v === "on");
+
+export const configSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65_535).default(3000),
+  host: z.string().default("127.0.0.1"),
+  dataDir: z.string().default("./data"),
+  databaseUrl: z.string().url().optional(),
+  logLevel: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** Ticks per second per instrument from the random-walk feed; 0 turns the feed off. */
+  feedTicksPerSecond: z.coerce.number().min(0).max(50).default(2),
+  feedSeed: z.coerce.number().int().default(1),
+  /** A CSV file (time,symbol,price,volume) to replay instead of the random walk. */
+  feedCsv: z.string().optional(),
+  demoUsers: bool.default(true),
+  /** Admin API key; with demo users on and none given, the demo admin key `admin-key` works. */
+  adminApiKey: z.string().min(8).optional(),
+  startingCash: z.coerce.number().positive().default(10_00_000),
+  /** Requests per second per API key (token bucket refill rate), and the bucket size. */
+  rateLimitPerSecond: z.coerce.number().positive().default(200),
+  rateLimitBurst: z.coerce.number().int().positive().default(400),
+  snapshotEvery: z.coerce.number().int().positive().default(50_000),
+  /** Comma-separated origins allowed by CORS and the WebSocket upgrade. */
+  corsOrigins: z.string().default("http://localhost:5173,http://127.0.0.1:5173"),
+  maxBodyBytes: z.coerce.number().int().positive().default(64 * 1024),
+  maxBatchSize: z.coerce.number().int().positive().default(50),
+  maxWsPayloadBytes: z.coerce.number().int().positive().default(64 * 1024),
+  maxSubscriptionsPerConnection: z.coerce.number().int().positive().default(20),
+  maxSubscriptionsPerUser: z.coerce.number().int().positive().default(100),
+  development: bool.default(false),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Environment variable for each setting; the README's configuration table lists the same. */
+export const ENV_NAMES: Record<keyof Config, string> = {
+  port: "PORT",
+  host: "HOST",
+  dataDir: "DATA_DIR",
+  databaseUrl: "DATABASE_URL",
+  logLevel: "LOG_LEVEL",
+  feedTicksPerSecond: "FEED_TICKS_PER_SECOND",
+  feedSeed: "FEED_SEED",
+  feedCsv: "FEED_CSV",
+  demoUsers: "DEMO_USERS",
+  adminApiKey: "ADMIN_API_KEY",
+  startingCash: "STARTING_CASH",
+  rateLimitPerSecond: "RATE_LIMIT_PER_SECOND",
+  rateLimitBurst: "RATE_LIMIT_BURST",
+  snapshotEvery: "SNAPSHOT_EVERY",
+  corsOrigins: "CORS_ORIGINS",
+  maxBodyBytes: "MAX_BODY_BYTES",
+  maxBatchSize: "MAX_BATCH_SIZE",
+  maxWsPayloadBytes: "MAX_WS_PAYLOAD_BYTES",
+  maxSubscriptionsPerConnection: "MAX_SUBSCRIPTIONS_PER_CONNECTION",
+  maxSubscriptionsPerUser: "MAX_SUBSCRIPTIONS_PER_USER",
+  development: "DEVELOPMENT",
+};
+
+/** `--data-dir ./x` or `--data-dir=./x` for dataDir; `--no-demo-users` for false. */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, overrides: Partial<Record<keyof Config, unknown>> = {}): Config {
+  const raw: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(ENV_NAMES)) {
+    const value = env[name];
+    if (value !== undefined && value !== "") raw[key] = value;
+  }
+  const flagNames = new Map(Object.keys(ENV_NAMES).map((k) => [k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), k]));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith("--")) throw new ConfigError(`unexpected argument ${arg}`);
+    const [name, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
+    if (name.startsWith("no-") && flagNames.has(name.slice(3))) {
+      raw[flagNames.get(name.slice(3)) as string] = false;
+      continue;
+    }
+    const key = flagNames.get(name);
+    if (key === undefined) throw new ConfigError(`unknown flag --${name}`);
+    const value = inline ?? argv[i + 1];
+    if (inline === undefined) i++;
+    if (value === undefined) throw new ConfigError(`--${name} needs a value`);
+    raw[key] = value;
+  }
+  Object.assign(raw, overrides);
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${ENV_NAMES[i.path[0] as keyof Config] ?? i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
+  }
+  return parsed.data;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}

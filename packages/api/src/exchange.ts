@@ -1,0 +1,183 @@
+// The single writer. Every command reaches the engine through this queue, applied one at a time
+// in arrival order; the engine checks and changes state synchronously, so nothing can slip in
+// between a check and the change it guards. Commands that arrive while a batch is being written
+// wait and form the next batch (group commit): one transaction for many commands, and a result is
+// acknowledged, and its events published, only once its batch is durable.
+import { Engine, type Command, type CommandResult, type EngineEvent } from "@trading/engine";
+import type { EventBus } from "./bus.js";
+import type { Storage } from "./storage/storage.js";
+
+/** What the exchange stamps on a command as it is applied: the time and a fresh order id. */
+export interface Stamp {
+  time: number;
+  orderId: string;
+}
+
+export type CommandFactory = (stamp: Stamp) => Command;
+
+export class JournalError extends Error {
+  constructor(cause: unknown) {
+    super("the order journal could not be written; nothing was changed", { cause });
+    this.name = "JournalError";
+  }
+}
+
+export class ExchangeClosedError extends Error {
+  constructor() {
+    super("the exchange is shutting down");
+    this.name = "ExchangeClosedError";
+  }
+}
+
+interface Pending {
+  make: CommandFactory;
+  resolve: (result: CommandResult) => void;
+  reject: (error: Error) => void;
+}
+
+export interface ExchangeOptions {
+  /** Take a snapshot after this many journal entries, bounding restart time. */
+  snapshotEvery: number;
+  /** Clock, replaceable in tests. */
+  now?: () => number;
+}
+
+export interface ExchangeStats {
+  batches: number;
+  commands: number;
+  lastBatchSize: number;
+}
+
+export class Exchange {
+  private queue: Pending[] = [];
+  private draining = false;
+  private closed = false;
+  private lastTime = 0;
+  private journalId: number;
+  private sinceSnapshot = 0;
+  private idle: Promise<void> = Promise.resolve();
+  readonly stats: ExchangeStats = { batches: 0, commands: 0, lastBatchSize: 0 };
+  private readonly now: () => number;
+
+  private constructor(
+    private engineRef: Engine,
+    private readonly storage: Storage,
+    private readonly bus: EventBus,
+    private readonly options: ExchangeOptions,
+    journalId: number,
+  ) {
+    this.journalId = journalId;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Rebuilds the engine from the latest snapshot plus the journal after it. */
+  static async open(storage: Storage, bus: EventBus, options: ExchangeOptions): Promise<Exchange> {
+    const { engine, journalId, replayed } = await rebuild(storage);
+    const exchange = new Exchange(engine, storage, bus, options, journalId);
+    exchange.sinceSnapshot = replayed;
+    return exchange;
+  }
+
+  /** Read-only access for queries; only this class applies commands. */
+  get engine(): Engine {
+    return this.engineRef;
+  }
+
+  get queueLength(): number {
+    return this.queue.length;
+  }
+
+  /** Queues a command; resolves with its result once it is durable. */
+  submit(make: CommandFactory): Promise<CommandResult> {
+    if (this.closed) return Promise.reject(new ExchangeClosedError());
+    return new Promise<CommandResult>((resolve, reject) => {
+      this.queue.push({ make, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        // Let the commands of this event-loop turn gather into one batch.
+        this.idle = new Promise<void>((done) => setImmediate(() => void this.drain().finally(done)));
+      }
+    });
+  }
+
+  private stamp(): Stamp {
+    const time = Math.max(this.now(), this.lastTime);
+    this.lastTime = time;
+    // Every placement emits at least one event, so the next sequence number is a fresh id.
+    return { time, orderId: `O${this.engineRef.lastSeq + 1}` };
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      const commands: Command[] = [];
+      const events: EngineEvent[] = [];
+      const results: Array<{ pending: Pending; result: CommandResult }> = [];
+      for (const pending of batch) {
+        let command: Command;
+        try {
+          command = pending.make(this.stamp());
+        } catch (error) {
+          pending.reject(error instanceof Error ? error : new Error(String(error)));
+          continue;
+        }
+        const result = this.engineRef.apply(command);
+        // A refusal with no events changed nothing, so it need not be journaled to replay.
+        if (result.events.length > 0) {
+          commands.push(command);
+          for (const event of result.events) events.push(event);
+        }
+        results.push({ pending, result });
+      }
+      if (commands.length > 0) {
+        try {
+          await this.storage.commit({ firstJournalId: this.journalId + 1, commands, events });
+        } catch (cause) {
+          await this.recoverFromWriteFailure(results, cause);
+          continue;
+        }
+        this.journalId += commands.length;
+        this.sinceSnapshot += commands.length;
+      }
+      this.stats.batches += 1;
+      this.stats.commands += batch.length;
+      this.stats.lastBatchSize = batch.length;
+      for (const { pending, result } of results) pending.resolve(result);
+      if (events.length > 0) this.bus.publish(events);
+      if (this.sinceSnapshot >= this.options.snapshotEvery) await this.snapshot();
+    }
+    this.draining = false;
+  }
+
+  /** The batch was applied in memory but not written: put memory back as the disk has it. */
+  private async recoverFromWriteFailure(results: Array<{ pending: Pending; result: CommandResult }>, cause: unknown): Promise<void> {
+    const error = new JournalError(cause);
+    const { engine, journalId } = await rebuild(this.storage);
+    this.engineRef = engine;
+    this.journalId = journalId;
+    for (const { pending } of results) pending.reject(error);
+  }
+
+  /** Writes a snapshot of the engine as of the last durable batch. */
+  async snapshot(): Promise<void> {
+    await this.storage.saveSnapshot({ journalId: this.journalId, engine: this.engineRef.snapshot(), feed: null });
+    this.sinceSnapshot = 0;
+  }
+
+  /** Stops taking commands, finishes those queued, and snapshots. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.idle;
+    if (this.draining) await this.idle;
+    if (this.sinceSnapshot > 0) await this.snapshot();
+  }
+}
+
+async function rebuild(storage: Storage): Promise<{ engine: Engine; journalId: number; replayed: number }> {
+  const recovery = await storage.recover();
+  const engine =
+    recovery.snapshot === null ? new Engine({ retainClosedOrders: false }) : Engine.restore(recovery.snapshot.engine);
+  for (const command of recovery.commands) engine.apply(command);
+  return { engine, journalId: recovery.lastJournalId, replayed: recovery.commands.length };
+}

@@ -1,0 +1,107 @@
+// Drives the market: a timer that turns the feed generator's ticks into engine commands. The
+// generators themselves are pure (in the engine); the clock lives here.
+import { readFileSync } from "node:fs";
+import { GbmFeed, parseTickCsv, SEED_INSTRUMENTS, type Engine, type TickCommand } from "@trading/engine";
+import type { Exchange } from "./exchange.js";
+
+export interface FeedOptions {
+  ticksPerSecond: number;
+  seed: number;
+  csvFile?: string | undefined;
+}
+
+export class PriceFeed {
+  private timer: NodeJS.Timeout | null = null;
+  private paused = false;
+  private gbm: GbmFeed | null = null;
+  private replay: TickCommand[] = [];
+  private replayIndex = 0;
+  private replayOffset = 0;
+
+  constructor(
+    private readonly exchange: Exchange,
+    private readonly options: FeedOptions,
+  ) {}
+
+  get running(): boolean {
+    return this.timer !== null && !this.paused;
+  }
+
+  start(): void {
+    if (this.options.csvFile !== undefined) this.loadCsv(this.options.csvFile);
+    else this.gbm = this.createGbm(this.exchange.engine);
+    if (this.options.ticksPerSecond <= 0) return;
+    const every = 1000 / this.options.ticksPerSecond;
+    this.timer = setInterval(() => this.step(), every);
+    this.timer.unref();
+  }
+
+  /** The walk restarts from the engine's current prices, so a restart or a set-price carries on from there. */
+  private createGbm(engine: Engine): GbmFeed {
+    const volatility = new Map(SEED_INSTRUMENTS.map((i) => [i.symbol, i]));
+    const instruments = engine.instruments().map((i) => ({
+      symbol: i.symbol,
+      price: i.lastTradedPrice,
+      tickSize: i.tickSize,
+      volatility: volatility.get(i.symbol)?.volatility,
+      typicalVolume: volatility.get(i.symbol)?.typicalVolume,
+    }));
+    if (instruments.length === 0) return new GbmFeed({ seed: this.options.seed, instruments: [{ symbol: "NONE", price: 100, tickSize: 5 }], tickIntervalMs: 1000 });
+    return new GbmFeed({ seed: this.options.seed + engine.lastSeq, instruments, tickIntervalMs: 1000 / Math.max(this.options.ticksPerSecond, 1) });
+  }
+
+  private loadCsv(file: string): void {
+    const parsed = parseTickCsv(readFileSync(file, "utf8"));
+    if (!parsed.ok) {
+      const lines = parsed.errors.map((e) => `line ${e.line}: ${e.message}`).join("\n");
+      throw new Error(`cannot replay ${file}:\n${lines}`);
+    }
+    this.replay = parsed.ticks;
+  }
+
+  private step(): void {
+    if (this.paused || !this.exchange.engine.marketOpen) return;
+    // Do not pile up ticks behind a slow disk: skip a beat while commands are still queued.
+    if (this.exchange.queueLength > 1_000) return;
+    const now = Date.now();
+    const ticks = this.gbm !== null ? this.gbm.round(now) : this.nextReplayRound(now);
+    for (const tick of ticks) {
+      if (this.exchange.engine.instrument(tick.symbol) === undefined) continue;
+      this.exchange.submit((stamp) => ({ ...tick, time: stamp.time })).catch(() => undefined);
+    }
+  }
+
+  /** CSV replay: rows keep their spacing in time, shifted to now, and the file loops. */
+  private nextReplayRound(now: number): TickCommand[] {
+    if (this.replay.length === 0) return [];
+    const first = this.replay[0] as TickCommand;
+    if (this.replayIndex === 0) this.replayOffset = now - first.time;
+    const due: TickCommand[] = [];
+    while (this.replayIndex < this.replay.length) {
+      const tick = this.replay[this.replayIndex] as TickCommand;
+      if (tick.time + this.replayOffset > now) break;
+      due.push(tick);
+      this.replayIndex++;
+    }
+    if (this.replayIndex >= this.replay.length) this.replayIndex = 0;
+    return due;
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+  }
+
+  /** After an admin changes instruments or prices, the walk continues from the engine's state. */
+  refresh(): void {
+    if (this.gbm !== null) this.gbm = this.createGbm(this.exchange.engine);
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+  }
+}

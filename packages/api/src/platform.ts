@@ -1,0 +1,116 @@
+// Everything the server runs, wired together: storage, the single-writer exchange, the event bus,
+// API keys and rate limits, the price feed and metrics. Procedures reach them through the context.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { rupeesToPaise, SEED_INSTRUMENTS, type CommandResult } from "@trading/engine";
+import { DEMO_ADMIN, DEMO_USERS, KeyRing, RateLimiter } from "./auth.js";
+import { EventBus } from "./bus.js";
+import type { Config } from "./config.js";
+import { Exchange, type CommandFactory } from "./exchange.js";
+import { PriceFeed } from "./feed.js";
+import type { Logger } from "./log.js";
+import { Metrics } from "./metrics.js";
+import { SqliteStorage } from "./storage/sqlite.js";
+import type { Storage } from "./storage/storage.js";
+
+export interface Platform {
+  config: Config;
+  log: Logger;
+  storage: Storage;
+  exchange: Exchange;
+  bus: EventBus;
+  keys: KeyRing;
+  limiter: RateLimiter;
+  feed: PriceFeed;
+  metrics: Metrics;
+  /** Submits a command and counts it in the metrics. */
+  submit(make: CommandFactory): Promise<CommandResult>;
+  close(): Promise<void>;
+}
+
+export async function openStorage(config: Config): Promise<Storage> {
+  if (config.databaseUrl !== undefined) {
+    // PostgreSQL storage is the next step of issue 3; refuse clearly rather than ignore the setting.
+    throw new Error("DATABASE_URL is set, but this build stores data only in SQLite: unset DATABASE_URL to use DATA_DIR");
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteStorage(path.join(config.dataDir, "trading.sqlite"));
+}
+
+export async function createPlatform(config: Config, log: Logger, storage?: Storage): Promise<Platform> {
+  const store = storage ?? (await openStorage(config));
+  await store.init();
+  const bus = new EventBus();
+  const exchange = await Exchange.open(store, bus, { snapshotEvery: config.snapshotEvery });
+  const keys = new KeyRing(store);
+  await keys.load();
+  const metrics = new Metrics();
+  const limiter = new RateLimiter(config.rateLimitPerSecond, config.rateLimitBurst);
+
+  const submit = async (make: CommandFactory): Promise<CommandResult> => {
+    const started = performance.now();
+    const result = await exchange.submit(make);
+    metrics.commitSeconds.observe((performance.now() - started) / 1000);
+    for (const event of result.events) {
+      if (event.type === "order.accepted") metrics.ordersPlaced.inc();
+      else if (event.type === "order.filled") metrics.fills.inc();
+    }
+    if (!result.ok) metrics.ordersRejected.inc({ reason: result.code });
+    return result;
+  };
+
+  await bootstrap(config, exchange, keys, submit, log);
+  const feed = new PriceFeed(exchange, { ticksPerSecond: config.feedTicksPerSecond, seed: config.feedSeed, csvFile: config.feedCsv });
+  metrics.addGauges(() => ({
+    trading_event_subscribers: { help: "Open event subscriptions", value: bus.size },
+    trading_exchange_queue: { help: "Commands waiting for the writer", value: exchange.queueLength },
+    trading_resting_orders: { help: "Orders resting in the books", value: exchange.engine.restingOrderCount() },
+    trading_event_seq: { help: "Last event sequence number", value: exchange.engine.lastSeq },
+  }));
+
+  return {
+    config,
+    log,
+    storage: store,
+    exchange,
+    bus,
+    keys,
+    limiter,
+    feed,
+    metrics,
+    submit,
+    async close() {
+      feed.stop();
+      await exchange.close();
+      bus.closeAll();
+      metrics.close();
+      await store.close();
+    },
+  };
+}
+
+/** First start: the seeded instruments; every start: the demo users and the admin key, if configured. */
+async function bootstrap(config: Config, exchange: Exchange, keys: KeyRing, submit: Platform["submit"], log: Logger): Promise<void> {
+  if (exchange.engine.instruments().length === 0) {
+    for (const seed of SEED_INSTRUMENTS) {
+      const { volatility: _v, typicalVolume: _t, ...instrument } = seed;
+      await submit((stamp) => ({ kind: "addInstrument", time: stamp.time, instrument }));
+    }
+    log.info("seeded instruments", { count: SEED_INSTRUMENTS.length });
+  }
+  const cash = rupeesToPaise(config.startingCash) ?? 10_00_000_00;
+  const ensureUser = async (userId: string, displayName: string, isAdmin: boolean) => {
+    if (keys.user(userId) === undefined) await keys.addUser({ userId, displayName, isAdmin, createdAt: Date.now() });
+    if (!exchange.engine.hasAccount(userId)) await submit((stamp) => ({ kind: "openAccount", time: stamp.time, userId, cash }));
+  };
+  if (config.demoUsers) {
+    for (const demo of [...DEMO_USERS, DEMO_ADMIN]) {
+      await ensureUser(demo.userId, demo.displayName, demo.isAdmin);
+      if (!keys.hasKey(demo.key)) await keys.addKey(demo.userId, "demo", demo.key);
+    }
+  }
+  if (config.adminApiKey !== undefined) {
+    await ensureUser(DEMO_ADMIN.userId, DEMO_ADMIN.displayName, true);
+    if (!keys.hasKey(config.adminApiKey)) await keys.addKey(DEMO_ADMIN.userId, "configured admin key", config.adminApiKey);
+  }
+}

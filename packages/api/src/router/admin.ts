@@ -1,0 +1,146 @@
+// Admin procedures: users and keys, accounts, instruments, market controls. Each is written to
+// the audit log with the acting user.
+import { EXCHANGES, rupeesToPaise, rupeePriceSchema, symbolSchema, SYMBOL_PATTERN } from "@trading/engine";
+import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { instrumentDto, quoteDto } from "../dto.js";
+import { DomainError } from "../errors.js";
+import type { Context } from "../trpc.js";
+import { adminProcedure } from "../trpc.js";
+import { submitCommand } from "./orders.js";
+
+const userIdSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, "userId is 2-64 lower-case letters, digits, ., _ or -");
+const cashSchema = z.number().min(0).max(1e12).refine((v) => rupeesToPaise(v) !== undefined, "cash must have at most two decimals");
+
+async function audit(ctx: Context & { auth: { userId: string } }, action: string, detail: Record<string, unknown>): Promise<void> {
+  await ctx.platform.storage.audit({ time: Date.now(), actor: ctx.auth.userId, action, detail });
+  ctx.platform.log.info("admin action", { actor: ctx.auth.userId, action, ...detail });
+}
+
+function paise(rupees: number): number {
+  const value = rupeesToPaise(rupees);
+  if (value === undefined) throw new TRPCError({ code: "BAD_REQUEST", message: `${rupees} is not a whole number of paise` });
+  return value;
+}
+
+export const adminRouter = {
+  users: adminProcedure.query(({ ctx }) =>
+    ctx.platform.keys.allUsers().map((u) => ({ userId: u.userId, displayName: u.displayName, isAdmin: u.isAdmin, createdAt: new Date(u.createdAt).toISOString() })),
+  ),
+
+  /** Creates a user with a trading account and a first API key (shown only in this answer). */
+  createUser: adminProcedure
+    .input(z.object({ userId: userIdSchema, displayName: z.string().min(1).max(100), cash: cashSchema.optional(), isAdmin: z.boolean().default(false) }))
+    .mutation(async ({ ctx, input }) => {
+      if (ctx.platform.keys.user(input.userId) !== undefined) throw new TRPCError({ code: "CONFLICT", message: `user ${input.userId} already exists` });
+      const cash = paise(input.cash ?? ctx.platform.config.startingCash);
+      await ctx.platform.keys.addUser({ userId: input.userId, displayName: input.displayName, isAdmin: input.isAdmin, createdAt: Date.now() });
+      const opened = await submitCommand(ctx.platform, (stamp) => ({ kind: "openAccount", time: stamp.time, userId: input.userId, cash }));
+      if (!opened.ok && opened.code !== "ACCOUNT_EXISTS") throw new DomainError(opened.code, opened.message);
+      const key = await ctx.platform.keys.addKey(input.userId, "created with the user");
+      await audit(ctx, "user.create", { userId: input.userId, isAdmin: input.isAdmin, keyId: key.keyId });
+      return { userId: input.userId, keyId: key.keyId, apiKey: key.apiKey };
+    }),
+
+  createKey: adminProcedure.input(z.object({ userId: userIdSchema, label: z.string().min(1).max(100).default("api key") })).mutation(async ({ ctx, input }) => {
+    if (ctx.platform.keys.user(input.userId) === undefined) throw new TRPCError({ code: "NOT_FOUND", message: `no user ${input.userId}` });
+    const key = await ctx.platform.keys.addKey(input.userId, input.label);
+    await audit(ctx, "key.create", { userId: input.userId, keyId: key.keyId, label: input.label });
+    return key;
+  }),
+
+  /** Revokes a key; its open WebSocket connections are closed at once. */
+  revokeKey: adminProcedure.input(z.object({ keyId: z.string().min(1).max(64) })).mutation(async ({ ctx, input }) => {
+    const revoked = await ctx.platform.keys.revoke(input.keyId);
+    if (!revoked) throw new TRPCError({ code: "NOT_FOUND", message: `no active key ${input.keyId}` });
+    await audit(ctx, "key.revoke", { keyId: input.keyId });
+    return { keyId: input.keyId, revoked: true };
+  }),
+
+  /** Cancels the user's open orders, clears holdings and sets fresh cash. */
+  resetAccount: adminProcedure.input(z.object({ userId: userIdSchema, cash: cashSchema.optional() })).mutation(async ({ ctx, input }) => {
+    const cash = paise(input.cash ?? ctx.platform.config.startingCash);
+    const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "resetAccount", time: stamp.time, userId: input.userId, cash }));
+    if (!result.ok) throw new DomainError(result.code, result.message);
+    await audit(ctx, "account.reset", { userId: input.userId, cash: input.cash ?? ctx.platform.config.startingCash });
+    return { userId: input.userId, cash: cash / 100 };
+  }),
+
+  addInstrument: adminProcedure
+    .input(
+      z.object({
+        symbol: symbolSchema.refine((s) => SYMBOL_PATTERN.test(s), "symbol must be 1-20 upper-case letters, digits, &, _ or -"),
+        name: z.string().min(1).max(100),
+        exchange: z.enum(EXCHANGES).default("NSE"),
+        price: rupeePriceSchema,
+        tickSize: rupeePriceSchema.default(0.05),
+        lotSize: z.number().int().positive().max(100_000).default(1),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const instrument = {
+        symbol: input.symbol,
+        name: input.name,
+        exchange: input.exchange,
+        instrumentType: "EQ" as const,
+        tickSize: paise(input.tickSize),
+        lotSize: input.lotSize,
+        price: paise(input.price),
+      };
+      const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "addInstrument", time: stamp.time, instrument }));
+      if (!result.ok) throw new DomainError(result.code, result.message);
+      ctx.platform.feed.refresh();
+      await audit(ctx, "instrument.add", { ...input });
+      const view = ctx.platform.exchange.engine.instrument(input.symbol);
+      if (view === undefined) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "instrument missing after add" });
+      return instrumentDto(view);
+    }),
+
+  /** Sets the market price as a trade at that price would: stops trigger, crossed limits fill. */
+  setPrice: adminProcedure
+    .input(z.object({ symbol: symbolSchema, price: rupeePriceSchema, volume: z.number().int().min(0).max(100_000_000).default(10_000) }))
+    .mutation(async ({ ctx, input }) => {
+      const price = paise(input.price);
+      const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "tick", time: stamp.time, symbol: input.symbol, price, volume: input.volume }));
+      if (!result.ok) throw new DomainError(result.code, result.message);
+      ctx.platform.feed.refresh();
+      await audit(ctx, "market.setPrice", { ...input });
+      const quote = ctx.platform.exchange.engine.quote(input.symbol);
+      if (quote === undefined) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "quote missing after set price" });
+      return quoteDto(quote);
+    }),
+
+  pauseFeed: adminProcedure.mutation(async ({ ctx }) => {
+    ctx.platform.feed.pause();
+    await audit(ctx, "feed.pause", {});
+    return { running: ctx.platform.feed.running };
+  }),
+
+  resumeFeed: adminProcedure.mutation(async ({ ctx }) => {
+    ctx.platform.feed.refresh();
+    ctx.platform.feed.resume();
+    await audit(ctx, "feed.resume", {});
+    return { running: ctx.platform.feed.running };
+  }),
+
+  /** Closing the session expires every open DAY order. */
+  closeSession: adminProcedure.mutation(async ({ ctx }) => {
+    const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "closeSession", time: stamp.time }));
+    if (!result.ok) throw new DomainError(result.code, result.message);
+    await audit(ctx, "session.close", { expired: result.events.filter((e) => e.type === "order.expired").length });
+    return { open: false };
+  }),
+
+  openSession: adminProcedure.mutation(async ({ ctx }) => {
+    const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "openSession", time: stamp.time }));
+    if (!result.ok) throw new DomainError(result.code, result.message);
+    ctx.platform.feed.refresh();
+    await audit(ctx, "session.open", {});
+    return { open: true };
+  }),
+
+  auditLog: adminProcedure.input(z.object({ limit: z.number().int().min(1).max(1_000).default(100) }).optional()).query(async ({ ctx, input }) => {
+    const entries = await ctx.platform.storage.auditLog(input?.limit ?? 100);
+    return entries.map((e) => ({ ...e, time: new Date(e.time).toISOString() }));
+  }),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,103 @@
+// The import below only lets declaration emit name the types of tRPC subscriptions.
+import type {} from "@trpc/server/unstable-core-do-not-import";
+import { paiseToRupees, ONE_MINUTE, symbolSchema, type EngineEvent } from "@trading/engine";
+import { tracked, TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { quoteDto } from "../dto.js";
+import type { Platform } from "../platform.js";
+import { authedProcedure, holdSubscriptionSlot } from "../trpc.js";
+import { parseLastEventId, resumableEvents } from "./streams.js";
+
+const symbolsSchema = z.array(symbolSchema).max(100).optional();
+
+function tickDto(platform: Platform, event: Extract<EngineEvent, { type: "price.tick" }>) {
+  const previousClose = platform.exchange.engine.quote(event.symbol)?.previousClose ?? event.price;
+  const change = event.price - previousClose;
+  return {
+    seq: event.seq,
+    symbol: event.symbol,
+    price: paiseToRupees(event.price),
+    volume: event.volume,
+    change: paiseToRupees(change),
+    changePercent: previousClose === 0 ? 0 : Math.round((change / previousClose) * 10_000) / 100,
+    time: new Date(event.time).toISOString(),
+  };
+}
+
+export type TickDto = ReturnType<typeof tickDto>;
+
+export const marketRouter = {
+  quotes: authedProcedure.input(z.object({ symbols: symbolsSchema }).optional()).query(({ ctx, input }) => {
+    const engine = ctx.platform.exchange.engine;
+    const symbols = input?.symbols ?? engine.instruments().map((i) => i.symbol);
+    return symbols.map((symbol) => {
+      const quote = engine.quote(symbol);
+      if (quote === undefined) throw new TRPCError({ code: "NOT_FOUND", message: `no instrument with symbol ${symbol}` });
+      return quoteDto(quote);
+    });
+  }),
+
+  /** 1-minute candles, oldest first, the current (still open) minute included. */
+  candles: authedProcedure
+    .input(
+      z.object({
+        symbol: symbolSchema,
+        from: z.iso.datetime().optional(),
+        to: z.iso.datetime().optional(),
+        limit: z.number().int().min(1).max(5_000).default(500),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      if (ctx.platform.exchange.engine.instrument(input.symbol) === undefined) {
+        throw new TRPCError({ code: "NOT_FOUND", message: `no instrument with symbol ${input.symbol}` });
+      }
+      const to = input.to === undefined ? Date.now() + ONE_MINUTE : Date.parse(input.to);
+      const from = input.from === undefined ? 0 : Date.parse(input.from);
+      const rows = await ctx.platform.storage.candles(input.symbol, from, to, input.limit);
+      return rows.map((c) => ({
+        time: new Date(c.time).toISOString(),
+        open: paiseToRupees(c.open),
+        high: paiseToRupees(c.high),
+        low: paiseToRupees(c.low),
+        close: paiseToRupees(c.close),
+        volume: c.volume,
+      }));
+    }),
+
+  /**
+   * Live ticks. A fresh subscriber first gets the current quote of each symbol (so it can draw at
+   * once); one that reconnects with its last event id gets every tick it missed, then live ones.
+   */
+  onTick: authedProcedure
+    .input(z.object({ symbols: symbolsSchema, lastEventId: z.string().nullish() }).optional())
+    .subscription(async function* ({ ctx, input, signal }) {
+      const platform = ctx.platform;
+      const symbols = input?.symbols ?? null;
+      const wanted = symbols === null ? null : new Set(symbols);
+      for (const symbol of symbols ?? []) {
+        if (platform.exchange.engine.instrument(symbol) === undefined) throw new TRPCError({ code: "NOT_FOUND", message: `no instrument with symbol ${symbol}` });
+      }
+      const resumeFrom = parseLastEventId(input?.lastEventId);
+      const startSeq = resumeFrom ?? platform.exchange.engine.lastSeq;
+      const source = async function* () {
+        if (resumeFrom === null) {
+          for (const instrument of platform.exchange.engine.instruments()) {
+            if (wanted !== null && !wanted.has(instrument.symbol)) continue;
+            const dto = tickDto(platform, { seq: startSeq, time: instrument.lastTickAt ?? Date.now(), type: "price.tick", symbol: instrument.symbol, price: instrument.lastTradedPrice, volume: 0 });
+            yield tracked(String(startSeq), dto);
+          }
+        }
+        const events = resumableEvents(
+          platform,
+          (e) => e.type === "price.tick" && (wanted === null || wanted.has(e.symbol)),
+          { ticks: { symbols } },
+          startSeq,
+          signal,
+        );
+        for await (const event of events) {
+          if (event.type === "price.tick") yield tracked(String(event.seq), tickDto(platform, event));
+        }
+      };
+      yield* holdSubscriptionSlot(ctx, source());
+    }),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,201 @@
+// The import below only lets declaration emit name the types of tRPC subscriptions.
+import type {} from "@trpc/server/unstable-core-do-not-import";
+import {
+  isOpen,
+  modifyOrderRequestSchema,
+  orderRequestSchema,
+  orderStateSchema,
+  symbolSchema,
+  toEngineModification,
+  toEngineOrder,
+  type CommandResult,
+  type EngineEvent,
+} from "@trading/engine";
+import { tracked, TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { orderDetailDto, orderDto, tradeDto } from "../dto.js";
+import { DomainError, unavailable } from "../errors.js";
+import { ExchangeClosedError, JournalError } from "../exchange.js";
+import type { Platform } from "../platform.js";
+import { InvalidCursorError } from "../storage/storage.js";
+import { authedProcedure, holdSubscriptionSlot } from "../trpc.js";
+import { isOwnOrderEvent, orderUpdateDto } from "./events.js";
+import { parseLastEventId, resumableEvents } from "./streams.js";
+
+export const orderIdSchema = z.string().min(1, "orderId is required").max(64);
+export const pageLimitSchema = z.number().int().min(1).max(500).default(50);
+
+/** Runs a command through the exchange; server-side failures become safe, typed errors. */
+export async function submitCommand(platform: Platform, make: Parameters<Platform["submit"]>[0]): Promise<CommandResult> {
+  try {
+    return await platform.submit(make);
+  } catch (error) {
+    if (error instanceof JournalError) throw unavailable(error.message);
+    if (error instanceof ExchangeClosedError) throw unavailable("the server is shutting down; retry shortly");
+    throw error;
+  }
+}
+
+/** The command's order, or the engine's refusal as a typed error. */
+function orderOrThrow(result: CommandResult) {
+  if (!result.ok) throw new DomainError(result.code, result.message, result.order?.orderId ?? null);
+  if (result.order === undefined) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "command returned no order" });
+  return orderDto(result.order);
+}
+
+/**
+ * Closed orders leave the engine's memory; for those the database answers, so a cancel of an
+ * executed order still says "not open" rather than "not found".
+ */
+async function explainMissing(platform: Platform, userId: string, orderId: string, result: CommandResult): Promise<never> {
+  if (!result.ok && result.code === "ORDER_NOT_FOUND") {
+    const stored = await platform.storage.order(userId, orderId);
+    if (stored !== null && !isOpen(stored.view.state)) {
+      throw new DomainError("ORDER_NOT_OPEN", `order ${orderId} is ${stored.view.state} and can no longer be changed`, orderId);
+    }
+  }
+  orderOrThrow(result);
+  throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "unreachable" });
+}
+
+const listInput = z
+  .object({
+    open: z.boolean().optional(),
+    symbol: symbolSchema.optional(),
+    states: z.array(orderStateSchema).max(7).optional(),
+    from: z.iso.datetime().optional(),
+    to: z.iso.datetime().optional(),
+    cursor: z.string().max(200).optional(),
+    limit: pageLimitSchema,
+  })
+  .optional();
+
+export function cursorError(error: unknown): never {
+  if (error instanceof InvalidCursorError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
+  throw error;
+}
+
+export const ordersRouter = {
+  place: authedProcedure.input(orderRequestSchema).mutation(async ({ ctx, input }) => {
+    const userId = ctx.auth.userId;
+    const order = toEngineOrder(input);
+    const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "placeOrder", time: stamp.time, userId, orderId: stamp.orderId, order }));
+    return orderOrThrow(result);
+  }),
+
+  modify: authedProcedure.input(modifyOrderRequestSchema).mutation(async ({ ctx, input }) => {
+    const userId = ctx.auth.userId;
+    const change = toEngineModification(input);
+    const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "modifyOrder", time: stamp.time, userId, orderId: input.orderId, ...change }));
+    if (!result.ok) await explainMissing(ctx.platform, userId, input.orderId, result);
+    return orderOrThrow(result);
+  }),
+
+  cancel: authedProcedure.input(z.object({ orderId: orderIdSchema })).mutation(async ({ ctx, input }) => {
+    const userId = ctx.auth.userId;
+    const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "cancelOrder", time: stamp.time, userId, orderId: input.orderId }));
+    if (!result.ok) await explainMissing(ctx.platform, userId, input.orderId, result);
+    return orderOrThrow(result);
+  }),
+
+  /** Cancels every open order of the caller (optionally of one symbol); returns those cancelled. */
+  cancelAll: authedProcedure.input(z.object({ symbol: symbolSchema.optional() }).optional()).mutation(async ({ ctx, input }) => {
+    const userId = ctx.auth.userId;
+    const open = ctx.platform.exchange.engine.orders(userId, { open: true, symbol: input?.symbol });
+    const results = await Promise.all(
+      open.map((o) => submitCommand(ctx.platform, (stamp) => ({ kind: "cancelOrder", time: stamp.time, userId, orderId: o.orderId }))),
+    );
+    return { cancelled: results.flatMap((r) => (r.ok && r.order !== undefined ? [orderDto(r.order)] : [])) };
+  }),
+
+  get: authedProcedure.input(z.object({ orderId: orderIdSchema })).query(async ({ ctx, input }) => {
+    const userId = ctx.auth.userId;
+    const stored = await ctx.platform.storage.order(userId, input.orderId);
+    if (stored === null) throw new DomainError("ORDER_NOT_FOUND", `no order ${input.orderId} for this user`);
+    const trades = await ctx.platform.storage.trades({ userId, orderId: input.orderId, limit: 500 });
+    return orderDetailDto({ ...stored.view, history: stored.history, trades: [...trades.items].reverse() });
+  }),
+
+  /** Newest first, with a cursor for the next page. */
+  list: authedProcedure.input(listInput).query(async ({ ctx, input }) => {
+    const states = input?.open === true ? (["PLACED", "TRIGGER_PENDING", "PARTIALLY_EXECUTED"] as const) : input?.states;
+    const page = await ctx.platform.storage
+      .orders({
+        userId: ctx.auth.userId,
+        symbol: input?.symbol,
+        states: states === undefined ? undefined : [...states],
+        from: input?.from === undefined ? undefined : Date.parse(input.from),
+        to: input?.to === undefined ? undefined : Date.parse(input.to),
+        cursor: input?.cursor,
+        limit: input?.limit ?? 50,
+      })
+      .catch(cursorError);
+    return { items: page.items.map(orderDto), nextCursor: page.nextCursor };
+  }),
+
+  /**
+   * The caller's order updates and fills. A fresh subscriber first gets its open orders as
+   * `snapshot` updates; one that reconnects with its last event id gets everything it missed.
+   */
+  onUpdate: authedProcedure.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(async function* ({ ctx, input, signal }) {
+    const platform = ctx.platform;
+    const userId = ctx.auth.userId;
+    const resumeFrom = parseLastEventId(input?.lastEventId);
+    const startSeq = resumeFrom ?? platform.exchange.engine.lastSeq;
+    const source = async function* () {
+      if (resumeFrom === null) {
+        for (const order of platform.exchange.engine.orders(userId, { open: true })) {
+          yield tracked(String(startSeq), { seq: startSeq, type: "snapshot" as const, order: orderDto(order), trade: null });
+        }
+      }
+      for await (const event of resumableEvents(platform, isOwnOrderEvent(userId), { userId }, startSeq, signal)) {
+        if ("order" in event) yield tracked(String(event.seq), orderUpdateDto(event));
+      }
+    };
+    yield* holdSubscriptionSlot(ctx, source());
+  }),
+} satisfies TRPCRouterRecord;
+
+export const tradesRouter = {
+  list: authedProcedure
+    .input(
+      z
+        .object({
+          symbol: symbolSchema.optional(),
+          orderId: orderIdSchema.optional(),
+          from: z.iso.datetime().optional(),
+          to: z.iso.datetime().optional(),
+          cursor: z.string().max(200).optional(),
+          limit: pageLimitSchema,
+        })
+        .optional(),
+    )
+    .query(async ({ ctx, input }) => {
+      const page = await ctx.platform.storage
+        .trades({
+          userId: ctx.auth.userId,
+          symbol: input?.symbol,
+          orderId: input?.orderId,
+          from: input?.from === undefined ? undefined : Date.parse(input.from),
+          to: input?.to === undefined ? undefined : Date.parse(input.to),
+          cursor: input?.cursor,
+          limit: input?.limit ?? 50,
+        })
+        .catch(cursorError);
+      return { items: page.items.map(tradeDto), nextCursor: page.nextCursor };
+    }),
+
+  /** The caller's fills as they happen; resumable with the last event id. */
+  onTrade: authedProcedure.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(async function* ({ ctx, input, signal }) {
+    const platform = ctx.platform;
+    const userId = ctx.auth.userId;
+    const startSeq = parseLastEventId(input?.lastEventId) ?? platform.exchange.engine.lastSeq;
+    const isOwnFill = (e: EngineEvent) => e.type === "order.filled" && e.order.userId === userId;
+    const source = async function* () {
+      for await (const event of resumableEvents(platform, isOwnFill, { userId }, startSeq, signal)) {
+        if (event.type === "order.filled") yield tracked(String(event.seq), { seq: event.seq, trade: tradeDto(event.trade), order: orderDto(event.order) });
+      }
+    };
+    yield* holdSubscriptionSlot(ctx, source());
+  }),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,153 @@
+// One process, one port: tRPC over HTTP at /trpc and over WebSocket, health, readiness and
+// metrics endpoints. (The REST mirror, docs and the web app join here in later steps.)
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { applyWSSHandler } from "@trpc/server/adapters/ws";
+import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { Config } from "./config.js";
+import type { Logger } from "./log.js";
+import { createPlatform, type Platform } from "./platform.js";
+import { appRouter } from "./root.js";
+import type { Storage } from "./storage/storage.js";
+import { createContextInner, type ConnectionState, type Context } from "./trpc.js";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  platform: Platform;
+  /** Stops accepting, tells sockets to reconnect, drains the writer, snapshots, closes storage. */
+  close(): Promise<void>;
+}
+
+/** Close code sent to the sockets of a revoked key (4000-4999 are for applications). */
+export const CLOSE_KEY_REVOKED = 4001;
+
+export async function startServer(config: Config, log: Logger, options: { storage?: Storage } = {}): Promise<RunningServer> {
+  const platform = await createPlatform(config, log, options.storage);
+  const allowedOrigins = new Set(config.corsOrigins.split(",").map((o) => o.trim()).filter((o) => o.length > 0));
+  let ready = false;
+
+  const socketsByKey = new Map<string, Set<WebSocket>>();
+  platform.keys.onRevoke((keyId) => {
+    for (const socket of socketsByKey.get(keyId) ?? []) socket.close(CLOSE_KEY_REVOKED, "API key revoked");
+    socketsByKey.delete(keyId);
+  });
+
+  const server = http.createServer((req, res) => {
+    const started = performance.now();
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const route = url.pathname.startsWith("/trpc/") ? "/trpc" : url.pathname;
+    res.on("finish", () => {
+      const seconds = (performance.now() - started) / 1000;
+      platform.metrics.requests.inc({ route, status: String(res.statusCode) });
+      platform.metrics.requestSeconds.observe(seconds, { route });
+      log.debug("request", { method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(seconds * 1000 * 10) / 10 });
+    });
+
+    const origin = req.headers.origin;
+    if (origin !== undefined && allowedOrigins.has(origin)) {
+      res.setHeader("Access-Control-Allow-Origin", origin);
+      res.setHeader("Vary", "Origin");
+      res.setHeader("Access-Control-Allow-Headers", "content-type, x-api-key");
+      res.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    }
+    if (req.method === "OPTIONS") {
+      res.writeHead(204).end();
+      return;
+    }
+
+    if (url.pathname.startsWith("/trpc/")) {
+      void nodeHTTPRequestHandler({
+        router: appRouter,
+        req,
+        res,
+        path: url.pathname.slice("/trpc/".length),
+        maxBodySize: config.maxBodyBytes,
+        maxBatchSize: config.maxBatchSize,
+        allowBatching: true,
+        createContext: ({ req: request }): Context => createContextInner(platform, platform.keys.authenticate(request.headers["x-api-key"])),
+        onError: ({ error, path }) => {
+          if (error.code === "INTERNAL_SERVER_ERROR") log.error("procedure failed", { path, error: String(error.cause ?? error) });
+        },
+      });
+      return;
+    }
+    if (url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
+    if (url.pathname === "/readyz") return sendJson(res, ready ? 200 : 503, { ready });
+    if (url.pathname === "/metrics") {
+      res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(platform.metrics.render());
+      return;
+    }
+    sendJson(res, 404, { error: { code: "NOT_FOUND", message: `no route ${url.pathname}` } });
+  });
+
+  const wss = new WebSocketServer({
+    server,
+    maxPayload: config.maxWsPayloadBytes,
+    // Browsers send Origin; other clients (Node services, the CLI) do not, and are allowed.
+    verifyClient: ({ origin }: { origin?: string }) => origin === undefined || origin === "" || allowedOrigins.has(origin),
+  });
+  const wsHandler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
+    createContext: ({ res, info }): Context => {
+      const params = info.connectionParams ?? {};
+      const principal = platform.keys.authenticate(params.apiKey ?? params["x-api-key"]);
+      const connection: ConnectionState = { subscriptions: 0 };
+      if (principal !== null) {
+        let sockets = socketsByKey.get(principal.keyId);
+        if (sockets === undefined) {
+          sockets = new Set();
+          socketsByKey.set(principal.keyId, sockets);
+        }
+        sockets.add(res);
+        res.once("close", () => sockets.delete(res));
+      }
+      return createContextInner(platform, principal, connection);
+    },
+    onError: ({ error, path }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") log.error("ws procedure failed", { path, error: String(error.cause ?? error) });
+    },
+  });
+  wss.on("error", (error) => log.warn("websocket server error", { error: String(error) }));
+  platform.metrics.addGauges(() => ({ trading_websocket_clients: { help: "Open WebSocket connections", value: wss.clients.size } }));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  platform.feed.start();
+  ready = true;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  log.info("listening", { url, storage: platform.storage.kind, seq: platform.exchange.engine.lastSeq });
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    platform,
+    close() {
+      closing ??= (async () => {
+        ready = false;
+        platform.feed.stop();
+        wsHandler.broadcastReconnectNotification();
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        for (const socket of wss.clients) socket.close(1001, "server shutting down");
+        wss.close();
+        await platform.close();
+        server.closeAllConnections();
+        await serverClosed;
+        log.info("stopped", {});
+      })();
+      return closing;
+    },
+  };
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}

@@ -1,0 +1,340 @@
+// The embedded default: one SQLite file, WAL mode with synchronous=FULL so a committed batch
+// survives power loss, not only a process crash.
+import Database from "better-sqlite3";
+import type { EngineEvent, OrderView, Trade } from "@trading/engine";
+import { bucketStart } from "@trading/engine";
+import {
+  decodeCursor,
+  encodeCursor,
+  eventColumns,
+  historyStep,
+  type ApiKeyRow,
+  type AuditEntry,
+  type CandleRow,
+  type CommitBatch,
+  type EventQuery,
+  type OrderQuery,
+  type Page,
+  type Recovery,
+  type Storage,
+  type StoredOrder,
+  type StoredSnapshot,
+  type TradeQuery,
+  type UserRow,
+} from "./storage.js";
+
+const MIGRATIONS: string[] = [
+  // 1: journal, events, order and trade history, candles, snapshots, users, keys, audit log
+  `
+  CREATE TABLE journal (journal_id INTEGER PRIMARY KEY, command TEXT NOT NULL);
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY, time INTEGER NOT NULL, type TEXT NOT NULL,
+    user_id TEXT, symbol TEXT, order_id TEXT, payload TEXT NOT NULL
+  );
+  CREATE INDEX events_user ON events (user_id, seq) WHERE user_id IS NOT NULL;
+  CREATE INDEX events_tick ON events (symbol, seq) WHERE type = 'price.tick';
+  CREATE INDEX events_order ON events (order_id, seq) WHERE order_id IS NOT NULL;
+  CREATE TABLE orders (
+    order_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, symbol TEXT NOT NULL, state TEXT NOT NULL,
+    placed_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, view TEXT NOT NULL
+  );
+  CREATE INDEX orders_user ON orders (user_id, placed_at DESC, order_id DESC);
+  CREATE TABLE trades (
+    trade_seq INTEGER PRIMARY KEY, trade_id TEXT NOT NULL UNIQUE, user_id TEXT NOT NULL,
+    order_id TEXT NOT NULL, symbol TEXT NOT NULL, time INTEGER NOT NULL, payload TEXT NOT NULL
+  );
+  CREATE INDEX trades_user ON trades (user_id, trade_seq DESC);
+  CREATE TABLE candles (
+    symbol TEXT NOT NULL, time INTEGER NOT NULL, open INTEGER NOT NULL, high INTEGER NOT NULL,
+    low INTEGER NOT NULL, close INTEGER NOT NULL, volume INTEGER NOT NULL, PRIMARY KEY (symbol, time)
+  );
+  CREATE TABLE snapshots (journal_id INTEGER PRIMARY KEY, taken_at INTEGER NOT NULL, engine TEXT NOT NULL, feed TEXT);
+  CREATE TABLE users (user_id TEXT PRIMARY KEY, display_name TEXT NOT NULL, is_admin INTEGER NOT NULL, created_at INTEGER NOT NULL);
+  CREATE TABLE api_keys (
+    key_id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users (user_id), key_hash TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER
+  );
+  CREATE TABLE audit_log (id INTEGER PRIMARY KEY, time INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
+  `,
+];
+
+export class DurabilityError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DurabilityError";
+  }
+}
+
+export class SqliteStorage implements Storage {
+  readonly kind = "sqlite" as const;
+  private readonly db: Database.Database;
+
+  constructor(readonly file: string) {
+    this.db = new Database(file);
+  }
+
+  async init(): Promise<void> {
+    const db = this.db;
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = FULL");
+    db.pragma("busy_timeout = 5000");
+    db.pragma("foreign_keys = ON");
+    // better-sqlite3 builds SQLite with WAL defaulting to synchronous=NORMAL; read both back.
+    const mode = String(db.pragma("journal_mode", { simple: true })).toLowerCase();
+    const sync = Number(db.pragma("synchronous", { simple: true }));
+    if (mode !== "wal") throw new DurabilityError(`SQLite journal_mode is ${mode}, WAL is required`);
+    if (sync < 2) throw new DurabilityError(`SQLite synchronous is ${sync}, FULL (2) or EXTRA (3) is required`);
+    db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+    const row = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null };
+    const current = row.v ?? 0;
+    MIGRATIONS.forEach((sql, index) => {
+      const version = index + 1;
+      if (version <= current) return;
+      db.transaction(() => {
+        db.exec(sql);
+        db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(version, Date.now());
+      })();
+    });
+    this.prepare();
+  }
+
+  private statements!: ReturnType<SqliteStorage["buildStatements"]>;
+
+  private prepare(): void {
+    this.statements = this.buildStatements();
+  }
+
+  private buildStatements() {
+    const db = this.db;
+    return {
+      journal: db.prepare("INSERT INTO journal (journal_id, command) VALUES (?, ?)"),
+      event: db.prepare("INSERT INTO events (seq, time, type, user_id, symbol, order_id, payload) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+      order: db.prepare(
+        `INSERT INTO orders (order_id, user_id, symbol, state, placed_at, updated_at, view) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, view = excluded.view`,
+      ),
+      trade: db.prepare("INSERT INTO trades (trade_id, user_id, order_id, symbol, time, payload) VALUES (?, ?, ?, ?, ?, ?)"),
+      candle: db.prepare(
+        `INSERT INTO candles (symbol, time, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (symbol, time) DO UPDATE SET high = max(high, excluded.high), low = min(low, excluded.low),
+           close = excluded.close, volume = volume + excluded.volume`,
+      ),
+    };
+  }
+
+  async recover(): Promise<Recovery> {
+    const snap = this.db.prepare("SELECT journal_id, engine, feed FROM snapshots ORDER BY journal_id DESC LIMIT 1").get() as
+      | { journal_id: number; engine: string; feed: string | null }
+      | undefined;
+    const after = snap?.journal_id ?? 0;
+    const rows = this.db.prepare("SELECT journal_id, command FROM journal WHERE journal_id > ? ORDER BY journal_id").all(after) as Array<{
+      journal_id: number;
+      command: string;
+    }>;
+    const last = this.db.prepare("SELECT MAX(journal_id) AS id FROM journal").get() as { id: number | null };
+    return {
+      snapshot: snap === undefined ? null : { journalId: snap.journal_id, engine: JSON.parse(snap.engine), feed: snap.feed === null ? null : JSON.parse(snap.feed) },
+      commands: rows.map((r) => JSON.parse(r.command)),
+      lastJournalId: last.id ?? 0,
+    };
+  }
+
+  async commit(batch: CommitBatch): Promise<void> {
+    const s = this.statements;
+    this.db.transaction(() => {
+      batch.commands.forEach((command, i) => s.journal.run(batch.firstJournalId + i, JSON.stringify(command)));
+      for (const event of batch.events) {
+        const { userId, symbol, orderId } = eventColumns(event);
+        s.event.run(event.seq, event.time, event.type, userId, symbol, orderId, JSON.stringify(event));
+        if ("order" in event) {
+          const o = event.order;
+          s.order.run(o.orderId, o.userId, o.symbol, o.state, o.placedAt, o.updatedAt, JSON.stringify(o));
+        }
+        if (event.type === "order.filled") {
+          const t = event.trade;
+          s.trade.run(t.tradeId, t.userId, t.orderId, t.symbol, t.time, JSON.stringify(t));
+        }
+        if (event.type === "price.tick") {
+          s.candle.run(event.symbol, bucketStart(event.time), event.price, event.price, event.price, event.price, event.volume);
+        }
+      }
+    })();
+  }
+
+  async saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
+    this.db.transaction(() => {
+      this.db
+        .prepare("INSERT OR REPLACE INTO snapshots (journal_id, taken_at, engine, feed) VALUES (?, ?, ?, ?)")
+        .run(snapshot.journalId, Date.now(), JSON.stringify(snapshot.engine), snapshot.feed === null ? null : JSON.stringify(snapshot.feed));
+      // Older snapshots are never read again; keep the newest two.
+      this.db.prepare("DELETE FROM snapshots WHERE journal_id NOT IN (SELECT journal_id FROM snapshots ORDER BY journal_id DESC LIMIT 2)").run();
+    })();
+  }
+
+  async events(query: EventQuery): Promise<EngineEvent[]> {
+    let rows: Array<{ payload: string }>;
+    if (query.userId !== undefined) {
+      rows = this.db
+        .prepare("SELECT payload FROM events WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?")
+        .all(query.userId, query.afterSeq, query.limit) as Array<{ payload: string }>;
+    } else if (query.ticks !== undefined) {
+      const symbols = query.ticks.symbols;
+      if (symbols === null) {
+        rows = this.db
+          .prepare("SELECT payload FROM events WHERE type = 'price.tick' AND seq > ? ORDER BY seq LIMIT ?")
+          .all(query.afterSeq, query.limit) as Array<{ payload: string }>;
+      } else {
+        const marks = symbols.map(() => "?").join(", ");
+        rows = this.db
+          .prepare(`SELECT payload FROM events WHERE type = 'price.tick' AND symbol IN (${marks}) AND seq > ? ORDER BY seq LIMIT ?`)
+          .all(...symbols, query.afterSeq, query.limit) as Array<{ payload: string }>;
+      }
+    } else {
+      rows = this.db.prepare("SELECT payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?").all(query.afterSeq, query.limit) as Array<{
+        payload: string;
+      }>;
+    }
+    return rows.map((r) => JSON.parse(r.payload) as EngineEvent);
+  }
+
+  async order(userId: string, orderId: string): Promise<StoredOrder | null> {
+    const row = this.db.prepare("SELECT view FROM orders WHERE order_id = ? AND user_id = ?").get(orderId, userId) as { view: string } | undefined;
+    if (row === undefined) return null;
+    const events = this.db.prepare("SELECT payload FROM events WHERE order_id = ? ORDER BY seq").all(orderId) as Array<{ payload: string }>;
+    const history = events.map((e) => historyStep(JSON.parse(e.payload) as EngineEvent)).filter((h) => h !== null);
+    return { view: JSON.parse(row.view) as OrderView, history };
+  }
+
+  async orders(query: OrderQuery): Promise<Page<OrderView>> {
+    const where = ["user_id = ?"];
+    const args: Array<string | number> = [query.userId];
+    if (query.symbol !== undefined) {
+      where.push("symbol = ?");
+      args.push(query.symbol);
+    }
+    if (query.states !== undefined && query.states.length > 0) {
+      where.push(`state IN (${query.states.map(() => "?").join(", ")})`);
+      args.push(...query.states);
+    }
+    if (query.from !== undefined) {
+      where.push("placed_at >= ?");
+      args.push(query.from);
+    }
+    if (query.to !== undefined) {
+      where.push("placed_at < ?");
+      args.push(query.to);
+    }
+    const cursor = decodeCursor(query.cursor);
+    if (cursor !== null) {
+      where.push("(placed_at < ? OR (placed_at = ? AND order_id < ?))");
+      args.push(Number(cursor[0]), Number(cursor[0]), String(cursor[1]));
+    }
+    const rows = this.db
+      .prepare(`SELECT view, placed_at, order_id FROM orders WHERE ${where.join(" AND ")} ORDER BY placed_at DESC, order_id DESC LIMIT ?`)
+      .all(...args, query.limit + 1) as Array<{ view: string; placed_at: number; order_id: string }>;
+    const more = rows.length > query.limit;
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => JSON.parse(r.view) as OrderView),
+      nextCursor: more && last !== undefined ? encodeCursor([last.placed_at, last.order_id]) : null,
+    };
+  }
+
+  async trades(query: TradeQuery): Promise<Page<Trade>> {
+    const where = ["user_id = ?"];
+    const args: Array<string | number> = [query.userId];
+    if (query.symbol !== undefined) {
+      where.push("symbol = ?");
+      args.push(query.symbol);
+    }
+    if (query.orderId !== undefined) {
+      where.push("order_id = ?");
+      args.push(query.orderId);
+    }
+    if (query.from !== undefined) {
+      where.push("time >= ?");
+      args.push(query.from);
+    }
+    if (query.to !== undefined) {
+      where.push("time < ?");
+      args.push(query.to);
+    }
+    const cursor = decodeCursor(query.cursor);
+    if (cursor !== null) {
+      where.push("trade_seq < ?");
+      args.push(Number(cursor[0]));
+    }
+    const rows = this.db
+      .prepare(`SELECT payload, trade_seq FROM trades WHERE ${where.join(" AND ")} ORDER BY trade_seq DESC LIMIT ?`)
+      .all(...args, query.limit + 1) as Array<{ payload: string; trade_seq: number }>;
+    const more = rows.length > query.limit;
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return { items: page.map((r) => JSON.parse(r.payload) as Trade), nextCursor: more && last !== undefined ? encodeCursor([last.trade_seq]) : null };
+  }
+
+  async candles(symbol: string, from: number, to: number, limit: number): Promise<CandleRow[]> {
+    const rows = this.db
+      .prepare("SELECT symbol, time, open, high, low, close, volume FROM candles WHERE symbol = ? AND time >= ? AND time < ? ORDER BY time DESC LIMIT ?")
+      .all(symbol, from, to, limit) as CandleRow[];
+    return rows.reverse();
+  }
+
+  async users(): Promise<UserRow[]> {
+    const rows = this.db.prepare("SELECT user_id, display_name, is_admin, created_at FROM users ORDER BY created_at, user_id").all() as Array<{
+      user_id: string;
+      display_name: string;
+      is_admin: number;
+      created_at: number;
+    }>;
+    return rows.map((r) => ({ userId: r.user_id, displayName: r.display_name, isAdmin: r.is_admin === 1, createdAt: r.created_at }));
+  }
+
+  async insertUser(user: UserRow): Promise<void> {
+    this.db
+      .prepare("INSERT INTO users (user_id, display_name, is_admin, created_at) VALUES (?, ?, ?, ?)")
+      .run(user.userId, user.displayName, user.isAdmin ? 1 : 0, user.createdAt);
+  }
+
+  async apiKeys(): Promise<ApiKeyRow[]> {
+    const rows = this.db.prepare("SELECT key_id, user_id, key_hash, label, created_at, revoked_at FROM api_keys").all() as Array<{
+      key_id: string;
+      user_id: string;
+      key_hash: string;
+      label: string;
+      created_at: number;
+      revoked_at: number | null;
+    }>;
+    return rows.map((r) => ({ keyId: r.key_id, userId: r.user_id, keyHash: r.key_hash, label: r.label, createdAt: r.created_at, revokedAt: r.revoked_at }));
+  }
+
+  async insertApiKey(key: ApiKeyRow): Promise<void> {
+    this.db
+      .prepare("INSERT INTO api_keys (key_id, user_id, key_hash, label, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(key.keyId, key.userId, key.keyHash, key.label, key.createdAt, key.revokedAt);
+  }
+
+  async revokeApiKey(keyId: string, time: number): Promise<boolean> {
+    const r = this.db.prepare("UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL").run(time, keyId);
+    return r.changes > 0;
+  }
+
+  async audit(entry: AuditEntry): Promise<void> {
+    this.db.prepare("INSERT INTO audit_log (time, actor, action, detail) VALUES (?, ?, ?, ?)").run(entry.time, entry.actor, entry.action, JSON.stringify(entry.detail));
+  }
+
+  async auditLog(limit: number): Promise<AuditEntry[]> {
+    const rows = this.db.prepare("SELECT time, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT ?").all(limit) as Array<{
+      time: number;
+      actor: string;
+      action: string;
+      detail: string;
+    }>;
+    return rows.map((r) => ({ time: r.time, actor: r.actor, action: r.action, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

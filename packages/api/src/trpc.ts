@@ -1,0 +1,109 @@
+// tRPC setup: the context every procedure sees, the error formatter, and the public, authed and
+// admin procedures (with rate limiting per API key).
+import { initTRPC, TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
+import type { Principal } from "./auth.js";
+import { DomainError } from "./errors.js";
+import type { Platform } from "./platform.js";
+
+/** Per WebSocket connection: counts subscriptions against the per-connection cap. */
+export interface ConnectionState {
+  subscriptions: number;
+}
+
+export interface Context {
+  platform: Platform;
+  auth: Principal | null;
+  /** Present for WebSocket connections (the context is built once per connection). */
+  connection: ConnectionState | null;
+  /** Set by the rate limiter, read by the REST mirror for X-RateLimit-* headers. */
+  rate: { limit: number; remaining: number } | null;
+}
+
+/** The same context without any transport: for `createCaller` in tests and scripts. */
+export function createContextInner(platform: Platform, auth: Principal | null, connection: ConnectionState | null = null): Context {
+  return { platform, auth, connection, rate: null };
+}
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error, ctx }) {
+    const development = ctx?.platform.config.development ?? false;
+    const zod = error.cause instanceof ZodError ? error.cause : null;
+    const domain = error instanceof DomainError ? error : null;
+    // Unexpected errors never show their own text (driver or database messages): only a code.
+    const masked = error.code === "INTERNAL_SERVER_ERROR" && !development;
+    return {
+      ...shape,
+      message: masked ? "internal error" : zod !== null ? describeZodError(zod) : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        reason: domain?.reason ?? null,
+        orderId: domain?.orderId ?? null,
+        fieldErrors: zod === null ? null : fieldErrors(zod),
+        ...(development && !masked ? { stack: shape.data.stack } : {}),
+      },
+    };
+  },
+});
+
+function fieldErrors(error: ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length === 0 ? "(input)" : issue.path.join(".");
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+function describeZodError(error: ZodError): string {
+  return error.issues.map((i) => (i.path.length === 0 ? i.message : `${i.path.join(".")}: ${i.message}`)).join("; ");
+}
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure;
+
+const requireKey = t.middleware(({ ctx, next }) => {
+  if (ctx.auth === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "a valid API key is required (x-api-key header)" });
+  const taken = ctx.platform.limiter.take(ctx.auth.keyId);
+  if (!taken.ok) {
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `rate limit exceeded; retry in ${taken.retryAfterSeconds} s` });
+  }
+  ctx.rate = { limit: ctx.platform.limiter.limit, remaining: taken.remaining };
+  return next({ ctx: { ...ctx, auth: ctx.auth } });
+});
+
+export const authedProcedure = t.procedure.use(requireKey);
+
+export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (!ctx.auth.isAdmin) throw new TRPCError({ code: "FORBIDDEN", message: "this needs an admin API key" });
+  return next();
+});
+
+const subscriptionsByUser = new Map<string, number>();
+
+/** Wraps a subscription's generator so its slot is held exactly while it runs. */
+export async function* holdSubscriptionSlot<T>(ctx: Context & { auth: Principal }, source: AsyncGenerator<T>): AsyncGenerator<T> {
+  const userId = ctx.auth.userId;
+  const { maxSubscriptionsPerConnection, maxSubscriptionsPerUser } = ctx.platform.config;
+  if (ctx.connection !== null && ctx.connection.subscriptions >= maxSubscriptionsPerConnection) {
+    await source.return(undefined);
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `at most ${maxSubscriptionsPerConnection} subscriptions per connection` });
+  }
+  if ((subscriptionsByUser.get(userId) ?? 0) >= maxSubscriptionsPerUser) {
+    await source.return(undefined);
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `at most ${maxSubscriptionsPerUser} subscriptions per user` });
+  }
+  subscriptionsByUser.set(userId, (subscriptionsByUser.get(userId) ?? 0) + 1);
+  if (ctx.connection !== null) ctx.connection.subscriptions += 1;
+  try {
+    yield* source;
+  } finally {
+    const left = (subscriptionsByUser.get(userId) ?? 1) - 1;
+    if (left <= 0) subscriptionsByUser.delete(userId);
+    else subscriptionsByUser.set(userId, left);
+    if (ctx.connection !== null) ctx.connection.subscriptions -= 1;
+  }
+}
