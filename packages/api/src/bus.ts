@@ -86,6 +86,13 @@ export class EventBus {
     })();
   }
 
+  /** How many live subscriptions would receive this event (for tests and diagnostics). */
+  countInterested(event: EngineEvent): number {
+    let n = 0;
+    for (const subscription of this.subscriptions) if (!subscription.closed && subscription.filter(event)) n++;
+    return n;
+  }
+
   publish(events: readonly EngineEvent[]): void {
     for (const subscription of this.subscriptions) {
       for (const event of events) subscription.push(event);

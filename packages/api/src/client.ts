@@ -49,7 +49,12 @@ export function createTradingClient(options: TradingClientOptions): TradingClien
       }),
     ],
   });
-  return Object.assign(client, { close: () => wsClient.close() });
+  // The tRPC client is a proxy that turns every property into a procedure path, so `close` is
+  // answered by a proxy in front of it.
+  const close = () => wsClient.close();
+  return new Proxy(client, {
+    get: (target, property, receiver) => (property === "close" ? close : Reflect.get(target, property, receiver)),
+  }) as TradingClient;
 }
 
 export type { AppRouter, RouterInputs, RouterOutputs } from "./root.js";

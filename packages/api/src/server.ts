@@ -16,6 +16,8 @@ export interface RunningServer {
   url: string;
   port: number;
   platform: Platform;
+  /** The open WebSocket connections (for tests that drop them). */
+  sockets(): WebSocket[];
   /** Stops accepting, tells sockets to reconnect, drains the writer, snapshots, closes storage. */
   close(): Promise<void>;
 }
@@ -129,6 +131,7 @@ export async function startServer(config: Config, log: Logger, options: { storag
     url,
     port,
     platform,
+    sockets: () => [...wss.clients],
     close() {
       closing ??= (async () => {
         ready = false;

@@ -1,0 +1,150 @@
+import type { EngineEvent } from "@trading/engine";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import type { OrderUpdateDto } from "../src/router/events.js";
+import type { TickDto } from "../src/router/market.js";
+import { CLOSE_KEY_REVOKED } from "../src/server.js";
+import { collect, startTestServer, waitFor, type TestServer } from "./harness.js";
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+describe("subscriptions", () => {
+  it("streams ticks: the current quote first, then live ticks with their ids", async () => {
+    const alice = t.client("alice-key");
+    const admin = t.client("admin-key");
+    const before = t.server.platform.bus.size;
+    const got = collect<{ id: string; data: TickDto }>(
+      (h) => alice.market.onTick.subscribe({ symbols: ["ITC"] }, { onData: (d) => h.onData(d as { id: string; data: TickDto }), onError: h.onError }),
+      3,
+    );
+    await waitFor(() => t.server.platform.bus.size > before);
+    await admin.admin.setPrice.mutate({ symbol: "ITC", price: 410 });
+    await admin.admin.setPrice.mutate({ symbol: "TCS", price: 3100 }); // another symbol: filtered out
+    await admin.admin.setPrice.mutate({ symbol: "ITC", price: 411.05 });
+    const { items, unsubscribe } = await got;
+    unsubscribe();
+    expect(items.map((i) => i.data.symbol)).toEqual(["ITC", "ITC", "ITC"]);
+    expect(items.slice(1).map((i) => i.data.price)).toEqual([410, 411.05]);
+    expect(Number(items[2]?.id)).toBeGreaterThan(Number(items[1]?.id));
+  });
+
+  it("shows each user only their own order updates", async () => {
+    const alice = t.client("alice-key");
+    const bob = t.client("bob-key");
+    const seenByBob: OrderUpdateDto[] = [];
+    const bobSub = bob.orders.onUpdate.subscribe(undefined, { onData: (d) => seenByBob.push(d.data) });
+    const aliceGot = collect<{ data: OrderUpdateDto }>((h) => alice.orders.onUpdate.subscribe(undefined, h), 2);
+    await waitFor(() => listening(t, "alice") && listening(t, "bob"));
+    const order = await alice.orders.place.mutate({ symbol: "SBIN", side: "BUY", type: "MARKET", quantity: 1 });
+    const { items, unsubscribe } = await aliceGot;
+    unsubscribe();
+    expect(items.map((i) => i.data.type)).toEqual(["accepted", "filled"]);
+    expect(items[1]?.data).toMatchObject({ order: { orderId: order.orderId, state: "EXECUTED" }, trade: { quantity: 1 } });
+    await new Promise((r) => setTimeout(r, 100));
+    bobSub.unsubscribe();
+    expect(seenByBob.filter((u) => u.order.userId !== "bob")).toEqual([]);
+    expect(seenByBob.some((u) => u.order.orderId === order.orderId)).toBe(false);
+  });
+
+  it("resumes from the last event id with every missed event and none twice", async () => {
+    const alice = t.client("alice-key");
+    const received: Array<{ id: string; data: OrderUpdateDto }> = [];
+    const sub = alice.orders.onUpdate.subscribe(undefined, { onData: (d) => received.push(d) });
+    await waitFor(() => listening(t, "alice"));
+    await alice.orders.place.mutate({ symbol: "NTPC", side: "BUY", type: "LIMIT", quantity: 1, price: 300 });
+    await waitFor(() => received.some((r) => r.data.type === "accepted"));
+    sub.unsubscribe();
+    const lastId = (received[received.length - 1] as { id: string }).id;
+    // While disconnected: three more updates.
+    const missed = await alice.orders.place.mutate({ symbol: "NTPC", side: "BUY", type: "LIMIT", quantity: 2, price: 301 });
+    await alice.orders.modify.mutate({ orderId: missed.orderId, price: 302 });
+    await alice.orders.cancel.mutate({ orderId: missed.orderId });
+    const resumed = await collect<{ id: string; data: OrderUpdateDto }>((h) => alice.orders.onUpdate.subscribe({ lastEventId: lastId }, h), 3);
+    resumed.unsubscribe();
+    expect(resumed.items.map((r) => r.data.type)).toEqual(["accepted", "modified", "cancelled"]);
+    expect(resumed.items.every((r) => r.data.order.orderId === missed.orderId)).toBe(true);
+    expect(new Set(resumed.items.map((r) => r.id)).size).toBe(3);
+  }, 15_000);
+
+  it("keeps a live stream gap-free across a dropped socket: the client reconnects and resumes", async () => {
+    const alice = t.client("alice-key");
+    const admin = t.client("admin-key");
+    const seqs: number[] = [];
+    const sub = alice.market.onTick.subscribe({ symbols: ["LT"] }, { onData: (d) => seqs.push(d.data.seq) });
+    await waitFor(() => seqs.length >= 1);
+    const prices = [3900, 3901, 3902, 3903, 3904, 3905, 3906, 3907];
+    for (const [i, price] of prices.entries()) {
+      await admin.admin.setPrice.mutate({ symbol: "LT", price });
+      // Drop every socket from the server side mid-stream.
+      if (i === 3) await dropSockets(t);
+    }
+    await waitFor(() => seqs.length >= 1 + prices.length, 10_000);
+    sub.unsubscribe();
+    const live = seqs.slice(1);
+    expect(live).toHaveLength(prices.length);
+    expect(new Set(live).size).toBe(prices.length);
+    expect([...live].sort((a, b) => a - b)).toEqual(live);
+  }, 20_000);
+});
+
+/** True once a live subscription would receive an order event of this user. */
+function listening(server: TestServer, userId: string): boolean {
+  const probe = { seq: 0, time: 0, type: "order.accepted", order: { userId } } as unknown as EngineEvent;
+  return server.server.platform.bus.countInterested(probe) > 0;
+}
+
+async function dropSockets(server: TestServer): Promise<void> {
+  const sockets = server.server.sockets();
+  for (const socket of sockets) socket.terminate();
+  await waitFor(() => server.server.sockets().every((s) => s.readyState === WebSocket.CLOSED));
+}
+
+describe("connection safety", () => {
+  it("closes the sockets of a revoked key", async () => {
+    const admin = t.client("admin-key");
+    const created = await admin.admin.createUser.mutate({ userId: "dave", displayName: "Dave" });
+    // `?connectionParams=1` tells the server the first message carries them, as the tRPC client does.
+    const socket = new WebSocket(`${t.server.url.replace("http", "ws")}/trpc?connectionParams=1`);
+    await new Promise((r) => socket.once("open", r));
+    socket.send(JSON.stringify({ method: "connectionParams", data: { apiKey: created.apiKey } }));
+    socket.send(JSON.stringify({ id: 1, method: "subscription", params: { path: "orders.onUpdate", input: {} } }));
+    await new Promise((r) => setTimeout(r, 200));
+    const closed = new Promise<number>((r) => socket.once("close", (code) => r(code)));
+    await admin.admin.revokeKey.mutate({ keyId: created.keyId });
+    expect(await closed).toBe(CLOSE_KEY_REVOKED);
+  });
+
+  it("survives malformed connection params and oversized messages", async () => {
+    const url = `${t.server.url.replace("http", "ws")}/trpc`;
+    for (const junk of ["{not json", JSON.stringify({ method: "connectionParams", data: 42 }), JSON.stringify({ method: "connectionParams", data: { apiKey: { $gt: "" } } })]) {
+      const socket = new WebSocket(url);
+      await new Promise((r) => socket.once("open", r));
+      socket.send(junk);
+      await new Promise((r) => setTimeout(r, 50));
+      socket.terminate();
+    }
+    const big = new WebSocket(url);
+    await new Promise((r) => big.once("open", r));
+    const code = new Promise<number>((r) => big.once("close", (c) => r(c)));
+    big.send("x".repeat(t.config.maxWsPayloadBytes + 1));
+    expect(await code).toBe(1009);
+    const health = await fetch(`${t.server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await t.client("alice-key").auth.whoami.query()).toMatchObject({ userId: "alice" });
+  });
+
+  it("answers 413 to an oversized body and 400 to an oversized batch", async () => {
+    const body = JSON.stringify({ symbol: "TCS", side: "BUY", type: "MARKET", quantity: 1, pad: "x".repeat(t.config.maxBodyBytes) });
+    const big = await fetch(`${t.server.url}/trpc/orders.place`, { method: "POST", headers: { "x-api-key": "alice-key", "content-type": "application/json" }, body });
+    expect(big.status).toBe(413);
+    const paths = Array.from({ length: t.config.maxBatchSize + 1 }, () => "funds.get").join(",");
+    const batch = await fetch(`${t.server.url}/trpc/${paths}?batch=1`, { headers: { "x-api-key": "alice-key" } });
+    expect(batch.status).toBe(400);
+  });
+});
