@@ -11,6 +11,8 @@ export const configSchema = z.object({
   host: z.string().default("127.0.0.1"),
   dataDir: z.string().default("./data"),
   databaseUrl: z.string().url().optional(),
+  /** PostgreSQL schema for this server's tables. */
+  databaseSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default("trading"),
   logLevel: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Ticks per second per instrument from the random-walk feed; 0 turns the feed off. */
   feedTicksPerSecond: z.coerce.number().min(0).max(50).default(2),
@@ -43,6 +45,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   host: "HOST",
   dataDir: "DATA_DIR",
   databaseUrl: "DATABASE_URL",
+  databaseSchema: "DATABASE_SCHEMA",
   logLevel: "LOG_LEVEL",
   feedTicksPerSecond: "FEED_TICKS_PER_SECOND",
   feedSeed: "FEED_SEED",

@@ -30,8 +30,8 @@ export interface Platform {
 
 export async function openStorage(config: Config): Promise<Storage> {
   if (config.databaseUrl !== undefined) {
-    // PostgreSQL storage is the next step of issue 3; refuse clearly rather than ignore the setting.
-    throw new Error("DATABASE_URL is set, but this build stores data only in SQLite: unset DATABASE_URL to use DATA_DIR");
+    const { PostgresStorage } = await import("./storage/postgres.js");
+    return new PostgresStorage(config.databaseUrl, config.databaseSchema);
   }
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteStorage(path.join(config.dataDir, "trading.sqlite"));

@@ -3,9 +3,8 @@
 import Database from "better-sqlite3";
 import type { EngineEvent, OrderView, Trade } from "@trading/engine";
 import { bucketStart } from "@trading/engine";
+import { ordersQuery, sqlitePlaceholder, toPage, tradesQuery } from "./sql.js";
 import {
-  decodeCursor,
-  encodeCursor,
   eventColumns,
   historyStep,
   type ApiKeyRow,
@@ -206,72 +205,15 @@ export class SqliteStorage implements Storage {
   }
 
   async orders(query: OrderQuery): Promise<Page<OrderView>> {
-    const where = ["user_id = ?"];
-    const args: Array<string | number> = [query.userId];
-    if (query.symbol !== undefined) {
-      where.push("symbol = ?");
-      args.push(query.symbol);
-    }
-    if (query.states !== undefined && query.states.length > 0) {
-      where.push(`state IN (${query.states.map(() => "?").join(", ")})`);
-      args.push(...query.states);
-    }
-    if (query.from !== undefined) {
-      where.push("placed_at >= ?");
-      args.push(query.from);
-    }
-    if (query.to !== undefined) {
-      where.push("placed_at < ?");
-      args.push(query.to);
-    }
-    const cursor = decodeCursor(query.cursor);
-    if (cursor !== null) {
-      where.push("(placed_at < ? OR (placed_at = ? AND order_id < ?))");
-      args.push(Number(cursor[0]), Number(cursor[0]), String(cursor[1]));
-    }
-    const rows = this.db
-      .prepare(`SELECT view, placed_at, order_id FROM orders WHERE ${where.join(" AND ")} ORDER BY placed_at DESC, order_id DESC LIMIT ?`)
-      .all(...args, query.limit + 1) as Array<{ view: string; placed_at: number; order_id: string }>;
-    const more = rows.length > query.limit;
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((r) => JSON.parse(r.view) as OrderView),
-      nextCursor: more && last !== undefined ? encodeCursor([last.placed_at, last.order_id]) : null,
-    };
+    const { sql, args } = ordersQuery(query, sqlitePlaceholder);
+    const rows = this.db.prepare(sql).all(...args) as Array<{ view: string; placed_at: number; order_id: string }>;
+    return toPage(rows, query.limit, (r) => JSON.parse(r.view) as OrderView, (r) => [r.placed_at, r.order_id]);
   }
 
   async trades(query: TradeQuery): Promise<Page<Trade>> {
-    const where = ["user_id = ?"];
-    const args: Array<string | number> = [query.userId];
-    if (query.symbol !== undefined) {
-      where.push("symbol = ?");
-      args.push(query.symbol);
-    }
-    if (query.orderId !== undefined) {
-      where.push("order_id = ?");
-      args.push(query.orderId);
-    }
-    if (query.from !== undefined) {
-      where.push("time >= ?");
-      args.push(query.from);
-    }
-    if (query.to !== undefined) {
-      where.push("time < ?");
-      args.push(query.to);
-    }
-    const cursor = decodeCursor(query.cursor);
-    if (cursor !== null) {
-      where.push("trade_seq < ?");
-      args.push(Number(cursor[0]));
-    }
-    const rows = this.db
-      .prepare(`SELECT payload, trade_seq FROM trades WHERE ${where.join(" AND ")} ORDER BY trade_seq DESC LIMIT ?`)
-      .all(...args, query.limit + 1) as Array<{ payload: string; trade_seq: number }>;
-    const more = rows.length > query.limit;
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return { items: page.map((r) => JSON.parse(r.payload) as Trade), nextCursor: more && last !== undefined ? encodeCursor([last.trade_seq]) : null };
+    const { sql, args } = tradesQuery(query, sqlitePlaceholder);
+    const rows = this.db.prepare(sql).all(...args) as Array<{ payload: string; trade_seq: number }>;
+    return toPage(rows, query.limit, (r) => JSON.parse(r.payload) as Trade, (r) => [r.trade_seq]);
   }
 
   async candles(symbol: string, from: number, to: number, limit: number): Promise<CandleRow[]> {

@@ -1,0 +1,343 @@
+// PostgreSQL storage, used when DATABASE_URL is set. Same contract as SQLite; a batch is one
+// transaction of set-based inserts, committed with synchronous_commit on.
+import pg from "pg";
+import { bucketStart, type EngineEvent, type OrderView, type Trade } from "@trading/engine";
+import { DurabilityError } from "./sqlite.js";
+import { ordersQuery, postgresPlaceholder, toPage, tradesQuery } from "./sql.js";
+import {
+  eventColumns,
+  historyStep,
+  type ApiKeyRow,
+  type AuditEntry,
+  type CandleRow,
+  type CommitBatch,
+  type EventQuery,
+  type OrderQuery,
+  type Page,
+  type Recovery,
+  type Storage,
+  type StoredOrder,
+  type StoredSnapshot,
+  type TradeQuery,
+  type UserRow,
+} from "./storage.js";
+
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE journal (journal_id BIGINT PRIMARY KEY, command TEXT NOT NULL);
+  CREATE TABLE events (
+    seq BIGINT PRIMARY KEY, time BIGINT NOT NULL, type TEXT NOT NULL,
+    user_id TEXT, symbol TEXT, order_id TEXT, payload TEXT NOT NULL
+  );
+  CREATE INDEX events_user ON events (user_id, seq) WHERE user_id IS NOT NULL;
+  CREATE INDEX events_tick ON events (symbol, seq) WHERE type = 'price.tick';
+  CREATE INDEX events_order ON events (order_id, seq) WHERE order_id IS NOT NULL;
+  CREATE TABLE orders (
+    order_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, symbol TEXT NOT NULL, state TEXT NOT NULL,
+    placed_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, view TEXT NOT NULL
+  );
+  CREATE INDEX orders_user ON orders (user_id, placed_at DESC, order_id DESC);
+  CREATE TABLE trades (
+    trade_seq BIGSERIAL PRIMARY KEY, trade_id TEXT NOT NULL UNIQUE, user_id TEXT NOT NULL,
+    order_id TEXT NOT NULL, symbol TEXT NOT NULL, time BIGINT NOT NULL, payload TEXT NOT NULL
+  );
+  CREATE INDEX trades_user ON trades (user_id, trade_seq DESC);
+  CREATE TABLE candles (
+    symbol TEXT NOT NULL, time BIGINT NOT NULL, open BIGINT NOT NULL, high BIGINT NOT NULL,
+    low BIGINT NOT NULL, close BIGINT NOT NULL, volume BIGINT NOT NULL, PRIMARY KEY (symbol, time)
+  );
+  CREATE TABLE snapshots (journal_id BIGINT PRIMARY KEY, taken_at BIGINT NOT NULL, engine TEXT NOT NULL, feed TEXT);
+  CREATE TABLE users (user_id TEXT PRIMARY KEY, display_name TEXT NOT NULL, is_admin BOOLEAN NOT NULL, created_at BIGINT NOT NULL);
+  CREATE TABLE api_keys (
+    key_id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users (user_id), key_hash TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT
+  );
+  CREATE TABLE audit_log (id BIGSERIAL PRIMARY KEY, time BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
+  `,
+];
+
+const DURABLE_COMMIT = new Set(["on", "remote_write", "remote_apply", "local"]);
+
+export class PostgresStorage implements Storage {
+  readonly kind = "postgres" as const;
+  private readonly pool: pg.Pool;
+
+  /** `schema` keeps this server's tables apart (tests use a fresh one each). */
+  constructor(
+    connectionString: string,
+    private readonly schema = "trading",
+  ) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+    this.pool = new pg.Pool({ connectionString, max: 4 });
+    this.pool.on("connect", (client) => {
+      void client.query(`SET search_path TO ${schema}; SET synchronous_commit TO on`);
+    });
+    // An idle client losing its connection must not crash the process.
+    this.pool.on("error", () => undefined);
+  }
+
+  async init(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+      await client.query(`SET search_path TO ${this.schema}`);
+      const sync = (await client.query("SHOW synchronous_commit")).rows[0] as { synchronous_commit: string };
+      const fsync = (await client.query("SHOW fsync")).rows[0] as { fsync: string };
+      if (!DURABLE_COMMIT.has(sync.synchronous_commit)) throw new DurabilityError(`PostgreSQL synchronous_commit is ${sync.synchronous_commit}, on is required`);
+      if (fsync.fsync !== "on") throw new DurabilityError("PostgreSQL fsync is off; it must be on");
+      await client.query("BEGIN");
+      // One server migrates at a time.
+      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${this.schema}.migrations`]);
+      await client.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INT PRIMARY KEY, applied_at BIGINT NOT NULL)");
+      const current = Number(((await client.query("SELECT MAX(version) AS v FROM schema_migrations")).rows[0] as { v: number | null }).v ?? 0);
+      for (const [index, sql] of MIGRATIONS.entries()) {
+        const version = index + 1;
+        if (version <= current) continue;
+        await client.query(sql);
+        await client.query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", [version, Date.now()]);
+      }
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async rows<T>(sql: string, args: unknown[] = []): Promise<T[]> {
+    return (await this.pool.query(sql, args)).rows as T[];
+  }
+
+  async recover(): Promise<Recovery> {
+    const [snap] = await this.rows<{ journal_id: string; engine: string; feed: string | null }>(
+      "SELECT journal_id, engine, feed FROM snapshots ORDER BY journal_id DESC LIMIT 1",
+    );
+    const after = snap === undefined ? 0 : Number(snap.journal_id);
+    const commands = await this.rows<{ command: string }>("SELECT command FROM journal WHERE journal_id > $1 ORDER BY journal_id", [after]);
+    const [last] = await this.rows<{ id: string | null }>("SELECT MAX(journal_id) AS id FROM journal");
+    return {
+      snapshot: snap === undefined ? null : { journalId: after, engine: JSON.parse(snap.engine), feed: snap.feed === null ? null : JSON.parse(snap.feed) },
+      commands: commands.map((r) => JSON.parse(r.command)),
+      lastJournalId: Number(last?.id ?? 0),
+    };
+  }
+
+  async commit(batch: CommitBatch): Promise<void> {
+    const events = batch.events;
+    const columns = events.map(eventColumns);
+    // One row per order and per candle: the last view of an order, candles merged per minute.
+    const orders = new Map<string, OrderView>();
+    const candles = new Map<string, CandleRow>();
+    const trades: Trade[] = [];
+    for (const event of events) {
+      if ("order" in event) orders.set(event.order.orderId, event.order);
+      if (event.type === "order.filled") trades.push(event.trade);
+      if (event.type === "price.tick") {
+        const time = bucketStart(event.time);
+        const key = `${event.symbol}|${time}`;
+        const c = candles.get(key);
+        if (c === undefined) candles.set(key, { symbol: event.symbol, time, open: event.price, high: event.price, low: event.price, close: event.price, volume: event.volume });
+        else {
+          c.high = Math.max(c.high, event.price);
+          c.low = Math.min(c.low, event.price);
+          c.close = event.price;
+          c.volume += event.volume;
+        }
+      }
+    }
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query("INSERT INTO journal (journal_id, command) SELECT * FROM unnest($1::bigint[], $2::text[])", [
+        batch.commands.map((_, i) => batch.firstJournalId + i),
+        batch.commands.map((c) => JSON.stringify(c)),
+      ]);
+      if (events.length > 0) {
+        await client.query(
+          "INSERT INTO events (seq, time, type, user_id, symbol, order_id, payload) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])",
+          [
+            events.map((e) => e.seq),
+            events.map((e) => e.time),
+            events.map((e) => e.type),
+            columns.map((c) => c.userId),
+            columns.map((c) => c.symbol),
+            columns.map((c) => c.orderId),
+            events.map((e) => JSON.stringify(e)),
+          ],
+        );
+      }
+      if (orders.size > 0) {
+        const list = [...orders.values()];
+        await client.query(
+          `INSERT INTO orders (order_id, user_id, symbol, state, placed_at, updated_at, view)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[])
+           ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, view = excluded.view`,
+          [
+            list.map((o) => o.orderId),
+            list.map((o) => o.userId),
+            list.map((o) => o.symbol),
+            list.map((o) => o.state),
+            list.map((o) => o.placedAt),
+            list.map((o) => o.updatedAt),
+            list.map((o) => JSON.stringify(o)),
+          ],
+        );
+      }
+      if (trades.length > 0) {
+        await client.query(
+          "INSERT INTO trades (trade_id, user_id, order_id, symbol, time, payload) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])",
+          [trades.map((t) => t.tradeId), trades.map((t) => t.userId), trades.map((t) => t.orderId), trades.map((t) => t.symbol), trades.map((t) => t.time), trades.map((t) => JSON.stringify(t))],
+        );
+      }
+      if (candles.size > 0) {
+        const list = [...candles.values()];
+        await client.query(
+          `INSERT INTO candles (symbol, time, open, high, low, close, volume)
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[])
+           ON CONFLICT (symbol, time) DO UPDATE SET high = GREATEST(candles.high, excluded.high), low = LEAST(candles.low, excluded.low),
+             close = excluded.close, volume = candles.volume + excluded.volume`,
+          [list.map((c) => c.symbol), list.map((c) => c.time), list.map((c) => c.open), list.map((c) => c.high), list.map((c) => c.low), list.map((c) => c.close), list.map((c) => c.volume)],
+        );
+      }
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query(
+        "INSERT INTO snapshots (journal_id, taken_at, engine, feed) VALUES ($1, $2, $3, $4) ON CONFLICT (journal_id) DO UPDATE SET engine = excluded.engine, feed = excluded.feed",
+        [snapshot.journalId, Date.now(), JSON.stringify(snapshot.engine), snapshot.feed === null ? null : JSON.stringify(snapshot.feed)],
+      );
+      await client.query("DELETE FROM snapshots WHERE journal_id NOT IN (SELECT journal_id FROM snapshots ORDER BY journal_id DESC LIMIT 2)");
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async events(query: EventQuery): Promise<EngineEvent[]> {
+    let rows: Array<{ payload: string }>;
+    if (query.userId !== undefined) {
+      rows = await this.rows("SELECT payload FROM events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3", [query.userId, query.afterSeq, query.limit]);
+    } else if (query.ticks !== undefined) {
+      rows =
+        query.ticks.symbols === null
+          ? await this.rows("SELECT payload FROM events WHERE type = 'price.tick' AND seq > $1 ORDER BY seq LIMIT $2", [query.afterSeq, query.limit])
+          : await this.rows("SELECT payload FROM events WHERE type = 'price.tick' AND symbol = ANY($1::text[]) AND seq > $2 ORDER BY seq LIMIT $3", [
+              query.ticks.symbols,
+              query.afterSeq,
+              query.limit,
+            ]);
+    } else {
+      rows = await this.rows("SELECT payload FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", [query.afterSeq, query.limit]);
+    }
+    return rows.map((r) => JSON.parse(r.payload) as EngineEvent);
+  }
+
+  async order(userId: string, orderId: string): Promise<StoredOrder | null> {
+    const [row] = await this.rows<{ view: string }>("SELECT view FROM orders WHERE order_id = $1 AND user_id = $2", [orderId, userId]);
+    if (row === undefined) return null;
+    const events = await this.rows<{ payload: string }>("SELECT payload FROM events WHERE order_id = $1 ORDER BY seq", [orderId]);
+    const history = events.map((e) => historyStep(JSON.parse(e.payload) as EngineEvent)).filter((h) => h !== null);
+    return { view: JSON.parse(row.view) as OrderView, history };
+  }
+
+  async orders(query: OrderQuery): Promise<Page<OrderView>> {
+    const { sql, args } = ordersQuery(query, postgresPlaceholder);
+    const rows = await this.rows<{ view: string; placed_at: string; order_id: string }>(sql, args);
+    return toPage(rows, query.limit, (r) => JSON.parse(r.view) as OrderView, (r) => [Number(r.placed_at), r.order_id]);
+  }
+
+  async trades(query: TradeQuery): Promise<Page<Trade>> {
+    const { sql, args } = tradesQuery(query, postgresPlaceholder);
+    const rows = await this.rows<{ payload: string; trade_seq: string }>(sql, args);
+    return toPage(rows, query.limit, (r) => JSON.parse(r.payload) as Trade, (r) => [Number(r.trade_seq)]);
+  }
+
+  async candles(symbol: string, from: number, to: number, limit: number): Promise<CandleRow[]> {
+    const rows = await this.rows<Record<keyof CandleRow, string>>(
+      "SELECT symbol, time, open, high, low, close, volume FROM candles WHERE symbol = $1 AND time >= $2 AND time < $3 ORDER BY time DESC LIMIT $4",
+      [symbol, from, to, limit],
+    );
+    return rows.reverse().map((r) => ({
+      symbol: r.symbol,
+      time: Number(r.time),
+      open: Number(r.open),
+      high: Number(r.high),
+      low: Number(r.low),
+      close: Number(r.close),
+      volume: Number(r.volume),
+    }));
+  }
+
+  async users(): Promise<UserRow[]> {
+    const rows = await this.rows<{ user_id: string; display_name: string; is_admin: boolean; created_at: string }>(
+      "SELECT user_id, display_name, is_admin, created_at FROM users ORDER BY created_at, user_id",
+    );
+    return rows.map((r) => ({ userId: r.user_id, displayName: r.display_name, isAdmin: r.is_admin, createdAt: Number(r.created_at) }));
+  }
+
+  async insertUser(user: UserRow): Promise<void> {
+    await this.pool.query("INSERT INTO users (user_id, display_name, is_admin, created_at) VALUES ($1, $2, $3, $4)", [user.userId, user.displayName, user.isAdmin, user.createdAt]);
+  }
+
+  async apiKeys(): Promise<ApiKeyRow[]> {
+    const rows = await this.rows<{ key_id: string; user_id: string; key_hash: string; label: string; created_at: string; revoked_at: string | null }>(
+      "SELECT key_id, user_id, key_hash, label, created_at, revoked_at FROM api_keys",
+    );
+    return rows.map((r) => ({
+      keyId: r.key_id,
+      userId: r.user_id,
+      keyHash: r.key_hash,
+      label: r.label,
+      createdAt: Number(r.created_at),
+      revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+    }));
+  }
+
+  async insertApiKey(key: ApiKeyRow): Promise<void> {
+    await this.pool.query("INSERT INTO api_keys (key_id, user_id, key_hash, label, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)", [
+      key.keyId,
+      key.userId,
+      key.keyHash,
+      key.label,
+      key.createdAt,
+      key.revokedAt,
+    ]);
+  }
+
+  async revokeApiKey(keyId: string, time: number): Promise<boolean> {
+    const result = await this.pool.query("UPDATE api_keys SET revoked_at = $1 WHERE key_id = $2 AND revoked_at IS NULL", [time, keyId]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async audit(entry: AuditEntry): Promise<void> {
+    await this.pool.query("INSERT INTO audit_log (time, actor, action, detail) VALUES ($1, $2, $3, $4)", [entry.time, entry.actor, entry.action, JSON.stringify(entry.detail)]);
+  }
+
+  async auditLog(limit: number): Promise<AuditEntry[]> {
+    const rows = await this.rows<{ time: string; actor: string; action: string; detail: string }>("SELECT time, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT $1", [limit]);
+    return rows.map((r) => ({ time: Number(r.time), actor: r.actor, action: r.action, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+  }
+
+  /** Drops this store's schema: for tests that made a throwaway one. */
+  async dropSchema(): Promise<void> {
+    await this.pool.query(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

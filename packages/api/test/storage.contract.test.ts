@@ -1,0 +1,178 @@
+// One storage contract, run against every implementation: SQLite always, PostgreSQL whenever
+// DATABASE_URL is set (CI sets it; elsewhere the suite says plainly that it was not run).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Engine, type Command, type EngineEvent } from "@trading/engine";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PostgresStorage } from "../src/storage/postgres.js";
+import { SqliteStorage } from "../src/storage/sqlite.js";
+import { InvalidCursorError, type Storage } from "../src/storage/storage.js";
+
+interface Implementation {
+  name: string;
+  open(): Promise<{ storage: Storage; reopen(): Promise<Storage>; cleanup(): Promise<void> }>;
+}
+
+const implementations: Implementation[] = [
+  {
+    name: "sqlite",
+    async open() {
+      const dir = mkdtempSync(path.join(tmpdir(), "trading-contract-"));
+      const file = path.join(dir, "t.sqlite");
+      return {
+        storage: new SqliteStorage(file),
+        reopen: async () => new SqliteStorage(file),
+        cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  },
+];
+const databaseUrl = process.env.DATABASE_URL;
+if (databaseUrl !== undefined && databaseUrl !== "") {
+  implementations.push({
+    name: "postgres",
+    async open() {
+      const schema = `contract_${process.pid}_${Date.now()}`;
+      return {
+        storage: new PostgresStorage(databaseUrl, schema),
+        reopen: async () => new PostgresStorage(databaseUrl, schema),
+        cleanup: async () => {
+          const admin = new PostgresStorage(databaseUrl, schema);
+          await admin.dropSchema();
+          await admin.close();
+        },
+      };
+    },
+  });
+} else {
+  describe("storage contract on PostgreSQL", () => {
+    it.skip("not run: DATABASE_URL is not set (CI sets it to the machine's PostgreSQL)", () => undefined);
+  });
+}
+
+/** A little trading history made by the real engine, as the exchange would commit it. */
+function history(): { commands: Command[]; events: EngineEvent[] } {
+  const engine = new Engine({ retainClosedOrders: false });
+  const commands: Command[] = [
+    { kind: "addInstrument", time: 60_000, instrument: { symbol: "TCS", name: "TCS", exchange: "NSE", instrumentType: "EQ", tickSize: 5, lotSize: 1, price: 300_000 } },
+    { kind: "openAccount", time: 60_000, userId: "alice", cash: 10_00_000_00 },
+    { kind: "openAccount", time: 60_000, userId: "bob", cash: 10_00_000_00 },
+    { kind: "placeOrder", time: 61_000, userId: "alice", orderId: "A1", order: { symbol: "TCS", side: "BUY", type: "MARKET", quantity: 2, validity: "DAY" } },
+    { kind: "placeOrder", time: 62_000, userId: "alice", orderId: "A2", order: { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 3, price: 299_000, validity: "DAY" } },
+    { kind: "placeOrder", time: 63_000, userId: "bob", orderId: "B1", order: { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 290_000, validity: "DAY" } },
+    { kind: "tick", time: 64_000, symbol: "TCS", price: 299_000, volume: 1 },
+    { kind: "tick", time: 121_000, symbol: "TCS", price: 298_000, volume: 5 },
+    { kind: "cancelOrder", time: 122_000, userId: "bob", orderId: "B1" },
+  ];
+  const events = commands.flatMap((c) => engine.apply(c).events);
+  return { commands, events };
+}
+
+for (const impl of implementations) {
+  describe(`storage contract on ${impl.name}`, () => {
+    let storage: Storage;
+    let handle: Awaited<ReturnType<Implementation["open"]>>;
+    const { commands, events } = history();
+
+    beforeAll(async () => {
+      handle = await impl.open();
+      storage = handle.storage;
+      await storage.init();
+      // Two batches, as group commit would write them.
+      await storage.commit({ firstJournalId: 1, commands: commands.slice(0, 6), events: events.filter((e) => e.time < 64_000) });
+      await storage.commit({ firstJournalId: 7, commands: commands.slice(6), events: events.filter((e) => e.time >= 64_000) });
+    });
+    afterAll(async () => {
+      await storage.close();
+      await handle.cleanup();
+    });
+
+    it("migrates idempotently and recovers the journal in order", async () => {
+      await storage.init();
+      const recovery = await storage.recover();
+      expect(recovery.snapshot).toBeNull();
+      expect(recovery.commands).toEqual(JSON.parse(JSON.stringify(commands)));
+      expect(recovery.lastJournalId).toBe(commands.length);
+      // Replaying the journal gives the same events the engine produced.
+      const replayed = new Engine({ retainClosedOrders: false });
+      expect(recovery.commands.flatMap((c) => replayed.apply(c).events)).toEqual(JSON.parse(JSON.stringify(events)));
+    });
+
+    it("recovers from the newest snapshot plus the journal after it, across a reopen", async () => {
+      const engine = Engine.replay(commands.slice(0, 5), { retainClosedOrders: false });
+      await storage.saveSnapshot({ journalId: 5, engine: engine.snapshot(), feed: null });
+      const reopened = await handle.reopen();
+      await reopened.init();
+      const recovery = await reopened.recover();
+      await reopened.close();
+      expect(recovery.snapshot?.journalId).toBe(5);
+      expect(recovery.commands).toEqual(JSON.parse(JSON.stringify(commands.slice(5))));
+      const restored = Engine.restore(recovery.snapshot?.engine as never);
+      for (const c of recovery.commands) restored.apply(c);
+      expect(restored.snapshot()).toEqual(Engine.replay(commands, { retainClosedOrders: false }).snapshot());
+    });
+
+    it("answers events after a sequence number, by user and by ticks of some symbols", async () => {
+      const all = await storage.events({ afterSeq: 0, limit: 1_000 });
+      expect(all.map((e) => e.seq)).toEqual(events.map((e) => e.seq));
+      const bob = await storage.events({ afterSeq: 0, userId: "bob", limit: 1_000 });
+      expect(bob.length).toBeGreaterThan(0);
+      expect(bob.every((e) => ("order" in e ? e.order.userId === "bob" : "userId" in e && e.userId === "bob"))).toBe(true);
+      const ticks = await storage.events({ afterSeq: 0, ticks: { symbols: ["TCS"] }, limit: 1_000 });
+      expect(ticks.map((e) => e.type)).toEqual(["price.tick", "price.tick"]);
+      expect(await storage.events({ afterSeq: 0, ticks: { symbols: ["INFY"] }, limit: 10 })).toEqual([]);
+      const afterFirst = await storage.events({ afterSeq: ticks[0]?.seq ?? 0, ticks: { symbols: null }, limit: 10 });
+      expect(afterFirst).toHaveLength(1);
+      expect((await storage.events({ afterSeq: 0, limit: 3 })).map((e) => e.seq)).toEqual([1, 2, 3]);
+    });
+
+    it("keeps each order's latest state and its history, visible to its owner only", async () => {
+      const a2 = await storage.order("alice", "A2");
+      expect(a2?.view).toMatchObject({ orderId: "A2", state: "EXECUTED", filledQuantity: 3 });
+      expect(a2?.history.map((h) => h.state)).toEqual(["PLACED", "PARTIALLY_EXECUTED", "EXECUTED"]);
+      expect(await storage.order("bob", "A2")).toBeNull();
+      expect((await storage.order("bob", "B1"))?.view.state).toBe("CANCELLED");
+    });
+
+    it("pages orders and trades newest first with cursors and filters", async () => {
+      const first = await storage.orders({ userId: "alice", limit: 1 });
+      expect(first.items.map((o) => o.orderId)).toEqual(["A2"]);
+      const second = await storage.orders({ userId: "alice", limit: 1, cursor: first.nextCursor ?? undefined });
+      expect(second.items.map((o) => o.orderId)).toEqual(["A1"]);
+      expect(second.nextCursor).toBeNull();
+      expect((await storage.orders({ userId: "bob", states: ["CANCELLED"], limit: 10 })).items).toHaveLength(1);
+      expect((await storage.orders({ userId: "alice", from: 62_000, limit: 10 })).items.map((o) => o.orderId)).toEqual(["A2"]);
+      const trades = await storage.trades({ userId: "alice", limit: 2 });
+      expect(trades.items.map((t) => t.orderId)).toEqual(["A2", "A2"]);
+      const rest = await storage.trades({ userId: "alice", limit: 2, cursor: trades.nextCursor ?? undefined });
+      expect(rest.items.map((t) => t.orderId)).toEqual(["A1"]);
+      expect((await storage.trades({ userId: "alice", orderId: "A1", limit: 10 })).items).toHaveLength(1);
+      expect((await storage.trades({ userId: "bob", limit: 10 })).items).toEqual([]);
+      await expect(storage.orders({ userId: "alice", limit: 1, cursor: "!!" })).rejects.toBeInstanceOf(InvalidCursorError);
+    });
+
+    it("aggregates ticks into 1-minute candles across batches", async () => {
+      const candles = await storage.candles("TCS", 0, 1e13, 10);
+      expect(candles).toEqual([
+        { symbol: "TCS", time: 60_000, open: 299_000, high: 299_000, low: 299_000, close: 299_000, volume: 1 },
+        { symbol: "TCS", time: 120_000, open: 298_000, high: 298_000, low: 298_000, close: 298_000, volume: 5 },
+      ]);
+      const tick = (time: number, price: number, volume: number, seq: number): EngineEvent => ({ seq, time, type: "price.tick", symbol: "TCS", price, volume });
+      await storage.commit({ firstJournalId: 100, commands: [], events: [tick(125_000, 299_500, 2, 1000), tick(126_000, 297_000, 1, 1001)] });
+      expect((await storage.candles("TCS", 120_000, 180_000, 10))[0]).toEqual({ symbol: "TCS", time: 120_000, open: 298_000, high: 299_500, low: 297_000, close: 297_000, volume: 8 });
+    });
+
+    it("stores users, keys, revocations and the audit log", async () => {
+      await storage.insertUser({ userId: "carol", displayName: "Carol", isAdmin: false, createdAt: 1 });
+      await storage.insertApiKey({ keyId: "k1", userId: "carol", keyHash: "h1", label: "cli", createdAt: 2, revokedAt: null });
+      expect(await storage.users()).toContainEqual({ userId: "carol", displayName: "Carol", isAdmin: false, createdAt: 1 });
+      expect(await storage.revokeApiKey("k1", 3)).toBe(true);
+      expect(await storage.revokeApiKey("k1", 4)).toBe(false);
+      expect((await storage.apiKeys()).find((k) => k.keyId === "k1")).toMatchObject({ revokedAt: 3 });
+      await expect(storage.insertApiKey({ keyId: "k2", userId: "nobody", keyHash: "h2", label: "x", createdAt: 5, revokedAt: null })).rejects.toThrow();
+      await storage.audit({ time: 6, actor: "admin", action: "key.revoke", detail: { keyId: "k1" } });
+      expect(await storage.auditLog(1)).toEqual([{ time: 6, actor: "admin", action: "key.revoke", detail: { keyId: "k1" } }]);
+    });
+  });
+}
