@@ -11,12 +11,15 @@ import {
   type Trade,
 } from "@trading/engine";
 
+import type { z } from "zod";
+import type { fundsOutput, holdingOutput, instrumentOutput, orderDetailOutput, orderOutput, quoteOutput, tradeOutput } from "./outputs.js";
+
 const rupees = (paise: number): number => paiseToRupees(paise);
 const maybeRupees = (paise: number | null): number | null => (paise === null ? null : paiseToRupees(paise));
 const iso = (ms: number): string => new Date(ms).toISOString();
 const maybeIso = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
-export function quoteDto(q: Quote) {
+export function quoteDto(q: Quote): z.infer<typeof quoteOutput> {
   return {
     symbol: q.symbol,
     lastTradedPrice: rupees(q.lastTradedPrice),
@@ -31,11 +34,11 @@ export function quoteDto(q: Quote) {
   };
 }
 
-export function instrumentDto(i: InstrumentView) {
+export function instrumentDto(i: InstrumentView): z.infer<typeof instrumentOutput> {
   return { ...quoteDto(i), name: i.name, exchange: i.exchange, instrumentType: i.instrumentType, tickSize: rupees(i.tickSize), lotSize: i.lotSize };
 }
 
-export function orderDto(o: OrderView) {
+export function orderDto(o: OrderView): z.infer<typeof orderOutput> {
   return {
     orderId: o.orderId,
     userId: o.userId,
@@ -58,11 +61,11 @@ export function orderDto(o: OrderView) {
   };
 }
 
-export function tradeDto(t: Trade) {
+export function tradeDto(t: Trade): z.infer<typeof tradeOutput> {
   return { tradeId: t.tradeId, orderId: t.orderId, symbol: t.symbol, side: t.side, quantity: t.quantity, price: rupees(t.price), time: iso(t.time) };
 }
 
-export function orderDetailDto(o: OrderDetail) {
+export function orderDetailDto(o: OrderDetail): z.infer<typeof orderDetailOutput> {
   return {
     ...orderDto(o),
     history: o.history.map((h) => ({ state: h.state, time: iso(h.time), cause: h.cause })),
@@ -70,7 +73,7 @@ export function orderDetailDto(o: OrderDetail) {
   };
 }
 
-export function holdingDto(h: HoldingView) {
+export function holdingDto(h: HoldingView): z.infer<typeof holdingOutput> {
   return {
     symbol: h.symbol,
     quantity: h.quantity,
@@ -87,7 +90,7 @@ export function holdingDto(h: HoldingView) {
   };
 }
 
-export function fundsDto(f: Funds) {
+export function fundsDto(f: Funds): z.infer<typeof fundsOutput> {
   return {
     cash: rupees(f.cash),
     blocked: rupees(f.blocked),

@@ -38,7 +38,7 @@ export class DomainError extends TRPCError {
     readonly orderId: string | null = null,
   ) {
     super({ code: trpcCodeFor(reason), message });
-    this.name = "DomainError";
+    // The name stays "TRPCError": adapters (the REST mirror among them) recognise errors by it.
   }
 }
 

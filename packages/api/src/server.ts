@@ -4,10 +4,13 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
+import { createOpenApiHttpHandler } from "trpc-to-openapi";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Config } from "./config.js";
+import { docsPage, openApiDocument } from "./docs.js";
 import type { Logger } from "./log.js";
 import { createPlatform, type Platform } from "./platform.js";
+import { restRouter } from "./rest.js";
 import { appRouter } from "./root.js";
 import type { Storage } from "./storage/storage.js";
 import { createContextInner, type ConnectionState, type Context } from "./trpc.js";
@@ -36,10 +39,30 @@ export async function startServer(config: Config, log: Logger, options: { storag
     socketsByKey.delete(keyId);
   });
 
+  const createHttpContext = ({ req: request }: { req: http.IncomingMessage | Request }): Context =>
+    createContextInner(platform, platform.keys.authenticate(apiKeyOf(request)));
+  const restHandler = createOpenApiHttpHandler({
+    router: restRouter,
+    createContext: createHttpContext,
+    maxBodySize: config.maxBodyBytes,
+    responseMeta: ({ ctx }) => {
+      const rate = ctx?.rate;
+      if (rate === null || rate === undefined) return {};
+      const headers: Record<string, string> = { "X-RateLimit-Limit": String(rate.limit), "X-RateLimit-Remaining": String(rate.remaining) };
+      if (rate.retryAfterSeconds !== undefined) headers["Retry-After"] = String(rate.retryAfterSeconds);
+      return { headers };
+    },
+    onError: ({ error }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") log.error("rest request failed", { error: String(error.cause ?? error) });
+    },
+  });
+  let docs: { json: string; html: string } | null = null;
+
   const server = http.createServer((req, res) => {
     const started = performance.now();
     const url = new URL(req.url ?? "/", "http://localhost");
-    const route = url.pathname.startsWith("/trpc/") ? "/trpc" : url.pathname;
+    const route = url.pathname.startsWith("/trpc/") ? "/trpc" : url.pathname.startsWith("/api/v1/") ? "/api/v1" : url.pathname;
+    res.setHeader("X-Content-Type-Options", "nosniff");
     res.on("finish", () => {
       const seconds = (performance.now() - started) / 1000;
       platform.metrics.requests.inc({ route, status: String(res.statusCode) });
@@ -68,11 +91,26 @@ export async function startServer(config: Config, log: Logger, options: { storag
         maxBodySize: config.maxBodyBytes,
         maxBatchSize: config.maxBatchSize,
         allowBatching: true,
-        createContext: ({ req: request }): Context => createContextInner(platform, platform.keys.authenticate(request.headers["x-api-key"])),
+        createContext: createHttpContext,
         onError: ({ error, path }) => {
           if (error.code === "INTERNAL_SERVER_ERROR") log.error("procedure failed", { path, error: String(error.cause ?? error) });
         },
       });
+      return;
+    }
+    if (url.pathname === "/api/v1/openapi.json" || url.pathname === "/docs") {
+      docs ??= makeDocs(publicUrl());
+      if (url.pathname === "/docs") {
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8", ...PAGE_SECURITY_HEADERS }).end(docs.html);
+      } else {
+        res.writeHead(200, { "content-type": "application/json" }).end(docs.json);
+      }
+      return;
+    }
+    if (url.pathname.startsWith("/api/v1/")) {
+      // The REST router's paths are relative to /api/v1.
+      req.url = (req.url ?? "/").slice("/api/v1".length);
+      void restHandler(req, res);
       return;
     }
     if (url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
@@ -121,6 +159,7 @@ export async function startServer(config: Config, log: Logger, options: { storag
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const publicUrl = () => url;
   platform.feed.start();
   ready = true;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
@@ -149,6 +188,25 @@ export async function startServer(config: Config, log: Logger, options: { storag
       return closing;
     },
   };
+}
+
+/** The REST adapter hands over a fetch Request, the tRPC one a Node request. */
+function apiKeyOf(request: http.IncomingMessage | Request): string | undefined {
+  if (request instanceof Request) return request.headers.get("x-api-key") ?? undefined;
+  const value = request.headers["x-api-key"];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** For pages the server renders: only its own origin, never framed. */
+export const PAGE_SECURITY_HEADERS = {
+  "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'",
+  "X-Frame-Options": "DENY",
+  "Referrer-Policy": "no-referrer",
+};
+
+function makeDocs(baseUrl: string): { json: string; html: string } {
+  const document = openApiDocument(baseUrl);
+  return { json: JSON.stringify(document), html: docsPage(document, baseUrl) };
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {

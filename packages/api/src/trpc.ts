@@ -1,6 +1,7 @@
 // tRPC setup: the context every procedure sees, the error formatter, and the public, authed and
 // admin procedures (with rate limiting per API key).
 import { initTRPC, TRPCError } from "@trpc/server";
+import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError } from "zod";
 import type { Principal } from "./auth.js";
 import { DomainError } from "./errors.js";
@@ -17,7 +18,7 @@ export interface Context {
   /** Present for WebSocket connections (the context is built once per connection). */
   connection: ConnectionState | null;
   /** Set by the rate limiter, read by the REST mirror for X-RateLimit-* headers. */
-  rate: { limit: number; remaining: number } | null;
+  rate: { limit: number; remaining: number; retryAfterSeconds?: number } | null;
 }
 
 /** The same context without any transport: for `createCaller` in tests and scripts. */
@@ -25,7 +26,7 @@ export function createContextInner(platform: Platform, auth: Principal | null, c
   return { platform, auth, connection, rate: null };
 }
 
-const t = initTRPC.context<Context>().create({
+const t = initTRPC.context<Context>().meta<OpenApiMeta>().create({
   errorFormatter({ shape, error, ctx }) {
     const development = ctx?.platform.config.development ?? false;
     const zod = error.cause instanceof ZodError ? error.cause : null;
@@ -69,6 +70,7 @@ const requireKey = t.middleware(({ ctx, next }) => {
   if (ctx.auth === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "a valid API key is required (x-api-key header)" });
   const taken = ctx.platform.limiter.take(ctx.auth.keyId);
   if (!taken.ok) {
+    ctx.rate = { limit: ctx.platform.limiter.limit, remaining: 0, retryAfterSeconds: taken.retryAfterSeconds };
     throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `rate limit exceeded; retry in ${taken.retryAfterSeconds} s` });
   }
   ctx.rate = { limit: ctx.platform.limiter.limit, remaining: taken.remaining };

@@ -19,18 +19,23 @@ export const orderTypeSchema = z.enum(ORDER_TYPES, { error: "must be MARKET, LIM
 export const validitySchema = z.enum(VALIDITIES, { error: "must be DAY or IOC" });
 export const orderStateSchema = z.enum(ORDER_STATES);
 
-export const quantitySchema = z
+/** A fresh quantity schema (a new instance, for tools that annotate or alter schemas in place). */
+export const makeQuantitySchema = () =>
+  z
   .number({ error: (issue) => (issue.input === undefined ? "is required" : "must be a number of shares") })
   .int("must be a whole number of shares")
   .positive("must be greater than zero")
   .max(MAX_ORDER_QUANTITY, `must be at most ${MAX_ORDER_QUANTITY.toLocaleString("en-IN")}`);
+export const quantitySchema = makeQuantitySchema();
 
-/** A price in rupees: positive, with at most two decimals (whole paise). */
-export const rupeePriceSchema = z
+/** A price in rupees: positive, with at most two decimals (whole paise). A fresh instance each call. */
+export const makeRupeePriceSchema = () =>
+  z
   .number({ error: (issue) => (issue.input === undefined ? "is required" : "must be a number in rupees") })
   .positive("must be greater than zero")
   .max(10_000_000, "must be at most ₹1,00,00,000")
   .refine((v) => rupeesToPaise(v) !== undefined, "must have at most two decimals (whole paise)");
+export const rupeePriceSchema = makeRupeePriceSchema();
 
 export const clientOrderIdSchema = z
   .string()

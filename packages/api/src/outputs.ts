@@ -1,0 +1,95 @@
+// Zod schemas of what the API answers. They document the REST mirror (OpenAPI) and are checked
+// against the DTO functions at compile time, so the two cannot drift apart.
+import { EXCHANGES, INSTRUMENT_TYPES, ORDER_STATES, ORDER_TYPES, REASON_CODES, SIDES, VALIDITIES } from "@trading/engine";
+import { z } from "zod";
+
+const rupees = z.number().describe("rupees, at most two decimals");
+const isoTime = z.string().describe("ISO-8601 time");
+
+export const quoteOutput = z.object({
+  symbol: z.string(),
+  lastTradedPrice: rupees,
+  previousClose: rupees,
+  open: rupees,
+  high: rupees,
+  low: rupees,
+  volume: z.number().int(),
+  change: rupees,
+  changePercent: z.number(),
+  lastTickAt: isoTime.nullable(),
+});
+
+export const instrumentOutput = quoteOutput.extend({
+  name: z.string(),
+  exchange: z.enum(EXCHANGES),
+  instrumentType: z.enum(INSTRUMENT_TYPES),
+  tickSize: rupees,
+  lotSize: z.number().int(),
+});
+
+export const orderOutput = z.object({
+  orderId: z.string(),
+  userId: z.string(),
+  clientOrderId: z.string().nullable(),
+  symbol: z.string(),
+  side: z.enum(SIDES),
+  type: z.enum(ORDER_TYPES),
+  validity: z.enum(VALIDITIES),
+  quantity: z.number().int(),
+  price: rupees.nullable(),
+  triggerPrice: rupees.nullable(),
+  state: z.enum(ORDER_STATES),
+  filledQuantity: z.number().int(),
+  averageFillPrice: rupees.nullable(),
+  rejectReason: z.enum(REASON_CODES as [string, ...string[]]).nullable(),
+  rejectMessage: z.string().nullable(),
+  placedAt: isoTime,
+  updatedAt: isoTime,
+  triggeredAt: isoTime.nullable(),
+});
+
+export const tradeOutput = z.object({
+  tradeId: z.string(),
+  orderId: z.string(),
+  symbol: z.string(),
+  side: z.enum(SIDES),
+  quantity: z.number().int(),
+  price: rupees,
+  time: isoTime,
+});
+
+export const orderDetailOutput = orderOutput.extend({
+  history: z.array(z.object({ state: z.enum(ORDER_STATES), time: isoTime, cause: z.string() })),
+  trades: z.array(tradeOutput),
+});
+
+export const holdingOutput = z.object({
+  symbol: z.string(),
+  quantity: z.number().int(),
+  reservedQuantity: z.number().int(),
+  averagePrice: rupees,
+  ltp: rupees,
+  investedValue: rupees,
+  currentValue: rupees,
+  unrealizedPnl: rupees,
+  unrealizedPnlPercent: z.number(),
+  realizedPnl: rupees,
+  dayChange: rupees,
+  dayChangePercent: z.number(),
+});
+
+export const fundsOutput = z.object({
+  cash: rupees,
+  blocked: rupees,
+  available: rupees,
+  holdingsValue: rupees,
+  equity: rupees,
+  totalPnl: rupees,
+  deposited: rupees,
+});
+
+export const candleOutput = z.object({ time: isoTime, open: rupees, high: rupees, low: rupees, close: rupees, volume: z.number().int() });
+
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+export const whoamiOutput = z.object({ userId: z.string(), displayName: z.string(), isAdmin: z.boolean(), keyId: z.string() });

@@ -1,0 +1,138 @@
+// The REST mirror under /api/v1: the classic broker endpoints for curl and other languages. Each
+// endpoint delegates to the tRPC procedure of the same name through a caller, so auth, rate
+// limits, validation and errors are the same ones; this file only adds paths, REST-shaped
+// inputs (flat objects, query strings) and the output schemas the OpenAPI document shows.
+import { makeQuantitySchema, makeRupeePriceSchema, orderRequestSchema, orderStateSchema, symbolSchema } from "@trading/engine";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import {
+  candleOutput,
+  fundsOutput,
+  holdingOutput,
+  instrumentOutput,
+  orderDetailOutput,
+  orderOutput,
+  pageOf,
+  quoteOutput,
+  tradeOutput,
+  whoamiOutput,
+} from "./outputs.js";
+import { appRouter } from "./root.js";
+import { createCallerFactory, publicProcedure, router } from "./trpc.js";
+
+const call = createCallerFactory(appRouter);
+
+// trpc-to-openapi coerces the number and boolean fields of REST inputs by flipping a flag on the
+// schema objects themselves, so REST inputs use fresh schema instances, never the shared ones
+// that tRPC validates with, and booleans travel as "true"/"false" strings.
+
+/**
+ * REST takes one flat object. Its fields only describe the shape for the OpenAPI document; the
+ * body is checked with the same discriminated union as tRPC, whose messages it returns.
+ */
+const placeOrderBody = z
+  .object({
+    symbol: z.string().describe("e.g. INFY"),
+    side: z.enum(["BUY", "SELL"]),
+    type: z.enum(["MARKET", "LIMIT", "SL", "SL_M"]),
+    quantity: makeQuantitySchema(),
+    price: makeRupeePriceSchema().optional().describe("LIMIT and SL only"),
+    triggerPrice: makeRupeePriceSchema().optional().describe("SL and SL_M only"),
+    validity: z.enum(["DAY", "IOC"]).optional(),
+    clientOrderId: z.string().max(64).optional().describe("idempotency key: a retry returns the original order"),
+  })
+  .partial()
+  .superRefine((value, ctx) => {
+    const parsed = orderRequestSchema.safeParse(value);
+    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+  });
+
+const flag = z.enum(["true", "false"]).optional();
+const asBoolean = (value: "true" | "false" | undefined): boolean | undefined => (value === undefined ? undefined : value === "true");
+
+const orderId = z.object({ orderId: z.string().min(1).max(64) });
+const range = () => ({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(500).default(50) });
+const get = (path: `/${string}`, summary: string, tags: string[]) => ({ openapi: { method: "GET" as const, path, summary, tags, protect: true } });
+const post = (path: `/${string}`, summary: string, tags: string[]) => ({ openapi: { method: "POST" as const, path, summary, tags, protect: true } });
+
+export const restRouter = router({
+  listInstruments: publicProcedure
+    .meta(get("/instruments", "All instruments with their quotes", ["instruments"]))
+    .input(z.object({}))
+    .output(z.array(instrumentOutput))
+    .query(({ ctx }) => call(ctx).instruments.list()),
+  getInstrument: publicProcedure
+    .meta(get("/instruments/{symbol}", "One instrument", ["instruments"]))
+    .input(z.object({ symbol: symbolSchema }))
+    .output(instrumentOutput)
+    .query(({ ctx, input }) => call(ctx).instruments.get(input)),
+  quotes: publicProcedure
+    .meta(get("/quotes", "Quotes; `symbols` is a comma-separated list (all when absent)", ["market"]))
+    .input(z.object({ symbols: z.string().max(2_000).optional() }))
+    .output(z.array(quoteOutput))
+    .query(({ ctx, input }) => call(ctx).market.quotes({ symbols: input.symbols?.split(",").filter((s) => s.length > 0) })),
+  candles: publicProcedure
+    .meta(get("/instruments/{symbol}/candles", "1-minute candles, oldest first", ["market"]))
+    .input(z.object({ symbol: symbolSchema, from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), limit: z.number().int().min(1).max(5_000).default(500) }))
+    .output(z.array(candleOutput))
+    .query(({ ctx, input }) => call(ctx).market.candles(input)),
+  placeOrder: publicProcedure
+    .meta(post("/orders", "Place an order (prices in rupees)", ["orders"]))
+    .input(placeOrderBody)
+    .output(orderOutput)
+    .mutation(({ ctx, input }) => {
+      const order = orderRequestSchema.safeParse(input);
+      if (!order.success) throw new TRPCError({ code: "BAD_REQUEST", message: "invalid order", cause: order.error });
+      return call(ctx).orders.place(order.data);
+    }),
+  listOrders: publicProcedure
+    .meta(get("/orders", "Your orders, newest first, paginated", ["orders"]))
+    .input(z.object({ open: flag, symbol: symbolSchema.optional(), state: orderStateSchema.optional(), ...range() }))
+    .output(pageOf(orderOutput))
+    .query(({ ctx, input }) => {
+      const { state, open, ...rest } = input;
+      return call(ctx).orders.list({ ...rest, open: asBoolean(open), states: state === undefined ? undefined : [state] });
+    }),
+  getOrder: publicProcedure
+    .meta(get("/orders/{orderId}", "One order with its state history and trades", ["orders"]))
+    .input(orderId)
+    .output(orderDetailOutput)
+    .query(({ ctx, input }) => call(ctx).orders.get(input)),
+  modifyOrder: publicProcedure
+    .meta(post("/orders/{orderId}/modify", "Change quantity, price or trigger price of an open order", ["orders"]))
+    .input(orderId.extend({ quantity: makeQuantitySchema().optional(), price: makeRupeePriceSchema().optional(), triggerPrice: makeRupeePriceSchema().optional() }))
+    .output(orderOutput)
+    .mutation(({ ctx, input }) => call(ctx).orders.modify(input)),
+  cancelOrder: publicProcedure
+    .meta(post("/orders/{orderId}/cancel", "Cancel an open order", ["orders"]))
+    .input(orderId)
+    .output(orderOutput)
+    .mutation(({ ctx, input }) => call(ctx).orders.cancel(input)),
+  cancelAllOrders: publicProcedure
+    .meta(post("/orders/cancel-all", "Cancel all your open orders (optionally of one symbol)", ["orders"]))
+    .input(z.object({ symbol: symbolSchema.optional() }))
+    .output(z.object({ cancelled: z.array(orderOutput) }))
+    .mutation(({ ctx, input }) => call(ctx).orders.cancelAll(input)),
+  listTrades: publicProcedure
+    .meta(get("/trades", "Your trades, newest first, paginated", ["trades"]))
+    .input(z.object({ symbol: symbolSchema.optional(), orderId: z.string().max(64).optional(), ...range() }))
+    .output(pageOf(tradeOutput))
+    .query(({ ctx, input }) => call(ctx).trades.list(input)),
+  portfolio: publicProcedure
+    .meta(get("/portfolio", "Holdings with live P&L", ["portfolio"]))
+    .input(z.object({}))
+    .output(z.array(holdingOutput))
+    .query(({ ctx }) => call(ctx).portfolio.holdings()),
+  funds: publicProcedure
+    .meta(get("/funds", "Cash, blocked cash, equity and P&L", ["portfolio"]))
+    .input(z.object({}))
+    .output(fundsOutput)
+    .query(({ ctx }) => call(ctx).funds.get()),
+  whoami: publicProcedure
+    .meta(get("/me", "Who this API key belongs to", ["auth"]))
+    .input(z.object({}))
+    .output(whoamiOutput)
+    .query(({ ctx }) => call(ctx).auth.whoami()),
+});
+
+export type RestRouter = typeof restRouter;

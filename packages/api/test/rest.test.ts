@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./harness.js";
+
+let t: TestServer;
+let api: string;
+beforeAll(async () => {
+  t = await startTestServer({ rateLimitPerSecond: 5, rateLimitBurst: 60 });
+  api = `${t.server.url}/api/v1`;
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+const as = (key: string) => ({ "x-api-key": key, "content-type": "application/json" });
+
+async function send(method: "GET" | "POST", path: string, key: string, body?: unknown) {
+  const response = await fetch(`${api}${path}`, { method, headers: as(key), body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> & { data?: Record<string, unknown> } };
+}
+
+describe("REST mirror", () => {
+  it("serves the seed's paths with amounts in rupees", async () => {
+    const list = await send("GET", "/instruments", "alice-key");
+    expect(list.status).toBe(200);
+    expect((list.body as unknown as unknown[]).length).toBeGreaterThanOrEqual(15);
+    const one = await send("GET", "/instruments/reliance", "alice-key");
+    expect(one.body).toMatchObject({ symbol: "RELIANCE", exchange: "NSE", tickSize: 0.05, lotSize: 1 });
+    const placed = await send("POST", "/orders", "alice-key", { symbol: "RELIANCE", side: "BUY", type: "MARKET", quantity: 2 });
+    expect(placed.status).toBe(200);
+    expect(placed.body).toMatchObject({ state: "EXECUTED", filledQuantity: 2 });
+    const order = await send("GET", `/orders/${String(placed.body.orderId)}`, "alice-key");
+    expect(order.body).toMatchObject({ history: [{ state: "PLACED" }, { state: "EXECUTED" }], trades: [{ quantity: 2 }] });
+    const portfolio = await send("GET", "/portfolio", "alice-key");
+    expect(portfolio.body).toEqual([expect.objectContaining({ symbol: "RELIANCE", quantity: 2 })]);
+    const trades = await send("GET", "/trades?limit=1", "alice-key");
+    expect(trades.body).toMatchObject({ items: [{ symbol: "RELIANCE", quantity: 2 }], nextCursor: null });
+    const funds = await send("GET", "/funds", "alice-key");
+    expect(funds.body).toMatchObject({ blocked: 0 });
+  });
+
+  it("answers validation errors with field paths, rejections with reason codes and HTTP statuses", async () => {
+    const missing = await send("POST", "/orders", "bob-key", { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1 });
+    expect(missing.status).toBe(400);
+    expect(missing.body.data).toMatchObject({ fieldErrors: { price: ["is required"] } });
+    const extra = await send("POST", "/orders", "bob-key", { symbol: "TCS", side: "BUY", type: "MARKET", quantity: 1, price: 10 });
+    expect(extra.status).toBe(400);
+    const funds = await send("POST", "/orders", "bob-key", { symbol: "MARUTI", side: "BUY", type: "MARKET", quantity: 10_000 });
+    expect(funds.status).toBe(422);
+    expect(funds.body.data).toMatchObject({ reason: "INSUFFICIENT_FUNDS" });
+    expect(String(funds.body.message)).toContain("is available");
+    const resting = await send("POST", "/orders", "bob-key", { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 2000 });
+    const id = String(resting.body.orderId);
+    const modified = await send("POST", `/orders/${id}/modify`, "bob-key", { price: 2001 });
+    expect(modified.body).toMatchObject({ price: 2001 });
+    expect((await send("POST", `/orders/${id}/cancel`, "bob-key", {})).body).toMatchObject({ state: "CANCELLED" });
+    const again = await send("POST", `/orders/${id}/cancel`, "bob-key", {});
+    expect(again.status).toBe(409);
+    expect(again.body.data).toMatchObject({ reason: "ORDER_NOT_OPEN" });
+    const open = await send("GET", "/orders?open=false&limit=50", "bob-key");
+    expect((open.body.items as Array<{ state: string }>).every((o) => o.state !== "PLACED")).toBe(true);
+  });
+
+  it("keeps users apart: another user's order answers not found, lists show only your own", async () => {
+    const mine = await send("POST", "/orders", "alice-key", { symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 100 });
+    const id = String(mine.body.orderId);
+    expect((await send("GET", `/orders/${id}`, "bob-key")).status).toBe(404);
+    expect((await send("POST", `/orders/${id}/cancel`, "bob-key", {})).status).toBe(404);
+    expect((await send("POST", `/orders/${id}/modify`, "bob-key", { price: 101 })).status).toBe(404);
+    const bobs = await send("GET", "/orders?limit=500", "bob-key");
+    expect((bobs.body.items as Array<{ userId: string }>).every((o) => o.userId === "bob")).toBe(true);
+    const bobTrades = await send("GET", "/trades?limit=500", "bob-key");
+    expect(bobTrades.body.items).toEqual([]);
+    expect((await send("GET", `/orders/${id}`, "alice-key")).body).toMatchObject({ state: "PLACED" });
+  });
+
+  it("sends rate-limit headers and 429 with Retry-After past the limit", async () => {
+    const ok = await send("GET", "/me", "demo-key");
+    expect(ok.headers.get("x-ratelimit-limit")).toBe("60");
+    expect(Number(ok.headers.get("x-ratelimit-remaining"))).toBeLessThan(60);
+    let limited: Awaited<ReturnType<typeof send>> | undefined;
+    for (let i = 0; i < 80 && limited === undefined; i++) {
+      const r = await send("GET", "/me", "demo-key");
+      if (r.status === 429) limited = r;
+    }
+    expect(limited?.status).toBe(429);
+    expect(Number(limited?.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(limited?.headers.get("x-ratelimit-remaining")).toBe("0");
+  });
+
+  it("publishes an OpenAPI document and a self-contained docs page", async () => {
+    const doc = (await (await fetch(`${api}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/instruments", "/instruments/{symbol}", "/orders", "/orders/{orderId}", "/orders/{orderId}/cancel", "/portfolio", "/trades"]));
+    const page = await fetch(`${t.server.url}/docs`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+    const html = await page.text();
+    expect(html).toContain("/api/v1/orders/{orderId}/cancel");
+    expect(html).not.toMatch(/<script|https?:\/\/(?!127\.0\.0\.1|localhost)/);
+  });
+
+  it("answers health, readiness and Prometheus metrics", async () => {
+    expect((await fetch(`${t.server.url}/healthz`)).status).toBe(200);
+    expect(await (await fetch(`${t.server.url}/readyz`)).json()).toEqual({ ready: true });
+    const metrics = await (await fetch(`${t.server.url}/metrics`)).text();
+    expect(metrics).toContain("trading_orders_placed_total");
+    expect(metrics).toContain("trading_http_request_seconds_bucket");
+    expect(metrics).toContain("nodejs_eventloop_lag_p99_seconds");
+    expect(metrics).toMatch(/trading_orders_rejected_total\{reason="INSUFFICIENT_FUNDS"\} \d+/);
+  });
+});
