@@ -17,6 +17,8 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 async function startChild(): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
   const child = spawn(process.execPath, [main, "--port", "0", "--data-dir", dataDir, "--feed-ticks-per-second", "20", "--log-level", "info"], {
     stdio: ["ignore", "pipe", "inherit"],
+    // The embedded store: this test reads its file directly.
+    env: { ...process.env, DATABASE_URL: "" },
   });
   const url = await new Promise<string>((resolve, reject) => {
     let buffer = "";
