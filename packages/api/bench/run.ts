@@ -1,0 +1,255 @@
+// API benchmarks against a real server process with durable SQLite storage; the load comes from
+// this process. Every figure is printed as one JSON line, with ratios to the ceilings measured in
+// the same run: a bare node:http JSON answer, a bare ws echo, and stock tRPC with a trivial
+// procedure over HTTP and WebSocket. Run by hand: `npx -y pnpm@10 --filter @trading/api bench`.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import WebSocket from "ws";
+import { Engine, SEED_INSTRUMENTS, type Command } from "@trading/engine";
+import { SqliteStorage } from "../src/storage/sqlite.js";
+import { httpLoad, wsLoad, type LoadResult } from "./load.js";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONCURRENCY = 64;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const main = path.join(here, "../dist/main.js");
+const only = process.argv[2];
+
+const print = (record: Record<string, unknown>) => console.log(JSON.stringify(record));
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+
+function spawnAndWait(args: string[], env: Record<string, string>, pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray; ms: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
+  return new Promise((resolve, reject) => {
+    let buffer = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const match = pattern.exec(buffer);
+      if (match !== null) {
+        child.stdout?.removeAllListeners("data");
+        child.stdout?.resume();
+        resolve({ child, match, ms: performance.now() - started });
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}: ${buffer.slice(-500)}`)));
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+async function startServer(dataDir: string, env: Record<string, string> = {}) {
+  const { child, match, ms } = await spawnAndWait([main, "--port", "0", "--data-dir", dataDir], {
+    LOG_LEVEL: "info",
+    FEED_TICKS_PER_SECOND: "0",
+    RATE_LIMIT_PER_SECOND: "1000000",
+    RATE_LIMIT_BURST: "1000000",
+    DATABASE_URL: "",
+    ...env,
+  }, /"msg":"listening","url":"([^"]+)"/);
+  return { child, url: match[1] as string, startMs: ms };
+}
+
+async function makeUsers(url: string, count: number): Promise<string[]> {
+  const keys: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const response = await fetch(`${url}/trpc/admin.createUser`, {
+      method: "POST",
+      headers: { "x-api-key": "admin-key", "content-type": "application/json" },
+      body: JSON.stringify({ userId: `bench-${i}-${Date.now()}`, displayName: `Bench ${i}`, cash: 1_00_00_000 }),
+    });
+    const body = (await response.json()) as { result: { data: { apiKey: string } } };
+    keys.push(body.result.data.apiKey);
+  }
+  return keys;
+}
+
+/** Resting BUY limits a few rupees below the market: the full placement path, journaled, no fills. */
+const orderInput = (n: number) => ({ symbol: SEED_INSTRUMENTS[n % SEED_INSTRUMENTS.length]?.symbol, side: "BUY", type: "LIMIT", quantity: 1, price: 10 + (n % 50) });
+
+function line(name: string, result: LoadResult, ceilings: Record<string, number>, extra: Record<string, unknown> = {}) {
+  print({
+    name,
+    per_second: result.perSecond,
+    p50_ms: result.p50Ms,
+    p99_ms: result.p99Ms,
+    requests: result.requests,
+    errors: result.errors,
+    concurrency: CONCURRENCY,
+    seconds: result.seconds,
+    ...Object.fromEntries(Object.entries(ceilings).map(([k, v]) => [`ratio_to_${k}`, ratio(result.perSecond, v)])),
+    ...extra,
+  });
+}
+
+async function throughput(): Promise<void> {
+  const baselines = await spawnAndWait(["--import", "tsx", path.join(here, "baselines.ts")], {}, /\{"ports":(\{[^}]+\})\}/);
+  const ports = JSON.parse(baselines.match[1] as string) as { http: number; ws: number; trpc: number };
+  const base = "http://127.0.0.1";
+  const ceilings = {
+    bare_http: (await httpLoad({ url: `${base}:${ports.http}/`, concurrency: CONCURRENCY, seconds: SECONDS, body: () => null })).perSecond,
+    trpc_http: (await httpLoad({ url: `${base}:${ports.trpc}/trpc/echo`, concurrency: CONCURRENCY, seconds: SECONDS, body: (n) => JSON.stringify({ n }) })).perSecond,
+    bare_ws: (
+      await wsLoad({ url: `ws://127.0.0.1:${ports.ws}`, concurrency: CONCURRENCY, seconds: SECONDS, message: (n) => `{"n":${n}}`, isAnswer: () => ({ ok: true }) })
+    ).perSecond,
+    trpc_ws: (
+      await wsLoad({
+        url: `ws://127.0.0.1:${ports.trpc}`,
+        concurrency: CONCURRENCY,
+        seconds: SECONDS,
+        message: (n, id) => JSON.stringify({ id, method: "mutation", params: { path: "echo", input: { n } } }),
+        isAnswer: (data) => (data.includes('"id"') ? { ok: data.includes('"result"') } : null),
+      })
+    ).perSecond,
+  };
+  print({ name: "ceilings", per_second: ceilings, concurrency: CONCURRENCY, seconds: SECONDS });
+  await stop(baselines.child);
+
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "trading-bench-"));
+  const server = await startServer(dataDir);
+  const keys = await makeUsers(server.url, CONCURRENCY);
+  const wsUrl = `${server.url.replace("http", "ws")}/trpc?connectionParams=1`;
+  let k = 0;
+  const ws = await wsLoad({
+    url: wsUrl,
+    concurrency: CONCURRENCY,
+    seconds: SECONDS,
+    hello: JSON.stringify({ method: "connectionParams", data: { apiKey: keys[k++ % keys.length] } }),
+    message: (n, id) => JSON.stringify({ id, method: "mutation", params: { path: "orders.place", input: orderInput(n) } }),
+    isAnswer: (data) => (data.includes('"id"') ? { ok: data.includes('"result"') } : null),
+  });
+  line("orders-ws", ws, { bare_ws: ceilings.bare_ws, trpc_ws: ceilings.trpc_ws }, { target_per_second: 10_000, target_p99_ms: 25 });
+  const trpcHttp = await httpLoad({
+    url: `${server.url}/trpc/orders.place`,
+    concurrency: CONCURRENCY,
+    seconds: SECONDS,
+    headers: { "x-api-key": keys[0] as string },
+    body: (n) => JSON.stringify(orderInput(n)),
+  });
+  line("orders-http-trpc", trpcHttp, { bare_http: ceilings.bare_http, trpc_http: ceilings.trpc_http });
+  const rest = await httpLoad({
+    url: `${server.url}/api/v1/orders`,
+    concurrency: CONCURRENCY,
+    seconds: SECONDS,
+    headers: { "x-api-key": keys[1] as string },
+    body: (n) => JSON.stringify(orderInput(n)),
+  });
+  line("orders-http-rest", rest, { bare_http: ceilings.bare_http, trpc_http: ceilings.trpc_http });
+  await stop(server.child);
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function tickLatency(): Promise<void> {
+  const SOCKETS = 200;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "trading-bench-"));
+  const server = await startServer(dataDir, { FEED_TICKS_PER_SECOND: "2", MAX_SUBSCRIPTIONS_PER_USER: "1000" });
+  const latencies: number[] = [];
+  let measuring = false;
+  const sockets = await Promise.all(
+    Array.from(
+      { length: SOCKETS },
+      (_, i) =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const socket = new WebSocket(`${server.url.replace("http", "ws")}/trpc?connectionParams=1`);
+          socket.once("open", () => {
+            socket.send(JSON.stringify({ method: "connectionParams", data: { apiKey: ["demo-key", "alice-key", "bob-key"][i % 3] } }));
+            socket.send(JSON.stringify({ id: 1, method: "subscription", params: { path: "market.onTick", input: {} } }));
+            resolve(socket);
+          });
+          socket.on("message", (data: Buffer) => {
+            if (!measuring) return;
+            const now = Date.now();
+            const text = data.toString();
+            const match = /"time":"([^"]+)"/.exec(text);
+            if (match !== null && text.includes('"volume":') && !text.includes('"volume":0,')) latencies.push(now - Date.parse(match[1] as string));
+          });
+          socket.once("error", reject);
+        }),
+    ),
+  );
+  await new Promise((r) => setTimeout(r, 1_000));
+  measuring = true;
+  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  measuring = false;
+  for (const s of sockets) s.terminate();
+  await stop(server.child);
+  rmSync(dataDir, { recursive: true, force: true });
+  const sorted = latencies.sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  print({
+    name: "tick-to-subscriber",
+    sockets: SOCKETS,
+    deliveries: sorted.length,
+    deliveries_per_second: Math.round(sorted.length / SECONDS),
+    p50_ms: at(0.5),
+    p99_ms: at(0.99),
+    max_ms: sorted[sorted.length - 1] ?? 0,
+    note: "tick time is stamped when the writer applies it (ms resolution), so this includes the durable commit",
+    target_p99_ms: 10,
+  });
+}
+
+/** A data directory whose journal holds at least `events` events, written directly through storage. */
+async function journalWith(events: number): Promise<string> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "trading-restart-"));
+  const storage = new SqliteStorage(path.join(dataDir, "trading.sqlite"));
+  await storage.init();
+  const engine = new Engine({ retainClosedOrders: false });
+  let journalId = 0;
+  let time = Date.now() - 86_400_000;
+  const commit = async (commands: Command[]) => {
+    const all = commands.flatMap((c) => engine.apply(c).events);
+    await storage.commit({ firstJournalId: journalId + 1, commands, events: all });
+    journalId += commands.length;
+  };
+  await commit(SEED_INSTRUMENTS.map(({ volatility: _v, typicalVolume: _t, ...instrument }) => ({ kind: "addInstrument" as const, time, instrument })));
+  await commit(["demo-user", "alice", "bob", "admin"].map((userId) => ({ kind: "openAccount" as const, time, userId, cash: 1e12 })));
+  let n = 0;
+  while (engine.lastSeq < events) {
+    const batch: Command[] = [];
+    for (let i = 0; i < 1_000; i++, n++) {
+      time += 10;
+      const s = SEED_INSTRUMENTS[n % SEED_INSTRUMENTS.length] as (typeof SEED_INSTRUMENTS)[number];
+      if (n % 10 === 0) {
+        batch.push({ kind: "placeOrder", time, userId: "alice", orderId: `R${n}`, order: { symbol: s.symbol, side: "BUY", type: "LIMIT", quantity: 1, price: s.price - 500, validity: "DAY" } });
+      } else {
+        batch.push({ kind: "tick", time, symbol: s.symbol, price: s.price + ((n % 7) - 3) * 5, volume: 10 });
+      }
+    }
+    await commit(batch);
+  }
+  await storage.close();
+  return dataDir;
+}
+
+async function restart(): Promise<void> {
+  const EVENTS = Number(process.env.BENCH_RESTART_EVENTS ?? 1_000_000);
+  const built = performance.now();
+  const dataDir = await journalWith(EVENTS);
+  const buildSeconds = (performance.now() - built) / 1000;
+  // Journal only: the worst case, every command replayed.
+  const cold = await startServer(dataDir, { DEMO_USERS: "true" });
+  await stop(cold.child); // a clean stop writes a snapshot
+  const warm = await startServer(dataDir);
+  await stop(warm.child);
+  rmSync(dataDir, { recursive: true, force: true });
+  print({
+    name: "restart",
+    journaled_events: EVENTS,
+    replay_all_ms: Math.round(cold.startMs),
+    from_snapshot_ms: Math.round(warm.startMs),
+    note: "time from process spawn to listening; the journal was written beforehand in " + Math.round(buildSeconds) + " s",
+  });
+}
+
+print({ name: "machine", cpu: os.cpus()[0]?.model ?? "unknown", cores: os.cpus().length, memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version, seconds: SECONDS });
+if (only === undefined || only === "throughput") await throughput();
+if (only === undefined || only === "ticks") await tickLatency();
+if (only === undefined || only === "restart") await restart();
