@@ -46,7 +46,9 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 async function startServer(dataDir: string, env: Record<string, string> = {}) {
-  const { child, match, ms } = await spawnAndWait([main, "--port", "0", "--data-dir", dataDir], {
+  // BENCH_PROFILE_DIR=/tmp/x writes a CPU profile of the server there.
+  const profile = process.env.BENCH_PROFILE_DIR === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE_DIR];
+  const { child, match, ms } = await spawnAndWait([...profile, main, "--port", "0", "--data-dir", dataDir], {
     LOG_LEVEL: "info",
     FEED_TICKS_PER_SECOND: "0",
     RATE_LIMIT_PER_SECOND: "1000000",

@@ -6,15 +6,15 @@ import { z } from "zod";
 import { instrumentDto, quoteDto } from "../dto.js";
 import { DomainError } from "../errors.js";
 import type { Context } from "../trpc.js";
-import { adminProcedure } from "../trpc.js";
+import { adminProcedure, principalOf } from "../trpc.js";
 import { submitCommand } from "./orders.js";
 
 const userIdSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, "userId is 2-64 lower-case letters, digits, ., _ or -");
 const cashSchema = z.number().min(0).max(1e12).refine((v) => rupeesToPaise(v) !== undefined, "cash must have at most two decimals");
 
-async function audit(ctx: Context & { auth: { userId: string } }, action: string, detail: Record<string, unknown>): Promise<void> {
-  await ctx.platform.storage.audit({ time: Date.now(), actor: ctx.auth.userId, action, detail });
-  ctx.platform.log.info("admin action", { actor: ctx.auth.userId, action, ...detail });
+async function audit(ctx: Context, action: string, detail: Record<string, unknown>): Promise<void> {
+  await ctx.platform.storage.audit({ time: Date.now(), actor: principalOf(ctx).userId, action, detail });
+  ctx.platform.log.info("admin action", { actor: principalOf(ctx).userId, action, ...detail });
 }
 
 function paise(rupees: number): number {

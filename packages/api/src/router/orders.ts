@@ -18,7 +18,7 @@ import { DomainError, unavailable } from "../errors.js";
 import { ExchangeClosedError, JournalError } from "../exchange.js";
 import type { Platform } from "../platform.js";
 import { InvalidCursorError } from "../storage/storage.js";
-import { authedProcedure, holdSubscriptionSlot } from "../trpc.js";
+import { authedProcedure, holdSubscriptionSlot, principalOf } from "../trpc.js";
 import { isOwnOrderEvent, orderUpdateDto } from "./events.js";
 import { parseLastEventId, resumableEvents } from "./streams.js";
 
@@ -77,14 +77,14 @@ export function cursorError(error: unknown): never {
 
 export const ordersRouter = {
   place: authedProcedure.input(orderRequestSchema).mutation(async ({ ctx, input }) => {
-    const userId = ctx.auth.userId;
+    const userId = principalOf(ctx).userId;
     const order = toEngineOrder(input);
     const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "placeOrder", time: stamp.time, userId, orderId: stamp.orderId, order }));
     return orderOrThrow(result);
   }),
 
   modify: authedProcedure.input(modifyOrderRequestSchema).mutation(async ({ ctx, input }) => {
-    const userId = ctx.auth.userId;
+    const userId = principalOf(ctx).userId;
     const change = toEngineModification(input);
     const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "modifyOrder", time: stamp.time, userId, orderId: input.orderId, ...change }));
     if (!result.ok) await explainMissing(ctx.platform, userId, input.orderId, result);
@@ -92,7 +92,7 @@ export const ordersRouter = {
   }),
 
   cancel: authedProcedure.input(z.object({ orderId: orderIdSchema })).mutation(async ({ ctx, input }) => {
-    const userId = ctx.auth.userId;
+    const userId = principalOf(ctx).userId;
     const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "cancelOrder", time: stamp.time, userId, orderId: input.orderId }));
     if (!result.ok) await explainMissing(ctx.platform, userId, input.orderId, result);
     return orderOrThrow(result);
@@ -100,7 +100,7 @@ export const ordersRouter = {
 
   /** Cancels every open order of the caller (optionally of one symbol); returns those cancelled. */
   cancelAll: authedProcedure.input(z.object({ symbol: symbolSchema.optional() }).optional()).mutation(async ({ ctx, input }) => {
-    const userId = ctx.auth.userId;
+    const userId = principalOf(ctx).userId;
     const open = ctx.platform.exchange.engine.orders(userId, { open: true, symbol: input?.symbol });
     const results = await Promise.all(
       open.map((o) => submitCommand(ctx.platform, (stamp) => ({ kind: "cancelOrder", time: stamp.time, userId, orderId: o.orderId }))),
@@ -109,7 +109,7 @@ export const ordersRouter = {
   }),
 
   get: authedProcedure.input(z.object({ orderId: orderIdSchema })).query(async ({ ctx, input }) => {
-    const userId = ctx.auth.userId;
+    const userId = principalOf(ctx).userId;
     const stored = await ctx.platform.storage.order(userId, input.orderId);
     if (stored === null) throw new DomainError("ORDER_NOT_FOUND", `no order ${input.orderId} for this user`);
     const trades = await ctx.platform.storage.trades({ userId, orderId: input.orderId, limit: 500 });
@@ -121,7 +121,7 @@ export const ordersRouter = {
     const states = input?.open === true ? (["PLACED", "TRIGGER_PENDING", "PARTIALLY_EXECUTED"] as const) : input?.states;
     const page = await ctx.platform.storage
       .orders({
-        userId: ctx.auth.userId,
+        userId: principalOf(ctx).userId,
         symbol: input?.symbol,
         states: states === undefined ? undefined : [...states],
         from: input?.from === undefined ? undefined : Date.parse(input.from),
@@ -139,7 +139,7 @@ export const ordersRouter = {
    */
   onUpdate: authedProcedure.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(async function* ({ ctx, input, signal }) {
     const platform = ctx.platform;
-    const userId = ctx.auth.userId;
+    const userId = principalOf(ctx).userId;
     const resumeFrom = parseLastEventId(input?.lastEventId);
     const startSeq = resumeFrom ?? platform.exchange.engine.lastSeq;
     const source = async function* () {
@@ -173,7 +173,7 @@ export const tradesRouter = {
     .query(async ({ ctx, input }) => {
       const page = await ctx.platform.storage
         .trades({
-          userId: ctx.auth.userId,
+          userId: principalOf(ctx).userId,
           symbol: input?.symbol,
           orderId: input?.orderId,
           from: input?.from === undefined ? undefined : Date.parse(input.from),
@@ -188,7 +188,7 @@ export const tradesRouter = {
   /** The caller's fills as they happen; resumable with the last event id. */
   onTrade: authedProcedure.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(async function* ({ ctx, input, signal }) {
     const platform = ctx.platform;
-    const userId = ctx.auth.userId;
+    const userId = principalOf(ctx).userId;
     const startSeq = parseLastEventId(input?.lastEventId) ?? platform.exchange.engine.lastSeq;
     const isOwnFill = (e: EngineEvent) => e.type === "order.filled" && e.order.userId === userId;
     const source = async function* () {

@@ -57,6 +57,9 @@ const MIGRATIONS: string[] = [
   `,
 ];
 
+/** Rows per multi-row INSERT: well under SQLite's limit on bound parameters. */
+const ROWS_PER_INSERT = 64;
+
 export class DurabilityError extends Error {
   constructor(message: string) {
     super(message);
@@ -106,8 +109,6 @@ export class SqliteStorage implements Storage {
   private buildStatements() {
     const db = this.db;
     return {
-      journal: db.prepare("INSERT INTO journal (journal_id, command) VALUES (?, ?)"),
-      event: db.prepare("INSERT INTO events (seq, time, type, user_id, symbol, order_id, payload) VALUES (?, ?, ?, ?, ?, ?, ?)"),
       order: db.prepare(
         `INSERT INTO orders (order_id, user_id, symbol, state, placed_at, updated_at, view) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, view = excluded.view`,
@@ -138,13 +139,40 @@ export class SqliteStorage implements Storage {
     };
   }
 
+  /** INSERT statements for `rows` rows at once, cached per size: one call into SQLite per chunk. */
+  private readonly multiInserts = new Map<string, Database.Statement>();
+
+  private insertRows(table: string, columns: string[], rows: unknown[][]): void {
+    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+      const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+      const key = `${table}/${chunk.length}`;
+      let statement = this.multiInserts.get(key);
+      if (statement === undefined) {
+        const row = `(${columns.map(() => "?").join(", ")})`;
+        statement = this.db.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES ${Array.from({ length: chunk.length }, () => row).join(", ")}`);
+        this.multiInserts.set(key, statement);
+      }
+      statement.run(chunk.flat());
+    }
+  }
+
   async commit(batch: CommitBatch): Promise<void> {
     const s = this.statements;
     this.db.transaction(() => {
-      batch.commands.forEach((command, i) => s.journal.run(batch.firstJournalId + i, JSON.stringify(command)));
+      this.insertRows(
+        "journal",
+        ["journal_id", "command"],
+        batch.commands.map((command, i) => [batch.firstJournalId + i, JSON.stringify(command)]),
+      );
+      this.insertRows(
+        "events",
+        ["seq", "time", "type", "user_id", "symbol", "order_id", "payload"],
+        batch.events.map((event) => {
+          const { userId, symbol, orderId } = eventColumns(event);
+          return [event.seq, event.time, event.type, userId, symbol, orderId, JSON.stringify(event)];
+        }),
+      );
       for (const event of batch.events) {
-        const { userId, symbol, orderId } = eventColumns(event);
-        s.event.run(event.seq, event.time, event.type, userId, symbol, orderId, JSON.stringify(event));
         if ("order" in event) {
           const o = event.order;
           s.order.run(o.orderId, o.userId, o.symbol, o.state, o.placedAt, o.updatedAt, JSON.stringify(o));
