@@ -1,6 +1,6 @@
-// Committed events fan out to subscribers here. Each subscriber has its own bounded queue, read
-// by an async iterator; a subscriber that falls too far behind is cut off rather than allowed to
-// grow the server's memory without limit (its client reconnects and resumes from its last id).
+// Committed events fan out to subscribers here. Each subscriber has its own bounded queue that its
+// stream drains; a subscriber that falls too far behind is cut off rather than allowed to grow the
+// server's memory without limit (its client reconnects and resumes from its last id).
 import type { EngineEvent } from "@trading/engine";
 
 export type EventFilter = (event: EngineEvent) => boolean;
@@ -12,8 +12,8 @@ export class SubscriberOverflowError extends Error {
   }
 }
 
-class Subscription {
-  private readonly queue: EngineEvent[] = [];
+export class BusSubscription {
+  private queue: EngineEvent[] = [];
   private wake: (() => void) | null = null;
   private failure: Error | null = null;
   closed = false;
@@ -21,46 +21,55 @@ class Subscription {
   constructor(
     readonly filter: EventFilter,
     private readonly limit: number,
+    private readonly onClose: (subscription: BusSubscription) => void,
   ) {}
 
   push(event: EngineEvent): void {
     if (this.closed || !this.filter(event)) return;
     if (this.queue.length >= this.limit) {
       this.failure = new SubscriberOverflowError(this.limit);
-      this.closed = true;
-    } else {
-      this.queue.push(event);
+      this.close();
+      return;
     }
-    this.wake?.();
+    this.queue.push(event);
+    if (this.wake !== null) {
+      const wake = this.wake;
+      this.wake = null;
+      wake();
+    }
+  }
+
+  /**
+   * Everything queued so far (possibly nothing); waits first when the queue is empty. Answers null
+   * once closed; throws if the subscriber overflowed.
+   */
+  async take(): Promise<EngineEvent[] | null> {
+    if (this.queue.length === 0 && !this.closed) {
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+    }
+    if (this.failure !== null) throw this.failure;
+    if (this.queue.length === 0) return this.closed ? null : [];
+    const taken = this.queue;
+    this.queue = [];
+    return taken;
   }
 
   close(): void {
+    if (this.closed) return;
     this.closed = true;
-    this.wake?.();
-  }
-
-  async *iterate(signal: AbortSignal | undefined): AsyncGenerator<EngineEvent> {
-    const onAbort = () => this.close();
-    signal?.addEventListener("abort", onAbort, { once: true });
-    try {
-      for (;;) {
-        while (this.queue.length > 0) yield this.queue.shift() as EngineEvent;
-        if (this.failure !== null) throw this.failure;
-        if (this.closed) return;
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-        });
-        this.wake = null;
-      }
-    } finally {
-      signal?.removeEventListener("abort", onAbort);
-      this.closed = true;
+    this.onClose(this);
+    if (this.wake !== null) {
+      const wake = this.wake;
+      this.wake = null;
+      wake();
     }
   }
 }
 
 export class EventBus {
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new Set<BusSubscription>();
 
   constructor(private readonly queueLimit = 10_000) {}
 
@@ -68,28 +77,17 @@ export class EventBus {
     return this.subscriptions.size;
   }
 
-  /**
-   * Starts buffering matching events at once, so a caller can replay history and then continue
-   * from the buffer without a gap.
-   */
-  subscribe(filter: EventFilter, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
-    const subscription = new Subscription(filter, this.queueLimit);
+  /** Starts queueing matching events at once, so a caller can replay history first without a gap. */
+  subscribe(filter: EventFilter): BusSubscription {
+    const subscription = new BusSubscription(filter, this.queueLimit, (s) => this.subscriptions.delete(s));
     this.subscriptions.add(subscription);
-    const iterator = subscription.iterate(signal);
-    const subscriptions = this.subscriptions;
-    return (async function* () {
-      try {
-        yield* iterator;
-      } finally {
-        subscriptions.delete(subscription);
-      }
-    })();
+    return subscription;
   }
 
   /** How many live subscriptions would receive this event (for tests and diagnostics). */
   countInterested(event: EngineEvent): number {
     let n = 0;
-    for (const subscription of this.subscriptions) if (!subscription.closed && subscription.filter(event)) n++;
+    for (const subscription of this.subscriptions) if (subscription.filter(event)) n++;
     return n;
   }
 
@@ -100,6 +98,6 @@ export class EventBus {
   }
 
   closeAll(): void {
-    for (const subscription of this.subscriptions) subscription.close();
+    for (const subscription of [...this.subscriptions]) subscription.close();
   }
 }

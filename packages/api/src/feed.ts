@@ -30,8 +30,17 @@ export class PriceFeed {
   start(): void {
     if (this.options.csvFile !== undefined) this.loadCsv(this.options.csvFile);
     else this.gbm = this.createGbm(this.exchange.engine);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
     if (this.options.ticksPerSecond <= 0) return;
-    const every = 1000 / this.options.ticksPerSecond;
+    // Instruments tick in turn, spread over the second, as a real feed's ticks arrive: not all at
+    // once, which would make every subscriber wait for one burst of them.
+    const instruments = Math.max(1, this.exchange.engine.instruments().length);
+    const every = Math.max(1, 1000 / (this.options.ticksPerSecond * (this.gbm === null ? 1 : instruments)));
     this.timer = setInterval(() => this.step(), every);
     this.timer.unref();
   }
@@ -64,7 +73,7 @@ export class PriceFeed {
     // Do not pile up ticks behind a slow disk: skip a beat while commands are still queued.
     if (this.exchange.queueLength > 1_000) return;
     const now = Date.now();
-    const ticks = this.gbm !== null ? this.gbm.round(now) : this.nextReplayRound(now);
+    const ticks = this.gbm !== null ? [this.gbm.next(now)] : this.nextReplayRound(now);
     for (const tick of ticks) {
       if (this.exchange.engine.instrument(tick.symbol) === undefined) continue;
       this.exchange.submit((stamp) => ({ ...tick, time: stamp.time })).catch(() => undefined);
@@ -97,7 +106,9 @@ export class PriceFeed {
 
   /** After an admin changes instruments or prices, the walk continues from the engine's state. */
   refresh(): void {
-    if (this.gbm !== null) this.gbm = this.createGbm(this.exchange.engine);
+    if (this.gbm === null) return;
+    this.gbm = this.createGbm(this.exchange.engine);
+    if (this.timer !== null) this.schedule();
   }
 
   stop(): void {

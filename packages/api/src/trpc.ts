@@ -91,29 +91,3 @@ export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
   if (!principalOf(ctx).isAdmin) throw new TRPCError({ code: "FORBIDDEN", message: "this needs an admin API key" });
   return next();
 });
-
-const subscriptionsByUser = new Map<string, number>();
-
-/** Wraps a subscription's generator so its slot is held exactly while it runs. */
-export async function* holdSubscriptionSlot<T>(ctx: Context, source: AsyncGenerator<T>): AsyncGenerator<T> {
-  const userId = principalOf(ctx).userId;
-  const { maxSubscriptionsPerConnection, maxSubscriptionsPerUser } = ctx.platform.config;
-  if (ctx.connection !== null && ctx.connection.subscriptions >= maxSubscriptionsPerConnection) {
-    await source.return(undefined);
-    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `at most ${maxSubscriptionsPerConnection} subscriptions per connection` });
-  }
-  if ((subscriptionsByUser.get(userId) ?? 0) >= maxSubscriptionsPerUser) {
-    await source.return(undefined);
-    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `at most ${maxSubscriptionsPerUser} subscriptions per user` });
-  }
-  subscriptionsByUser.set(userId, (subscriptionsByUser.get(userId) ?? 0) + 1);
-  if (ctx.connection !== null) ctx.connection.subscriptions += 1;
-  try {
-    yield* source;
-  } finally {
-    const left = (subscriptionsByUser.get(userId) ?? 1) - 1;
-    if (left <= 0) subscriptionsByUser.delete(userId);
-    else subscriptionsByUser.set(userId, left);
-    if (ctx.connection !== null) ctx.connection.subscriptions -= 1;
-  }
-}

@@ -5,8 +5,8 @@ import { tracked, TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { quoteDto } from "../dto.js";
 import type { Platform } from "../platform.js";
-import { authedProcedure, holdSubscriptionSlot } from "../trpc.js";
-import { parseLastEventId, resumableEvents } from "./streams.js";
+import { authedProcedure } from "../trpc.js";
+import { eventStream, parseLastEventId } from "./streams.js";
 
 const symbolsSchema = z.array(symbolSchema).max(100).optional();
 
@@ -70,34 +70,27 @@ export const marketRouter = {
    */
   onTick: authedProcedure
     .input(z.object({ symbols: symbolsSchema, lastEventId: z.string().nullish() }).optional())
-    .subscription(async function* ({ ctx, input, signal }) {
+    .subscription(({ ctx, input, signal }) => {
       const platform = ctx.platform;
       const symbols = input?.symbols ?? null;
       const wanted = symbols === null ? null : new Set(symbols);
       for (const symbol of symbols ?? []) {
         if (platform.exchange.engine.instrument(symbol) === undefined) throw new TRPCError({ code: "NOT_FOUND", message: `no instrument with symbol ${symbol}` });
       }
-      const resumeFrom = parseLastEventId(input?.lastEventId);
-      const startSeq = resumeFrom ?? platform.exchange.engine.lastSeq;
-      const source = async function* () {
-        if (resumeFrom === null) {
-          for (const instrument of platform.exchange.engine.instruments()) {
-            if (wanted !== null && !wanted.has(instrument.symbol)) continue;
-            const dto = tickDto(platform, { seq: startSeq, time: instrument.lastTickAt ?? Date.now(), type: "price.tick", symbol: instrument.symbol, price: instrument.lastTradedPrice, volume: 0 });
-            yield tracked(String(startSeq), dto);
-          }
-        }
-        const events = resumableEvents(
-          platform,
-          (e) => e.type === "price.tick" && (wanted === null || wanted.has(e.symbol)),
-          { ticks: { symbols } },
-          startSeq,
-          signal,
-        );
-        for await (const event of events) {
-          if (event.type === "price.tick") yield tracked(String(event.seq), tickDto(platform, event));
-        }
-      };
-      yield* holdSubscriptionSlot(ctx, source());
+      return eventStream({
+        ctx,
+        signal,
+        filter: (e) => e.type === "price.tick" && (wanted === null || wanted.has(e.symbol)),
+        query: { ticks: { symbols } },
+        resumeFrom: parseLastEventId(input?.lastEventId),
+        initial: (seq) =>
+          platform.exchange.engine
+            .instruments()
+            .filter((i) => wanted === null || wanted.has(i.symbol))
+            .map((i) =>
+              tracked(String(seq), tickDto(platform, { seq, time: i.lastTickAt ?? Date.now(), type: "price.tick", symbol: i.symbol, price: i.lastTradedPrice, volume: 0 })),
+            ),
+        map: (event) => (event.type === "price.tick" ? tracked(String(event.seq), tickDto(platform, event)) : null),
+      });
     }),
 } satisfies TRPCRouterRecord;

@@ -18,9 +18,9 @@ import { DomainError, unavailable } from "../errors.js";
 import { ExchangeClosedError, JournalError } from "../exchange.js";
 import type { Platform } from "../platform.js";
 import { InvalidCursorError } from "../storage/storage.js";
-import { authedProcedure, holdSubscriptionSlot, principalOf } from "../trpc.js";
+import { authedProcedure, principalOf } from "../trpc.js";
 import { isOwnOrderEvent, orderUpdateDto } from "./events.js";
-import { parseLastEventId, resumableEvents } from "./streams.js";
+import { eventStream, parseLastEventId } from "./streams.js";
 
 export const orderIdSchema = z.string().min(1, "orderId is required").max(64);
 export const pageLimitSchema = z.number().int().min(1).max(500).default(50);
@@ -137,22 +137,20 @@ export const ordersRouter = {
    * The caller's order updates and fills. A fresh subscriber first gets its open orders as
    * `snapshot` updates; one that reconnects with its last event id gets everything it missed.
    */
-  onUpdate: authedProcedure.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(async function* ({ ctx, input, signal }) {
-    const platform = ctx.platform;
+  onUpdate: authedProcedure.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(({ ctx, input, signal }) => {
     const userId = principalOf(ctx).userId;
-    const resumeFrom = parseLastEventId(input?.lastEventId);
-    const startSeq = resumeFrom ?? platform.exchange.engine.lastSeq;
-    const source = async function* () {
-      if (resumeFrom === null) {
-        for (const order of platform.exchange.engine.orders(userId, { open: true })) {
-          yield tracked(String(startSeq), { seq: startSeq, type: "snapshot" as const, order: orderDto(order), trade: null });
-        }
-      }
-      for await (const event of resumableEvents(platform, isOwnOrderEvent(userId), { userId }, startSeq, signal)) {
-        if ("order" in event) yield tracked(String(event.seq), orderUpdateDto(event));
-      }
-    };
-    yield* holdSubscriptionSlot(ctx, source());
+    return eventStream({
+      ctx,
+      signal,
+      filter: isOwnOrderEvent(userId),
+      query: { userId },
+      resumeFrom: parseLastEventId(input?.lastEventId),
+      initial: (seq) =>
+        ctx.platform.exchange.engine
+          .orders(userId, { open: true })
+          .map((order) => tracked(String(seq), { seq, type: "snapshot" as const, order: orderDto(order), trade: null })),
+      map: (event) => ("order" in event ? tracked(String(event.seq), orderUpdateDto(event)) : null),
+    });
   }),
 } satisfies TRPCRouterRecord;
 
@@ -186,16 +184,15 @@ export const tradesRouter = {
     }),
 
   /** The caller's fills as they happen; resumable with the last event id. */
-  onTrade: authedProcedure.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(async function* ({ ctx, input, signal }) {
-    const platform = ctx.platform;
+  onTrade: authedProcedure.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(({ ctx, input, signal }) => {
     const userId = principalOf(ctx).userId;
-    const startSeq = parseLastEventId(input?.lastEventId) ?? platform.exchange.engine.lastSeq;
-    const isOwnFill = (e: EngineEvent) => e.type === "order.filled" && e.order.userId === userId;
-    const source = async function* () {
-      for await (const event of resumableEvents(platform, isOwnFill, { userId }, startSeq, signal)) {
-        if (event.type === "order.filled") yield tracked(String(event.seq), { seq: event.seq, trade: tradeDto(event.trade), order: orderDto(event.order) });
-      }
-    };
-    yield* holdSubscriptionSlot(ctx, source());
+    return eventStream({
+      ctx,
+      signal,
+      filter: (e: EngineEvent) => e.type === "order.filled" && e.order.userId === userId,
+      query: { userId },
+      resumeFrom: parseLastEventId(input?.lastEventId),
+      map: (event) => (event.type === "order.filled" ? tracked(String(event.seq), { seq: event.seq, trade: tradeDto(event.trade), order: orderDto(event.order) }) : null),
+    });
   }),
 } satisfies TRPCRouterRecord;

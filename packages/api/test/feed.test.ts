@@ -1,0 +1,62 @@
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { startTestServer, waitFor, type TestServer } from "./harness.js";
+
+let t: TestServer | undefined;
+afterEach(async () => {
+  await t?.stop();
+  t = undefined;
+});
+
+describe("price feed", () => {
+  it("moves prices on the tick size with the default random walk", async () => {
+    t = await startTestServer({ feedTicksPerSecond: 20 });
+    const client = t.client("alice-key");
+    const first = await client.market.quotes.query();
+    await waitFor(async () => (await client.market.quotes.query()).some((q, i) => q.lastTradedPrice !== first[i]?.lastTradedPrice), 5_000);
+    for (const q of await client.market.quotes.query()) expect(Math.round(q.lastTradedPrice * 100) % 5).toBe(0);
+    const candles = await client.market.candles.query({ symbol: "RELIANCE" });
+    expect(candles.length).toBeGreaterThanOrEqual(1);
+    expect(candles[candles.length - 1]?.volume).toBeGreaterThan(0);
+  });
+
+  it("replays a CSV file of ticks", async () => {
+    const file = path.join(tmpdir(), `ticks-${process.pid}.csv`);
+    writeFileSync(file, "time,symbol,price,volume\n1000,TCS,3100.50,10\n1050,TCS,3101.00,5\n1100,INFY,1500.05,7\n");
+    t = await startTestServer({ feedTicksPerSecond: 20, feedCsv: file });
+    const client = t.client("alice-key");
+    await waitFor(async () => (await client.market.quotes.query({ symbols: ["INFY"] }))[0]?.lastTradedPrice === 1500.05, 5_000);
+    const tcs = (await client.market.quotes.query({ symbols: ["TCS"] }))[0];
+    expect([3100.5, 3101]).toContain(tcs?.lastTradedPrice);
+  });
+});
+
+describe("origins", () => {
+  it("sends CORS headers to allowed origins only, and refuses WebSocket upgrades from others", async () => {
+    t = await startTestServer({ corsOrigins: "http://allowed.test" });
+    const allowed = await fetch(`${t.server.url}/trpc/auth.whoami`, { headers: { origin: "http://allowed.test", "x-api-key": "alice-key" } });
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("http://allowed.test");
+    const other = await fetch(`${t.server.url}/trpc/auth.whoami`, { headers: { origin: "http://evil.test", "x-api-key": "alice-key" } });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    const url = `${t.server.url.replace("http", "ws")}/trpc`;
+    const refused = await new Promise<string>((resolve) => {
+      const socket = new WebSocket(url, { origin: "http://evil.test" });
+      socket.once("open", () => resolve("open"));
+      socket.once("unexpected-response", (_req, res) => resolve(String(res.statusCode)));
+      socket.once("error", () => resolve("error"));
+    });
+    expect(refused).toBe("401");
+    const accepted = await new Promise<string>((resolve) => {
+      const socket = new WebSocket(url, { origin: "http://allowed.test" });
+      socket.once("open", () => {
+        socket.close();
+        resolve("open");
+      });
+      socket.once("error", () => resolve("error"));
+    });
+    expect(accepted).toBe("open");
+  });
+});

@@ -1,0 +1,118 @@
+// Every procedure and subscription keeps users apart: another user's orders, trades, holdings,
+// funds and events are never visible or actionable; another user's order id answers not found.
+import { TRPCClientError } from "@trpc/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TradingClient } from "../src/client.js";
+import type { OrderUpdateDto } from "../src/router/events.js";
+import { startTestServer, waitFor, type TestServer } from "./harness.js";
+
+let t: TestServer;
+let alice: TradingClient;
+let bob: TradingClient;
+let aliceResting: string;
+let aliceFilled: string;
+
+beforeAll(async () => {
+  t = await startTestServer();
+  alice = t.client("alice-key");
+  bob = t.client("bob-key");
+  aliceFilled = (await alice.orders.place.mutate({ symbol: "HDFCBANK", side: "BUY", type: "MARKET", quantity: 7 })).orderId;
+  aliceResting = (await alice.orders.place.mutate({ symbol: "HDFCBANK", side: "SELL", type: "LIMIT", quantity: 3, price: 1200 })).orderId;
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+async function code(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+    return "OK";
+  } catch (error) {
+    if (error instanceof TRPCClientError) return (error.data as { code?: string } | undefined)?.code;
+    throw error;
+  }
+}
+
+describe("isolation between users", () => {
+  it("orders.get, cancel and modify answer NOT_FOUND for another user's order, exactly as for a missing one", async () => {
+    for (const orderId of [aliceResting, aliceFilled]) {
+      expect(await code(bob.orders.get.query({ orderId }))).toBe("NOT_FOUND");
+      expect(await code(bob.orders.cancel.mutate({ orderId }))).toBe("NOT_FOUND");
+      expect(await code(bob.orders.modify.mutate({ orderId, quantity: 1 }))).toBe("NOT_FOUND");
+    }
+    expect(await code(bob.orders.get.query({ orderId: "O999999" }))).toBe("NOT_FOUND");
+    expect((await alice.orders.get.query({ orderId: aliceResting })).state).toBe("PLACED");
+  });
+
+  it("orders.list, trades.list, portfolio and funds show only the caller's own", async () => {
+    expect((await bob.orders.list.query({ limit: 500 })).items.filter((o) => o.userId !== "bob")).toEqual([]);
+    expect((await bob.trades.list.query({ limit: 500 })).items).toEqual([]);
+    expect(await code(bob.trades.list.query({ orderId: aliceFilled }))).toBe("OK");
+    expect((await bob.trades.list.query({ orderId: aliceFilled })).items).toEqual([]);
+    expect(await bob.portfolio.holdings.query()).toEqual([]);
+    expect((await bob.funds.get.query()).cash).toBe(10_00_000);
+    expect((await alice.portfolio.holdings.query()).map((h) => h.symbol)).toEqual(["HDFCBANK"]);
+  });
+
+  it("orders.cancelAll cancels only the caller's orders", async () => {
+    const { cancelled } = await bob.orders.cancelAll.mutate();
+    expect(cancelled).toEqual([]);
+    expect((await alice.orders.get.query({ orderId: aliceResting })).state).toBe("PLACED");
+  });
+
+  it("a holding cannot be sold by another user", async () => {
+    expect(await code(bob.orders.place.mutate({ symbol: "HDFCBANK", side: "SELL", type: "MARKET", quantity: 1 }))).toBe("UNPROCESSABLE_CONTENT");
+  });
+
+  it("orders.onUpdate and trades.onTrade carry only the caller's events, also when resuming", async () => {
+    const bobUpdates: OrderUpdateDto[] = [];
+    const bobTrades: unknown[] = [];
+    const u = bob.orders.onUpdate.subscribe({ lastEventId: "0" }, { onData: (d) => bobUpdates.push(d.data) });
+    const tr = bob.trades.onTrade.subscribe({ lastEventId: "0" }, { onData: (d) => bobTrades.push(d.data) });
+    const aliceTrades: unknown[] = [];
+    const at = alice.trades.onTrade.subscribe({ lastEventId: "0" }, { onData: (d) => aliceTrades.push(d.data) });
+    await alice.orders.place.mutate({ symbol: "HDFCBANK", side: "BUY", type: "MARKET", quantity: 1 });
+    await waitFor(() => aliceTrades.length >= 2);
+    await new Promise((r) => setTimeout(r, 200));
+    u.unsubscribe();
+    tr.unsubscribe();
+    at.unsubscribe();
+    // Bob's own history (his rejected SELL) replays; nothing of Alice's ever does.
+    expect(bobUpdates.length).toBeGreaterThan(0);
+    expect(bobUpdates.filter((u) => u.order.userId !== "bob")).toEqual([]);
+    expect(bobTrades).toEqual([]);
+  });
+
+  it("market data is shared, account data is not", async () => {
+    expect((await bob.market.quotes.query({ symbols: ["HDFCBANK"] }))[0]?.symbol).toBe("HDFCBANK");
+    expect((await bob.auth.whoami.query()).userId).toBe("bob");
+  });
+});
+
+describe("admin procedures", () => {
+  it("resets an account, adds an instrument, pauses and resumes the feed, closes and opens the session", async () => {
+    const admin = t.client("admin-key");
+    await admin.admin.resetAccount.mutate({ userId: "alice", cash: 5_00_000 });
+    expect(await alice.funds.get.query()).toMatchObject({ cash: 5_00_000, blocked: 0 });
+    expect(await alice.portfolio.holdings.query()).toEqual([]);
+    expect((await alice.orders.get.query({ orderId: aliceResting })).state).toBe("CANCELLED");
+
+    const added = await admin.admin.addInstrument.mutate({ symbol: "ZOMATO", name: "Zomato Ltd", price: 250.5 });
+    expect(added).toMatchObject({ symbol: "ZOMATO", lastTradedPrice: 250.5, tickSize: 0.05 });
+    expect((await alice.orders.place.mutate({ symbol: "ZOMATO", side: "BUY", type: "MARKET", quantity: 2 })).averageFillPrice).toBe(250.5);
+    expect(await code(admin.admin.addInstrument.mutate({ symbol: "ZOMATO", name: "again", price: 1 }))).toBe("CONFLICT");
+
+    expect((await admin.admin.pauseFeed.mutate()).running).toBe(false);
+    await admin.admin.resumeFeed.mutate();
+
+    const resting = await alice.orders.place.mutate({ symbol: "ZOMATO", side: "BUY", type: "LIMIT", quantity: 1, price: 200 });
+    await admin.admin.closeSession.mutate();
+    expect((await alice.orders.get.query({ orderId: resting.orderId })).state).toBe("EXPIRED");
+    expect(await code(alice.orders.place.mutate({ symbol: "ZOMATO", side: "BUY", type: "MARKET", quantity: 1 }))).toBe("PRECONDITION_FAILED");
+    await admin.admin.openSession.mutate();
+    expect((await alice.orders.place.mutate({ symbol: "ZOMATO", side: "BUY", type: "MARKET", quantity: 1 })).state).toBe("EXECUTED");
+
+    const log = (await admin.admin.auditLog.query()).map((e) => e.action);
+    expect(log).toEqual(expect.arrayContaining(["account.reset", "instrument.add", "feed.pause", "feed.resume", "session.close", "session.open"]));
+  });
+});
