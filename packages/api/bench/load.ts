@@ -78,8 +78,8 @@ export async function wsLoad(options: {
   url: string;
   concurrency: number;
   seconds: number;
-  /** Sent once after connecting (e.g. tRPC connectionParams). */
-  hello?: string;
+  /** Sent once after connecting (e.g. tRPC connectionParams), per socket index. */
+  hello?: (index: number) => string;
   message: (n: number, id: number) => string;
   isAnswer: (data: string) => { ok: boolean } | null;
 }): Promise<LoadResult> {
@@ -89,11 +89,11 @@ export async function wsLoad(options: {
   const sockets = await Promise.all(
     Array.from(
       { length: options.concurrency },
-      () =>
+      (_, index) =>
         new Promise<WebSocket>((resolve, reject) => {
           const socket = new WebSocket(options.url);
           socket.once("open", () => {
-            if (options.hello !== undefined) socket.send(options.hello);
+            if (options.hello !== undefined) socket.send(options.hello(index));
             resolve(socket);
           });
           socket.once("error", reject);

@@ -118,12 +118,11 @@ async function throughput(): Promise<void> {
   const server = await startServer(dataDir);
   const keys = await makeUsers(server.url, CONCURRENCY);
   const wsUrl = `${server.url.replace("http", "ws")}/trpc?connectionParams=1`;
-  let k = 0;
   const ws = await wsLoad({
     url: wsUrl,
     concurrency: CONCURRENCY,
     seconds: SECONDS,
-    hello: JSON.stringify({ method: "connectionParams", data: { apiKey: keys[k++ % keys.length] } }),
+    hello: (index) => JSON.stringify({ method: "connectionParams", data: { apiKey: keys[index % keys.length] } }),
     message: (n, id) => JSON.stringify({ id, method: "mutation", params: { path: "orders.place", input: orderInput(n) } }),
     isAnswer: (data) => (data.includes('"id"') ? { ok: data.includes('"result"') } : null),
   });
@@ -149,7 +148,7 @@ async function throughput(): Promise<void> {
 }
 
 async function tickLatency(): Promise<void> {
-  const SOCKETS = 200;
+  const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 200);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "trading-bench-"));
   const server = await startServer(dataDir, { FEED_TICKS_PER_SECOND: "2", MAX_SUBSCRIPTIONS_PER_USER: "1000" });
   const latencies: number[] = [];

@@ -14,6 +14,7 @@ import { restRouter } from "./rest.js";
 import { appRouter } from "./root.js";
 import type { Storage } from "./storage/storage.js";
 import { createContextInner, type ConnectionState, type Context } from "./trpc.js";
+import { sharedPayloadEncoder } from "./wsEncoder.js";
 
 export interface RunningServer {
   url: string;
@@ -132,6 +133,7 @@ export async function startServer(config: Config, log: Logger, options: { storag
     wss,
     router: appRouter,
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
+    experimental_encoder: sharedPayloadEncoder,
     createContext: ({ res, info }): Context => {
       const params = info.connectionParams ?? {};
       const principal = platform.keys.authenticate(params.apiKey ?? params["x-api-key"]);

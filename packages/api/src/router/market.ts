@@ -6,7 +6,8 @@ import { z } from "zod";
 import { quoteDto } from "../dto.js";
 import type { Platform } from "../platform.js";
 import { authedProcedure } from "../trpc.js";
-import { eventStream, parseLastEventId } from "./streams.js";
+import { markShared } from "../wsEncoder.js";
+import { eventStream, parseLastEventId, sharedPerEvent } from "./streams.js";
 
 const symbolsSchema = z.array(symbolSchema).max(100).optional();
 
@@ -25,6 +26,11 @@ function tickDto(platform: Platform, event: Extract<EngineEvent, { type: "price.
 }
 
 export type TickDto = ReturnType<typeof tickDto>;
+
+/** Ticks as subscribers receive them: converted, and later serialised, once per event for all. */
+const trackedTick = sharedPerEvent((event, platform: Platform) =>
+  event.type === "price.tick" ? tracked(String(event.seq), markShared(tickDto(platform, event))) : null,
+);
 
 export const marketRouter = {
   quotes: authedProcedure.input(z.object({ symbols: symbolsSchema }).optional()).query(({ ctx, input }) => {
@@ -90,7 +96,7 @@ export const marketRouter = {
             .map((i) =>
               tracked(String(seq), tickDto(platform, { seq, time: i.lastTickAt ?? Date.now(), type: "price.tick", symbol: i.symbol, price: i.lastTradedPrice, volume: 0 })),
             ),
-        map: (event) => (event.type === "price.tick" ? tracked(String(event.seq), tickDto(platform, event)) : null),
+        map: (event) => trackedTick(event, platform),
       });
     }),
 } satisfies TRPCRouterRecord;
