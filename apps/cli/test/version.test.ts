@@ -14,6 +14,6 @@ describe("trade binary", () => {
   it("exits with the usage code on an unknown command", () => {
     const r = spawnSync("node", [bin, "frobnicate"], { encoding: "utf8" });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain("unknown command frobnicate");
+    expect(r.stderr).toContain("unknown command 'frobnicate'");
   });
 });

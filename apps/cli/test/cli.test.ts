@@ -1,0 +1,166 @@
+// The real `trade` binary against a real server process on a fresh data directory.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const bin = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const serverMain = fileURLToPath(new URL("../../../packages/api/dist/main.js", import.meta.url));
+const work = mkdtempSync(path.join(tmpdir(), "trade-cli-"));
+const configFile = path.join(work, "config", "trade.json");
+let server: ChildProcess;
+let url = "";
+
+beforeAll(async () => {
+  server = spawn(process.execPath, [serverMain, "--port", "0", "--data-dir", path.join(work, "data"), "--feed-ticks-per-second", "0"], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, DATABASE_URL: "", LOG_LEVEL: "info" },
+  });
+  url = await new Promise<string>((resolve, reject) => {
+    let buffer = "";
+    server.stdout?.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const match = /"msg":"listening","url":"([^"]+)"/.exec(buffer);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    server.once("exit", (code) => reject(new Error(`server exited ${code}`)));
+  });
+  server.stdout?.resume();
+}, 30_000);
+
+afterAll(async () => {
+  const exited = new Promise((r) => server.once("exit", r));
+  server.kill("SIGTERM");
+  await exited;
+  rmSync(work, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function trade(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, TRADE_CONFIG: configFile, TRADE_API_URL: "", TRADE_API_KEY: "", NO_COLOR: "1", ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const json = <T>(run: Run): T => JSON.parse(run.stdout) as T;
+
+describe("trade", () => {
+  it("logs in, saving URL and key to a file only the user can read", async () => {
+    const run = await trade(["login", "--url", url, "--key", "alice-key"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Logged in as alice");
+    expect(statSync(configFile).mode & 0o777).toBe(0o600);
+    expect(json<{ userId: string }>(await trade(["whoami", "--json"])).userId).toBe("alice");
+  });
+
+  it("lists instruments and quotes as tables and as JSON", async () => {
+    const table = await trade(["instruments"]);
+    expect(table.stdout.split("\n")[0]).toMatch(/^SYMBOL\s+NAME\s+EXCH\s+LTP/);
+    expect(table.stdout).toMatch(/INFY\s+Infosys Ltd\s+NSE\s+₹1,512\.35/);
+    const quotes = json<Array<{ symbol: string; lastTradedPrice: number }>>(await trade(["quote", "infy", "tcs", "--json"]));
+    expect(quotes.map((q) => q.symbol)).toEqual(["INFY", "TCS"]);
+    const candles = await trade(["candles", "INFY", "--json"]);
+    expect(candles.code).toBe(0);
+    expect(Array.isArray(JSON.parse(candles.stdout))).toBe(true);
+  });
+
+  it("buys at the market, and shows the holding, the trade and the funds", async () => {
+    const bought = await trade(["buy", "INFY", "10"]);
+    expect(bought.code).toBe(0);
+    expect(bought.stdout).toMatch(/^BUY 10 INFY MARKET: O\d+ EXECUTED, filled 10 at ₹1,512\.35/);
+    const portfolio = await trade(["portfolio"]);
+    expect(portfolio.stdout).toMatch(/INFY\s+10\s+₹1,512\.35/);
+    expect(json<Array<{ symbol: string; quantity: number }>>(await trade(["portfolio", "--json"]))).toEqual([expect.objectContaining({ symbol: "INFY", quantity: 10 })]);
+    expect(json<Array<{ symbol: string }>>(await trade(["trades", "--json"]))[0]?.symbol).toBe("INFY");
+    expect((await trade(["funds"])).stdout).toMatch(/Cash\s+₹9,84,876\.50/);
+  });
+
+  it("places, shows, modifies and cancels a limit order; a second cancel is a rejection (exit 4)", async () => {
+    const placed = json<{ orderId: string; state: string }>(await trade(["buy", "TCS", "2", "--limit", "3000", "--json"]));
+    expect(placed.state).toBe("PLACED");
+    expect((await trade(["orders", "--open"])).stdout).toContain(placed.orderId);
+    const detail = await trade(["order", placed.orderId]);
+    expect(detail.stdout).toMatch(/PLACED\s+accepted/);
+    const modified = json<{ price: number; quantity: number }>(await trade(["modify", placed.orderId, "--limit", "3001.5", "--qty", "3", "--json"]));
+    expect(modified).toMatchObject({ price: 3001.5, quantity: 3 });
+    expect((await trade(["cancel", placed.orderId])).stdout).toContain("CANCELLED");
+    const again = await trade(["cancel", placed.orderId]);
+    expect(again.code).toBe(4);
+    expect(again.stderr).toMatch(/^trade: rejected \(ORDER_NOT_OPEN\): order O\d+ is CANCELLED/);
+    expect(again.stdout).toBe("");
+  });
+
+  it("explains a rejection and exits 4", async () => {
+    const run = await trade(["sell", "RELIANCE", "5"]);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain("INSUFFICIENT_HOLDINGS");
+    expect(run.stderr).toContain("no short selling");
+    const funds = await trade(["buy", "MARUTI", "1000"]);
+    expect(funds.code).toBe(4);
+    expect(funds.stderr).toMatch(/INSUFFICIENT_FUNDS.*is available/);
+  });
+
+  it("refuses bad arguments with exit 2 before contacting the server", async () => {
+    for (const args of [["buy", "INFY", "abc"], ["buy", "INFY", "10", "--limit", "10.001"], ["buy", "INFY"], ["frobnicate"], ["modify", "O1"]]) {
+      const run = await trade(args);
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stderr.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("says so, with exit 3, when the key is wrong", async () => {
+    const run = await trade(["funds"], { TRADE_API_KEY: "wrong-key" });
+    expect(run.code).toBe(3);
+    expect(run.stderr.trim()).toBe("trade: the API key was not accepted; run `trade login` with a valid key");
+  });
+
+  it("says so, with exit 5, when the server is down", async () => {
+    const run = await trade(["funds"], { TRADE_API_URL: "http://127.0.0.1:9" });
+    expect(run.code).toBe(5);
+    expect(run.stderr).toContain("cannot reach the server at http://127.0.0.1:9");
+  });
+
+  it("watches: a fill of the user's own order arrives, Ctrl-C ends it cleanly", async () => {
+    const watcher = spawn(process.execPath, [bin, "watch", "--no-ticks", "--json"], { env: { ...process.env, TRADE_CONFIG: configFile, NO_COLOR: "1" } });
+    let out = "";
+    watcher.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    await new Promise((r) => setTimeout(r, 1_000));
+    const order = json<{ orderId: string }>(await trade(["buy", "ITC", "1", "--json"]));
+    const deadline = Date.now() + 10_000;
+    while (!out.includes(`"orderId":"${order.orderId}","userId":"alice"`) || !out.includes('"type":"filled"')) {
+      if (Date.now() > deadline) throw new Error(`no fill seen: ${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const closed = new Promise<number | null>((r) => watcher.once("close", r));
+    watcher.kill("SIGINT");
+    expect(await closed).toBe(0);
+    const lines = out.trim().split("\n").map((l) => JSON.parse(l) as { kind: string; type: string });
+    expect(lines.some((l) => l.kind === "order" && l.type === "filled")).toBe(true);
+  }, 20_000);
+
+  it("runs admin commands with an admin key, refuses them otherwise (exit 3)", async () => {
+    expect((await trade(["admin", "set-price", "ITC", "410"])).code).toBe(3);
+    const set = await trade(["admin", "set-price", "ITC", "410", "--json"], { TRADE_API_KEY: "admin-key" });
+    expect(set.code).toBe(0);
+    expect(json<{ lastTradedPrice: number }>(set).lastTradedPrice).toBe(410);
+    const users = await trade(["admin", "users"], { TRADE_API_KEY: "admin-key" });
+    expect(users.stdout).toContain("alice");
+  });
+
+  it("logs out", async () => {
+    expect((await trade(["logout"])).stdout).toContain("Logged out");
+    expect((await trade(["funds"])).code).toBe(3);
+  });
+});
