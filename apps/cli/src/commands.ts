@@ -114,7 +114,7 @@ export function registerCommands(program: Command): void {
 
   add("quote", "quotes of one or more symbols")
     .argument("<symbols...>", "e.g. INFY TCS")
-    .addHelpText("after", "\nExample:\n  trade quote INFY TCS RELIANCE")
+    .addHelpText("after", "\nExamples:\n  trade quote INFY TCS RELIANCE")
     .action(async (symbols: string[], _o: unknown, command: Command) => {
       const quotes = await withClient((c) => c.market.quotes.query({ symbols: symbols.map((s) => s.toUpperCase()) }));
       print(opts(command), quotes, () =>
@@ -198,7 +198,7 @@ export function registerCommands(program: Command): void {
     .option("--qty <quantity>", "new total quantity", positiveInt("--qty"))
     .option("--limit <price>", "new limit price", price("--limit"))
     .option("--trigger <price>", "new trigger price", price("--trigger"))
-    .addHelpText("after", "\nExample:\n  trade modify O123 --limit 1501 --qty 20")
+    .addHelpText("after", "\nExamples:\n  trade modify O123 --limit 1501 --qty 20")
     .action(async (orderId: string, options: { qty?: number; limit?: number; trigger?: number }, command: Command) => {
       if (options.qty === undefined && options.limit === undefined && options.trigger === undefined) throw usageError("give at least one of --qty, --limit or --trigger");
       const order = await withClient((c) => c.orders.modify.mutate({ orderId, quantity: options.qty, price: options.limit, triggerPrice: options.trigger }));
@@ -304,6 +304,41 @@ export function registerCommands(program: Command): void {
     });
 
   registerAdmin(program, opts);
+  addExamples(program);
+}
+
+/** Examples for the commands that do not carry their own in their definition. */
+const EXAMPLES: Record<string, string[]> = {
+  logout: ["trade logout"],
+  whoami: ["trade whoami", "trade whoami --json"],
+  instruments: ["trade instruments", "trade instruments --json | jq -r '.[].symbol'"],
+  candles: ["trade candles INFY", "trade candles INFY --limit 120 --json"],
+  orders: ["trade orders", "trade orders --open --symbol INFY", "trade orders --json"],
+  order: ["trade order O123"],
+  trades: ["trade trades", "trade trades --symbol INFY --limit 10"],
+  portfolio: ["trade portfolio", "trade portfolio --json"],
+  funds: ["trade funds", "trade funds --json"],
+  admin: ["TRADE_API_KEY=admin-key trade admin users"],
+  users: ["trade admin users"],
+  "create-user": ["trade admin create-user carol --name Carol --cash 500000"],
+  "create-key": ["trade admin create-key carol --label laptop"],
+  "revoke-key": ["trade admin revoke-key key_0123abcd"],
+  reset: ["trade admin reset carol --cash 1000000"],
+  "add-instrument": ["trade admin add-instrument ZOMATO 'Zomato Ltd' 250.50"],
+  "set-price": ["trade admin set-price INFY 1499.95", "trade admin set-price INFY 1499.95 --volume 0"],
+  "pause-feed": ["trade admin pause-feed"],
+  "resume-feed": ["trade admin resume-feed"],
+  "open-session": ["trade admin open-session"],
+  "close-session": ["trade admin close-session"],
+  audit: ["trade admin audit --limit 20"],
+};
+
+function addExamples(command: Command): void {
+  for (const sub of command.commands) {
+    const examples = EXAMPLES[sub.name()];
+    if (examples !== undefined) sub.addHelpText("after", `\nExamples:\n${examples.map((e) => `  ${e}`).join("\n")}`);
+    addExamples(sub);
+  }
 }
 
 function registerAdmin(program: Command, opts: (command: Command) => OutputOptions): void {

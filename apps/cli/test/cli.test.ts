@@ -159,6 +159,23 @@ describe("trade", () => {
     expect(users.stdout).toContain("alice");
   });
 
+  it("prints every reading command as an aligned table and as JSON", async () => {
+    for (const args of [["whoami"], ["instruments"], ["quote", "INFY"], ["candles", "INFY"], ["orders"], ["trades"], ["portfolio"], ["funds"]]) {
+      const people = await trade(args);
+      expect(people.code, args.join(" ")).toBe(0);
+      expect(people.stdout.trim().length, args.join(" ")).toBeGreaterThan(0);
+      expect(people.stdout.includes("\u001b[")).toBe(false); // NO_COLOR is honoured
+      const machine = await trade([...args, "--json"]);
+      expect(machine.code, args.join(" ")).toBe(0);
+      expect(() => JSON.parse(machine.stdout), args.join(" ")).not.toThrow();
+    }
+    const orders = (await trade(["orders"])).stdout.split("\n");
+    // Columns line up: every row is as wide as the header's column positions say.
+    const header = orders[0] ?? "";
+    const stateColumn = header.indexOf("STATE");
+    expect(orders.slice(1).filter((row) => row !== "").every((row) => /^[A-Z]/.test(row.slice(stateColumn)))).toBe(true);
+  }, 30_000);
+
   it("logs out", async () => {
     expect((await trade(["logout"])).stdout).toContain("Logged out");
     expect((await trade(["funds"])).code).toBe(3);
