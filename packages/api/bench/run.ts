@@ -122,7 +122,7 @@ async function throughput(): Promise<void> {
     url: wsUrl,
     concurrency: CONCURRENCY,
     seconds: SECONDS,
-    hello: (index) => JSON.stringify({ method: "connectionParams", data: { apiKey: keys[index % keys.length] } }),
+    hello: (index) => JSON.stringify({ method: "connectionParams", data: { apiKey: keys[(process.env.BENCH_ONE_USER ? 0 : index) % keys.length] } }),
     message: (n, id) => JSON.stringify({ id, method: "mutation", params: { path: "orders.place", input: orderInput(n) } }),
     isAnswer: (data) => (data.includes('"id"') ? { ok: data.includes('"result"') } : null),
   });

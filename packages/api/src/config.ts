@@ -26,7 +26,7 @@ export const configSchema = z.object({
   /** Requests per second per API key (token bucket refill rate), and the bucket size. */
   rateLimitPerSecond: z.coerce.number().positive().default(200),
   rateLimitBurst: z.coerce.number().int().positive().default(400),
-  snapshotEvery: z.coerce.number().int().positive().default(50_000),
+  snapshotEvery: z.coerce.number().int().positive().default(250_000),
   /** Comma-separated origins allowed by CORS and the WebSocket upgrade. */
   corsOrigins: z.string().default("http://localhost:5173,http://127.0.0.1:5173"),
   maxBodyBytes: z.coerce.number().int().positive().default(64 * 1024),

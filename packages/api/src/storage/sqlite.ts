@@ -80,6 +80,8 @@ export class SqliteStorage implements Storage {
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = FULL");
     db.pragma("busy_timeout = 5000");
+    // The default 2 MiB page cache is soon smaller than the indexes that every commit touches.
+    db.pragma("cache_size = -65536");
     db.pragma("foreign_keys = ON");
     // better-sqlite3 builds SQLite with WAL defaulting to synchronous=NORMAL; read both back.
     const mode = String(db.pragma("journal_mode", { simple: true })).toLowerCase();
