@@ -105,6 +105,21 @@ export class PostgresStorage implements Storage {
     }
   }
 
+  /** Runs `work` in one transaction on one pooled connection. */
+  private async inTransaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      await work(client);
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
   private async rows<T>(sql: string, args: unknown[] = []): Promise<T[]> {
     return (await this.pool.query(sql, args)).rows as T[];
   }
@@ -146,9 +161,7 @@ export class PostgresStorage implements Storage {
         }
       }
     }
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
+    await this.inTransaction(async (client) => {
       await client.query("INSERT INTO journal (journal_id, command) SELECT * FROM unnest($1::bigint[], $2::text[])", [
         batch.commands.map((_, i) => batch.firstJournalId + i),
         batch.commands.map((c) => JSON.stringify(c)),
@@ -200,31 +213,17 @@ export class PostgresStorage implements Storage {
           [list.map((c) => c.symbol), list.map((c) => c.time), list.map((c) => c.open), list.map((c) => c.high), list.map((c) => c.low), list.map((c) => c.close), list.map((c) => c.volume)],
         );
       }
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
+    await this.inTransaction(async (client) => {
       await client.query(
         "INSERT INTO snapshots (journal_id, taken_at, engine, feed) VALUES ($1, $2, $3, $4) ON CONFLICT (journal_id) DO UPDATE SET engine = excluded.engine, feed = excluded.feed",
         [snapshot.journalId, Date.now(), JSON.stringify(snapshot.engine), snapshot.feed === null ? null : JSON.stringify(snapshot.feed)],
       );
       await client.query("DELETE FROM snapshots WHERE journal_id NOT IN (SELECT journal_id FROM snapshots ORDER BY journal_id DESC LIMIT 2)");
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async events(query: EventQuery): Promise<EngineEvent[]> {
