@@ -126,7 +126,10 @@ async function throughput(): Promise<void> {
     message: (n, id) => JSON.stringify({ id, method: "mutation", params: { path: "orders.place", input: orderInput(n) } }),
     isAnswer: (data) => (data.includes('"id"') ? { ok: data.includes('"result"') } : null),
   });
-  line("orders-ws", ws, { bare_ws: ceilings.bare_ws, trpc_ws: ceilings.trpc_ws }, { target_per_second: 10_000, target_p99_ms: 25 });
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  const gauge = (name: string) => Number(new RegExp(`^${name} (\\d+)`, "m").exec(metrics)?.[1] ?? 0);
+  const commandsPerBatch = Math.round((gauge("trading_exchange_commands") / Math.max(1, gauge("trading_exchange_batches"))) * 10) / 10;
+  line("orders-ws", ws, { bare_ws: ceilings.bare_ws, trpc_ws: ceilings.trpc_ws }, { target_per_second: 10_000, target_p99_ms: 25, commands_per_commit: commandsPerBatch });
   const trpcHttp = await httpLoad({
     url: `${server.url}/trpc/orders.place`,
     concurrency: CONCURRENCY,

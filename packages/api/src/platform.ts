@@ -66,6 +66,8 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
     trading_exchange_queue: { help: "Commands waiting for the writer", value: exchange.queueLength },
     trading_resting_orders: { help: "Orders resting in the books", value: exchange.engine.restingOrderCount() },
     trading_event_seq: { help: "Last event sequence number", value: exchange.engine.lastSeq },
+    trading_exchange_batches: { help: "Batches written since start (group commits)", value: exchange.stats.batches },
+    trading_exchange_commands: { help: "Commands applied since start", value: exchange.stats.commands },
   }));
 
   return {

@@ -11,6 +11,8 @@ import { principalOf, type Context } from "../trpc.js";
 const PAGE = 1_000;
 /** A client further behind than this starts over from the current state instead. */
 export const MAX_REPLAY = 100_000;
+/** Nor does one whose last event is this far back in the whole event sequence (a long scan). */
+export const MAX_BEHIND = 2_000_000;
 
 export function parseLastEventId(lastEventId: string | null | undefined): number | null {
   if (lastEventId === undefined || lastEventId === null) return null;
@@ -69,6 +71,9 @@ export async function* eventStream<T>(options: StreamOptions<T>): AsyncGenerator
   options.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     let last = options.resumeFrom ?? platform.exchange.engine.lastSeq;
+    if (platform.exchange.engine.lastSeq - last > MAX_BEHIND) {
+      throw new TRPCError({ code: "PRECONDITION_FAILED", message: `the last event id is more than ${MAX_BEHIND} events old; subscribe afresh` });
+    }
     if (options.resumeFrom === null) {
       for (const item of options.initial?.(last) ?? []) yield item;
     }

@@ -55,6 +55,9 @@ const MIGRATIONS: string[] = [
   );
   CREATE TABLE audit_log (id INTEGER PRIMARY KEY, time INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
   `,
+  // 2: a user's events are found by scanning forward from the resume point on the primary key; the
+  // per-user index cost every commit a page per active user (measured: ~20 % of order throughput).
+  `DROP INDEX IF EXISTS events_user;`,
 ];
 
 /** Rows per multi-row INSERT: well under SQLite's limit on bound parameters. */
