@@ -5,6 +5,7 @@ describe("formatting", () => {
   it("groups rupees the Indian way", () => {
     expect(formatInr(1234567.8)).toBe("₹12,34,567.80");
     expect(formatInr(0.05)).toBe("₹0.05");
+    expect(formatInr(-1234.5)).toBe("-₹1,234.50");
   });
 
   it("signs percentage changes", () => {

@@ -4,7 +4,7 @@ const inr = new Intl.NumberFormat("en-IN", { minimumFractionDigits: 2, maximumFr
 
 /** ₹12,34,567.80 */
 export function formatInr(rupees: number): string {
-  return `₹${inr.format(rupees)}`;
+  return `${rupees < 0 ? "-" : ""}₹${inr.format(Math.abs(rupees))}`;
 }
 
 /** +1.25 % / −0.40 %: always signed, so a glance tells up from down. */

@@ -35,6 +35,8 @@ export const configSchema = z.object({
   maxSubscriptionsPerConnection: z.coerce.number().int().positive().default(20),
   maxSubscriptionsPerUser: z.coerce.number().int().positive().default(100),
   development: bool.default(false),
+  /** The built web app to serve at `/` (default: the workspace's apps/web/dist). */
+  webDir: z.string().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -63,6 +65,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   maxSubscriptionsPerConnection: "MAX_SUBSCRIPTIONS_PER_CONNECTION",
   maxSubscriptionsPerUser: "MAX_SUBSCRIPTIONS_PER_USER",
   development: "DEVELOPMENT",
+  webDir: "WEB_DIR",
 };
 
 /** `--data-dir ./x` or `--data-dir=./x` for dataDir; `--no-demo-users` for false. */

@@ -1,6 +1,9 @@
 // One process, one port: tRPC over HTTP at /trpc and over WebSocket, health, readiness and
 // metrics endpoints. (The REST mirror, docs and the web app join here in later steps.)
+import { readFile } from "node:fs/promises";
 import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
@@ -58,6 +61,7 @@ export async function startServer(config: Config, log: Logger, options: { storag
     },
   });
   let docs: { json: string; html: string } | null = null;
+  const webDir = path.resolve(config.webDir ?? fileURLToPath(new URL("../../../apps/web/dist", import.meta.url)));
 
   const server = http.createServer((req, res) => {
     const started = performance.now();
@@ -120,14 +124,20 @@ export async function startServer(config: Config, log: Logger, options: { storag
       res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(platform.metrics.render());
       return;
     }
+    if (req.method === "GET" || req.method === "HEAD") {
+      serveWebApp(webDir, url.pathname, res);
+      return;
+    }
     sendJson(res, 404, { error: { code: "NOT_FOUND", message: `no route ${url.pathname}` } });
   });
 
   const wss = new WebSocketServer({
     server,
     maxPayload: config.maxWsPayloadBytes,
-    // Browsers send Origin; other clients (Node services, the CLI) do not, and are allowed.
-    verifyClient: ({ origin }: { origin?: string }) => origin === undefined || origin === "" || allowedOrigins.has(origin),
+    // Browsers send Origin: the app's own (served from here) and configured ones pass. Other
+    // clients (Node services, the CLI) send none, and are allowed.
+    verifyClient: ({ origin, req }: { origin?: string; req: http.IncomingMessage }) =>
+      origin === undefined || origin === "" || allowedOrigins.has(origin) || isSameOrigin(origin, req.headers.host),
   });
   const wsHandler = applyWSSHandler({
     wss,
@@ -192,6 +202,45 @@ export async function startServer(config: Config, log: Logger, options: { storag
   };
 }
 
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".json": "application/json",
+  ".map": "application/json",
+};
+
+/** The built web app; unknown paths get index.html so client-side routes survive a reload. */
+function serveWebApp(webDir: string, pathname: string, res: http.ServerResponse): void {
+  const relative = path.normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, "");
+  const file = path.join(webDir, relative);
+  const inside = file.startsWith(webDir + path.sep) || file === webDir;
+  const send = (target: string, fallback: boolean) =>
+    readFile(target).then(
+      (body) => {
+        const type = CONTENT_TYPES[path.extname(target)] ?? "application/octet-stream";
+        const cache = target.includes(`${path.sep}assets${path.sep}`) ? "public, max-age=31536000, immutable" : "no-cache";
+        res.writeHead(200, { "content-type": type, "cache-control": cache, ...APP_SECURITY_HEADERS }).end(body);
+      },
+      () => {
+        if (fallback) void send(path.join(webDir, "index.html"), false);
+        else sendJson(res, 404, { error: { code: "NOT_FOUND", message: "the web app is not built (run the build) or there is no such file" } });
+      },
+    );
+  void send(inside && pathname !== "/" ? file : path.join(webDir, "index.html"), inside && pathname !== "/" && path.extname(file) === "");
+}
+
+function isSameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 /** The REST adapter hands over a fetch Request, the tRPC one a Node request. */
 function apiKeyOf(request: http.IncomingMessage | Request): string | undefined {
   if (request instanceof Request) return request.headers.get("x-api-key") ?? undefined;
@@ -204,6 +253,13 @@ export const PAGE_SECURITY_HEADERS = {
   "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'",
   "X-Frame-Options": "DENY",
   "Referrer-Policy": "no-referrer",
+};
+
+/** The web app's: only its own origin (its WebSocket included), never framed. */
+const APP_SECURITY_HEADERS = {
+  ...PAGE_SECURITY_HEADERS,
+  "Content-Security-Policy":
+    "default-src 'self'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
 };
 
 function makeDocs(baseUrl: string): { json: string; html: string } {
