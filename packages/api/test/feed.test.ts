@@ -58,5 +58,15 @@ describe("origins", () => {
       socket.once("error", () => resolve("error"));
     });
     expect(accepted).toBe("open");
+    // The web app served from this server connects from the server's own origin.
+    const own = await new Promise<string>((resolve) => {
+      const socket = new WebSocket(url, { origin: t?.server.url ?? "" });
+      socket.once("open", () => {
+        socket.close();
+        resolve("open");
+      });
+      socket.once("error", () => resolve("error"));
+    });
+    expect(own).toBe("open");
   });
 });
