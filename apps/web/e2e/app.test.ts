@@ -104,6 +104,57 @@ if (!available) {
       await page.close();
     }, 30_000);
 
+    it("rests a LIMIT order, modifies it and cancels it", async () => {
+      const page = await login("Demo user");
+      await page.locator('[data-symbol="TCS"]').click();
+      await page.getByLabel("Type").selectOption("LIMIT");
+      await page.getByLabel("Quantity").fill("2");
+      await page.getByLabel("Price (₹)").fill("2500");
+      await page.getByRole("button", { name: "BUY TCS" }).click();
+      const row = page.locator("tr[data-order]").filter({ hasText: "TCS" }).first();
+      await row.waitFor({ timeout: 10_000 });
+      expect(await row.textContent()).toContain("PLACED");
+      await row.getByRole("button", { name: "Modify" }).click();
+      await row.getByLabel("New price").fill("2501.5");
+      await row.getByRole("button", { name: "Save" }).click();
+      await expect.poll(async () => row.textContent(), { timeout: 10_000 }).toContain("₹2,501.50");
+      await page.screenshot({ path: path.join(artifacts, "open-orders.png") });
+      await row.getByRole("button", { name: "Cancel" }).click();
+      await page.getByRole("log").getByText(/cancelled/).waitFor({ timeout: 10_000 });
+      await page.getByText("No open orders").waitFor({ timeout: 10_000 });
+      await page.close();
+    }, 30_000);
+
+    it("keeps two users apart", async () => {
+      const alice = await login("Alice");
+      const bob = await login("Bob");
+      await bob.locator('[data-symbol="SBIN"]').click();
+      await bob.getByLabel("Type").selectOption("LIMIT");
+      await bob.getByLabel("Quantity").fill("1");
+      await bob.getByLabel("Price (₹)").fill("800");
+      await bob.getByRole("button", { name: "BUY SBIN" }).click();
+      await bob.locator("tr[data-order]").filter({ hasText: "SBIN" }).first().waitFor({ timeout: 10_000 });
+      await alice.reload();
+      await alice.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: 10_000 });
+      await alice.getByRole("tab", { name: "Order history" }).click();
+      await alice.getByRole("tabpanel").locator("tr[data-order], p").first().waitFor({ timeout: 10_000 });
+      expect(await alice.locator("tr[data-order]").filter({ hasText: "SBIN" }).count()).toBe(0);
+      await bob.getByRole("tab", { name: "Holdings" }).click();
+      await bob.getByText("No holdings").waitFor({ timeout: 10_000 });
+      await alice.close();
+      await bob.close();
+    }, 30_000);
+
+    it("works at phone width", async () => {
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      await page.goto(url);
+      await page.getByRole("button", { name: "Alice" }).click();
+      await page.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: 10_000 });
+      await page.getByRole("button", { name: /^BUY/ }).waitFor();
+      await page.screenshot({ path: path.join(artifacts, "phone.png"), fullPage: true });
+      await page.close();
+    }, 30_000);
+
     it("keeps working after a reload", async () => {
       const page = await login("Alice");
       await page.reload();
