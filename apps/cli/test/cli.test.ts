@@ -1,5 +1,6 @@
 // The real `trade` binary against a real server process on a fresh data directory.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
+import { spawnServer, type ServerProcess } from "@trading/api/spawn";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,33 +8,18 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const bin = fileURLToPath(new URL("../dist/main.js", import.meta.url));
-const serverMain = fileURLToPath(new URL("../../../packages/api/dist/main.js", import.meta.url));
 const work = mkdtempSync(path.join(tmpdir(), "trade-cli-"));
 const configFile = path.join(work, "config", "trade.json");
-let server: ChildProcess;
+let server: ServerProcess;
 let url = "";
 
 beforeAll(async () => {
-  server = spawn(process.execPath, [serverMain, "--port", "0", "--data-dir", path.join(work, "data"), "--feed-ticks-per-second", "0"], {
-    stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, DATABASE_URL: "", LOG_LEVEL: "info" },
-  });
-  url = await new Promise<string>((resolve, reject) => {
-    let buffer = "";
-    server.stdout?.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const match = /"msg":"listening","url":"([^"]+)"/.exec(buffer);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    server.once("exit", (code) => reject(new Error(`server exited ${code}`)));
-  });
-  server.stdout?.resume();
+  server = await spawnServer({ args: ["--data-dir", path.join(work, "data"), "--feed-ticks-per-second", "0"] });
+  url = server.url;
 }, 30_000);
 
 afterAll(async () => {
-  const exited = new Promise((r) => server.once("exit", r));
-  server.kill("SIGTERM");
-  await exited;
+  await server.stop();
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -1,6 +1,7 @@
 // `trade watch` keeps going across a server restart: the client reconnects on its own and resumes
 // from the last event it saw, so the fill that happens after the restart still arrives.
 import { spawn, type ChildProcess } from "node:child_process";
+import { spawnServer, type ServerProcess } from "@trading/api/spawn";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -8,7 +9,6 @@ import { fileURLToPath } from "node:url";
 import { afterAll, expect, it } from "vitest";
 
 const bin = fileURLToPath(new URL("../dist/main.js", import.meta.url));
-const serverMain = fileURLToPath(new URL("../../../packages/api/dist/main.js", import.meta.url));
 const work = mkdtempSync(path.join(tmpdir(), "trade-watch-"));
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -16,24 +16,10 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-async function startServer(port: number): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, [serverMain, "--port", String(port), "--data-dir", work, "--feed-ticks-per-second", "0"], {
-    stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, DATABASE_URL: "", LOG_LEVEL: "info" },
-  });
-  children.push(child);
-  const exited = new Promise((r) => child.once("exit", r));
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffer = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const match = /"msg":"listening","url":"([^"]+)"/.exec(buffer);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    void exited.then(() => reject(new Error("server exited")));
-  });
-  child.stdout?.resume();
-  return { child, url, exited };
+async function startServer(port: number): Promise<ServerProcess> {
+  const server = await spawnServer({ args: ["--port", String(port), "--data-dir", work, "--feed-ticks-per-second", "0"] });
+  children.push(server.child);
+  return server;
 }
 
 function run(args: string[], env: Record<string, string>): Promise<string> {

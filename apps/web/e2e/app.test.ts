@@ -1,6 +1,6 @@
 // End to end in a real headless Chromium against a real server serving the built app. Needs
 // Debian's chromium (/usr/bin/chromium, installed by .ci/run); without it the suite says so.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawnServer, type ServerProcess } from "@trading/api/spawn";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,7 +9,6 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const serverMain = fileURLToPath(new URL("../../../packages/api/dist/main.js", import.meta.url));
 const webDir = fileURLToPath(new URL("../dist", import.meta.url));
 const artifacts = fileURLToPath(new URL("../test-artifacts", import.meta.url));
 const available = existsSync(CHROMIUM);
@@ -21,26 +20,14 @@ if (!available) {
 } else {
   describe("web app in Chromium", () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), "trade-web-"));
-    let server: ChildProcess;
+    let server: ServerProcess;
     let url = "";
     let browser: Browser;
 
     beforeAll(async () => {
       mkdirSync(artifacts, { recursive: true });
-      server = spawn(process.execPath, [serverMain, "--port", "0", "--data-dir", dataDir, "--feed-ticks-per-second", "4", "--web-dir", webDir], {
-        stdio: ["ignore", "pipe", "inherit"],
-        env: { ...process.env, DATABASE_URL: "", LOG_LEVEL: "info" },
-      });
-      url = await new Promise<string>((resolve, reject) => {
-        let buffer = "";
-        server.stdout?.on("data", (chunk: Buffer) => {
-          buffer += chunk.toString();
-          const match = /"msg":"listening","url":"([^"]+)"/.exec(buffer);
-          if (match?.[1] !== undefined) resolve(match[1]);
-        });
-        server.once("exit", (code) => reject(new Error(`server exited ${code}`)));
-      });
-      server.stdout?.resume();
+      server = await spawnServer({ args: ["--data-dir", dataDir, "--feed-ticks-per-second", "4", "--web-dir", webDir] });
+      url = server.url;
       browser = await chromium.launch({
         executablePath: CHROMIUM,
         args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
@@ -49,9 +36,7 @@ if (!available) {
 
     afterAll(async () => {
       await browser?.close();
-      const exited = new Promise((r) => server.once("exit", r));
-      server.kill("SIGTERM");
-      await exited;
+      await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
     });
 

@@ -9,21 +9,21 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import { Engine, SEED_INSTRUMENTS, type Command } from "@trading/engine";
+import { spawnServer, type ServerProcess } from "../dist/spawn.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
 import { httpLoad, wsLoad, type LoadResult } from "./load.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = 64;
 const here = path.dirname(fileURLToPath(import.meta.url));
-const main = path.join(here, "../dist/main.js");
 const only = process.argv[2];
 
 const print = (record: Record<string, unknown>) => console.log(JSON.stringify(record));
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
-function spawnAndWait(args: string[], env: Record<string, string>, pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray; ms: number }> {
-  const started = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
+/** Starts a helper process and waits for a line matching `pattern` on its stdout. */
+function spawnAndWait(args: string[], pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let buffer = "";
     child.stdout?.on("data", (chunk: Buffer) => {
@@ -32,7 +32,7 @@ function spawnAndWait(args: string[], env: Record<string, string>, pattern: RegE
       if (match !== null) {
         child.stdout?.removeAllListeners("data");
         child.stdout?.resume();
-        resolve({ child, match, ms: performance.now() - started });
+        resolve({ child, match });
       }
     });
     child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}: ${buffer.slice(-500)}`)));
@@ -45,18 +45,15 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function startServer(dataDir: string, env: Record<string, string> = {}) {
+function startServer(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   // BENCH_PROFILE_DIR=/tmp/x writes a CPU profile of the server there.
   const profile = process.env.BENCH_PROFILE_DIR === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE_DIR];
-  const { child, match, ms } = await spawnAndWait([...profile, main, "--port", "0", "--data-dir", dataDir], {
-    LOG_LEVEL: "info",
-    FEED_TICKS_PER_SECOND: "0",
-    RATE_LIMIT_PER_SECOND: "1000000",
-    RATE_LIMIT_BURST: "1000000",
-    DATABASE_URL: "",
-    ...env,
-  }, /"msg":"listening","url":"([^"]+)"/);
-  return { child, url: match[1] as string, startMs: ms };
+  return spawnServer({
+    nodeArgs: profile,
+    args: ["--data-dir", dataDir],
+    env: { FEED_TICKS_PER_SECOND: "0", RATE_LIMIT_PER_SECOND: "1000000", RATE_LIMIT_BURST: "1000000", ...env },
+    timeoutMs: 300_000,
+  });
 }
 
 async function makeUsers(url: string, count: number): Promise<string[]> {
@@ -92,7 +89,7 @@ function line(name: string, result: LoadResult, ceilings: Record<string, number>
 }
 
 async function throughput(): Promise<void> {
-  const baselines = await spawnAndWait(["--import", "tsx", path.join(here, "baselines.ts")], {}, /\{"ports":(\{[^}]+\})\}/);
+  const baselines = await spawnAndWait(["--import", "tsx", path.join(here, "baselines.ts")], /\{"ports":(\{[^}]+\})\}/);
   const ports = JSON.parse(baselines.match[1] as string) as { http: number; ws: number; trpc: number };
   const base = "http://127.0.0.1";
   const ceilings = {
@@ -146,7 +143,7 @@ async function throughput(): Promise<void> {
     body: (n) => JSON.stringify(orderInput(n)),
   });
   line("orders-http-rest", rest, { bare_http: ceilings.bare_http, trpc_http: ceilings.trpc_http });
-  await stop(server.child);
+  await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
 
@@ -183,7 +180,7 @@ async function tickLatency(): Promise<void> {
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   measuring = false;
   for (const s of sockets) s.terminate();
-  await stop(server.child);
+  await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
   const sorted = latencies.sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
@@ -240,9 +237,9 @@ async function restart(): Promise<void> {
   const buildSeconds = (performance.now() - built) / 1000;
   // Journal only: the worst case, every command replayed.
   const cold = await startServer(dataDir, { DEMO_USERS: "true" });
-  await stop(cold.child); // a clean stop writes a snapshot
+  await cold.stop(); // a clean stop writes a snapshot
   const warm = await startServer(dataDir);
-  await stop(warm.child);
+  await warm.stop();
   rmSync(dataDir, { recursive: true, force: true });
   print({
     name: "restart",

@@ -1,41 +1,20 @@
 // Crash test: a server child process under continuous order load is killed with SIGKILL, then
 // restarted on the same data. Everything a client saw acknowledged must be there, unchanged, and
 // the event sequence must go on without a gap. Several rounds.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTradingClient, type TradingClient } from "../src/client.js";
+// The built server (the test runs after the build), started as a separate process.
+import { spawnServer, type ServerProcess } from "../dist/spawn.js";
 
-const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const dataDir = mkdtempSync(path.join(tmpdir(), "trading-crash-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function startChild(): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, [main, "--port", "0", "--data-dir", dataDir, "--feed-ticks-per-second", "20", "--log-level", "info"], {
-    stdio: ["ignore", "pipe", "inherit"],
-    // The embedded store: this test reads its file directly.
-    env: { ...process.env, DATABASE_URL: "" },
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffer = "";
-    const timer = setTimeout(() => reject(new Error("server did not start")), 20_000);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const match = /"msg":"listening","url":"([^"]+)"/.exec(buffer);
-      if (match?.[1] !== undefined) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  child.stdout?.resume();
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  return { child, url, exited };
+function startChild(): Promise<ServerProcess> {
+  return spawnServer({ args: ["--data-dir", dataDir, "--feed-ticks-per-second", "20"] });
 }
 
 interface Acked {
