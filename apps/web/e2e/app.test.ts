@@ -67,7 +67,13 @@ if (!available) {
       const holding = page.locator('[data-holding="INFY"]');
       await holding.waitFor({ timeout: 10_000 });
       expect(await holding.textContent()).toContain("INFY3");
+      // The fill is marked on the chart and listed under Trades without a reload.
+      await page.getByText("1 of your fills marked").waitFor({ timeout: 10_000 });
       await page.screenshot({ path: path.join(artifacts, "holdings.png") });
+      await page.getByRole("tab", { name: "Trades" }).click();
+      const fills = page.locator("tr[data-trade]").filter({ hasText: "INFY" });
+      await fills.first().waitFor({ timeout: 10_000 });
+      expect(await fills.count()).toBe(1);
       await page.close();
     }, 30_000);
 
@@ -110,6 +116,143 @@ if (!available) {
       await page.close();
     }, 30_000);
 
+    it("filters the order history and opens an order's states and fills", async () => {
+      const page = await login("Demo user");
+      await page.locator('[data-symbol="ITC"]').click();
+      await page.getByLabel("Quantity").fill("4");
+      await page.getByRole("button", { name: "BUY ITC" }).click();
+      await page.getByRole("log").getByText(/BUY 4 ITC filled/).waitFor({ timeout: 10_000 });
+      await page.locator('[data-symbol="LT"]').click();
+      await page.getByLabel("Type").selectOption("LIMIT");
+      await page.getByLabel("Quantity").fill("1");
+      await page.getByLabel("Price (₹)").fill("100");
+      await page.getByRole("button", { name: "BUY LT" }).click();
+      const isLt = { has: page.locator("td:nth-child(4)", { hasText: /^LT$/ }) };
+      const resting = page.locator("tr[data-order]").filter(isLt).first();
+      await resting.getByRole("button", { name: "Cancel" }).click();
+      await page.getByText("No open orders").waitFor({ timeout: 10_000 });
+
+      await page.getByRole("tab", { name: "Order history" }).click();
+      const rows = page.getByRole("tabpanel").locator("tr[data-order]");
+      await rows.filter({ hasText: "ITC" }).first().waitFor({ timeout: 10_000 });
+      await page.getByLabel("Status").selectOption("Cancelled");
+      await rows.filter(isLt).first().waitFor({ timeout: 10_000 });
+      expect((await rows.allTextContents()).every((text) => text.includes("CANCELLED"))).toBe(true);
+      await page.getByLabel("Status").selectOption("Executed");
+      await page.getByLabel("Symbol").selectOption("ITC");
+      await expect.poll(async () => (await rows.allTextContents()).every((t) => t.includes("ITC") && t.includes("EXECUTED")), { timeout: 10_000 }).toBe(true);
+      expect(await rows.count()).toBeGreaterThan(0);
+      await page.getByLabel("Symbol").selectOption("SBIN");
+      await page.getByText("No orders match these filters.").waitFor({ timeout: 10_000 });
+      await page.getByRole("button", { name: "Clear filters" }).click();
+      const itc = rows.filter({ hasText: "ITC" }).first();
+      await itc.getByRole("button", { name: /Details/ }).click();
+      await page.locator(".order-detail").getByText("EXECUTED").waitFor({ timeout: 10_000 });
+      await page.locator(".order-detail").getByText(/^.*4 @ ₹/).waitFor();
+      await page.screenshot({ path: path.join(artifacts, "order-history.png") });
+      await page.close();
+    }, 45_000);
+
+    it("can be used from the keyboard alone", async () => {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
+      await page.goto(url);
+      // Log in: the key field has focus; Tab moves past the disabled submit to the demo buttons.
+      await page.keyboard.press("Tab");
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Demo user");
+      await page.keyboard.press("Enter");
+      await page.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: 10_000 });
+      // "/" searches; Enter picks the first match.
+      await page.keyboard.press("/");
+      await page.keyboard.type("wipro");
+      await page.keyboard.press("Enter");
+      await page.getByRole("heading", { name: /^WIPRO/ }).waitFor();
+      // Arrow keys move along the watchlist (the search still filters it to WIPRO; clear it first).
+      await page.keyboard.press("/");
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("Tab");
+      await page.keyboard.press("ArrowDown");
+      const next = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.symbol ?? "");
+      expect(next).not.toBe("WIPRO");
+      await page.getByRole("heading", { name: new RegExp(`^${next}`) }).waitFor();
+      // "s" then "b" open the ticket on that side with the quantity selected (Escape goes back to
+      // the watchlist); Enter sends it.
+      await page.keyboard.press("s");
+      await page.getByRole("button", { name: `SELL ${next}` }).waitFor();
+      await page.keyboard.press("Escape");
+      expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.symbol)).toBe(next);
+      await page.keyboard.press("b");
+      await page.keyboard.type("2");
+      await page.keyboard.press("Enter");
+      await page.getByRole("log").getByText(new RegExp(`BUY 2 ${next} filled`)).waitFor({ timeout: 10_000 });
+      // The tabs answer arrow keys.
+      await page.getByRole("tab", { name: "Open orders" }).focus();
+      await page.keyboard.press("ArrowRight");
+      await page.keyboard.press("ArrowRight");
+      await page.getByRole("tab", { name: "Holdings", selected: true }).waitFor();
+      await page.locator(`[data-holding="${next}"]`).waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: path.join(artifacts, "keyboard.png") });
+      await page.close();
+    }, 45_000);
+
+    it("misses no fill while its socket is down: reconnects and resumes", async () => {
+      let down = false;
+      const open = new Set<{ close: () => Promise<void> }>();
+      const page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
+      // Every WebSocket of the page goes through here, so the test can cut it and refuse reconnects.
+      await page.routeWebSocket(/\/trpc/, (ws) => {
+        if (down) {
+          void ws.close({ code: 4000, reason: "network down" });
+          return;
+        }
+        const server = ws.connectToServer();
+        open.add({ close: async () => {
+          await ws.close({ code: 4000, reason: "network down" });
+          await server.close();
+        } });
+      });
+      await page.goto(url);
+      await page.getByRole("button", { name: "Bob" }).click();
+      await page.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: 10_000 });
+
+      const quote = await trpcCall("instruments.get", "bob-key", { symbol: "HINDUNILVR" }, "GET");
+      const limit = Math.floor((quote.lastTradedPrice as number) * 0.9);
+      await page.locator('[data-symbol="HINDUNILVR"]').click();
+      await page.getByLabel("Type").selectOption("LIMIT");
+      await page.getByLabel("Quantity").fill("1");
+      await page.getByLabel("Price (₹)").fill(String(limit));
+      await page.getByRole("button", { name: "BUY HINDUNILVR" }).click();
+      await page.locator("tr[data-order]").filter({ hasText: "HINDUNILVR" }).first().waitFor({ timeout: 10_000 });
+
+      down = true;
+      for (const socket of open) await socket.close();
+      await page.getByRole("status").filter({ hasText: "Reconnecting" }).waitFor({ timeout: 10_000 });
+      // While the browser is cut off, the market falls through the limit and the order fills.
+      await trpcCall("admin.setPrice", "admin-key", { symbol: "HINDUNILVR", price: limit - 1 }, "POST");
+      const orders = await trpcCall("orders.list", "bob-key", { symbol: "HINDUNILVR" }, "GET");
+      expect((orders.items as Array<{ state: string }>)[0]?.state).toBe("EXECUTED");
+      await page.screenshot({ path: path.join(artifacts, "reconnecting.png") });
+
+      down = false;
+      await page.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: 15_000 });
+      // The fill arrives from the resumed stream: its toast, and the order leaves the open list.
+      await page.getByRole("log").getByText(/BUY 1 HINDUNILVR filled/).waitFor({ timeout: 10_000 });
+      await page.getByText("No open orders").waitFor({ timeout: 10_000 });
+      await page.close();
+    }, 45_000);
+
+    /** Calls a procedure over plain HTTP, as any other service would. */
+    async function trpcCall(procedure: string, apiKey: string, input: unknown, method: "GET" | "POST"): Promise<Record<string, unknown>> {
+      const target = method === "GET" ? `${url}/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}` : `${url}/trpc/${procedure}`;
+      const response = await fetch(target, {
+        method,
+        headers: { "x-api-key": apiKey, "content-type": "application/json" },
+        ...(method === "POST" ? { body: JSON.stringify(input) } : {}),
+      });
+      const body = (await response.json()) as { result?: { data: Record<string, unknown> }; error?: unknown };
+      if (body.result === undefined) throw new Error(`${procedure} failed: ${JSON.stringify(body.error)}`);
+      return body.result.data;
+    }
+
     it("keeps two users apart", async () => {
       const alice = await login("Alice");
       const bob = await login("Bob");
@@ -124,8 +267,10 @@ if (!available) {
       await alice.getByRole("tab", { name: "Order history" }).click();
       await alice.getByRole("tabpanel").locator("tr[data-order], p").first().waitFor({ timeout: 10_000 });
       expect(await alice.locator("tr[data-order]").filter({ hasText: "SBIN" }).count()).toBe(0);
+      // Alice bought INFY earlier; Bob's holdings (whatever he holds) never show it.
       await bob.getByRole("tab", { name: "Holdings" }).click();
-      await bob.getByText("No holdings").waitFor({ timeout: 10_000 });
+      await bob.getByRole("tabpanel").locator("tr[data-holding], p").first().waitFor({ timeout: 10_000 });
+      expect(await bob.locator('[data-holding="INFY"]').count()).toBe(0);
       await alice.close();
       await bob.close();
     }, 30_000);

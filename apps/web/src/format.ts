@@ -12,3 +12,12 @@ export function formatChangePercent(percent: number): string {
   const sign = percent > 0 ? "+" : percent < 0 ? "−" : "";
   return `${sign}${Math.abs(percent).toFixed(2)}%`;
 }
+
+const time = new Intl.DateTimeFormat("en-IN", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+const dateTime = new Intl.DateTimeFormat("en-IN", { day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+
+/** 14:03:27 today, 21 Nov, 14:03:27 before: an ISO timestamp in the browser's time zone. */
+export function formatTime(iso: string, now: Date = new Date()): string {
+  const at = new Date(iso);
+  return at.toDateString() === now.toDateString() ? time.format(at) : dateTime.format(at);
+}

@@ -2,16 +2,22 @@
 // estimated value against available funds, and shows a server rejection's reason.
 import { orderRequestSchema, type OrderRequestInput } from "@trading/engine";
 import { TRPCClientError } from "@trpc/client";
-import { useState, type FormEvent } from "react";
+import { cloneElement, useEffect, useRef, useState, type FormEvent, type InputHTMLAttributes, type ReactElement } from "react";
 import { formatInr } from "../format.js";
 import { trpc } from "../trpc.js";
 
 type Side = "BUY" | "SELL";
+
+/** A request from the keyboard (B or S) to start an order on that side; `n` makes each press new. */
+export interface SideRequest {
+  side: Side;
+  n: number;
+}
 type Type = "MARKET" | "LIMIT" | "SL" | "SL_M";
 
 const num = (text: string): number | undefined => (text.trim() === "" ? undefined : Number(text));
 
-export function OrderTicket({ symbol, ltp }: { symbol: string; ltp: number | undefined }) {
+export function OrderTicket({ symbol, ltp, sideRequest = null }: { symbol: string; ltp: number | undefined; sideRequest?: SideRequest | null }) {
   const [side, setSide] = useState<Side>("BUY");
   const [type, setType] = useState<Type>("MARKET");
   const [quantity, setQuantity] = useState("1");
@@ -20,8 +26,17 @@ export function OrderTicket({ symbol, ltp }: { symbol: string; ltp: number | und
   const [ioc, setIoc] = useState(false);
   const [touched, setTouched] = useState(false);
   const [serverError, setServerError] = useState<string | null>(null);
+  const [placed, setPlaced] = useState<string | null>(null);
   const funds = trpc.funds.get.useQuery();
   const place = trpc.orders.place.useMutation();
+  const quantityInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (sideRequest === null) return;
+    setSide(sideRequest.side);
+    quantityInput.current?.focus();
+    quantityInput.current?.select();
+  }, [sideRequest]);
 
   const needsPrice = type === "LIMIT" || type === "SL";
   const needsTrigger = type === "SL" || type === "SL_M";
@@ -39,14 +54,18 @@ export function OrderTicket({ symbol, ltp }: { symbol: string; ltp: number | und
   if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "order")] ??= issue.message;
   const unit = needsPrice ? num(price) : type === "SL_M" ? num(trigger) : ltp;
   const estimate = (num(quantity) ?? 0) * (unit ?? 0);
+  const available = funds.data?.available;
+  const short = side === "BUY" && available !== undefined && estimate > available;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setTouched(true);
     setServerError(null);
+    setPlaced(null);
     if (!parsed.success) return;
     try {
-      await place.mutateAsync(parsed.data);
+      const order = await place.mutateAsync(parsed.data);
+      setPlaced(`${order.side} ${order.quantity} ${order.symbol}: order ${order.orderId} ${order.state.toLowerCase().replace("_", " ")}`);
     } catch (error) {
       const message = error instanceof TRPCClientError ? error.message : "The order could not be sent.";
       // Shown here; a rejected order also arrives as a toast from the order-update stream.
@@ -54,10 +73,38 @@ export function OrderTicket({ symbol, ltp }: { symbol: string; ltp: number | und
     }
   };
 
-  const field = (name: string) => (touched && errors[name] !== undefined ? <span className="field-error">{errors[name]}</span> : null);
+  const shown = (name: string) => (touched ? errors[name] : undefined);
+  const field = (name: string, label: string, input: ReactElement) => {
+    const error = shown(name);
+    const id = `ticket-${name}`;
+    return (
+      <div className="field">
+        <label htmlFor={id}>{label}</label>
+        {cloneElement(input as ReactElement<InputHTMLAttributes<HTMLInputElement>>, {
+          id,
+          onBlur: () => setTouched(true),
+          "aria-invalid": error !== undefined,
+          "aria-describedby": error === undefined ? undefined : `${id}-error`,
+        })}
+        {error !== undefined && (
+          <span id={`${id}-error`} className="field-error">
+            {error}
+          </span>
+        )}
+      </div>
+    );
+  };
 
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate aria-label={`Order ticket for ${symbol}`}>
+    <form
+      onSubmit={(e) => void submit(e)}
+      onKeyDown={(e) => {
+        // Escape leaves the ticket for the watchlist, where the hotkeys work again.
+        if (e.key === "Escape") document.querySelector<HTMLElement>(`[data-symbol="${symbol}"]`)?.focus();
+      }}
+      noValidate
+      aria-label={`Order ticket for ${symbol}`}
+    >
       <div className="sides" role="radiogroup" aria-label="Side">
         {(["BUY", "SELL"] as const).map((s) => (
           <button key={s} type="button" role="radio" aria-checked={side === s} className={`side ${s.toLowerCase()} ${side === s ? "on" : ""}`} onClick={() => setSide(s)}>
@@ -74,34 +121,25 @@ export function OrderTicket({ symbol, ltp }: { symbol: string; ltp: number | und
           <option value="SL_M">Stop-loss market</option>
         </select>
       </label>
-      <label>
-        Quantity
-        <input inputMode="numeric" value={quantity} onChange={(e) => setQuantity(e.target.value)} onBlur={() => setTouched(true)} aria-invalid={touched && errors.quantity !== undefined} />
-        {field("quantity")}
-      </label>
-      {needsPrice && (
-        <label>
-          Price (₹)
-          <input inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} onBlur={() => setTouched(true)} aria-invalid={touched && errors.price !== undefined} />
-          {field("price")}
-        </label>
-      )}
-      {needsTrigger && (
-        <label>
-          Trigger (₹)
-          <input inputMode="decimal" value={trigger} onChange={(e) => setTrigger(e.target.value)} onBlur={() => setTouched(true)} aria-invalid={touched && errors.triggerPrice !== undefined} />
-          {field("triggerPrice")}
-        </label>
-      )}
+      {field("quantity", "Quantity", <input ref={quantityInput} inputMode="numeric" value={quantity} onChange={(e) => setQuantity(e.target.value)} />)}
+      {needsPrice && field("price", "Price (₹)", <input inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} />)}
+      {needsTrigger && field("triggerPrice", "Trigger (₹)", <input inputMode="decimal" value={trigger} onChange={(e) => setTrigger(e.target.value)} />)}
       <label className="check">
         <input type="checkbox" checked={ioc} onChange={(e) => setIoc(e.target.checked)} /> Immediate or cancel
       </label>
-      <p className="muted">
-        Estimated value {formatInr(estimate)} · Available {funds.data === undefined ? "…" : formatInr(funds.data.available)}
+      <p className="muted" aria-live="polite">
+        Estimated value {formatInr(estimate)} · Available{" "}
+        {funds.isError ? "unknown (funds could not be loaded)" : available === undefined ? "…" : formatInr(available)}
+        {short && <span className="field-error">More than the funds available: the server will reject it.</span>}
       </p>
       <button type="submit" className={`submit ${side.toLowerCase()}`} disabled={place.isPending}>
         {place.isPending ? "Sending…" : `${side} ${symbol}`}
       </button>
+      {placed !== null && (
+        <p className="muted" aria-live="polite" data-placed>
+          {placed}
+        </p>
+      )}
       {serverError !== null && (
         <p role="alert" className="error">
           {serverError}

@@ -1,47 +1,83 @@
-// Open orders (modify, cancel), order history, holdings with live P&L, trades and funds.
-import { useState } from "react";
-import { formatChangePercent, formatInr } from "../format.js";
+// Open orders (modify, cancel), order history with filters, holdings with live P&L, trades and
+// funds, as tabs that arrow keys move between.
+import { useRef, useState, type KeyboardEvent } from "react";
+import { formatChangePercent, formatInr, formatTime } from "../format.js";
+import { valueFunds, valueHoldings, type Instrument, type Order } from "../live.js";
 import { trpc } from "../trpc.js";
+import { Empty, Failed, OrderCells, OrderHead } from "./common.js";
+import { OrderHistory } from "./OrderHistory.js";
 
 const TABS = ["Open orders", "Order history", "Holdings", "Trades", "Funds"] as const;
 type Tab = (typeof TABS)[number];
 
-export function Tables() {
+/** The inputs of the queries the live streams patch in place. */
+export const OPEN_ORDERS_INPUT = { open: true, limit: 100 };
+export const TRADES_INPUT = { limit: 100 };
+
+const tabId = (tab: Tab) => `tab-${tab.toLowerCase().replace(/ /g, "-")}`;
+
+export function Tables({ instruments }: { instruments: readonly Instrument[] | undefined }) {
   const [tab, setTab] = useState<Tab>("Open orders");
+  const bar = useRef<HTMLDivElement>(null);
+
+  // WAI-ARIA tabs: left/right (and Home/End) move to the next tab and show it.
+  const onKeyDown = (event: KeyboardEvent) => {
+    const index = TABS.indexOf(tab);
+    const moves: Record<string, number> = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: TABS.length - 1 };
+    const target = moves[event.key];
+    if (target === undefined) return;
+    event.preventDefault();
+    const next = TABS[(target + TABS.length) % TABS.length] as Tab;
+    setTab(next);
+    bar.current?.querySelector<HTMLButtonElement>(`#${tabId(next)}`)?.focus();
+  };
+
   return (
     <div>
-      <div role="tablist" className="tabs">
+      <div role="tablist" aria-label="Orders and portfolio" className="tabs" ref={bar} onKeyDown={onKeyDown}>
         {TABS.map((t) => (
-          <button key={t} role="tab" type="button" aria-selected={tab === t} className={tab === t ? "on" : ""} onClick={() => setTab(t)}>
+          <button
+            key={t}
+            id={tabId(t)}
+            role="tab"
+            type="button"
+            aria-selected={tab === t}
+            aria-controls="tables-panel"
+            tabIndex={tab === t ? 0 : -1}
+            className={tab === t ? "on" : ""}
+            onClick={() => setTab(t)}
+          >
             {t}
           </button>
         ))}
       </div>
-      <div role="tabpanel" aria-label={tab}>
-        {tab === "Open orders" && <Orders open />}
-        {tab === "Order history" && <Orders open={false} />}
-        {tab === "Holdings" && <Holdings />}
+      <div role="tabpanel" id="tables-panel" aria-labelledby={tabId(tab)} tabIndex={0}>
+        {tab === "Open orders" && <OpenOrders />}
+        {tab === "Order history" && <OrderHistory />}
+        {tab === "Holdings" && <Holdings instruments={instruments} />}
         {tab === "Trades" && <Trades />}
-        {tab === "Funds" && <Funds />}
+        {tab === "Funds" && <Funds instruments={instruments} />}
       </div>
     </div>
   );
 }
 
-function Empty({ text }: { text: string }) {
-  return <p className="muted">{text}</p>;
+interface Editing {
+  orderId: string;
+  price: string;
+  trigger: string;
+  quantity: string;
 }
 
-function Orders({ open }: { open: boolean }) {
-  const orders = trpc.orders.list.useQuery(open ? { open: true, limit: 100 } : { limit: 100 });
+function OpenOrders() {
+  const orders = trpc.orders.list.useQuery(OPEN_ORDERS_INPUT);
   const cancel = trpc.orders.cancel.useMutation();
   const modify = trpc.orders.modify.useMutation();
-  const [editing, setEditing] = useState<{ orderId: string; price: string; quantity: string } | null>(null);
+  const [editing, setEditing] = useState<Editing | null>(null);
   const [error, setError] = useState<string | null>(null);
-  if (orders.isLoading) return <Empty text="Loading…" />;
-  if (orders.isError) return <p role="alert" className="error">Could not load orders.</p>;
+  if (orders.isLoading) return <Empty text="Loading open orders…" />;
+  if (orders.isError) return <Failed what="open orders" error={orders.error} />;
   const items = orders.data?.items ?? [];
-  if (items.length === 0) return <Empty text={open ? "No open orders" : "No orders yet"} />;
   const act = async (run: () => Promise<unknown>) => {
     setError(null);
     try {
@@ -51,107 +87,212 @@ function Orders({ open }: { open: boolean }) {
       setError(e instanceof Error ? e.message : String(e));
     }
   };
+  const save = (o: Order, e: Editing) => {
+    const change: { orderId: string; quantity?: number; price?: number; triggerPrice?: number } = { orderId: o.orderId };
+    if (Number(e.quantity) !== o.quantity) change.quantity = Number(e.quantity);
+    if (o.price !== null && Number(e.price) !== o.price) change.price = Number(e.price);
+    if (o.triggerPrice !== null && o.state === "TRIGGER_PENDING" && Number(e.trigger) !== o.triggerPrice) change.triggerPrice = Number(e.trigger);
+    void act(() => modify.mutateAsync(change));
+  };
   return (
     <>
-      {error !== null && <p role="alert" className="error">{error}</p>}
-      <table>
-        <thead>
-          <tr>
-            <th>Order</th><th>Side</th><th>Symbol</th><th>Type</th><th className="num">Qty</th><th className="num">Filled</th><th className="num">Price</th><th className="num">Trigger</th><th className="num">Avg</th><th>State</th>{open && <th />}
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((o) => (
-            <tr key={o.orderId} data-order={o.orderId}>
-              <td>{o.orderId}</td>
-              <td className={o.side === "BUY" ? "up" : "down"}>{o.side}</td>
-              <td>{o.symbol}</td>
-              <td>{o.type}</td>
-              <td className="num">
-                {editing?.orderId === o.orderId ? <input aria-label="New quantity" value={editing.quantity} onChange={(e) => setEditing({ ...editing, quantity: e.target.value })} /> : o.quantity}
-              </td>
-              <td className="num">{o.filledQuantity}</td>
-              <td className="num">
-                {editing?.orderId === o.orderId && o.price !== null ? <input aria-label="New price" value={editing.price} onChange={(e) => setEditing({ ...editing, price: e.target.value })} /> : o.price === null ? "—" : formatInr(o.price)}
-              </td>
-              <td className="num">{o.triggerPrice === null ? "—" : formatInr(o.triggerPrice)}</td>
-              <td className="num">{o.averageFillPrice === null ? "—" : formatInr(o.averageFillPrice)}</td>
-              <td title={o.rejectMessage ?? undefined}>{o.state}</td>
-              {open && (
-                <td className="actions">
-                  {editing?.orderId === o.orderId ? (
-                    <>
-                      <button type="button" onClick={() => void act(() => modify.mutateAsync({ orderId: o.orderId, quantity: Number(editing.quantity), ...(o.price === null ? {} : { price: Number(editing.price) }) }))}>Save</button>
-                      <button type="button" onClick={() => setEditing(null)}>Back</button>
-                    </>
-                  ) : (
-                    <>
-                      <button type="button" onClick={() => setEditing({ orderId: o.orderId, price: String(o.price ?? ""), quantity: String(o.quantity) })}>Modify</button>
-                      <button type="button" onClick={() => void act(() => cancel.mutateAsync({ orderId: o.orderId }))}>Cancel</button>
-                    </>
-                  )}
-                </td>
+      {error !== null && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {items.length === 0 ? (
+        <Empty text="No open orders. A LIMIT or stop order that has not filled waits here." />
+      ) : (
+        <div className="scroll-x">
+          <table>
+            <OrderHead actions />
+            <tbody>
+              {items.map((o) =>
+                editing?.orderId === o.orderId ? (
+                  <tr key={o.orderId} data-order={o.orderId}>
+                    <td colSpan={11}>
+                      <form
+                        className="modify"
+                        aria-label={`Modify order ${o.orderId}`}
+                        onSubmit={(event) => {
+                          event.preventDefault();
+                          save(o, editing);
+                        }}
+                        onKeyDown={(event) => event.key === "Escape" && setEditing(null)}
+                      >
+                        <span>
+                          {o.side} {o.symbol} {o.type} · filled {o.filledQuantity}
+                        </span>
+                        <label>
+                          New quantity
+                          <input autoFocus inputMode="numeric" value={editing.quantity} onChange={(e) => setEditing({ ...editing, quantity: e.target.value })} />
+                        </label>
+                        {o.price !== null && (
+                          <label>
+                            New price
+                            <input inputMode="decimal" value={editing.price} onChange={(e) => setEditing({ ...editing, price: e.target.value })} />
+                          </label>
+                        )}
+                        {o.triggerPrice !== null && o.state === "TRIGGER_PENDING" && (
+                          <label>
+                            New trigger
+                            <input inputMode="decimal" value={editing.trigger} onChange={(e) => setEditing({ ...editing, trigger: e.target.value })} />
+                          </label>
+                        )}
+                        <button type="submit" disabled={modify.isPending}>
+                          Save
+                        </button>
+                        <button type="button" onClick={() => setEditing(null)}>
+                          Back
+                        </button>
+                      </form>
+                    </td>
+                  </tr>
+                ) : (
+                  <tr key={o.orderId} data-order={o.orderId}>
+                    <OrderCells order={o} />
+                    <td className="actions">
+                      <button
+                        type="button"
+                        aria-label={`Modify order ${o.orderId}`}
+                        onClick={() => setEditing({ orderId: o.orderId, price: String(o.price ?? ""), trigger: String(o.triggerPrice ?? ""), quantity: String(o.quantity) })}
+                      >
+                        Modify
+                      </button>
+                      <button type="button" aria-label={`Cancel order ${o.orderId}`} disabled={cancel.isPending} onClick={() => void act(() => cancel.mutateAsync({ orderId: o.orderId }))}>
+                        Cancel
+                      </button>
+                    </td>
+                  </tr>
+                ),
               )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+            </tbody>
+          </table>
+        </div>
+      )}
     </>
   );
 }
 
-function Holdings() {
-  const holdings = trpc.portfolio.holdings.useQuery(undefined, { refetchInterval: 2_000 });
-  if (holdings.isLoading) return <Empty text="Loading…" />;
-  if (holdings.isError) return <p role="alert" className="error">Could not load holdings.</p>;
-  const items = holdings.data ?? [];
-  if (items.length === 0) return <Empty text="No holdings" />;
+function Holdings({ instruments }: { instruments: readonly Instrument[] | undefined }) {
+  const holdings = trpc.portfolio.holdings.useQuery();
+  if (holdings.isLoading) return <Empty text="Loading holdings…" />;
+  if (holdings.isError) return <Failed what="holdings" error={holdings.error} />;
+  const items = valueHoldings(holdings.data ?? [], instruments).filter((h) => h.quantity > 0);
+  if (items.length === 0) return <Empty text="No holdings. Shares you buy appear here with their P&L." />;
+  const pnl = items.reduce((sum, h) => sum + Math.round(h.unrealizedPnl * 100), 0) / 100;
   return (
-    <table>
-      <thead>
-        <tr><th>Symbol</th><th className="num">Qty</th><th className="num">Avg</th><th className="num">LTP</th><th className="num">Invested</th><th className="num">Current</th><th className="num">P&amp;L</th><th className="num">P&amp;L %</th><th className="num">Day</th></tr>
-      </thead>
-      <tbody>
-        {items.map((h) => (
-          <tr key={h.symbol} data-holding={h.symbol}>
-            <td>{h.symbol}</td><td className="num">{h.quantity}</td><td className="num">{formatInr(h.averagePrice)}</td><td className="num">{formatInr(h.ltp)}</td><td className="num">{formatInr(h.investedValue)}</td><td className="num">{formatInr(h.currentValue)}</td>
-            <td className={`num ${h.unrealizedPnl >= 0 ? "up" : "down"}`}>{formatInr(h.unrealizedPnl)}</td>
-            <td className={`num ${h.unrealizedPnl >= 0 ? "up" : "down"}`}>{formatChangePercent(h.unrealizedPnlPercent)}</td>
-            <td className={`num ${h.dayChange >= 0 ? "up" : "down"}`}>{formatInr(h.dayChange)}</td>
+    <div className="scroll-x">
+      <table>
+        <thead>
+          <tr>
+            <th>Symbol</th>
+            <th className="num">Qty</th>
+            <th className="num">Avg</th>
+            <th className="num">LTP</th>
+            <th className="num">Invested</th>
+            <th className="num">Current</th>
+            <th className="num">P&amp;L</th>
+            <th className="num">P&amp;L %</th>
+            <th className="num">Day</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {items.map((h) => (
+            <tr key={h.symbol} data-holding={h.symbol}>
+              <td>{h.symbol}</td>
+              <td className="num">{h.quantity}</td>
+              <td className="num">{formatInr(h.averagePrice)}</td>
+              <td className="num">{formatInr(h.ltp)}</td>
+              <td className="num">{formatInr(h.investedValue)}</td>
+              <td className="num">{formatInr(h.currentValue)}</td>
+              <td className={`num pnl ${h.unrealizedPnl >= 0 ? "up" : "down"}`}>{formatInr(h.unrealizedPnl)}</td>
+              <td className={`num ${h.unrealizedPnl >= 0 ? "up" : "down"}`}>{formatChangePercent(h.unrealizedPnlPercent)}</td>
+              <td className={`num ${h.dayChange >= 0 ? "up" : "down"}`}>{formatInr(h.dayChange)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th colSpan={6}>Total unrealised P&amp;L</th>
+            <td className={`num ${pnl >= 0 ? "up" : "down"}`} data-total-pnl>
+              {formatInr(pnl)}
+            </td>
+            <td colSpan={2} />
+          </tr>
+        </tfoot>
+      </table>
+    </div>
   );
 }
 
 function Trades() {
-  const trades = trpc.trades.list.useQuery({ limit: 100 });
-  if (trades.isLoading) return <Empty text="Loading…" />;
-  if (trades.isError) return <p role="alert" className="error">Could not load trades.</p>;
+  const trades = trpc.trades.list.useQuery(TRADES_INPUT);
+  if (trades.isLoading) return <Empty text="Loading trades…" />;
+  if (trades.isError) return <Failed what="trades" error={trades.error} />;
   const items = trades.data?.items ?? [];
-  if (items.length === 0) return <Empty text="No trades yet" />;
+  if (items.length === 0) return <Empty text="No trades yet. Every fill of your orders is listed here." />;
   return (
-    <table>
-      <thead><tr><th>Trade</th><th>Time</th><th>Order</th><th>Side</th><th>Symbol</th><th className="num">Qty</th><th className="num">Price</th></tr></thead>
-      <tbody>
-        {items.map((t) => (
-          <tr key={t.tradeId}><td>{t.tradeId}</td><td>{new Date(t.time).toLocaleTimeString("en-IN", { hour12: false })}</td><td>{t.orderId}</td><td>{t.side}</td><td>{t.symbol}</td><td className="num">{t.quantity}</td><td className="num">{formatInr(t.price)}</td></tr>
-        ))}
-      </tbody>
-    </table>
+    <div className="scroll-x">
+      <table>
+        <thead>
+          <tr>
+            <th>Time</th>
+            <th>Trade</th>
+            <th>Order</th>
+            <th>Side</th>
+            <th>Symbol</th>
+            <th className="num">Qty</th>
+            <th className="num">Price</th>
+            <th className="num">Value</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((t) => (
+            <tr key={t.tradeId} data-trade={t.tradeId}>
+              <td>{formatTime(t.time)}</td>
+              <td>{t.tradeId}</td>
+              <td>{t.orderId}</td>
+              <td className={t.side === "BUY" ? "up" : "down"}>{t.side}</td>
+              <td>{t.symbol}</td>
+              <td className="num">{t.quantity}</td>
+              <td className="num">{formatInr(t.price)}</td>
+              <td className="num">{formatInr((t.quantity * Math.round(t.price * 100)) / 100)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
-function Funds() {
-  const funds = trpc.funds.get.useQuery(undefined, { refetchInterval: 2_000 });
-  if (funds.isLoading) return <Empty text="Loading…" />;
-  if (funds.isError || funds.data === undefined) return <p role="alert" className="error">Could not load funds.</p>;
-  const f = funds.data;
-  const rows: Array<[string, string]> = [["Cash", formatInr(f.cash)], ["Blocked for open orders", formatInr(f.blocked)], ["Available", formatInr(f.available)], ["Holdings value", formatInr(f.holdingsValue)], ["Equity", formatInr(f.equity)], ["Total P&L", formatInr(f.totalPnl)]];
+function Funds({ instruments }: { instruments: readonly Instrument[] | undefined }) {
+  const funds = trpc.funds.get.useQuery();
+  const holdings = trpc.portfolio.holdings.useQuery();
+  if (funds.isLoading) return <Empty text="Loading funds…" />;
+  if (funds.isError || funds.data === undefined) return <Failed what="funds" error={funds.error} />;
+  const f = valueFunds(funds.data, holdings.data === undefined ? undefined : valueHoldings(holdings.data, instruments));
+  const rows: Array<[string, string, string?]> = [
+    ["Cash", formatInr(f.cash)],
+    ["Blocked for open orders", formatInr(f.blocked)],
+    ["Available to trade", formatInr(f.available)],
+    ["Holdings at market", formatInr(f.holdingsValue)],
+    ["Equity", formatInr(f.equity)],
+    ["Total P&L", formatInr(f.totalPnl), f.totalPnl >= 0 ? "up" : "down"],
+  ];
   return (
-    <table className="funds">
-      <tbody>{rows.map(([k, v]) => <tr key={k}><th>{k}</th><td className="num">{v}</td></tr>)}</tbody>
-    </table>
+    <div className="scroll-x">
+      <table className="funds">
+        <tbody>
+          {rows.map(([k, v, tone]) => (
+            <tr key={k}>
+              <th scope="row">{k}</th>
+              <td className={`num ${tone ?? ""}`}>{v}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -1,0 +1,75 @@
+// @vitest-environment jsdom
+import { fireEvent, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { callsTo, renderWithApi } from "../testing/api.js";
+import { funds, order } from "../testing/fixtures.js";
+import { OrderTicket } from "./OrderTicket.js";
+
+const api = (place: (input: unknown) => unknown = (input) => order({ orderId: "O7", ...(input as object), state: "EXECUTED" })) => ({
+  "funds.get": () => funds({ available: 10_000 }),
+  "orders.place": place,
+});
+
+describe("order ticket", () => {
+  it("shows the shared schema's errors inline and sends nothing", async () => {
+    const user = userEvent.setup();
+    const { calls } = renderWithApi(<OrderTicket symbol="INFY" ltp={1500} />, api());
+    await user.selectOptions(screen.getByLabelText("Type"), "LIMIT");
+    await user.clear(screen.getByLabelText("Quantity"));
+    await user.type(screen.getByLabelText("Quantity"), "1.5");
+    await user.type(screen.getByLabelText("Price (₹)"), "10.001");
+    await user.click(screen.getByRole("button", { name: "BUY INFY" }));
+    expect(await screen.findByText(/must be a whole number of shares/)).toBeTruthy();
+    expect(screen.getByText(/at most two decimals/)).toBeTruthy();
+    expect(screen.getByLabelText("Quantity").getAttribute("aria-invalid")).toBe("true");
+    expect(callsTo(calls, "orders.place")).toEqual([]);
+  });
+
+  it("estimates the value against available funds and warns when it is more", async () => {
+    const user = userEvent.setup();
+    renderWithApi(<OrderTicket symbol="INFY" ltp={1500} />, api());
+    await screen.findByText(/Available ₹10,000.00/);
+    expect(screen.getByText(/Estimated value ₹1,500.00/)).toBeTruthy();
+    await user.clear(screen.getByLabelText("Quantity"));
+    await user.type(screen.getByLabelText("Quantity"), "7");
+    expect(screen.getByText(/Estimated value ₹10,500.00/)).toBeTruthy();
+    expect(screen.getByText(/More than the funds available/)).toBeTruthy();
+  });
+
+  it("sends exactly the order the trader filled in", async () => {
+    const user = userEvent.setup();
+    const { calls } = renderWithApi(<OrderTicket symbol="TCS" ltp={4000} />, api());
+    await user.click(screen.getByRole("radio", { name: "SELL" }));
+    await user.selectOptions(screen.getByLabelText("Type"), "SL");
+    await user.clear(screen.getByLabelText("Quantity"));
+    await user.type(screen.getByLabelText("Quantity"), "2");
+    await user.type(screen.getByLabelText("Price (₹)"), "3890.5");
+    await user.type(screen.getByLabelText("Trigger (₹)"), "3900");
+    await user.click(screen.getByLabelText("Immediate or cancel"));
+    await user.click(screen.getByRole("button", { name: "SELL TCS" }));
+    await screen.findByText(/order O7/);
+    expect(callsTo(calls, "orders.place")).toEqual([
+      { symbol: "TCS", side: "SELL", type: "SL", quantity: 2, price: 3890.5, triggerPrice: 3900, validity: "IOC" },
+    ]);
+  });
+
+  it("shows the server's reason when it refuses the order", async () => {
+    const user = userEvent.setup();
+    renderWithApi(<OrderTicket symbol="INFY" ltp={1500} />, api(() => {
+      throw new Error("buying 9 INFY needs ₹13,500.00 but only ₹10,000.00 is available");
+    }));
+    await user.click(screen.getByRole("button", { name: "BUY INFY" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("needs ₹13,500.00 but only ₹10,000.00 is available");
+  });
+
+  it("takes the side from a B or S key press and puts the cursor in quantity", async () => {
+    const { rerender } = renderWithApi(<OrderTicket symbol="INFY" ltp={1500} sideRequest={null} />, api());
+    rerender(<OrderTicket symbol="INFY" ltp={1500} sideRequest={{ side: "SELL", n: 1 }} />);
+    await waitFor(() => expect(screen.getByRole("button", { name: "SELL INFY" })).toBeTruthy());
+    expect(document.activeElement).toBe(screen.getByLabelText("Quantity"));
+    fireEvent.change(screen.getByLabelText("Quantity"), { target: { value: "3" } });
+    expect(screen.getByText(/Estimated value ₹4,500.00/)).toBeTruthy();
+  });
+});

@@ -1,0 +1,56 @@
+// @vitest-environment jsdom
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { renderWithApi } from "../testing/api.js";
+import { funds, holding, instrument, order } from "../testing/fixtures.js";
+import { Tables } from "./Tables.js";
+
+const api = {
+  "orders.list": () => ({ items: [order({ orderId: "O5", symbol: "INFY", price: 1490 })], nextCursor: null }),
+  "portfolio.holdings": () => [holding("INFY", 3, 1500.1, 1500.1)],
+  "funds.get": () => funds({ cash: 995_499.7, available: 995_499.7, deposited: 1_000_000 }),
+  "trades.list": () => ({ items: [], nextCursor: null }),
+  "orders.cancel": () => order({ orderId: "O5", state: "CANCELLED" }),
+  "orders.modify": () => order({ orderId: "O5", price: 1495 }),
+};
+
+describe("orders and portfolio tables", () => {
+  it("revalues holdings and funds on every price without asking the server again", async () => {
+    const user = userEvent.setup();
+    const { calls, rerender } = renderWithApi(<Tables instruments={[instrument("INFY", 1500.1, 1490)]} />, api);
+    await user.click(screen.getByRole("tab", { name: "Holdings" }));
+    const pnl = () => document.querySelector("[data-total-pnl]")?.textContent;
+    await waitFor(() => expect(pnl()).toBe("₹0.00"));
+    const asked = calls.length;
+    rerender(<Tables instruments={[instrument("INFY", 1510.35, 1490)]} />);
+    expect(pnl()).toBe("₹30.75");
+    expect(calls).toHaveLength(asked);
+    await user.click(screen.getByRole("tab", { name: "Funds" }));
+    await waitFor(() => expect(screen.getByRole("row", { name: /Total P&L/ }).textContent).toContain("₹30.75"));
+    expect(screen.getByRole("row", { name: /Equity/ }).textContent).toContain("₹10,00,030.75");
+  });
+
+  it("moves between tabs with the arrow keys", async () => {
+    const user = userEvent.setup();
+    renderWithApi(<Tables instruments={[]} />, api);
+    screen.getByRole("tab", { name: "Open orders" }).focus();
+    await user.keyboard("{ArrowRight}{ArrowRight}");
+    expect(screen.getByRole("tab", { name: "Holdings" }).getAttribute("aria-selected")).toBe("true");
+    expect(document.activeElement).toBe(screen.getByRole("tab", { name: "Holdings" }));
+    await user.keyboard("{ArrowLeft}{ArrowLeft}{ArrowLeft}");
+    expect(screen.getByRole("tab", { name: "Funds" }).getAttribute("aria-selected")).toBe("true");
+  });
+
+  it("modifies only what the trader changed, and cancels", async () => {
+    const user = userEvent.setup();
+    const { calls } = renderWithApi(<Tables instruments={[]} />, api);
+    await user.click(await screen.findByRole("button", { name: "Modify order O5" }));
+    const price = screen.getByLabelText("New price");
+    await user.clear(price);
+    await user.type(price, "1495{Enter}");
+    await waitFor(() => expect(calls.filter((c) => c.path === "orders.modify").map((c) => c.input)).toEqual([{ orderId: "O5", price: 1495 }]));
+    await user.click(await screen.findByRole("button", { name: "Cancel order O5" }));
+    await waitFor(() => expect(calls.filter((c) => c.path === "orders.cancel").map((c) => c.input)).toEqual([{ orderId: "O5" }]));
+  });
+});

@@ -1,0 +1,108 @@
+// What the live streams do to the data on screen, as pure functions over the cached query data:
+// an order update moves the order in or out of the open-orders list, a fill adds a trade, and
+// every tick revalues holdings and funds. Money is rounded to the paisa, as the server does.
+import type { RouterOutputs } from "@trading/api";
+
+export type Instrument = RouterOutputs["instruments"]["list"][number];
+export type Order = RouterOutputs["orders"]["list"]["items"][number];
+export type OrderPage = RouterOutputs["orders"]["list"];
+export type Trade = RouterOutputs["trades"]["list"]["items"][number];
+export type TradePage = RouterOutputs["trades"]["list"];
+export type Holding = RouterOutputs["portfolio"]["holdings"][number];
+export type FundsView = RouterOutputs["funds"]["get"];
+export type OrderUpdateType = "snapshot" | "accepted" | "rejected" | "modified" | "triggered" | "filled" | "cancelled" | "expired";
+export interface OrderUpdate {
+  type: OrderUpdateType;
+  order: Order;
+  trade: Trade | null;
+}
+
+export const OPEN_STATES = ["PLACED", "TRIGGER_PENDING", "PARTIALLY_EXECUTED"] as const;
+
+export function isOpenOrder(order: Order): boolean {
+  return (OPEN_STATES as readonly string[]).includes(order.state);
+}
+
+const paise = (rupees: number): number => Math.round(rupees * 100);
+const rupees = (p: number): number => p / 100;
+const percent = (part: number, whole: number): number => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 100);
+
+/** The open-orders page after an update: the order is replaced, added at the top, or gone when closed. */
+export function applyToOpenOrders(page: OrderPage, order: Order): OrderPage {
+  const rest = page.items.filter((o) => o.orderId !== order.orderId);
+  if (!isOpenOrder(order)) return rest.length === page.items.length ? page : { ...page, items: rest };
+  const index = page.items.findIndex((o) => o.orderId === order.orderId);
+  if (index === -1) return { ...page, items: [order, ...page.items] };
+  const items = page.items.slice();
+  items[index] = order;
+  return { ...page, items };
+}
+
+/** A trade page with a new fill on top; a trade already there is not added twice. */
+export function prependTrade(page: TradePage, trade: Trade): TradePage {
+  if (page.items.some((t) => t.tradeId === trade.tradeId)) return page;
+  return { ...page, items: [trade, ...page.items] };
+}
+
+/** Holdings revalued at the live prices of the watchlist. */
+export function valueHoldings(holdings: readonly Holding[], instruments: readonly Instrument[] | undefined): Holding[] {
+  const live = new Map((instruments ?? []).map((i) => [i.symbol, i]));
+  return holdings.map((h) => {
+    const instrument = live.get(h.symbol);
+    if (instrument === undefined || instrument.lastTradedPrice === h.ltp) return h;
+    const current = h.quantity * paise(instrument.lastTradedPrice);
+    const invested = paise(h.investedValue);
+    const pnl = current - invested;
+    const day = h.quantity * (paise(instrument.lastTradedPrice) - paise(instrument.previousClose));
+    return {
+      ...h,
+      ltp: instrument.lastTradedPrice,
+      currentValue: rupees(current),
+      unrealizedPnl: rupees(pnl),
+      unrealizedPnlPercent: percent(pnl, invested),
+      dayChange: rupees(day),
+      dayChangePercent: percent(day, h.quantity * paise(instrument.previousClose)),
+    };
+  });
+}
+
+/** Funds with holdings, equity and total P&L at the live prices. */
+export function valueFunds(funds: FundsView, holdings: readonly Holding[] | undefined): FundsView {
+  if (holdings === undefined) return funds;
+  const holdingsValue = holdings.reduce((sum, h) => sum + paise(h.currentValue), 0);
+  const equity = paise(funds.cash) + holdingsValue;
+  return { ...funds, holdingsValue: rupees(holdingsValue), equity: rupees(equity), totalPnl: rupees(equity - paise(funds.deposited)) };
+}
+
+export interface FillMarker {
+  /** Start of the candle's minute, in seconds, as the chart counts time. */
+  time: number;
+  position: "belowBar" | "aboveBar";
+  shape: "arrowUp" | "arrowDown";
+  color: string;
+  text: string;
+}
+
+const MINUTE = 60;
+
+/**
+ * The user's fills as chart markers: buys below the candle, sells above, one per candle and side
+ * with the quantities added up, oldest first as the chart requires.
+ */
+export function fillMarkers(trades: readonly Trade[]): FillMarker[] {
+  const bySlot = new Map<string, { time: number; side: "BUY" | "SELL"; quantity: number }>();
+  for (const t of trades) {
+    const time = Math.floor(Date.parse(t.time) / 1000 / MINUTE) * MINUTE;
+    const key = `${time}:${t.side}`;
+    const slot = bySlot.get(key);
+    if (slot === undefined) bySlot.set(key, { time, side: t.side, quantity: t.quantity });
+    else slot.quantity += t.quantity;
+  }
+  return [...bySlot.values()]
+    .sort((a, b) => a.time - b.time || (a.side === "BUY" ? -1 : 1))
+    .map((s) =>
+      s.side === "BUY"
+        ? { time: s.time, position: "belowBar", shape: "arrowUp", color: "#4c8dff", text: `B ${s.quantity}` }
+        : { time: s.time, position: "aboveBar", shape: "arrowDown", color: "#ff9f43", text: `S ${s.quantity}` },
+    );
+}

@@ -1,0 +1,73 @@
+// Typed sample data in the shapes the API answers with.
+import type { FundsView, Holding, Instrument, Order, Trade } from "../live.js";
+
+export function instrument(symbol: string, ltp: number, previousClose = ltp): Instrument {
+  const change = Math.round((ltp - previousClose) * 100) / 100;
+  return {
+    symbol,
+    name: `${symbol} Ltd`,
+    exchange: "NSE",
+    instrumentType: "EQ",
+    tickSize: 0.05,
+    lotSize: 1,
+    lastTradedPrice: ltp,
+    previousClose,
+    open: previousClose,
+    high: Math.max(ltp, previousClose),
+    low: Math.min(ltp, previousClose),
+    volume: 0,
+    change,
+    changePercent: previousClose === 0 ? 0 : Math.round((change / previousClose) * 10_000) / 100,
+    lastTickAt: null,
+  } as Instrument;
+}
+
+export function order(fields: Partial<Order> & Pick<Order, "orderId">): Order {
+  return {
+    userId: "demo",
+    clientOrderId: null,
+    symbol: "INFY",
+    side: "BUY",
+    type: "LIMIT",
+    validity: "DAY",
+    quantity: 1,
+    price: 1500,
+    triggerPrice: null,
+    state: "PLACED",
+    filledQuantity: 0,
+    averageFillPrice: null,
+    rejectReason: null,
+    rejectMessage: null,
+    placedAt: "2026-11-24T09:15:00.000Z",
+    updatedAt: "2026-11-24T09:15:00.000Z",
+    triggeredAt: null,
+    ...fields,
+  } as Order;
+}
+
+export function trade(fields: Partial<Trade> & Pick<Trade, "tradeId">): Trade {
+  return { orderId: "O1", symbol: "INFY", side: "BUY", quantity: 1, price: 1500, time: "2026-11-24T09:15:30.000Z", ...fields };
+}
+
+export function holding(symbol: string, quantity: number, averagePrice: number, ltp: number): Holding {
+  const invested = Math.round(quantity * averagePrice * 100) / 100;
+  const current = Math.round(quantity * ltp * 100) / 100;
+  return {
+    symbol,
+    quantity,
+    reservedQuantity: 0,
+    averagePrice,
+    ltp,
+    investedValue: invested,
+    currentValue: current,
+    unrealizedPnl: Math.round((current - invested) * 100) / 100,
+    unrealizedPnlPercent: 0,
+    realizedPnl: 0,
+    dayChange: 0,
+    dayChangePercent: 0,
+  };
+}
+
+export function funds(fields: Partial<FundsView> = {}): FundsView {
+  return { cash: 1_000_000, blocked: 0, available: 1_000_000, holdingsValue: 0, equity: 1_000_000, totalPnl: 0, deposited: 1_000_000, ...fields };
+}
