@@ -240,6 +240,20 @@ if (!available) {
       await page.close();
     }, 45_000);
 
+    it("returns to the login screen, saying why, when its key is revoked", async () => {
+      const { keyId, apiKey } = await trpcCall("admin.createKey", "admin-key", { userId: "alice", label: "browser" }, "POST");
+      const page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
+      await page.goto(url);
+      await page.getByLabel("API key").fill(String(apiKey));
+      await page.getByRole("button", { name: "Log in", exact: true }).click();
+      await page.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: 10_000 });
+      await trpcCall("admin.revokeKey", "admin-key", { keyId }, "POST");
+      await page.getByRole("alert").filter({ hasText: "no longer accepted" }).waitFor({ timeout: 10_000 });
+      await page.getByLabel("API key").waitFor();
+      expect(await page.evaluate(() => sessionStorage.getItem("trade.apiKey"))).toBeNull();
+      await page.close();
+    }, 30_000);
+
     /** Calls a procedure over plain HTTP, as any other service would. */
     async function trpcCall(procedure: string, apiKey: string, input: unknown, method: "GET" | "POST"): Promise<Record<string, unknown>> {
       const target = method === "GET" ? `${url}/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}` : `${url}/trpc/${procedure}`;

@@ -9,26 +9,35 @@ const KEY = "trade.apiKey";
 
 export function App() {
   const [apiKey, setApiKey] = useState<string | null>(() => sessionStorage.getItem(KEY));
+  const [notice, setNotice] = useState<string | null>(null);
   const login = (key: string) => {
     sessionStorage.setItem(KEY, key);
+    setNotice(null);
     setApiKey(key);
   };
-  const logout = () => {
+  /** Back to the login screen, saying why when it was not the user's choice. */
+  const logout = (reason?: string) => {
     sessionStorage.removeItem(KEY);
+    setNotice(reason ?? null);
     setApiKey(null);
   };
-  return apiKey === null ? <Login onLogin={login} /> : <Session key={apiKey} apiKey={apiKey} onLogout={logout} />;
+  return apiKey === null ? <Login onLogin={login} notice={notice} /> : <Session key={apiKey} apiKey={apiKey} onLogout={logout} />;
 }
 
-function Session({ apiKey, onLogout }: { apiKey: string; onLogout: () => void }) {
+const REVOKED = "Your API key is no longer accepted (it was revoked or the server was reset). Log in again.";
+
+function Session({ apiKey, onLogout }: { apiKey: string; onLogout: (reason?: string) => void }) {
   const [connection, setConnection] = useState<ConnectionState>("connecting");
+  useEffect(() => {
+    if (connection === "revoked") onLogout(REVOKED);
+  }, [connection, onLogout]);
   const queryClient = useMemo(() => new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, retry: 1 } } }), []);
   const clients = useMemo(() => createClients(apiKey, setConnection), [apiKey]);
   useEffect(() => () => void clients.close(), [clients]);
   return (
     <trpc.Provider client={clients.client} queryClient={queryClient}>
       <QueryClientProvider client={queryClient}>
-        <Dashboard connection={connection} onLogout={onLogout} />
+        <Dashboard connection={connection} onLogout={onLogout} onUnauthorized={() => onLogout(REVOKED)} />
       </QueryClientProvider>
     </trpc.Provider>
   );

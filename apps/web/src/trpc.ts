@@ -5,7 +5,10 @@ import { createTRPCReact } from "@trpc/react-query";
 
 export const trpc = createTRPCReact<AppRouter>();
 
-export type ConnectionState = "connecting" | "open" | "closed";
+export type ConnectionState = "connecting" | "open" | "closed" | "revoked";
+
+/** The close code the server sends when the key of a connection is revoked (see the API's server.ts). */
+const CLOSE_KEY_REVOKED = 4001;
 
 export function createClients(apiKey: string, onConnection: (state: ConnectionState) => void) {
   const wsUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/trpc`;
@@ -15,7 +18,7 @@ export function createClients(apiKey: string, onConnection: (state: ConnectionSt
     keepAlive: { enabled: true, intervalMs: 10_000, pongTimeoutMs: 5_000 },
     retryDelayMs: (attempt) => Math.min(250 * 2 ** attempt, 5_000),
     onOpen: () => onConnection("open"),
-    onClose: () => onConnection("closed"),
+    onClose: (cause) => onConnection(cause?.code === CLOSE_KEY_REVOKED ? "revoked" : "closed"),
   });
   const client = trpc.createClient({
     links: [

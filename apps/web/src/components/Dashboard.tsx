@@ -19,9 +19,20 @@ function isHotkey(event: KeyboardEvent): boolean {
   return !typing && !event.ctrlKey && !event.metaKey && !event.altKey;
 }
 
-export function Dashboard({ connection, onLogout }: { connection: ConnectionState; onLogout: () => void }) {
+export interface DashboardProps {
+  connection: ConnectionState;
+  onLogout: () => void;
+  /** The server no longer accepts the key. */
+  onUnauthorized: () => void;
+}
+
+export function Dashboard({ connection, onLogout, onUnauthorized }: DashboardProps) {
   const utils = trpc.useUtils();
-  const me = trpc.auth.whoami.useQuery();
+  const me = trpc.auth.whoami.useQuery(undefined, { refetchInterval: 30_000 });
+  const unauthorized = me.error?.data?.code === "UNAUTHORIZED";
+  useEffect(() => {
+    if (unauthorized) onUnauthorized();
+  }, [unauthorized, onUnauthorized]);
   const instruments = trpc.instruments.list.useQuery();
   const [selected, setSelected] = useState("RELIANCE");
   const [flash, setFlash] = useState<Record<string, "up" | "down">>({});
@@ -88,14 +99,14 @@ export function Dashboard({ connection, onLogout }: { connection: ConnectionStat
       <header>
         <strong>Paper Trading</strong>
         <span className={`conn ${connection}`} role="status" aria-live="polite">
-          {connection === "open" ? "Live" : connection === "connecting" ? "Connecting…" : "Reconnecting…"}
+          {connection === "open" ? "Live" : connection === "closed" ? "Reconnecting…" : "Connecting…"}
         </span>
         <span className="spacer" />
         <span className="muted keys" aria-hidden="true">
           / search · ↑↓ instruments · B buy · S sell
         </span>
         <span>{me.data?.displayName ?? ""}</span>
-        <button type="button" onClick={onLogout}>
+        <button type="button" onClick={() => onLogout()}>
           Log out
         </button>
       </header>

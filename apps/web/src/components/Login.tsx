@@ -7,7 +7,7 @@ const DEMO = [
 ];
 
 /** Checks a key with the server before keeping it. */
-export function Login({ onLogin }: { onLogin: (key: string) => void }) {
+export function Login({ onLogin, notice = null }: { onLogin: (key: string) => void; notice?: string | null }) {
   const [key, setKey] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -34,6 +34,11 @@ export function Login({ onLogin }: { onLogin: (key: string) => void }) {
   return (
     <main className="login">
       <h1>Paper Trading</h1>
+      {notice !== null && (
+        <p role="alert" className="error">
+          {notice}
+        </p>
+      )}
       <form onSubmit={submit} aria-label="Log in">
         <label htmlFor="api-key">API key</label>
         <input id="api-key" type="password" autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} autoFocus />
