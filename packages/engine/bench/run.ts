@@ -53,16 +53,55 @@ function rng(seed: number): () => number {
  * Commands are made in batches just before they are applied, as a server receives them, so the
  * engine is not timed reading a gigabyte of pre-built commands from cold memory; only the apply
  * loop is timed. User ids and symbols are shared strings, as they are in the server (the user id
- * comes from the authenticated connection, the symbol from the instrument table).
+ * comes from the authenticated connection, the symbol from the instrument table), and order ids
+ * have the server's form `O<n>`.
  */
+/**
+ * Resting orders the stream placed and has not cancelled, as parallel typed arrays: the harness
+ * keeps one entry per order for the whole run, and as objects those would be garbage-collector work
+ * billed to the engine.
+ */
+class RestingList {
+  user = new Int32Array(1 << 16);
+  order = new Int32Array(1 << 16);
+  price = new Int32Array(1 << 16);
+  length = 0;
+
+  push(user: number, order: number, price: number): void {
+    if (this.length === this.user.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.user = grow(this.user);
+      this.order = grow(this.order);
+      this.price = grow(this.price);
+    }
+    this.user[this.length] = user;
+    this.order[this.length] = order;
+    this.price[this.length] = price;
+    this.length += 1;
+  }
+
+  /** Removes entry i by moving the last entry into its place. */
+  removeAt(i: number): void {
+    const last = this.length - 1;
+    this.user[i] = this.user[last] as number;
+    this.order[i] = this.order[last] as number;
+    this.price[i] = this.price[last] as number;
+    this.length = last;
+  }
+}
+
 class MixedStream {
   private readonly random = rng(12345);
-  private readonly resting: Array<{ userId: string; orderId: string; price: number }> = [];
+  private readonly resting = new RestingList();
   private readonly pendingSell: Array<{ userId: string; symbol: string }> = [];
   private readonly prices: number[];
   private readonly userIds: string[];
   private readonly symbolNames: string[];
-  private nextId = 0;
+  private nextId = 1;
   private time = 1;
   readonly mix = { limit: 0, market: 0, cancel: 0, modify: 0, tick: 0 };
 
@@ -80,35 +119,35 @@ class MixedStream {
       const r = random();
       const s = Math.floor(random() * prices.length);
       const symbol = this.symbolNames[s] as string;
-      const userId = this.userIds[Math.floor(random() * this.userIds.length)] as string;
+      const user = Math.floor(random() * this.userIds.length);
+      const userId = this.userIds[user] as string;
       const ltp = prices[s] as number;
       if (r < 0.4) {
         // SELL limits need shares, so resting orders are BUYs; SELLs come from market round trips.
         const price = ltp - (1 + Math.floor(random() * 60)) * TICK;
-        const orderId = `o${this.nextId++}`;
-        commands.push({ kind: "placeOrder", time, userId, orderId, order: { symbol, side: "BUY", type: "LIMIT", quantity: 1 + Math.floor(random() * 10), price, validity: "DAY" } });
-        resting.push({ userId, orderId, price });
+        const orderNo = this.nextId++;
+        commands.push({ kind: "placeOrder", time, userId, orderId: `O${orderNo}`, order: { symbol, side: "BUY", type: "LIMIT", quantity: 1 + Math.floor(random() * 10), price, validity: "DAY" } });
+        resting.push(user, orderNo, price);
         mix.limit++;
       } else if (r < 0.55) {
         const sell = pendingSell.pop();
         if (sell !== undefined) {
-          commands.push({ kind: "placeOrder", time, userId: sell.userId, orderId: `o${this.nextId++}`, order: { symbol: sell.symbol, side: "SELL", type: "MARKET", quantity: 1, validity: "DAY" } });
+          commands.push({ kind: "placeOrder", time, userId: sell.userId, orderId: `O${this.nextId++}`, order: { symbol: sell.symbol, side: "SELL", type: "MARKET", quantity: 1, validity: "DAY" } });
         } else {
-          commands.push({ kind: "placeOrder", time, userId, orderId: `o${this.nextId++}`, order: { symbol, side: "BUY", type: "MARKET", quantity: 1, validity: "DAY" } });
+          commands.push({ kind: "placeOrder", time, userId, orderId: `O${this.nextId++}`, order: { symbol, side: "BUY", type: "MARKET", quantity: 1, validity: "DAY" } });
           pendingSell.push({ userId, symbol });
         }
         mix.market++;
       } else if (r < 0.7 && resting.length > 0) {
         const i = Math.floor(random() * resting.length);
-        const target = resting[i] as (typeof resting)[number];
-        resting[i] = resting[resting.length - 1] as (typeof resting)[number];
-        resting.pop();
-        commands.push({ kind: "cancelOrder", time, userId: target.userId, orderId: target.orderId });
+        commands.push({ kind: "cancelOrder", time, userId: this.userIds[resting.user[i] as number] as string, orderId: `O${resting.order[i]}` });
+        resting.removeAt(i);
         mix.cancel++;
       } else if (r < 0.8 && resting.length > 0) {
-        const target = resting[Math.floor(random() * resting.length)] as (typeof resting)[number];
-        target.price -= TICK;
-        commands.push({ kind: "modifyOrder", time, userId: target.userId, orderId: target.orderId, price: target.price });
+        const i = Math.floor(random() * resting.length);
+        const price = (resting.price[i] as number) - TICK;
+        resting.price[i] = price;
+        commands.push({ kind: "modifyOrder", time, userId: this.userIds[resting.user[i] as number] as string, orderId: `O${resting.order[i]}`, price });
         mix.modify++;
       } else {
         const step = (Math.floor(random() * 9) - 4) * TICK;
@@ -224,7 +263,7 @@ function benchMemory(): void {
       kind: "placeOrder",
       time: 1,
       userId: `u${i % 1_000}`,
-      orderId: `m${i}`,
+      orderId: `O${i + 1}`,
       order: { symbol: `SYM${i % 20}`, side: "BUY", type: "LIMIT", quantity: 1, price: BASE - (1 + (i % 5_000)) * TICK, validity: "DAY" },
     });
     if (!result.ok) throw new Error(result.message);

