@@ -88,6 +88,23 @@ function line(name: string, result: LoadResult, ceilings: Record<string, number>
   });
 }
 
+/** Order placement over tRPC WebSocket, one socket per user (`bench orders-ws` runs it alone). */
+async function ordersOverWs(server: ServerProcess, keys: string[], ceilings: Record<string, number>): Promise<void> {
+  const wsUrl = `${server.url.replace("http", "ws")}/trpc?connectionParams=1`;
+  const ws = await wsLoad({
+    url: wsUrl,
+    concurrency: CONCURRENCY,
+    seconds: SECONDS,
+    hello: (index) => JSON.stringify({ method: "connectionParams", data: { apiKey: keys[(process.env.BENCH_ONE_USER ? 0 : index) % keys.length] } }),
+    message: (n, id) => JSON.stringify({ id, method: "mutation", params: { path: "orders.place", input: orderInput(n) } }),
+    isAnswer: (data) => (data.includes('"id"') ? { ok: data.includes('"result"') } : null),
+  });
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  const gauge = (name: string) => Number(new RegExp(`^${name} (\\d+)`, "m").exec(metrics)?.[1] ?? 0);
+  const commandsPerBatch = Math.round((gauge("trading_exchange_commands") / Math.max(1, gauge("trading_exchange_batches"))) * 10) / 10;
+  line("orders-ws", ws, ceilings, { target_per_second: 10_000, target_p99_ms: 25, commands_per_commit: commandsPerBatch });
+}
+
 async function throughput(): Promise<void> {
   const baselines = await spawnAndWait(["--import", "tsx", path.join(here, "baselines.ts")], /\{"ports":(\{[^}]+\})\}/);
   const ports = JSON.parse(baselines.match[1] as string) as { http: number; ws: number; trpc: number };
@@ -114,19 +131,7 @@ async function throughput(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "trading-bench-"));
   const server = await startServer(dataDir);
   const keys = await makeUsers(server.url, CONCURRENCY);
-  const wsUrl = `${server.url.replace("http", "ws")}/trpc?connectionParams=1`;
-  const ws = await wsLoad({
-    url: wsUrl,
-    concurrency: CONCURRENCY,
-    seconds: SECONDS,
-    hello: (index) => JSON.stringify({ method: "connectionParams", data: { apiKey: keys[(process.env.BENCH_ONE_USER ? 0 : index) % keys.length] } }),
-    message: (n, id) => JSON.stringify({ id, method: "mutation", params: { path: "orders.place", input: orderInput(n) } }),
-    isAnswer: (data) => (data.includes('"id"') ? { ok: data.includes('"result"') } : null),
-  });
-  const metrics = await (await fetch(`${server.url}/metrics`)).text();
-  const gauge = (name: string) => Number(new RegExp(`^${name} (\\d+)`, "m").exec(metrics)?.[1] ?? 0);
-  const commandsPerBatch = Math.round((gauge("trading_exchange_commands") / Math.max(1, gauge("trading_exchange_batches"))) * 10) / 10;
-  line("orders-ws", ws, { bare_ws: ceilings.bare_ws, trpc_ws: ceilings.trpc_ws }, { target_per_second: 10_000, target_p99_ms: 25, commands_per_commit: commandsPerBatch });
+  await ordersOverWs(server, keys, { bare_ws: ceilings.bare_ws, trpc_ws: ceilings.trpc_ws });
   const trpcHttp = await httpLoad({
     url: `${server.url}/trpc/orders.place`,
     concurrency: CONCURRENCY,
@@ -252,5 +257,12 @@ async function restart(): Promise<void> {
 
 print({ name: "machine", cpu: os.cpus()[0]?.model ?? "unknown", cores: os.cpus().length, memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version, seconds: SECONDS });
 if (only === undefined || only === "throughput") await throughput();
+if (only === "orders-ws") {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "trading-bench-"));
+  const server = await startServer(dataDir);
+  await ordersOverWs(server, await makeUsers(server.url, CONCURRENCY), {});
+  await server.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
 if (only === undefined || only === "ticks") await tickLatency();
 if (only === undefined || only === "restart") await restart();

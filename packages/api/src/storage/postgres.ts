@@ -2,9 +2,9 @@
 // transaction of set-based inserts, committed with synchronous_commit on.
 import pg from "pg";
 import { bucketStart, type EngineEvent, type OrderView, type Trade } from "@trading/engine";
-import { DurabilityError } from "./sqlite.js";
 import { ordersQuery, postgresPlaceholder, toPage, tradesQuery } from "./sql.js";
 import {
+  DurabilityError,
   eventColumns,
   historyStep,
   type ApiKeyRow,

@@ -1,11 +1,14 @@
 // The embedded default: one SQLite file, WAL mode with synchronous=FULL so a committed batch
 // survives power loss, not only a process crash.
 import Database from "better-sqlite3";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import type { EngineEvent, OrderView, Trade } from "@trading/engine";
-import { bucketStart } from "@trading/engine";
 import { ordersQuery, sqlitePlaceholder, toPage, tradesQuery } from "./sql.js";
+import { configure, JournalWriter } from "./sqlite-journal.js";
+import type { WriterReply, WriterRequest } from "./sqlite-writer.js";
 import {
-  eventColumns,
   historyStep,
   type ApiKeyRow,
   type AuditEntry,
@@ -60,37 +63,92 @@ const MIGRATIONS: string[] = [
   `DROP INDEX IF EXISTS events_user;`,
 ];
 
-/** Rows per multi-row INSERT: well under SQLite's limit on bound parameters. */
-const ROWS_PER_INSERT = 64;
+/** Whether the compiled writer thread is there (it is not when running from TypeScript sources). */
+const WRITER_URL = new URL("./sqlite-writer.js", import.meta.url);
+const writerAvailable = () => WRITER_URL.protocol === "file:" && existsSync(fileURLToPath(WRITER_URL));
 
-export class DurabilityError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "DurabilityError";
+/** The writer thread seen from the main thread: each commit a message, answered once durable. */
+class WriterThread {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private nextId = 1;
+  private failure: Error | null = null;
+  /** Resolves once the thread has opened the database and checked its durability settings. */
+  readonly ready: Promise<void>;
+
+  constructor(file: string) {
+    this.worker = new Worker(WRITER_URL, { workerData: { file } });
+    this.ready = new Promise((resolve, reject) => this.waiting.set(0, { resolve, reject }));
+    this.worker.on("message", (reply: WriterReply) => {
+      const waiter = this.waiting.get(reply.id);
+      if (waiter === undefined) return;
+      this.waiting.delete(reply.id);
+      if (reply.error === null) waiter.resolve();
+      else waiter.reject(new Error(reply.error));
+    });
+    this.worker.on("error", (error) => this.fail(error));
+    this.worker.on("exit", (code) => this.fail(new Error(`the SQLite writer thread stopped (exit code ${code})`)));
   }
+
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const waiter of this.waiting.values()) waiter.reject(this.failure);
+    this.waiting.clear();
+  }
+
+  commit(batch: CommitBatch): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ id, batch } satisfies WriterRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.worker.removeAllListeners("exit");
+    await this.worker.terminate();
+  }
+}
+
+export interface SqliteOptions {
+  /**
+   * Commit on a writer thread, so the main thread keeps serving while the disk syncs (the default
+   * when the compiled thread is there), or on the main thread (`false`).
+   */
+  writerThread?: boolean | undefined;
 }
 
 export class SqliteStorage implements Storage {
   readonly kind = "sqlite" as const;
   private readonly db: Database.Database;
 
-  constructor(readonly file: string) {
+  private readonly useThread: boolean;
+  /** Exactly one of these writes the batches: the thread, or the main-thread writer. */
+  private thread: WriterThread | null = null;
+  private inProcess: JournalWriter | null = null;
+
+  constructor(
+    readonly file: string,
+    options: SqliteOptions = {},
+  ) {
     this.db = new Database(file);
+    this.useThread = options.writerThread ?? writerAvailable();
+    if (this.useThread && !writerAvailable()) throw new Error(`the SQLite writer thread is not built (${fileURLToPath(WRITER_URL)})`);
+  }
+
+  /** How batches are written: "thread" or "main". */
+  get writer(): "thread" | "main" {
+    return this.useThread ? "thread" : "main";
   }
 
   async init(): Promise<void> {
     const db = this.db;
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = FULL");
-    db.pragma("busy_timeout = 5000");
-    // The default 2 MiB page cache is soon smaller than the indexes that every commit touches.
-    db.pragma("cache_size = -65536");
-    db.pragma("foreign_keys = ON");
-    // better-sqlite3 builds SQLite with WAL defaulting to synchronous=NORMAL; read both back.
-    const mode = String(db.pragma("journal_mode", { simple: true })).toLowerCase();
-    const sync = Number(db.pragma("synchronous", { simple: true }));
-    if (mode !== "wal") throw new DurabilityError(`SQLite journal_mode is ${mode}, WAL is required`);
-    if (sync < 2) throw new DurabilityError(`SQLite synchronous is ${sync}, FULL (2) or EXTRA (3) is required`);
+    configure(db);
     db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
     const row = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null };
     const current = row.v ?? 0;
@@ -102,29 +160,15 @@ export class SqliteStorage implements Storage {
         db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(version, Date.now());
       })();
     });
-    this.prepare();
+    // The schema is in place: the writer can prepare its statements.
+    if (this.useThread) await this.startThread();
+    else this.inProcess = new JournalWriter(db);
   }
 
-  private statements!: ReturnType<SqliteStorage["buildStatements"]>;
-
-  private prepare(): void {
-    this.statements = this.buildStatements();
-  }
-
-  private buildStatements() {
-    const db = this.db;
-    return {
-      order: db.prepare(
-        `INSERT INTO orders (order_id, user_id, symbol, state, placed_at, updated_at, view) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, view = excluded.view`,
-      ),
-      trade: db.prepare("INSERT INTO trades (trade_id, user_id, order_id, symbol, time, payload) VALUES (?, ?, ?, ?, ?, ?)"),
-      candle: db.prepare(
-        `INSERT INTO candles (symbol, time, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (symbol, time) DO UPDATE SET high = max(high, excluded.high), low = min(low, excluded.low),
-           close = excluded.close, volume = volume + excluded.volume`,
-      ),
-    };
+  private async startThread(): Promise<void> {
+    const thread = new WriterThread(this.file);
+    this.thread = thread;
+    await thread.ready;
   }
 
   async recover(): Promise<Recovery> {
@@ -144,53 +188,14 @@ export class SqliteStorage implements Storage {
     };
   }
 
-  /** INSERT statements for `rows` rows at once, cached per size: one call into SQLite per chunk. */
-  private readonly multiInserts = new Map<string, Database.Statement>();
-
-  private insertRows(table: string, columns: string[], rows: unknown[][]): void {
-    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-      const chunk = rows.slice(start, start + ROWS_PER_INSERT);
-      const key = `${table}/${chunk.length}`;
-      let statement = this.multiInserts.get(key);
-      if (statement === undefined) {
-        const row = `(${columns.map(() => "?").join(", ")})`;
-        statement = this.db.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES ${Array.from({ length: chunk.length }, () => row).join(", ")}`);
-        this.multiInserts.set(key, statement);
-      }
-      statement.run(chunk.flat());
-    }
-  }
-
   async commit(batch: CommitBatch): Promise<void> {
-    const s = this.statements;
-    this.db.transaction(() => {
-      this.insertRows(
-        "journal",
-        ["journal_id", "command"],
-        batch.commands.map((command, i) => [batch.firstJournalId + i, JSON.stringify(command)]),
-      );
-      this.insertRows(
-        "events",
-        ["seq", "time", "type", "user_id", "symbol", "order_id", "payload"],
-        batch.events.map((event) => {
-          const { userId, symbol, orderId } = eventColumns(event);
-          return [event.seq, event.time, event.type, userId, symbol, orderId, JSON.stringify(event)];
-        }),
-      );
-      for (const event of batch.events) {
-        if ("order" in event) {
-          const o = event.order;
-          s.order.run(o.orderId, o.userId, o.symbol, o.state, o.placedAt, o.updatedAt, JSON.stringify(o));
-        }
-        if (event.type === "order.filled") {
-          const t = event.trade;
-          s.trade.run(t.tradeId, t.userId, t.orderId, t.symbol, t.time, JSON.stringify(t));
-        }
-        if (event.type === "price.tick") {
-          s.candle.run(event.symbol, bucketStart(event.time), event.price, event.price, event.price, event.price, event.volume);
-        }
-      }
-    })();
+    if (this.inProcess !== null) return this.inProcess.commit(batch);
+    // A thread that died takes its batch with it (nothing of it was committed); start another.
+    if (this.thread === null || this.thread.failed) {
+      await this.thread?.close();
+      await this.startThread();
+    }
+    return (this.thread as WriterThread).commit(batch);
   }
 
   async saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
@@ -310,6 +315,8 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    await this.thread?.close();
+    this.thread = null;
     if (this.db.open) this.db.close();
   }
 }

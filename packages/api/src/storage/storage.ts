@@ -151,6 +151,14 @@ export class InvalidCursorError extends Error {
 }
 
 /** The columns every event row carries beside its JSON, so queries need not parse payloads. */
+/** The database is not set up to keep what it acknowledges (the server refuses to start). */
+export class DurabilityError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DurabilityError";
+  }
+}
+
 export function eventColumns(event: EngineEvent): { userId: string | null; symbol: string | null; orderId: string | null } {
   switch (event.type) {
     case "order.accepted":
