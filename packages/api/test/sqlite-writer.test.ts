@@ -23,24 +23,36 @@ async function open(): Promise<SqliteStorage> {
   return storage;
 }
 
-/** Batches as the exchange makes them: accounts opened one per batch. */
+const PER_BATCH = 10;
+
+/** Batches as the exchange makes them under load (large enough for the thread): ten accounts each. */
 function batches(count: number): CommitBatch[] {
   const engine = new Engine();
-  return Array.from({ length: count }, (_, i) => {
-    const command: Command = { kind: "openAccount", time: 1_000 + i, userId: `user${i}`, cash: 1_000_000 };
-    return { firstJournalId: i + 1, commands: [command], events: engine.apply(command).events };
+  return Array.from({ length: count }, (_, b) => {
+    const commands: Command[] = Array.from({ length: PER_BATCH }, (_, i) => ({ kind: "openAccount", time: 1_000 + b, userId: `user${b}-${i}`, cash: 1_000_000 }));
+    return { firstJournalId: b * PER_BATCH + 1, commands, events: commands.flatMap((command) => engine.apply(command).events) };
   });
 }
+
+const usersOf = (batch: CommitBatch) => batch.commands.map((command) => (command as { userId: string }).userId);
 
 const threadOf = (storage: SqliteStorage) => (storage as unknown as { thread: { worker: Worker } }).thread.worker;
 
 describe("SQLite writer thread", () => {
-  it("commits on its own thread", async () => {
+  it("writes large batches on its thread and small ones inline", async () => {
     const storage = await open();
     expect(storage.writer).toBe("thread");
-    const [first] = batches(1);
-    await storage.commit(first as CommitBatch);
-    expect((await storage.recover()).commands).toEqual(first?.commands);
+    const [large] = batches(1) as [CommitBatch];
+    const small: CommitBatch = { firstJournalId: PER_BATCH + 1, commands: large.commands.slice(0, 1).map((c) => ({ ...c, userId: "solo" }) as Command), events: [] };
+    const first = threadOf(storage);
+    await first.terminate();
+    // A small batch does not need the thread: it is written and no thread is started for it.
+    await storage.commit(small);
+    expect(threadOf(storage)).toBe(first);
+    // A large one goes to the thread, so a new one is started in place of the dead one.
+    await storage.commit({ ...large, firstJournalId: PER_BATCH + 2 });
+    expect(threadOf(storage)).not.toBe(first);
+    expect((await storage.recover()).commands.map((c) => (c as { userId: string }).userId)).toEqual(["solo", ...usersOf(large)]);
     await storage.close();
   });
 
@@ -57,10 +69,10 @@ describe("SQLite writer thread", () => {
     const outcome = await held;
     await storage.commit(c);
     const journaled = (await storage.recover()).commands.map((command) => (command as { userId: string }).userId);
-    if (outcome === "written") expect(journaled).toEqual(["user0", "user1", "user2"]);
+    if (outcome === "written") expect(journaled).toEqual([...usersOf(a), ...usersOf(b), ...usersOf(c)]);
     else {
       expect(outcome).toMatch(/writer thread stopped/);
-      expect(journaled).toEqual(["user0", "user2"]);
+      expect(journaled).toEqual([...usersOf(a), ...usersOf(c)]);
     }
     await storage.close();
   });
