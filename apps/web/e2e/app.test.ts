@@ -137,11 +137,18 @@ if (!available) {
       await rows.filter({ hasText: "ITC" }).first().waitFor({ timeout: 10_000 });
       await page.getByLabel("Status").selectOption("Cancelled");
       await rows.filter(isLt).first().waitFor({ timeout: 10_000 });
-      expect((await rows.allTextContents()).every((text) => text.includes("CANCELLED"))).toBe(true);
+      const onlyCancelled = async () => {
+        const texts = await rows.allTextContents();
+        return texts.length > 0 && texts.every((t) => t.includes("CANCELLED"));
+      };
+      await expect.poll(onlyCancelled, { timeout: 10_000 }).toBe(true);
       await page.getByLabel("Status").selectOption("Executed");
       await page.getByLabel("Symbol").selectOption("ITC");
-      await expect.poll(async () => (await rows.allTextContents()).every((t) => t.includes("ITC") && t.includes("EXECUTED")), { timeout: 10_000 }).toBe(true);
-      expect(await rows.count()).toBeGreaterThan(0);
+      const onlyExecutedItc = async () => {
+        const texts = await rows.allTextContents();
+        return texts.length > 0 && texts.every((t) => t.includes("ITC") && t.includes("EXECUTED"));
+      };
+      await expect.poll(onlyExecutedItc, { timeout: 10_000 }).toBe(true);
       await page.getByLabel("Symbol").selectOption("SBIN");
       await page.getByText("No orders match these filters.").waitFor({ timeout: 10_000 });
       await page.getByRole("button", { name: "Clear filters" }).click();
@@ -178,9 +185,12 @@ if (!available) {
       // the watchlist); Enter sends it.
       await page.keyboard.press("s");
       await page.getByRole("button", { name: `SELL ${next}` }).waitFor();
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("ticket-quantity");
       await page.keyboard.press("Escape");
       expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.symbol)).toBe(next);
       await page.keyboard.press("b");
+      // The ticket takes the focus on the next render; type once it has it.
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("ticket-quantity");
       await page.keyboard.type("2");
       await page.keyboard.press("Enter");
       await page.getByRole("log").getByText(new RegExp(`BUY 2 ${next} filled`)).waitFor({ timeout: 10_000 });
