@@ -164,6 +164,7 @@ if (!available) {
       const page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
       await page.goto(url);
       // Log in: the key field has focus; Tab moves past the disabled submit to the demo buttons.
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("api-key");
       await page.keyboard.press("Tab");
       await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Demo user");
       await page.keyboard.press("Enter");
