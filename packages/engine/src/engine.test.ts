@@ -152,3 +152,36 @@ describe("order ids", () => {
     expect(m.engine.order("alice", "O07")?.state).toBe("CANCELLED");
   });
 });
+
+describe("closed orders not retained", () => {
+  it("makes a closed order's memory a new order that carries nothing of the old one", () => {
+    const engine = new Engine({ retainClosedOrders: false });
+    engine.apply({ kind: "addInstrument", time: 0, instrument: { symbol: "RELIANCE", name: "Reliance", exchange: "NSE", instrumentType: "EQ", tickSize: 5, lotSize: 1, price: 250_000 } });
+    engine.apply({ kind: "openAccount", time: 0, userId: "alice", cash: 10_000_000_00 });
+    const limit = (orderId: string, time: number, price: number, clientOrderId?: string): Command => ({
+      kind: "placeOrder",
+      time,
+      userId: "alice",
+      orderId,
+      order: { symbol: "RELIANCE", side: "BUY", type: "LIMIT", quantity: 4, price, validity: "DAY", ...(clientOrderId === undefined ? {} : { clientOrderId }) },
+    });
+    // O1 rests, half fills, is modified and cancelled: a record with trades and a long history.
+    engine.apply(limit("O1", 1, 249_000));
+    engine.apply({ kind: "tick", time: 2, symbol: "RELIANCE", price: 249_000, volume: 2 });
+    engine.apply({ kind: "modifyOrder", time: 3, userId: "alice", orderId: "O1", price: 248_000 });
+    expect(engine.apply({ kind: "cancelOrder", time: 4, userId: "alice", orderId: "O1" }).ok).toBe(true);
+    const placed = engine.apply(limit("O3", 7, 247_000));
+    expect(placed.order).toMatchObject({ orderId: "O3", state: "PLACED", filledQuantity: 0, averageFillPrice: null, placedAt: 7, triggeredAt: null });
+    expect(engine.order("alice", "O3")).toMatchObject({ history: [{ state: "PLACED", time: 7, cause: "placed" }], trades: [] });
+    expect(engine.order("alice", "O1")).toBeUndefined();
+
+    // A keyed order stays findable by its key after it closes, so its memory is never reused.
+    engine.apply(limit("O2", 8, 248_500, "mine"));
+    engine.apply({ kind: "cancelOrder", time: 9, userId: "alice", orderId: "O2" });
+    engine.apply(limit("O4", 10, 246_000));
+    expect(engine.orderByClientId("alice", "mine")).toMatchObject({ orderId: "O2", state: "CANCELLED", price: 248_500 });
+    expect(engine.orders("alice").map((o) => o.orderId)).toEqual(["O3", "O4"]);
+    expect(engine.funds("alice")?.blocked).toBe(4 * 247_000 + 4 * 246_000);
+    expect(checkInvariants(engine)).toEqual([]);
+  });
+});

@@ -220,7 +220,7 @@ export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult 
     : refuse("MARKET_CLOSED", "the market is closed; orders are accepted while a session is open");
   const isStop = input.type === "SL" || input.type === "SL_M";
   const fields = input as { price?: Paise; triggerPrice?: Paise };
-  const order = new OrderRecord(
+  const order = store.newOrder(
     orderId,
     account,
     input.clientOrderId ?? null,

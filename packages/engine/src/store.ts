@@ -86,6 +86,8 @@ export interface HoldingRecord {
 }
 
 const NO_TRADES: Trade[] = [];
+/** Closed-order records kept for reuse, at most (about 30 MB). */
+const MAX_POOLED = 100_000;
 
 /**
  * One account's orders, oldest first, linked through the orders themselves so adding and removing
@@ -133,14 +135,32 @@ export class AccountOrders {
   }
 }
 
+/** What a new order is made of: id, owner, client id, instrument, side, type, validity, quantity, price, trigger, time, first state and its cause. */
+type OrderFields = [
+  orderId: string,
+  account: AccountRecord,
+  clientOrderId: string | null,
+  instrument: InstrumentRecord,
+  side: Side,
+  type: OrderType,
+  validity: Validity,
+  quantity: number,
+  price: Paise | null,
+  triggerPrice: Paise | null,
+  placedAt: Millis,
+  initialState: OrderState,
+  cause: string,
+];
+
+/** An order in memory. Fields marked `!` are set by reuse(), which the constructor calls. */
 export class OrderRecord implements LadderEntry {
-  state: OrderState;
+  state!: OrderState;
   filledQuantity = 0;
   /** Sum of quantity x price over the fills, for the average fill price. */
   filledValue: Paise = 0;
   rejectReason: ReasonCode | null = null;
   rejectMessage: string | null = null;
-  updatedAt: Millis;
+  updatedAt!: Millis;
   triggeredAt: Millis | null = null;
   /** BUY: paise blocked for this order; SELL: shares reserved. Zero once the order is closed. */
   reserved = 0;
@@ -150,38 +170,70 @@ export class OrderRecord implements LadderEntry {
   trades: Trade[] = NO_TRADES;
   /** Changes after the first; null until there is one (most resting orders never change). */
   private laterChanges: StateChange[] | null = null;
-  private readonly initialState: OrderState;
-  private readonly initialCause: string;
+  private initialState!: OrderState;
+  private initialCause!: string;
   ladderLevel: PriceLevel | null = null;
   ladderPrev: LadderEntry | null = null;
   ladderNext: LadderEntry | null = null;
   /** The order's key in the store's index (see `orderKey`). */
-  readonly key: number | string;
+  key!: number | string;
   accountPrev: OrderRecord | null = null;
   accountNext: OrderRecord | null = null;
   inAccountList = false;
+  orderId!: string;
+  /** The owner's account and the instrument, held directly so fills need no lookups. */
+  account!: AccountRecord;
+  clientOrderId!: string | null;
+  instrument!: InstrumentRecord;
+  side!: Side;
+  type!: OrderType;
+  validity!: Validity;
+  quantity!: number;
+  price!: Paise | null;
+  triggerPrice!: Paise | null;
+  placedAt!: Millis;
 
-  constructor(
-    readonly orderId: string,
-    /** The owner's account and the instrument, held directly so fills need no lookups. */
-    readonly account: AccountRecord,
-    readonly clientOrderId: string | null,
-    readonly instrument: InstrumentRecord,
-    readonly side: Side,
-    readonly type: OrderType,
-    readonly validity: Validity,
-    public quantity: number,
-    public price: Paise | null,
-    public triggerPrice: Paise | null,
-    readonly placedAt: Millis,
-    initialState: OrderState,
-    cause: string,
-  ) {
-    this.key = orderKey(orderId);
+  constructor(...args: OrderFields) {
+    this.reuse(...args);
+  }
+
+  /**
+   * Sets every field for a new order: from the constructor, and when the store makes a retired
+   * record a new order again (see Store.newOrder), so a reused record is exactly a fresh one.
+   */
+  reuse(...[orderId, account, clientOrderId, instrument, side, type, validity, quantity, price, triggerPrice, placedAt, initialState, cause]: OrderFields): this {
     this.state = initialState;
+    this.filledQuantity = 0;
+    this.filledValue = 0;
+    this.rejectReason = null;
+    this.rejectMessage = null;
     this.updatedAt = placedAt;
+    this.triggeredAt = null;
+    this.reserved = 0;
+    this.priority = 0;
+    this.trades = NO_TRADES;
+    this.laterChanges = null;
     this.initialState = initialState;
     this.initialCause = cause;
+    this.ladderLevel = null;
+    this.ladderPrev = null;
+    this.ladderNext = null;
+    this.key = orderKey(orderId);
+    this.accountPrev = null;
+    this.accountNext = null;
+    this.inAccountList = false;
+    this.orderId = orderId;
+    this.account = account;
+    this.clientOrderId = clientOrderId;
+    this.instrument = instrument;
+    this.side = side;
+    this.type = type;
+    this.validity = validity;
+    this.quantity = quantity;
+    this.price = price;
+    this.triggerPrice = triggerPrice;
+    this.placedAt = placedAt;
+    return this;
   }
 
   /** Every state the order has been in, with when and why, oldest first. */
@@ -320,6 +372,20 @@ export class Store {
 
   /** Events of the command being applied; handed to the caller when it finishes. */
   private pending: EngineEvent[] = [];
+  /**
+   * Records of closed orders, to be made new orders again (closed orders not retained). A resting
+   * order lives long, and a freshly allocated one is copied by every young-generation collection it
+   * survives; a reused record already lives in the old generation.
+   */
+  private readonly pool: OrderRecord[] = [];
+  /** Retired during the command being applied: pooled only when it ends, so none is reused within it. */
+  private retiring: OrderRecord[] = [];
+
+  /** A new order record: a pooled one made new, or a fresh one. */
+  newOrder(...args: OrderFields): OrderRecord {
+    const record = this.pool.pop();
+    return record === undefined ? new OrderRecord(...args) : record.reuse(...args);
+  }
   /** Accounts whose cash or blocked cash changed during the command. */
   private fundsTouched: AccountRecord[] = [];
 
@@ -334,6 +400,10 @@ export class Store {
 
   /** Closes the command: one funds.changed per touched account, then returns the events. */
   takeEvents(time: Millis): EngineEvent[] {
+    if (this.retiring.length > 0) {
+      for (const order of this.retiring) if (this.pool.length < MAX_POOLED) this.pool.push(order);
+      this.retiring = [];
+    }
     if (this.fundsTouched.length > 0) {
       for (const account of this.fundsTouched) {
         account.touched = false;
@@ -463,5 +533,7 @@ export class Store {
     if (this.retainClosedOrders) return;
     this.orders.delete(order);
     order.account.orders.remove(order);
+    // An order with a clientOrderId stays findable by it, so its record is never reused.
+    if (order.clientOrderId === null) this.retiring.push(order);
   }
 }
