@@ -201,7 +201,7 @@ export class Engine {
       return refuse("INVALID_PRICE", "price must be a positive amount in paise on the tick size");
     }
     const frozen = { ...spec };
-    this.store.instruments.set(spec.symbol, new InstrumentRecord(frozen));
+    this.store.instruments.set(spec.symbol, new InstrumentRecord(frozen, this.store.instruments.size));
     this.store.emit({ seq: this.store.nextSeq(), time: command.time, type: "instrument.added", instrument: { ...frozen } });
     return { ok: true, events: this.store.takeEvents(command.time) };
   }
@@ -224,7 +224,7 @@ export class Engine {
     for (const order of account.orders.values()) {
       if (isOpen(order.state)) closeOrder(this.store, order, "CANCELLED", command.time, "account-reset", "order.cancelled");
     }
-    account.holdings.clear();
+    account.clearHoldings();
     account.cash = command.cash;
     account.deposited = command.cash;
     this.store.emit({ seq: this.store.nextSeq(), time: command.time, type: "account.reset", userId: command.userId, cash: command.cash });

@@ -6,19 +6,7 @@ import { formatRupees, mulDivRound, type Paise } from "./money.js";
 import type { ReasonCode } from "./reasons.js";
 import { orderView, OrderRecord, type AccountRecord, type InstrumentRecord, type Store } from "./store.js";
 import { isOpen } from "./transitions.js";
-import {
-  ORDER_TYPES,
-  SIDES,
-  VALIDITIES,
-  type CancelOrderCommand,
-  type CommandResult,
-  type Millis,
-  type ModifyOrderCommand,
-  type OrderInput,
-  type PlaceOrderCommand,
-  type Refused,
-} from "./types.js";
-
+import type { CancelOrderCommand, CommandResult, Millis, ModifyOrderCommand, OrderInput, PlaceOrderCommand, Refused } from "./types.js";
 
 export function refuse(code: ReasonCode, message: string): Refused {
   return { ok: false, code, message, events: [] };
@@ -99,13 +87,13 @@ function checkStopPrices(
 /** Validates the shape and prices of an order against its instrument. */
 function validateOrderInput(input: OrderInput, store: Store): Refused | undefined {
   if (typeof input !== "object" || input === null) return refuse("INVALID_ORDER", "order is missing");
-  if (!(SIDES as readonly string[]).includes(input.side)) return refuse("INVALID_ORDER", "side must be BUY or SELL");
-  if (!(ORDER_TYPES as readonly string[]).includes(input.type)) {
+  const { side, type, validity } = input as { side: unknown; type: unknown; validity: unknown };
+  // Spelled out rather than SIDES.includes(...): this runs for every order.
+  if (side !== "BUY" && side !== "SELL") return refuse("INVALID_ORDER", "side must be BUY or SELL");
+  if (type !== "MARKET" && type !== "LIMIT" && type !== "SL" && type !== "SL_M") {
     return refuse("INVALID_ORDER", "type must be MARKET, LIMIT, SL or SL_M");
   }
-  if (!(VALIDITIES as readonly string[]).includes(input.validity)) {
-    return refuse("INVALID_ORDER", "validity must be DAY or IOC");
-  }
+  if (validity !== "DAY" && validity !== "IOC") return refuse("INVALID_ORDER", "validity must be DAY or IOC");
   if (input.clientOrderId !== undefined && !isValidId(input.clientOrderId)) {
     return refuse("INVALID_ORDER", `clientOrderId must be 1 to ${MAX_ID_LENGTH} characters`);
   }
@@ -190,7 +178,7 @@ function checkRisk(account: AccountRecord, input: OrderInput, instrument: Instru
     }
     return undefined;
   }
-  const holding = account.holdings.get(input.symbol);
+  const holding = account.findHolding(instrument);
   const free = holding === undefined ? 0 : holding.quantity - holding.reserved;
   if (input.quantity > free) {
     return refuse(
@@ -287,7 +275,7 @@ export function executeOnArrival(store: Store, order: OrderRecord, instrument: I
 /** Fills `quantity` of an order at `price`: cash, holding, trade, state and reservation. */
 export function fill(store: Store, order: OrderRecord, quantity: number, price: Paise, time: Millis): void {
   const account = order.account;
-  const holding = account.holdingFor(order.symbol);
+  const holding = account.holdingOf(order.instrument);
   const value = quantity * price;
   if (order.side === "BUY") {
     account.cash -= value;
@@ -423,7 +411,7 @@ export function modifyOrder(store: Store, cmd: ModifyOrderCommand): CommandResul
       );
     }
   } else {
-    const holding = order.account.holdings.get(order.symbol);
+    const holding = order.account.findHolding(order.instrument);
     const free = holding === undefined ? 0 : holding.quantity - holding.reserved + order.reserved;
     if (remaining > free) {
       return refuse("INSUFFICIENT_HOLDINGS", `the modified order needs ${remaining} free shares but only ${free} are free`);

@@ -114,7 +114,7 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
   store.priorityCounter = snapshot.priorityCounter;
   store.marketOpen = snapshot.marketOpen;
   for (const s of snapshot.instruments) {
-    const record = new InstrumentRecord({ ...s.spec });
+    const record = new InstrumentRecord({ ...s.spec }, store.instruments.size);
     record.lastTradedPrice = s.lastTradedPrice;
     record.previousClose = s.previousClose;
     record.open = s.open;

@@ -35,7 +35,11 @@ export class InstrumentRecord {
   /** SELL stops trigger as the price falls: the highest trigger is next. */
   readonly sellStops = new PriceLadder<OrderRecord>(true);
 
-  constructor(readonly spec: InstrumentSpec) {
+  constructor(
+    readonly spec: InstrumentSpec,
+    /** Its place among the store's instruments (0, 1, 2...), for lookups by array index. */
+    readonly ordinal: number,
+  ) {
     this.lastTradedPrice = spec.price;
     this.previousClose = spec.price;
     this.open = spec.price;
@@ -65,6 +69,9 @@ export class AccountRecord {
     public deposited: Paise,
   ) {}
 
+  /** The same holdings by instrument ordinal, filled as they are looked up: no hashing on a fill. */
+  private readonly holdingSlots: Array<HoldingRecord | undefined> = [];
+
   holdingFor(symbol: string): HoldingRecord {
     let holding = this.holdings.get(symbol);
     if (holding === undefined) {
@@ -72,6 +79,26 @@ export class AccountRecord {
       this.holdings.set(symbol, holding);
     }
     return holding;
+  }
+
+  /** The holding of an instrument, created empty when there is none. */
+  holdingOf(instrument: InstrumentRecord): HoldingRecord {
+    let holding = this.holdingSlots[instrument.ordinal];
+    if (holding === undefined) {
+      holding = this.holdingFor(instrument.spec.symbol);
+      this.holdingSlots[instrument.ordinal] = holding;
+    }
+    return holding;
+  }
+
+  /** The holding of an instrument, if there is one. */
+  findHolding(instrument: InstrumentRecord): HoldingRecord | undefined {
+    return this.holdingSlots[instrument.ordinal] ?? this.holdings.get(instrument.spec.symbol);
+  }
+
+  clearHoldings(): void {
+    this.holdings.clear();
+    this.holdingSlots.length = 0;
   }
 }
 
@@ -569,7 +596,7 @@ export class Store {
       order.account.blocked += delta;
       this.touchFunds(order.account);
     } else {
-      order.account.holdingFor(order.symbol).reserved += delta;
+      order.account.holdingOf(order.instrument).reserved += delta;
     }
   }
 
