@@ -481,7 +481,9 @@ export class Store {
   }
 
   /** Events of the command being applied; handed to the caller when it finishes. */
-  private pending: EngineEvent[] = [];
+  private readonly pending: Array<EngineEvent | null> = [];
+  /** How many of `pending` belong to the command being applied (the array is reused). */
+  private pendingCount = 0;
   /**
    * Records of closed orders, to be made new orders again (closed orders not retained). A resting
    * order lives long, and a freshly allocated one is copied by every young-generation collection it
@@ -496,11 +498,15 @@ export class Store {
     const record = this.pool.pop();
     return record === undefined ? new OrderRecord(...args) : record.reuse(...args);
   }
-  /** Accounts whose cash or blocked cash changed during the command. */
-  private fundsTouched: AccountRecord[] = [];
+  /**
+   * Accounts whose cash or blocked cash changed during the command: nearly always one, so it has a
+   * field of its own, and only further ones allocate an array.
+   */
+  private firstTouched: AccountRecord | null = null;
+  private moreTouched: AccountRecord[] | null = null;
 
   emit(event: EngineEvent): void {
-    this.pending.push(event);
+    this.pending[this.pendingCount++] = event;
   }
 
   nextSeq(): number {
@@ -514,29 +520,36 @@ export class Store {
       for (const order of this.retiring) if (this.pool.length < MAX_POOLED) this.pool.push(order);
       this.retiring = [];
     }
-    if (this.fundsTouched.length > 0) {
-      for (const account of this.fundsTouched) {
-        account.touched = false;
-        this.emit({
-          seq: this.nextSeq(),
-          time,
-          type: "funds.changed",
-          userId: account.userId,
-          cash: account.cash,
-          blocked: account.blocked,
-        });
+    if (this.firstTouched !== null) {
+      this.emitFunds(this.firstTouched, time);
+      this.firstTouched = null;
+      if (this.moreTouched !== null) {
+        for (const account of this.moreTouched) this.emitFunds(account, time);
+        this.moreTouched = null;
       }
-      this.fundsTouched = [];
     }
-    const events = this.pending;
-    this.pending = [];
+    // The working array stays for the next command; the caller gets an exact-size copy, and the
+    // working slots let go of the events so that they do not outlive the caller's use of them.
+    const count = this.pendingCount;
+    const events = new Array<EngineEvent>(count);
+    for (let i = 0; i < count; i++) {
+      events[i] = this.pending[i] as EngineEvent;
+      this.pending[i] = null;
+    }
+    this.pendingCount = 0;
     return events;
+  }
+
+  private emitFunds(account: AccountRecord, time: Millis): void {
+    account.touched = false;
+    this.emit({ seq: this.nextSeq(), time, type: "funds.changed", userId: account.userId, cash: account.cash, blocked: account.blocked });
   }
 
   touchFunds(account: AccountRecord): void {
     if (account.touched) return;
     account.touched = true;
-    this.fundsTouched.push(account);
+    if (this.firstTouched === null) this.firstTouched = account;
+    else (this.moreTouched ??= []).push(account);
   }
 
   account(userId: string): AccountRecord | undefined {
@@ -569,7 +582,7 @@ export class Store {
    * view, so the latest such view of the command is current and can be shared, not rebuilt.
    */
   answerView(order: OrderRecord): OrderView {
-    for (let i = this.pending.length - 1; i >= 0; i--) {
+    for (let i = this.pendingCount - 1; i >= 0; i--) {
       const event = this.pending[i] as EngineEvent;
       if ("order" in event && event.order.orderId === order.orderId) return event.order;
     }
