@@ -4,7 +4,7 @@
 import { MAX_ID_LENGTH, MAX_ORDER_QUANTITY } from "./limits.js";
 import { formatRupees, mulDivRound, type Paise } from "./money.js";
 import type { ReasonCode } from "./reasons.js";
-import { orderView, OrderRecord, type AccountRecord, type InstrumentRecord, type Store } from "./store.js";
+import { InstrumentRecord, orderView, OrderRecord, type AccountRecord, type Store } from "./store.js";
 import { isOpen } from "./transitions.js";
 import type { CancelOrderCommand, CommandResult, Millis, ModifyOrderCommand, OrderInput, PlaceOrderCommand, Refused } from "./types.js";
 
@@ -84,8 +84,8 @@ function checkStopPrices(
   return undefined;
 }
 
-/** Validates the shape and prices of an order against its instrument. */
-function validateOrderInput(input: OrderInput, store: Store): Refused | undefined {
+/** Validates the shape and prices of an order; answers its instrument, or the refusal. */
+function validateOrderInput(input: OrderInput, store: Store): Refused | InstrumentRecord {
   if (typeof input !== "object" || input === null) return refuse("INVALID_ORDER", "order is missing");
   const { side, type, validity } = input as { side: unknown; type: unknown; validity: unknown };
   // Spelled out rather than SIDES.includes(...): this runs for every order.
@@ -132,7 +132,7 @@ function validateOrderInput(input: OrderInput, store: Store): Refused | undefine
   if (!Number.isSafeInteger(input.quantity * sizingPrice * 2)) {
     return refuse("INVALID_QUANTITY", "order value is too large");
   }
-  return undefined;
+  return instrument;
 }
 
 function sameOrderInput(order: OrderRecord, input: OrderInput): boolean {
@@ -199,9 +199,8 @@ export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult 
     if (existing !== undefined) return repeatPlacement(existing, input);
   }
   if (store.orders.has(orderId)) return refuse("DUPLICATE_ORDER_ID", `order id ${orderId} is already taken`);
-  const invalid = validateOrderInput(input, store);
-  if (invalid) return invalid;
-  const instrument = store.instruments.get(input.symbol) as InstrumentRecord;
+  const instrument = validateOrderInput(input, store);
+  if (!(instrument instanceof InstrumentRecord)) return instrument;
 
   const riskRefusal = store.marketOpen
     ? checkRisk(account, input, instrument)
