@@ -27,22 +27,25 @@ export function applyTick(store: Store, cmd: TickCommand): CommandResult {
   instrument.lastTickAt = time;
   store.emit({ seq: store.nextSeq(), time, type: "price.tick", symbol: cmd.symbol, price, volume });
 
-  triggerStops(store, instrument, instrument.buyStops, (trigger) => trigger <= price, time);
-  triggerStops(store, instrument, instrument.sellStops, (trigger) => trigger >= price, time);
-  fillCrossedLimits(store, instrument, instrument.buyLimits, (limit) => limit >= price, volume, time);
-  fillCrossedLimits(store, instrument, instrument.sellLimits, (limit) => limit <= price, volume, time);
+  triggerStops(store, instrument, instrument.buyStops, price, time);
+  triggerStops(store, instrument, instrument.sellStops, price, time);
+  fillCrossedLimits(store, instrument, instrument.buyLimits, price, volume, time);
+  fillCrossedLimits(store, instrument, instrument.sellLimits, price, volume, time);
   return { ok: true, events: store.takeEvents(time) };
 }
 
+/**
+ * Whether a tick at `price` reaches a level of the ladder. Each ladder puts first the level a price
+ * move reaches first: BUY limits and SELL stops highest first (reached by a price at or below
+ * them), SELL limits and BUY stops lowest first (reached at or above).
+ */
+function reaches(ladder: PriceLadder<OrderRecord>, levelPrice: number, price: number): boolean {
+  return ladder.highestFirst ? levelPrice >= price : levelPrice <= price;
+}
+
 /** Every stop whose trigger the price reached, nearest trigger first, earliest first. */
-function triggerStops(
-  store: Store,
-  instrument: InstrumentRecord,
-  ladder: PriceLadder<OrderRecord>,
-  reached: (trigger: number) => boolean,
-  time: Millis,
-): void {
-  for (let level = ladder.bestLevel(); level !== undefined && reached(level.price); level = ladder.bestLevel()) {
+function triggerStops(store: Store, instrument: InstrumentRecord, ladder: PriceLadder<OrderRecord>, price: number, time: Millis): void {
+  for (let level = ladder.bestLevel(); level !== undefined && reaches(ladder, level.price, price); level = ladder.bestLevel()) {
     const order = level.head as OrderRecord;
     triggerStop(store, instrument, order, time);
   }
@@ -81,7 +84,7 @@ function fillCrossedLimits(
   store: Store,
   instrument: InstrumentRecord,
   ladder: PriceLadder<OrderRecord>,
-  crossed: (limit: number) => boolean,
+  price: number,
   volume: number,
   time: Millis,
 ): void {
@@ -89,7 +92,7 @@ function fillCrossedLimits(
   let left = volume - (volume % lot);
   while (left > 0) {
     const level = ladder.bestLevel();
-    if (level === undefined || !crossed(level.price)) return;
+    if (level === undefined || !reaches(ladder, level.price, price)) return;
     let order = level.head as OrderRecord | null;
     while (order !== null && left > 0) {
       const next = order.ladderNext as OrderRecord | null;
