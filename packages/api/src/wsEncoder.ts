@@ -2,11 +2,19 @@
 // subscription message into JSON once, however many subscribers receive the same payload object,
 // and only wraps it in each subscriber's envelope.
 
-/** Payload objects handed to many subscribers; their JSON is cached while they live. */
-const shared = new WeakMap<object, string | null>();
+/**
+ * Payload objects handed to many subscribers. While one lives, the end of the message that carries
+ * it (everything after the subscriber's own id) is cached: the same for every subscriber of an
+ * event, since the tracked id is the event's.
+ */
+interface SharedEntry {
+  trackedId: string | undefined;
+  tail: string | null;
+}
+const shared = new WeakMap<object, SharedEntry>();
 
 export function markShared<T extends object>(payload: T): T {
-  shared.set(payload, null);
+  shared.set(payload, { trackedId: undefined, tail: null });
   return payload;
 }
 
@@ -28,14 +36,16 @@ export const sharedPayloadEncoder = {
   encode(message: unknown): string {
     if (!isSharedDataMessage(message)) return JSON.stringify(message);
     const data = message.result.data;
-    let json = shared.get(data) ?? null;
-    if (json === null) {
-      json = JSON.stringify(data);
-      shared.set(data, json);
+    const entry = shared.get(data) as SharedEntry;
+    const trackedId = message.result.id;
+    if (entry.tail === null || entry.trackedId !== trackedId) {
+      const idPart = trackedId === undefined ? "" : `"id":${JSON.stringify(trackedId)},`;
+      entry.trackedId = trackedId;
+      entry.tail = `"result":{"type":"data",${idPart}"data":${JSON.stringify(data)}}}`;
     }
+    const id = typeof message.id === "number" ? String(message.id) : JSON.stringify(message.id);
     const jsonrpc = message.jsonrpc === undefined ? "" : `"jsonrpc":${JSON.stringify(message.jsonrpc)},`;
-    const trackedId = message.result.id === undefined ? "" : `"id":${JSON.stringify(message.result.id)},`;
-    return `{"id":${JSON.stringify(message.id)},${jsonrpc}"result":{"type":"data",${trackedId}"data":${json}}}`;
+    return `{"id":${id},${jsonrpc}${entry.tail}`;
   },
   decode(data: string | ArrayBuffer | Uint8Array): unknown {
     if (typeof data !== "string") throw new Error("expected a text frame");
