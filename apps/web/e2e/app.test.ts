@@ -308,7 +308,14 @@ if (!available) {
       await page.goto(url);
       await page.getByRole("button", { name: "Alice" }).click();
       await page.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: 10_000 });
-      await page.getByRole("button", { name: /^BUY/ }).waitFor();
+      // The layout holds still while prices tick (a chart in an auto-height row once grew without
+      // end), so the ticket's button can be tapped.
+      const chartHeight = () => page.locator("section.chart").evaluate((e) => e.getBoundingClientRect().height);
+      const first = await chartHeight();
+      await page.waitForTimeout(600);
+      expect(await chartHeight()).toBe(first);
+      await page.getByRole("button", { name: /^BUY/ }).click();
+      await page.getByRole("log").getByText(/filled at/).waitFor({ timeout: 10_000 });
       await page.screenshot({ path: path.join(artifacts, "phone.png"), fullPage: true });
       await page.close();
     }, 30_000);

@@ -127,14 +127,21 @@ export function OrderTicket({ symbol, ltp, sideRequest = null }: { symbol: strin
       <label className="check">
         <input type="checkbox" checked={ioc} onChange={(e) => setIoc(e.target.checked)} /> Immediate or cancel
       </label>
-      <p className="muted" aria-live="polite">
-        Estimated value {formatInr(estimate)} · Available{" "}
-        {funds.isError ? "unknown (funds could not be loaded)" : available === undefined ? "…" : formatInr(available)}
-        {short && <span className="field-error">More than the funds available: the server will reject it.</span>}
-      </p>
+      {/* One line each, so ticking prices never move the button under a thumb. */}
+      <dl className="estimate">
+        <dt>Estimated value</dt>
+        <dd data-estimate>{formatInr(estimate)}</dd>
+        <dt>Available</dt>
+        <dd data-available>{funds.isError ? "unknown (could not load funds)" : available === undefined ? "…" : formatInr(available)}</dd>
+      </dl>
       <button type="submit" className={`submit ${side.toLowerCase()}`} disabled={place.isPending}>
         {place.isPending ? "Sending…" : `${side} ${symbol}`}
       </button>
+      {short && (
+        <p className="field-error" aria-live="polite">
+          More than the funds available: the server will reject it.
+        </p>
+      )}
       {placed !== null && (
         <p className="muted" aria-live="polite" data-placed>
           {placed}
