@@ -1,6 +1,10 @@
 // Serialise once, send to many: a WebSocket encoder for tRPC that turns the payload of a
 // subscription message into JSON once, however many subscribers receive the same payload object,
 // and only wraps it in each subscriber's envelope.
+//
+// tRPC hands the encoder `{ id, jsonrpc?, result: { type: "data", data, id? } }` per subscriber.
+// For a `tracked(id, payload)` item, `result.data` is a fresh `{ id, data: payload }` wrapper made
+// for that subscriber, so the shared payload is looked for both there and one level down.
 
 /**
  * Payload objects handed to many subscribers. While one lives, the end of the message that carries
@@ -8,7 +12,7 @@
  * event, since the tracked id is the event's.
  */
 interface SharedEntry {
-  trackedId: string | undefined;
+  trackedId: unknown;
   tail: string | null;
 }
 const shared = new WeakMap<object, SharedEntry>();
@@ -18,33 +22,42 @@ export function markShared<T extends object>(payload: T): T {
   return payload;
 }
 
-interface DataMessage {
-  id: string | number | null;
-  jsonrpc?: string;
-  result: { type: "data"; id?: string; data: object };
+interface Envelope {
+  id?: unknown;
+  jsonrpc?: unknown;
+  result?: { type?: unknown; id?: unknown; data?: unknown };
 }
 
-function isSharedDataMessage(message: unknown): message is DataMessage {
-  if (typeof message !== "object" || message === null) return false;
-  const result = (message as { result?: unknown }).result;
-  if (typeof result !== "object" || result === null) return false;
-  const { type, data } = result as { type?: unknown; data?: unknown };
-  return type === "data" && typeof data === "object" && data !== null && shared.has(data);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
+
+/** The shared payload a data message carries, and whether it is inside a tracked wrapper. */
+function sharedPayload(message: Envelope): { payload: object; tracked: boolean } | null {
+  const result = message.result;
+  if (!isObject(result) || result.type !== "data" || !isObject(result.data)) return null;
+  const data = result.data;
+  if (shared.has(data)) return { payload: data, tracked: false };
+  if (result.id !== undefined && data.id === result.id && isObject(data.data) && shared.has(data.data) && Object.keys(data).length === 2) {
+    return { payload: data.data, tracked: true };
+  }
+  return null;
 }
 
 export const sharedPayloadEncoder = {
   encode(message: unknown): string {
-    if (!isSharedDataMessage(message)) return JSON.stringify(message);
-    const data = message.result.data;
-    const entry = shared.get(data) as SharedEntry;
-    const trackedId = message.result.id;
+    const found = isObject(message) ? sharedPayload(message as Envelope) : null;
+    if (found === null) return JSON.stringify(message);
+    const envelope = message as Envelope & { result: { id?: unknown } };
+    const entry = shared.get(found.payload) as SharedEntry;
+    const trackedId = envelope.result.id;
     if (entry.tail === null || entry.trackedId !== trackedId) {
-      const idPart = trackedId === undefined ? "" : `"id":${JSON.stringify(trackedId)},`;
+      const json = JSON.stringify(found.payload);
+      const id = trackedId === undefined ? "" : JSON.stringify(trackedId);
+      const data = found.tracked ? `{"id":${id},"data":${json}}` : json;
       entry.trackedId = trackedId;
-      entry.tail = `"result":{"type":"data",${idPart}"data":${JSON.stringify(data)}}}`;
+      entry.tail = `"result":{"type":"data",${trackedId === undefined ? "" : `"id":${id},`}"data":${data}}}`;
     }
-    const id = typeof message.id === "number" ? String(message.id) : JSON.stringify(message.id);
-    const jsonrpc = message.jsonrpc === undefined ? "" : `"jsonrpc":${JSON.stringify(message.jsonrpc)},`;
+    const id = typeof envelope.id === "number" ? String(envelope.id) : JSON.stringify(envelope.id);
+    const jsonrpc = envelope.jsonrpc === undefined ? "" : `"jsonrpc":${JSON.stringify(envelope.jsonrpc)},`;
     return `{"id":${id},${jsonrpc}${entry.tail}`;
   },
   decode(data: string | ArrayBuffer | Uint8Array): unknown {
