@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OrderIndex, orderKey, type OrderRecord } from "./store.js";
+import { AccountRecord, InstrumentRecord, OrderIndex, OrderRecord, orderKey } from "./store.js";
 
 /** Just what the index reads of an order. */
 const order = (orderId: string) => ({ orderId, key: orderKey(orderId) }) as OrderRecord;
@@ -57,5 +57,24 @@ describe("order index", () => {
     }
     expect(seen).toBe(3001);
     expect(index.size).toBe(0);
+  });
+});
+
+describe("order records made new again", () => {
+  it("are field for field what a fresh record would be", () => {
+    const instrument = new InstrumentRecord({ symbol: "INFY", name: "Infosys", exchange: "NSE", instrumentType: "EQ", tickSize: 5, lotSize: 1, price: 150_000 }, 0);
+    const account = new AccountRecord("alice", 1_000_000, 1_000_000);
+    const args = ["O9", account, null, instrument, "BUY", "LIMIT", "DAY", 3, 149_000, null, 42, "PLACED", "placed"] as const;
+    const used = new OrderRecord("O1", account, "c-1", instrument, "SELL", "SL", "IOC", 7, 151_000, 151_500, 7, "TRIGGER_PENDING", "placed");
+    used.recordChange({ state: "EXECUTED", time: 9, cause: "filled" });
+    // Every field a life in the book can touch.
+    for (const key of Object.keys(used)) {
+      const record = used as unknown as Record<string, unknown>;
+      if (typeof record[key] === "number") record[key] = 99;
+      else if (typeof record[key] === "string") record[key] = "stale";
+      else if (record[key] === null) record[key] = { stale: true };
+    }
+    expect({ ...used.reuse(...args) }).toEqual({ ...new OrderRecord(...args) });
+    expect(used.history).toEqual(new OrderRecord(...args).history);
   });
 });
