@@ -30,13 +30,20 @@ interface Envelope {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
 
+/** How many own enumerable keys an object has, without allocating a list of them (runs per message). */
+function ownKeyCount(value: object): number {
+  let count = 0;
+  for (const key in value) if (Object.hasOwn(value, key)) count++;
+  return count;
+}
+
 /** The shared payload a data message carries, and whether it is inside a tracked wrapper. */
 function sharedPayload(message: Envelope): { payload: object; tracked: boolean } | null {
   const result = message.result;
   if (!isObject(result) || result.type !== "data" || !isObject(result.data)) return null;
   const data = result.data;
   if (shared.has(data)) return { payload: data, tracked: false };
-  if (result.id !== undefined && data.id === result.id && isObject(data.data) && shared.has(data.data) && Object.keys(data).length === 2) {
+  if (result.id !== undefined && data.id === result.id && isObject(data.data) && shared.has(data.data) && ownKeyCount(data) === 2) {
     return { payload: data.data, tracked: true };
   }
   return null;

@@ -144,8 +144,9 @@ export class SqliteStorage implements Storage {
     options: SqliteOptions = {},
   ) {
     this.db = new Database(file);
-    this.useThread = options.writerThread ?? writerAvailable();
-    if (this.useThread && !writerAvailable()) throw new Error(`the SQLite writer thread is not built (${fileURLToPath(WRITER_URL)})`);
+    const built = writerAvailable();
+    this.useThread = options.writerThread ?? built;
+    if (this.useThread && !built) throw new Error(`the SQLite writer thread is not built (${fileURLToPath(WRITER_URL)})`);
   }
 
   /** Where large batches are written: "thread" or "main". */
