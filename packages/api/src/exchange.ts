@@ -134,8 +134,10 @@ export class Exchange {
         try {
           await this.storage.commit({ firstJournalId: this.journalId + 1, commands, events });
         } catch (cause) {
-          await this.recoverFromWriteFailure(results, cause);
-          continue;
+          // A failed write may still have reached the disk (a writer thread can die after its
+          // commit, before its answer): the database decides, and memory is rebuilt from it.
+          const written = await this.recoverFromWriteFailure(results, cause, this.journalId + commands.length);
+          if (!written) continue;
         }
         this.journalId += commands.length;
         this.sinceSnapshot += commands.length;
@@ -150,13 +152,19 @@ export class Exchange {
     this.draining = false;
   }
 
-  /** The batch was applied in memory but not written: put memory back as the disk has it. */
-  private async recoverFromWriteFailure(results: Array<{ pending: Pending; result: CommandResult }>, cause: unknown): Promise<void> {
-    const error = new JournalError(cause);
+  /**
+   * A batch's write failed: memory is put back as the disk has it. Answers true when the batch is
+   * on disk after all (its journal reaches `lastJournalId`), so it is acknowledged and published
+   * as usual; otherwise its commands are refused and nothing of them remains.
+   */
+  private async recoverFromWriteFailure(results: Array<{ pending: Pending; result: CommandResult }>, cause: unknown, lastJournalId: number): Promise<boolean> {
     const { engine, journalId } = await rebuild(this.storage);
     this.engineRef = engine;
+    if (journalId >= lastJournalId) return true;
     this.journalId = journalId;
+    const error = new JournalError(cause);
     for (const { pending } of results) pending.reject(error);
+    return false;
   }
 
   /** Writes a snapshot of the engine as of the last durable batch. */

@@ -67,12 +67,18 @@ describe("restart", () => {
 
 class FailingStorage extends SqliteStorage {
   failNext = false;
+  /** Fail after the batch is on disk, as a writer thread that dies before answering would. */
+  failAfterWriteNext = false;
   override async commit(batch: CommitBatch): Promise<void> {
     if (this.failNext) {
       this.failNext = false;
       throw new Error("SQLITE_FULL: database or disk is full");
     }
-    return super.commit(batch);
+    await super.commit(batch);
+    if (this.failAfterWriteNext) {
+      this.failAfterWriteNext = false;
+      throw new Error("the SQLite writer thread stopped");
+    }
   }
 }
 
@@ -94,6 +100,29 @@ describe("journal write failure", () => {
     expect(await accountState(server, "alice-key")).toEqual(before);
     const ok = await alice.orders.place.mutate({ symbol: "TCS", side: "BUY", type: "MARKET", quantity: 1 });
     expect(ok.state).toBe("EXECUTED");
+  });
+});
+
+describe("journal write reported failed after it reached the disk", () => {
+  it("acknowledges the batch and publishes its events, since the database has it", async () => {
+    const dir = freshDir();
+    const storage = new FailingStorage(path.join(dir, "trading.sqlite"));
+    const server = await startTestServer({}, { dataDir: dir, storage });
+    servers.push(server);
+    const alice = server.client("alice-key");
+    const seen: string[] = [];
+    const subscription = alice.orders.onUpdate.subscribe(undefined, { onData: ({ data }) => seen.push(`${data.type}:${data.order.orderId}`) });
+    await new Promise((r) => setTimeout(r, 300));
+    storage.failAfterWriteNext = true;
+    const order = await alice.orders.place.mutate({ symbol: "TCS", side: "BUY", type: "MARKET", quantity: 2 });
+    expect(order.state).toBe("EXECUTED");
+    expect(await alice.orders.get.query({ orderId: order.orderId })).toMatchObject({ state: "EXECUTED", filledQuantity: 2 });
+    await expect.poll(() => seen, { timeout: 5_000 }).toContain(`filled:${order.orderId}`);
+    // Memory and disk agree, and the sequence goes on from there.
+    const next = await alice.orders.place.mutate({ symbol: "TCS", side: "BUY", type: "MARKET", quantity: 1 });
+    expect(next.state).toBe("EXECUTED");
+    expect((await accountState(server, "alice-key")).holdings).toEqual(expect.arrayContaining([expect.objectContaining({ symbol: "TCS", quantity: 3 })]));
+    subscription.unsubscribe();
   });
 });
 

@@ -13,7 +13,7 @@ export interface WriterRequest {
 
 export interface WriterReply {
   id: number;
-  /** Null when the batch is durable; otherwise why it is not (nothing of it was written). */
+  /** Null when the batch is durable; otherwise why it is not (its transaction rolled back). */
   error: string | null;
 }
 

@@ -201,7 +201,8 @@ export class SqliteStorage implements Storage {
     // Batches are written one at a time (the exchange waits for each), so the two connections
     // never write at once and the journal stays in order.
     if (!this.useThread || batch.commands.length < INLINE_BELOW) return this.inProcess.commit(batch);
-    // A thread that died takes its batch with it (nothing of it was committed); start another.
+    // A thread that died reported its batch failed (it is on disk whole or not at all; the exchange
+    // asks the database which); start another.
     if (this.thread === null || this.thread.failed) {
       await this.thread?.close();
       await this.startThread();
