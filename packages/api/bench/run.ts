@@ -152,21 +152,30 @@ async function throughput(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-async function tickLatency(): Promise<void> {
-  const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 200);
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "trading-bench-"));
-  const server = await startServer(dataDir, { FEED_TICKS_PER_SECOND: "2", MAX_SUBSCRIPTIONS_PER_USER: "1000" });
+interface FanoutResult {
+  deliveries: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/**
+ * Latency from a tick's time stamp to its arrival at each of `sockets` subscribed sockets, over
+ * SECONDS after a second of warm-up. The initial quotes a fresh subscriber gets (volume 0) do not count.
+ */
+async function fanoutLatency(options: { url: string; sockets: number; hello?: (index: number) => string; subscribe: string }): Promise<FanoutResult> {
   const latencies: number[] = [];
   let measuring = false;
   const sockets = await Promise.all(
     Array.from(
-      { length: SOCKETS },
+      { length: options.sockets },
       (_, i) =>
         new Promise<WebSocket>((resolve, reject) => {
-          const socket = new WebSocket(`${server.url.replace("http", "ws")}/trpc?connectionParams=1`);
+          const socket = new WebSocket(options.url);
           socket.once("open", () => {
-            socket.send(JSON.stringify({ method: "connectionParams", data: { apiKey: ["demo-key", "alice-key", "bob-key"][i % 3] } }));
-            socket.send(JSON.stringify({ id: 1, method: "subscription", params: { path: "market.onTick", input: {} } }));
+            if (options.hello !== undefined) socket.send(options.hello(i));
+            socket.send(options.subscribe);
             resolve(socket);
           });
           socket.on("message", (data: Buffer) => {
@@ -185,19 +194,49 @@ async function tickLatency(): Promise<void> {
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   measuring = false;
   for (const s of sockets) s.terminate();
+  const sorted = Float64Array.from(latencies).sort();
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { deliveries: sorted.length, perSecond: Math.round(sorted.length / SECONDS), p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted[sorted.length - 1] ?? 0 };
+}
+
+async function tickLatency(): Promise<void> {
+  const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 200);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "trading-bench-"));
+  const server = await startServer(dataDir, { FEED_TICKS_PER_SECOND: "2", MAX_SUBSCRIPTIONS_PER_USER: "1000" });
+  const ours = await fanoutLatency({
+    url: `${server.url.replace("http", "ws")}/trpc?connectionParams=1`,
+    sockets: SOCKETS,
+    hello: (i) => JSON.stringify({ method: "connectionParams", data: { apiKey: ["demo-key", "alice-key", "bob-key"][i % 3] } }),
+    subscribe: JSON.stringify({ id: 1, method: "subscription", params: { path: "market.onTick", input: {} } }),
+  });
   await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
-  const sorted = latencies.sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+
+  // The ceilings, at the tick rate our server just ran at.
+  const ticksPerSecond = Math.max(1, Math.round(ours.perSecond / SOCKETS));
+  const baselines = await spawnAndWait(["--import", "tsx", path.join(here, "fanout-baselines.ts"), String(ticksPerSecond)], /\{"ports":(\{[^}]+\})\}/);
+  const ports = JSON.parse(baselines.match[1] as string) as { ws: number; trpc: number };
+  const bareWs = await fanoutLatency({ url: `ws://127.0.0.1:${ports.ws}`, sockets: SOCKETS, subscribe: "{}" });
+  const stockTrpc = await fanoutLatency({
+    url: `ws://127.0.0.1:${ports.trpc}`,
+    sockets: SOCKETS,
+    subscribe: JSON.stringify({ id: 1, method: "subscription", params: { path: "onTick" } }),
+  });
+  await stop(baselines.child);
+
+  const figures = (r: FanoutResult) => ({ p50_ms: r.p50Ms, p99_ms: r.p99Ms, max_ms: r.maxMs, deliveries: r.deliveries });
+  print({ name: "tick-fanout-ceilings", sockets: SOCKETS, ticks_per_second: ticksPerSecond, bare_ws: figures(bareWs), trpc_ws: figures(stockTrpc) });
   print({
     name: "tick-to-subscriber",
     sockets: SOCKETS,
-    deliveries: sorted.length,
-    deliveries_per_second: Math.round(sorted.length / SECONDS),
-    p50_ms: at(0.5),
-    p99_ms: at(0.99),
-    max_ms: sorted[sorted.length - 1] ?? 0,
-    note: "tick time is stamped when the writer applies it (ms resolution), so this includes the durable commit",
+    deliveries: ours.deliveries,
+    deliveries_per_second: ours.perSecond,
+    p50_ms: ours.p50Ms,
+    p99_ms: ours.p99Ms,
+    max_ms: ours.maxMs,
+    p99_ratio_to_bare_ws: ratio(ours.p99Ms, Math.max(1, bareWs.p99Ms)),
+    p99_ratio_to_trpc_ws: ratio(ours.p99Ms, Math.max(1, stockTrpc.p99Ms)),
+    note: "tick time is stamped when the writer applies it (ms resolution), so this includes the durable commit; the ceilings journal nothing",
     target_p99_ms: 10,
   });
 }
