@@ -10,6 +10,7 @@ export interface LoadResult {
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
+  maxMs: number;
 }
 
 function summarize(latencies: number[], errors: number, seconds: number): LoadResult {
@@ -22,6 +23,7 @@ function summarize(latencies: number[], errors: number, seconds: number): LoadRe
     perSecond: Math.round(latencies.length / seconds),
     p50Ms: Math.round(at(0.5) * 100) / 100,
     p99Ms: Math.round(at(0.99) * 100) / 100,
+    maxMs: Math.round(at(1) * 100) / 100,
   };
 }
 

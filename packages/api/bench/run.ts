@@ -79,6 +79,7 @@ function line(name: string, result: LoadResult, ceilings: Record<string, number>
     per_second: result.perSecond,
     p50_ms: result.p50Ms,
     p99_ms: result.p99Ms,
+    max_ms: result.maxMs,
     requests: result.requests,
     errors: result.errors,
     concurrency: CONCURRENCY,

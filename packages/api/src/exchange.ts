@@ -3,8 +3,9 @@
 // between a check and the change it guards. Commands that arrive while a batch is being written
 // wait and form the next batch (group commit): one transaction for many commands, and a result is
 // acknowledged, and its events published, only once its batch is durable.
-import { Engine, type Command, type CommandResult, type EngineEvent } from "@trading/engine";
+import type { Command, CommandResult, Engine, EngineEvent } from "@trading/engine";
 import type { EventBus } from "./bus.js";
+import { rebuild, type SnapshotTaker } from "./snapshots.js";
 import type { Storage } from "./storage/storage.js";
 
 /** What the exchange stamps on a command as it is applied: the time and a fresh order id. */
@@ -38,6 +39,12 @@ interface Pending {
 export interface ExchangeOptions {
   /** Take a snapshot after this many journal entries, bounding restart time. */
   snapshotEvery: number;
+  /**
+   * Where snapshots are taken while running: on their own thread, from the journal (the server's
+   * way), or here between batches when absent (every command waits meanwhile). The last snapshot,
+   * at close, is always taken here.
+   */
+  background?: SnapshotTaker | undefined;
   /** Clock, replaceable in tests. */
   now?: () => number;
 }
@@ -55,6 +62,8 @@ export class Exchange {
   private lastTime = 0;
   private journalId: number;
   private sinceSnapshot = 0;
+  /** The journal id the background snapshot thread was last asked to reach. */
+  private requestedSnapshot = 0;
   private idle: Promise<void> = Promise.resolve();
   readonly stats: ExchangeStats = { batches: 0, commands: 0, lastBatchSize: 0 };
   private readonly now: () => number;
@@ -147,7 +156,14 @@ export class Exchange {
       this.stats.lastBatchSize = batch.length;
       for (const { pending, result } of results) pending.resolve(result);
       if (events.length > 0) this.bus.publish(events);
-      if (this.sinceSnapshot >= this.options.snapshotEvery) await this.snapshot();
+      if (this.sinceSnapshot >= this.options.snapshotEvery) {
+        if (this.options.background === undefined) await this.snapshot();
+        else {
+          this.options.background.request(this.journalId);
+          this.requestedSnapshot = this.journalId;
+          this.sinceSnapshot = 0;
+        }
+      }
     }
     this.draining = false;
   }
@@ -178,14 +194,9 @@ export class Exchange {
     this.closed = true;
     await this.idle;
     if (this.draining) await this.idle;
-    if (this.sinceSnapshot > 0) await this.snapshot();
+    // One snapshot writer at a time: a background one in progress is abandoned (never read).
+    await this.options.background?.close();
+    const behind = (this.options.background?.lastStored ?? this.requestedSnapshot) < this.requestedSnapshot;
+    if (this.sinceSnapshot > 0 || behind) await this.snapshot();
   }
-}
-
-async function rebuild(storage: Storage): Promise<{ engine: Engine; journalId: number; replayed: number }> {
-  const recovery = await storage.recover();
-  const engine =
-    recovery.snapshot === null ? new Engine({ retainClosedOrders: false }) : Engine.restore(recovery.snapshot.engine);
-  for (const command of recovery.commands) engine.apply(command);
-  return { engine, journalId: recovery.lastJournalId, replayed: recovery.commands.length };
 }

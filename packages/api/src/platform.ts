@@ -10,6 +10,7 @@ import { Exchange, type CommandFactory } from "./exchange.js";
 import { PriceFeed } from "./feed.js";
 import type { Logger } from "./log.js";
 import { Metrics } from "./metrics.js";
+import { BackgroundSnapshots, snapshotThreadAvailable } from "./snapshots.js";
 import { SqliteStorage } from "./storage/sqlite.js";
 import type { Storage } from "./storage/storage.js";
 
@@ -41,7 +42,15 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
   const store = storage ?? (await openStorage(config));
   await store.init();
   const bus = new EventBus();
-  const exchange = await Exchange.open(store, bus, { snapshotEvery: config.snapshotEvery });
+  // Snapshots while running are taken on their own thread when it is built (not from sources).
+  const background = snapshotThreadAvailable()
+    ? new BackgroundSnapshots(
+        store.location,
+        (error) => log.error("background snapshot failed", { error: error.message }),
+        (journalId) => log.info("snapshot stored", { journalId }),
+      )
+    : undefined;
+  const exchange = await Exchange.open(store, bus, { snapshotEvery: config.snapshotEvery, background });
   const keys = new KeyRing(store);
   await keys.load();
   const metrics = new Metrics();

@@ -14,7 +14,9 @@ const dataDir = mkdtempSync(path.join(tmpdir(), "trading-crash-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function startChild(): Promise<ServerProcess> {
-  return spawnServer({ args: ["--data-dir", dataDir, "--feed-ticks-per-second", "20"] });
+  // Snapshots every 40 journal entries: the snapshot thread is at work whenever a kill lands, so
+  // recovery also meets snapshots cut off half-way.
+  return spawnServer({ args: ["--data-dir", dataDir, "--feed-ticks-per-second", "20", "--snapshot-every", "40"] });
 }
 
 interface Acked {
@@ -51,6 +53,16 @@ function runLoad(client: TradingClient, acked: Map<string, Acked>, stop: { now: 
       }
     }
   })();
+}
+
+/** Complete snapshots on disk (a row is written after all its parts). */
+function snapshotCount(): number {
+  const db = new Database(path.join(dataDir, "trading.sqlite"), { readonly: true });
+  try {
+    return (db.prepare("SELECT COUNT(*) AS n FROM snapshots").get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
 }
 
 function eventSeqs(): number[] {
@@ -95,6 +107,8 @@ describe("crash safety", () => {
       expect(seqs[seqs.length - 1]).toBe(seqs.length); // no gap anywhere
     }
     expect(acked.size).toBeGreaterThan(30);
+    // Only killed so far, never stopped cleanly: these were all taken in the background.
+    expect(snapshotCount()).toBeGreaterThan(0);
     // A last start: the sequence continues right after the last durable event.
     const lastSeq = eventSeqs().length;
     const { child, url, exited } = await startChild();

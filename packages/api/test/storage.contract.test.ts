@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PostgresStorage } from "../src/storage/postgres.js";
 import { SqliteStorage as BuiltSqliteStorage } from "../dist/storage/sqlite.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
-import type { Storage } from "../src/storage/storage.js";
+import { SNAPSHOT_PART_ORDERS, type Storage } from "../src/storage/storage.js";
 
 interface Implementation {
   name: string;
@@ -122,6 +122,34 @@ for (const impl of implementations) {
       const restored = Engine.restore(recovery.snapshot?.engine as never);
       for (const c of recovery.commands) restored.apply(c);
       expect(restored.snapshot()).toEqual(Engine.replay(commands, { retainClosedOrders: false }).snapshot());
+    });
+
+    it("reads the journal after an id, a page at a time", async () => {
+      expect(await storage.journal(0, 3)).toEqual(JSON.parse(JSON.stringify(commands.slice(0, 3))));
+      expect(await storage.journal(7, 100)).toEqual(JSON.parse(JSON.stringify(commands.slice(7))));
+      expect(await storage.journal(commands.length, 10)).toEqual([]);
+    });
+
+    it("stores a snapshot too large for one part in parts, and never reads one cut off half-way", async () => {
+      const engine = Engine.replay(commands, { retainClosedOrders: false });
+      const resting = SNAPSHOT_PART_ORDERS * 2 + SNAPSHOT_PART_ORDERS / 2;
+      engine.apply({ kind: "openAccount", time: 130_000, userId: "carl", cash: 1e13 });
+      for (let i = 0; i < resting; i++) {
+        engine.apply({ kind: "placeOrder", time: 130_000, userId: "carl", orderId: `P${i}`, order: { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 100_000 + (i % 100) * 5, validity: "DAY" } });
+      }
+      const snapshot = engine.snapshot();
+      expect(snapshot.orders).toHaveLength(resting);
+      await storage.saveSnapshot({ journalId: commands.length, engine: snapshot, feed: null });
+      const stored = JSON.parse(JSON.stringify(snapshot)) as typeof snapshot;
+      expect((await storage.recover()).snapshot).toEqual({ journalId: commands.length, engine: stored, feed: null });
+
+      // A later snapshot that fails while its third part is written (a crash would stop it there too).
+      const broken = { ...snapshot, orders: [...snapshot.orders] };
+      broken.orders[SNAPSHOT_PART_ORDERS * 2 + 1] = { toJSON: () => { throw new Error("cut off"); } } as never;
+      await expect(storage.saveSnapshot({ journalId: commands.length + 5, engine: broken, feed: null })).rejects.toThrow("cut off");
+      const recovery = await storage.recover();
+      expect(recovery.snapshot?.journalId).toBe(commands.length);
+      expect(recovery.snapshot?.engine.orders).toHaveLength(stored.orders.length);
     });
 
     it("answers events after a sequence number, by user and by ticks of some symbols", async () => {

@@ -1,12 +1,14 @@
 // PostgreSQL storage, used when DATABASE_URL is set. Same contract as SQLite; a batch is one
 // transaction of set-based inserts, committed with synchronous_commit on.
 import pg from "pg";
-import { bucketStart, type EngineEvent, type OrderView, type Trade } from "@trading/engine";
+import { bucketStart, type Command, type EngineEvent, type OrderView, type Trade } from "@trading/engine";
 import { ordersQuery, postgresPlaceholder, toPage, tradesQuery } from "./sql.js";
 import {
   DurabilityError,
   eventColumns,
   historyStep,
+  joinSnapshot,
+  snapshotParts,
   type ApiKeyRow,
   type AuditEntry,
   type CandleRow,
@@ -17,6 +19,7 @@ import {
   type Recovery,
   type Storage,
   type StoredOrder,
+  type StorageLocation,
   type StoredSnapshot,
   type TradeQuery,
   type UserRow,
@@ -54,6 +57,11 @@ const MIGRATIONS: string[] = [
   );
   CREATE TABLE audit_log (id BIGSERIAL PRIMARY KEY, time BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
   `,
+  // 2: snapshots in parts, written one transaction each, the snapshots row last.
+  `
+  CREATE TABLE snapshot_parts (journal_id BIGINT NOT NULL, part INT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (journal_id, part));
+  ALTER TABLE snapshots ADD COLUMN parts INT NOT NULL DEFAULT 0;
+  `,
 ];
 
 const DURABLE_COMMIT = new Set(["on", "remote_write", "remote_apply", "local"]);
@@ -64,7 +72,7 @@ export class PostgresStorage implements Storage {
 
   /** `schema` keeps this server's tables apart (tests use a fresh one each). */
   constructor(
-    connectionString: string,
+    private readonly connectionString: string,
     private readonly schema = "trading",
   ) {
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
@@ -74,6 +82,10 @@ export class PostgresStorage implements Storage {
     });
     // An idle client losing its connection must not crash the process.
     this.pool.on("error", () => undefined);
+  }
+
+  get location(): StorageLocation {
+    return { kind: "postgres", url: this.connectionString, schema: this.schema };
   }
 
   async init(): Promise<void> {
@@ -125,17 +137,28 @@ export class PostgresStorage implements Storage {
   }
 
   async recover(): Promise<Recovery> {
-    const [snap] = await this.rows<{ journal_id: string; engine: string; feed: string | null }>(
-      "SELECT journal_id, engine, feed FROM snapshots ORDER BY journal_id DESC LIMIT 1",
-    );
-    const after = snap === undefined ? 0 : Number(snap.journal_id);
+    const snapshot = await this.newestSnapshot();
+    const after = snapshot?.journalId ?? 0;
     const commands = await this.rows<{ command: string }>("SELECT command FROM journal WHERE journal_id > $1 ORDER BY journal_id", [after]);
     const [last] = await this.rows<{ id: string | null }>("SELECT MAX(journal_id) AS id FROM journal");
-    return {
-      snapshot: snap === undefined ? null : { journalId: after, engine: JSON.parse(snap.engine), feed: snap.feed === null ? null : JSON.parse(snap.feed) },
-      commands: commands.map((r) => JSON.parse(r.command)),
-      lastJournalId: Number(last?.id ?? 0),
-    };
+    return { snapshot, commands: commands.map((r) => JSON.parse(r.command)), lastJournalId: Number(last?.id ?? 0) };
+  }
+
+  /** The newest snapshot with all its parts (one whose row is there always has them). */
+  private async newestSnapshot(): Promise<StoredSnapshot | null> {
+    const rows = await this.rows<{ journal_id: string; engine: string; feed: string | null; parts: number }>(
+      "SELECT journal_id, engine, feed, parts FROM snapshots ORDER BY journal_id DESC",
+    );
+    for (const row of rows) {
+      const parts = row.parts === 0 ? [] : (await this.rows<{ data: string }>("SELECT data FROM snapshot_parts WHERE journal_id = $1 ORDER BY part", [row.journal_id])).map((r) => r.data);
+      if (parts.length === row.parts) return joinSnapshot(Number(row.journal_id), row.engine, row.feed, parts);
+    }
+    return null;
+  }
+
+  async journal(afterJournalId: number, limit: number): Promise<Command[]> {
+    const rows = await this.rows<{ command: string }>("SELECT command FROM journal WHERE journal_id > $1 ORDER BY journal_id LIMIT $2", [afterJournalId, limit]);
+    return rows.map((r) => JSON.parse(r.command) as Command);
   }
 
   async commit(batch: CommitBatch): Promise<void> {
@@ -217,12 +240,22 @@ export class PostgresStorage implements Storage {
   }
 
   async saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
+    const stored = snapshotParts(snapshot);
+    for (let part = 0; part < stored.count; part++) {
+      await this.pool.query(
+        "INSERT INTO snapshot_parts (journal_id, part, data) VALUES ($1, $2, $3) ON CONFLICT (journal_id, part) DO UPDATE SET data = excluded.data",
+        [snapshot.journalId, part, stored.part(part)],
+      );
+    }
     await this.inTransaction(async (client) => {
       await client.query(
-        "INSERT INTO snapshots (journal_id, taken_at, engine, feed) VALUES ($1, $2, $3, $4) ON CONFLICT (journal_id) DO UPDATE SET engine = excluded.engine, feed = excluded.feed",
-        [snapshot.journalId, Date.now(), JSON.stringify(snapshot.engine), snapshot.feed === null ? null : JSON.stringify(snapshot.feed)],
+        `INSERT INTO snapshots (journal_id, taken_at, engine, feed, parts) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (journal_id) DO UPDATE SET engine = excluded.engine, feed = excluded.feed, parts = excluded.parts`,
+        [snapshot.journalId, Date.now(), stored.engine, stored.feed, stored.count],
       );
+      // Older snapshots are never read again; keep the newest two, and no parts without their row.
       await client.query("DELETE FROM snapshots WHERE journal_id NOT IN (SELECT journal_id FROM snapshots ORDER BY journal_id DESC LIMIT 2)");
+      await client.query("DELETE FROM snapshot_parts WHERE journal_id NOT IN (SELECT journal_id FROM snapshots)");
     });
   }
 

@@ -4,12 +4,14 @@ import Database from "better-sqlite3";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { EngineEvent, OrderView, Trade } from "@trading/engine";
+import type { Command, EngineEvent, OrderView, Trade } from "@trading/engine";
 import { ordersQuery, sqlitePlaceholder, toPage, tradesQuery } from "./sql.js";
 import { configure, JournalWriter } from "./sqlite-journal.js";
 import type { WriterReply, WriterRequest } from "./sqlite-writer.js";
 import {
   historyStep,
+  joinSnapshot,
+  snapshotParts,
   type ApiKeyRow,
   type AuditEntry,
   type CandleRow,
@@ -20,6 +22,7 @@ import {
   type Recovery,
   type Storage,
   type StoredOrder,
+  type StorageLocation,
   type StoredSnapshot,
   type TradeQuery,
   type UserRow,
@@ -61,6 +64,11 @@ const MIGRATIONS: string[] = [
   // 2: a user's events are found by scanning forward from the resume point on the primary key; the
   // per-user index cost every commit a page per active user (measured: ~20 % of order throughput).
   `DROP INDEX IF EXISTS events_user;`,
+  // 3: snapshots in parts, written one transaction each, the snapshots row last.
+  `
+  CREATE TABLE snapshot_parts (journal_id INTEGER NOT NULL, part INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (journal_id, part));
+  ALTER TABLE snapshots ADD COLUMN parts INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** Whether the compiled writer thread is there (it is not when running from TypeScript sources). */
@@ -149,6 +157,10 @@ export class SqliteStorage implements Storage {
     if (this.useThread && !built) throw new Error(`the SQLite writer thread is not built (${fileURLToPath(WRITER_URL)})`);
   }
 
+  get location(): StorageLocation {
+    return { kind: "sqlite", file: this.file };
+  }
+
   /** Where large batches are written: "thread" or "main". */
   get writer(): "thread" | "main" {
     return this.useThread ? "thread" : "main";
@@ -180,20 +192,32 @@ export class SqliteStorage implements Storage {
   }
 
   async recover(): Promise<Recovery> {
-    const snap = this.db.prepare("SELECT journal_id, engine, feed FROM snapshots ORDER BY journal_id DESC LIMIT 1").get() as
-      | { journal_id: number; engine: string; feed: string | null }
-      | undefined;
-    const after = snap?.journal_id ?? 0;
-    const rows = this.db.prepare("SELECT journal_id, command FROM journal WHERE journal_id > ? ORDER BY journal_id").all(after) as Array<{
-      journal_id: number;
-      command: string;
-    }>;
+    const snapshot = this.newestSnapshot();
+    const after = snapshot?.journalId ?? 0;
+    const rows = this.db.prepare("SELECT command FROM journal WHERE journal_id > ? ORDER BY journal_id").all(after) as Array<{ command: string }>;
     const last = this.db.prepare("SELECT MAX(journal_id) AS id FROM journal").get() as { id: number | null };
-    return {
-      snapshot: snap === undefined ? null : { journalId: snap.journal_id, engine: JSON.parse(snap.engine), feed: snap.feed === null ? null : JSON.parse(snap.feed) },
-      commands: rows.map((r) => JSON.parse(r.command)),
-      lastJournalId: last.id ?? 0,
-    };
+    return { snapshot, commands: rows.map((r) => JSON.parse(r.command)), lastJournalId: last.id ?? 0 };
+  }
+
+  /** The newest snapshot with all its parts (one whose row is there always has them). */
+  private newestSnapshot(): StoredSnapshot | null {
+    const rows = this.db.prepare("SELECT journal_id, engine, feed, parts FROM snapshots ORDER BY journal_id DESC").all() as Array<{
+      journal_id: number;
+      engine: string;
+      feed: string | null;
+      parts: number;
+    }>;
+    const partsOf = this.db.prepare("SELECT data FROM snapshot_parts WHERE journal_id = ? ORDER BY part").pluck();
+    for (const row of rows) {
+      const parts = row.parts === 0 ? [] : (partsOf.all(row.journal_id) as string[]);
+      if (parts.length === row.parts) return joinSnapshot(row.journal_id, row.engine, row.feed, parts);
+    }
+    return null;
+  }
+
+  async journal(afterJournalId: number, limit: number): Promise<Command[]> {
+    const rows = this.db.prepare("SELECT command FROM journal WHERE journal_id > ? ORDER BY journal_id LIMIT ?").pluck().all(afterJournalId, limit) as string[];
+    return rows.map((r) => JSON.parse(r) as Command);
   }
 
   async commit(batch: CommitBatch): Promise<void> {
@@ -211,12 +235,16 @@ export class SqliteStorage implements Storage {
   }
 
   async saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
+    const stored = snapshotParts(snapshot);
+    const insertPart = this.db.prepare("INSERT OR REPLACE INTO snapshot_parts (journal_id, part, data) VALUES (?, ?, ?)");
+    for (let part = 0; part < stored.count; part++) insertPart.run(snapshot.journalId, part, stored.part(part));
     this.db.transaction(() => {
       this.db
-        .prepare("INSERT OR REPLACE INTO snapshots (journal_id, taken_at, engine, feed) VALUES (?, ?, ?, ?)")
-        .run(snapshot.journalId, Date.now(), JSON.stringify(snapshot.engine), snapshot.feed === null ? null : JSON.stringify(snapshot.feed));
-      // Older snapshots are never read again; keep the newest two.
+        .prepare("INSERT OR REPLACE INTO snapshots (journal_id, taken_at, engine, feed, parts) VALUES (?, ?, ?, ?, ?)")
+        .run(snapshot.journalId, Date.now(), stored.engine, stored.feed, stored.count);
+      // Older snapshots are never read again; keep the newest two, and no parts without their row.
       this.db.prepare("DELETE FROM snapshots WHERE journal_id NOT IN (SELECT journal_id FROM snapshots ORDER BY journal_id DESC LIMIT 2)").run();
+      this.db.prepare("DELETE FROM snapshot_parts WHERE journal_id NOT IN (SELECT journal_id FROM snapshots)").run();
     })();
   }
 

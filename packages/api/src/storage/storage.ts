@@ -101,13 +101,23 @@ export interface EventQuery {
   limit: number;
 }
 
+/** Where a storage lives, so that another thread can open its own connection to it. */
+export type StorageLocation = { kind: "sqlite"; file: string } | { kind: "postgres"; url: string; schema: string };
+
 export interface Storage {
   readonly kind: "sqlite" | "postgres";
+  readonly location: StorageLocation;
   /** Creates or migrates the schema and refuses to run with weaker durability than required. */
   init(): Promise<void>;
   recover(): Promise<Recovery>;
+  /** Up to `limit` journal entries after `afterJournalId`, oldest first (their ids follow on without gaps). */
+  journal(afterJournalId: number, limit: number): Promise<Command[]>;
   /** Writes a batch in one transaction; resolves only once it is durable. */
   commit(batch: CommitBatch): Promise<void>;
+  /**
+   * Stores a snapshot in parts (see `snapshotParts`), each its own transaction, and last the row
+   * that names them: a snapshot interrupted half-way is never read. Keeps the newest two.
+   */
   saveSnapshot(snapshot: StoredSnapshot): Promise<void>;
 
   events(query: EventQuery): Promise<EngineEvent[]>;
@@ -125,6 +135,38 @@ export interface Storage {
   auditLog(limit: number): Promise<AuditEntry[]>;
 
   close(): Promise<void>;
+}
+
+/**
+ * Orders per stored part of a snapshot. One JSON text for the whole engine would pass V8's string
+ * limit (about 512 MiB) near a million resting orders, and as one transaction it would hold the
+ * database's write lock for as long as it takes to write.
+ */
+export const SNAPSHOT_PART_ORDERS = 20_000;
+
+/** A snapshot as stored: the engine without its orders, and the orders in parts made on demand. */
+export interface SnapshotParts {
+  engine: string;
+  feed: string | null;
+  count: number;
+  part(index: number): string;
+}
+
+export function snapshotParts(snapshot: StoredSnapshot): SnapshotParts {
+  const { orders, ...rest } = snapshot.engine;
+  return {
+    engine: JSON.stringify({ ...rest, orders: [] }),
+    feed: snapshot.feed === null ? null : JSON.stringify(snapshot.feed),
+    count: Math.ceil(orders.length / SNAPSHOT_PART_ORDERS),
+    part: (index) => JSON.stringify(orders.slice(index * SNAPSHOT_PART_ORDERS, (index + 1) * SNAPSHOT_PART_ORDERS)),
+  };
+}
+
+/** The inverse of `snapshotParts`. A snapshot stored whole (before parts existed) has no parts. */
+export function joinSnapshot(journalId: number, engine: string, feed: string | null, parts: string[]): StoredSnapshot {
+  const stored = JSON.parse(engine) as EngineSnapshot;
+  for (const part of parts) for (const order of JSON.parse(part) as EngineSnapshot["orders"]) stored.orders.push(order);
+  return { journalId, engine: stored, feed: feed === null ? null : (JSON.parse(feed) as GbmFeedState) };
 }
 
 /** Cursors are opaque to clients: the sort key of the last row, base64url-encoded. */
