@@ -142,7 +142,7 @@ export interface Storage {
  * limit (about 512 MiB) near a million resting orders, and as one transaction it would hold the
  * database's write lock for as long as it takes to write.
  */
-export const SNAPSHOT_PART_ORDERS = 20_000;
+export const SNAPSHOT_PART_ORDERS = 5_000;
 
 /** A snapshot as stored: the engine without its orders, and the orders in parts made on demand. */
 export interface SnapshotParts {
