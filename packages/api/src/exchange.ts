@@ -45,6 +45,8 @@ export interface ExchangeOptions {
    * at close, is always taken here.
    */
   background?: SnapshotTaker | undefined;
+  /** Told of every failed journal write, and whether the batch turned out to be on disk anyway. */
+  onWriteFailure?: ((cause: unknown, written: boolean) => void) | undefined;
   /** Clock, replaceable in tests. */
   now?: () => number;
 }
@@ -176,6 +178,7 @@ export class Exchange {
   private async recoverFromWriteFailure(results: Array<{ pending: Pending; result: CommandResult }>, cause: unknown, lastJournalId: number): Promise<boolean> {
     const { engine, journalId } = await rebuild(this.storage);
     this.engineRef = engine;
+    this.options.onWriteFailure?.(cause, journalId >= lastJournalId);
     if (journalId >= lastJournalId) return true;
     this.journalId = journalId;
     const error = new JournalError(cause);

@@ -43,14 +43,25 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
   await store.init();
   const bus = new EventBus();
   // Snapshots while running are taken on their own thread when it is built (not from sources).
+  let snapshotFailures = 0;
   const background = snapshotThreadAvailable()
     ? new BackgroundSnapshots(
         store.location,
-        (error) => log.error("background snapshot failed", { error: error.message }),
+        (error) => {
+          snapshotFailures += 1;
+          log.error("background snapshot failed", { error: error.message });
+        },
         (journalId) => log.info("snapshot stored", { journalId }),
       )
     : undefined;
-  const exchange = await Exchange.open(store, bus, { snapshotEvery: config.snapshotEvery, background });
+  const exchange = await Exchange.open(store, bus, {
+    snapshotEvery: config.snapshotEvery,
+    background,
+    onWriteFailure: (cause, written) =>
+      log.error(written ? "journal write reported a failure but the batch is on disk; acknowledged" : "journal write failed; the batch was refused", {
+        error: cause instanceof Error ? cause.message : String(cause),
+      }),
+  });
   const keys = new KeyRing(store);
   await keys.load();
   const metrics = new Metrics();
@@ -77,6 +88,8 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
     trading_event_seq: { help: "Last event sequence number", value: exchange.engine.lastSeq },
     trading_exchange_batches: { help: "Batches written since start (group commits)", value: exchange.stats.batches },
     trading_exchange_commands: { help: "Commands applied since start", value: exchange.stats.commands },
+    trading_snapshot_journal_id: { help: "Journal id of the newest snapshot the snapshot thread stored since start", value: background?.lastStored ?? 0 },
+    trading_snapshot_failures: { help: "Background snapshots that failed since start", value: snapshotFailures },
   }));
 
   return {

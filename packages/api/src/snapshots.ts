@@ -14,7 +14,10 @@ export async function rebuild(storage: Storage): Promise<{ engine: Engine; journ
   const recovery = await storage.recover();
   const engine = recovery.snapshot === null ? new Engine({ retainClosedOrders: false }) : Engine.restore(recovery.snapshot.engine);
   for (const command of recovery.commands) engine.apply(command);
-  return { engine, journalId: recovery.lastJournalId, replayed: recovery.commands.length };
+  // Journal ids run without gaps, so this is the id of the last command applied, whatever else
+  // was committed meanwhile by another connection.
+  const journalId = (recovery.snapshot?.journalId ?? 0) + recovery.commands.length;
+  return { engine, journalId, replayed: recovery.commands.length };
 }
 
 /** Journal entries read at a time while catching up. */

@@ -55,6 +55,11 @@ function runLoad(client: TradingClient, acked: Map<string, Acked>, stop: { now: 
   })();
 }
 
+async function snapshotGauge(url: string): Promise<number> {
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^trading_snapshot_journal_id (\d+)/m.exec(metrics)?.[1] ?? 0);
+}
+
 /** Complete snapshots on disk (a row is written after all its parts). */
 function snapshotCount(): number {
   const db = new Database(path.join(dataDir, "trading.sqlite"), { readonly: true });
@@ -97,6 +102,12 @@ describe("crash safety", () => {
       const stop = { now: false };
       const load = clients.map((c, w) => runLoad(c, acked, stop, w));
       await new Promise((r) => setTimeout(r, 600 + round * 300));
+      if (round === 0) {
+        // The running server's snapshots come from its snapshot thread, while the load goes on.
+        const deadline = Date.now() + 10_000;
+        while ((await snapshotGauge(url)) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        expect(await snapshotGauge(url)).toBeGreaterThan(0);
+      }
       child.kill("SIGKILL");
       stop.now = true;
       await Promise.all(load);

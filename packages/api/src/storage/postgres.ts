@@ -139,9 +139,10 @@ export class PostgresStorage implements Storage {
   async recover(): Promise<Recovery> {
     const snapshot = await this.newestSnapshot();
     const after = snapshot?.journalId ?? 0;
-    const commands = await this.rows<{ command: string }>("SELECT command FROM journal WHERE journal_id > $1 ORDER BY journal_id", [after]);
-    const [last] = await this.rows<{ id: string | null }>("SELECT MAX(journal_id) AS id FROM journal");
-    return { snapshot, commands: commands.map((r) => JSON.parse(r.command)), lastJournalId: Number(last?.id ?? 0) };
+    const rows = await this.rows<{ journal_id: string; command: string }>("SELECT journal_id, command FROM journal WHERE journal_id > $1 ORDER BY journal_id", [after]);
+    // The last id is the last entry read, not a separate MAX(): another connection may commit in between.
+    const last = rows[rows.length - 1];
+    return { snapshot, commands: rows.map((r) => JSON.parse(r.command)), lastJournalId: last === undefined ? after : Number(last.journal_id) };
   }
 
   /** The newest snapshot with all its parts (one whose row is there always has them). */

@@ -194,9 +194,12 @@ export class SqliteStorage implements Storage {
   async recover(): Promise<Recovery> {
     const snapshot = this.newestSnapshot();
     const after = snapshot?.journalId ?? 0;
-    const rows = this.db.prepare("SELECT command FROM journal WHERE journal_id > ? ORDER BY journal_id").all(after) as Array<{ command: string }>;
-    const last = this.db.prepare("SELECT MAX(journal_id) AS id FROM journal").get() as { id: number | null };
-    return { snapshot, commands: rows.map((r) => JSON.parse(r.command)), lastJournalId: last.id ?? 0 };
+    const rows = this.db.prepare("SELECT journal_id, command FROM journal WHERE journal_id > ? ORDER BY journal_id").all(after) as Array<{
+      journal_id: number;
+      command: string;
+    }>;
+    // The last id is the last entry read, not a separate MAX(): another connection may commit in between.
+    return { snapshot, commands: rows.map((r) => JSON.parse(r.command)), lastJournalId: rows[rows.length - 1]?.journal_id ?? after };
   }
 
   /** The newest snapshot with all its parts (one whose row is there always has them). */
