@@ -13,10 +13,18 @@ import { spawnServer, type ServerProcess } from "../dist/spawn.js";
 const dataDir = mkdtempSync(path.join(tmpdir(), "trading-crash-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function startChild(): Promise<ServerProcess> {
+const children: ServerProcess[] = [];
+// A failed assertion leaves its server running: stop it, or it keeps a core busy after the run.
+afterAll(() => {
+  for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill("SIGKILL");
+});
+
+async function startChild(): Promise<ServerProcess> {
   // Snapshots every 40 journal entries: the snapshot thread is at work whenever a kill lands, so
   // recovery also meets snapshots cut off half-way.
-  return spawnServer({ args: ["--data-dir", dataDir, "--feed-ticks-per-second", "20", "--snapshot-every", "40"] });
+  const server = await spawnServer({ args: ["--data-dir", dataDir, "--feed-ticks-per-second", "20", "--snapshot-every", "40"] });
+  children.push(server);
+  return server;
 }
 
 interface Acked {
