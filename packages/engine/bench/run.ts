@@ -281,6 +281,45 @@ function benchMemory(): void {
   });
 }
 
+/**
+ * How fast this machine is at the moment, for reading the other figures: on a shared VM the same
+ * code measures 20-30 % apart from one minute to the next. Two fixed workloads, timed just before
+ * and after the benchmarks: dependent loads at random over 64 MiB (what the engine mostly waits
+ * for: an order, an account or a price level not in cache) and a small integer loop (pure CPU).
+ */
+function calibration(): { memory_ns_per_load: number; cpu_ns_per_step: number } {
+  const SLOTS = 1 << 24; // 16 Mi slots of 4 bytes
+  const next = new Int32Array(SLOTS);
+  const random = rng(7);
+  // One random cycle through all slots (Sattolo's algorithm), so each load depends on the last.
+  for (let i = 0; i < SLOTS; i++) next[i] = i;
+  for (let i = SLOTS - 1; i > 0; i--) {
+    const j = Math.floor(random() * i);
+    const t = next[i] as number;
+    next[i] = next[j] as number;
+    next[j] = t;
+  }
+  const LOADS = 2_000_000;
+  const memory: number[] = [];
+  const cpu: number[] = [];
+  let sink = 0;
+  for (let run = 0; run < 5; run++) {
+    let at = run;
+    let start = performance.now();
+    for (let i = 0; i < LOADS; i++) at = next[at] as number;
+    memory.push(((performance.now() - start) * 1e6) / LOADS);
+    sink += at;
+    const STEPS = 20_000_000;
+    let x = run + 1;
+    start = performance.now();
+    for (let i = 0; i < STEPS; i++) x = (Math.imul(x, 1_103_515_245) + 12_345) | 0;
+    cpu.push(((performance.now() - start) * 1e6) / STEPS);
+    sink += x;
+  }
+  if (sink === 0.5) console.log(sink); // keeps the loops from being optimised away
+  return { memory_ns_per_load: Math.round(median(memory) * 10) / 10, cpu_ns_per_step: Math.round(median(cpu) * 100) / 100 };
+}
+
 const which = process.argv[2];
 print({
   name: "machine",
@@ -291,6 +330,8 @@ print({
   runs: RUNS,
   gc_exposed: typeof (globalThis as { gc?: unknown }).gc === "function",
 });
+print({ name: "calibration", when: "before", ...calibration() });
 if (which === undefined || which === "mixed") benchMixed();
 if (which === undefined || which === "tick-scaling") benchTickScaling();
 if (which === undefined || which === "memory") benchMemory();
+print({ name: "calibration", when: "after", ...calibration() });
