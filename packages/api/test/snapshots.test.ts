@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Engine, type Command, type CommandResult, type EngineEvent } from "@trading/engine";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { BackgroundSnapshots as BuiltBackgroundSnapshots } from "../dist/snapshots.js";
 import { PostgresStorage as BuiltPostgresStorage } from "../dist/storage/postgres.js";
@@ -85,6 +86,26 @@ describe("journal replica", () => {
     expect(stored.snapshot?.journalId).toBe(first.length + more.length);
     expect(stored.snapshot?.engine).toEqual(JSON.parse(JSON.stringify(live.snapshot())));
     await storage.close();
+  });
+});
+
+describe("snapshots stored before parts existed", () => {
+  it("are still read: a whole engine in the snapshot row", async () => {
+    const file = freshFile();
+    const storage = new SqliteStorage(file, { writerThread: false });
+    await storage.init();
+    const live = new Engine({ retainClosedOrders: false });
+    const commands = [...market(), ...orders(0, 50)];
+    await commitAll(storage, live, commands, 1);
+    await storage.close();
+    // As version 2 of the schema wrote it: no parts, the orders inside the engine JSON.
+    const db = new Database(file);
+    db.prepare("INSERT INTO snapshots (journal_id, taken_at, engine, feed) VALUES (?, ?, ?, NULL)").run(commands.length, 1, JSON.stringify(live.snapshot()));
+    db.close();
+    const after = await restarted(file);
+    expect(after.snapshot?.journalId).toBe(commands.length);
+    expect(after.snapshot?.engine.orders.length).toBeGreaterThan(0);
+    expect(after.engine.snapshot()).toEqual(live.snapshot());
   });
 });
 
