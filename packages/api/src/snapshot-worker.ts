@@ -1,6 +1,6 @@
 // The snapshot thread: opens its own connection to the server's database, keeps a replica of the
 // engine by replaying the durable journal, and stores a snapshot whenever the main thread asks.
-// Messages: { id, journalId } in; { id, journalId, error } out once the snapshot is stored.
+// Messages: { journalId } in; { journalId, error } out once the snapshot is stored, one at a time.
 import { parentPort, workerData } from "node:worker_threads";
 import { JournalReplica, type SnapshotReply, type SnapshotRequest } from "./snapshots.js";
 import { SqliteStorage } from "./storage/sqlite.js";
@@ -25,9 +25,9 @@ port.on("message", (request: SnapshotRequest) => {
   queue = queue.then(async () => {
     let reply: SnapshotReply;
     try {
-      reply = { id: request.id, journalId: await replica.snapshotAt(request.journalId), error: null };
+      reply = { journalId: await replica.snapshotAt(request.journalId), error: null };
     } catch (cause) {
-      reply = { id: request.id, journalId: null, error: cause instanceof Error ? cause.message : String(cause) };
+      reply = { journalId: null, error: cause instanceof Error ? cause.message : String(cause) };
     }
     port.postMessage(reply);
   });

@@ -50,12 +50,11 @@ export class JournalReplica {
 }
 
 export interface SnapshotRequest {
-  id: number;
   journalId: number;
 }
 
+/** One reply per request, in order (the thread takes one snapshot at a time). */
 export interface SnapshotReply {
-  id: number;
   /** The journal id the stored snapshot includes; null with `error` when none was stored. */
   journalId: number | null;
   error: string | null;
@@ -83,7 +82,6 @@ export const snapshotThreadAvailable = (): boolean => WORKER_URL.protocol === "f
 export class BackgroundSnapshots implements SnapshotTaker {
   private worker: Worker | null = null;
   private waiting: { resolve: (reply: SnapshotReply) => void } | null = null;
-  private nextId = 1;
   private wanted = 0;
   private stored = 0;
   private running: Promise<void> | null = null;
@@ -129,10 +127,9 @@ export class BackgroundSnapshots implements SnapshotTaker {
 
   private send(journalId: number): Promise<SnapshotReply> {
     const worker = (this.worker ??= this.start());
-    const id = this.nextId++;
     return new Promise((resolve) => {
       this.waiting = { resolve };
-      worker.postMessage({ id, journalId } satisfies SnapshotRequest);
+      worker.postMessage({ journalId } satisfies SnapshotRequest);
     });
   }
 
@@ -146,7 +143,7 @@ export class BackgroundSnapshots implements SnapshotTaker {
     worker.on("message", (reply: SnapshotReply) => settle(reply));
     const failed = (error: Error) => {
       if (this.worker === worker) this.worker = null;
-      settle({ id: 0, journalId: null, error: error.message });
+      settle({ journalId: null, error: error.message });
     };
     worker.on("error", failed);
     worker.on("exit", (code) => failed(new Error(`the snapshot thread stopped (exit code ${code})`)));
@@ -165,7 +162,7 @@ export class BackgroundSnapshots implements SnapshotTaker {
     }
     const waiting = this.waiting;
     this.waiting = null;
-    waiting?.resolve({ id: 0, journalId: null, error: "closed" });
+    waiting?.resolve({ journalId: null, error: "closed" });
     await this.running;
   }
 }
