@@ -207,7 +207,7 @@ export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult 
     : refuse("MARKET_CLOSED", "the market is closed; orders are accepted while a session is open");
   const isStop = input.type === "SL" || input.type === "SL_M";
   const fields = input as { price?: Paise; triggerPrice?: Paise };
-  const order = store.newOrder(
+  const order = store.orderRecord().reuse(
     orderId,
     account,
     input.clientOrderId ?? null,
@@ -302,11 +302,12 @@ export function fill(store: Store, order: OrderRecord, quantity: number, price: 
     time,
   };
   store.recordTrade(account, trade);
-  store.attachTrade(order, trade);
   order.filledQuantity += quantity;
   order.filledValue += value;
-
   const done = order.filledQuantity === order.quantity;
+  // An order filled in full that leaves memory (see Store.retire) never shows its trades again.
+  if (!done || store.keepsClosed(order)) store.attachTrade(order, trade);
+
   store.transition(order, done ? "EXECUTED" : "PARTIALLY_EXECUTED", time, "filled");
   if (done) store.unrest(order);
   store.setReserve(order, store.reserveNeeded(order));

@@ -2,8 +2,8 @@
 //
 // Prices live in a binary heap (best price on top) beside a map from price to its level; a level
 // is a FIFO doubly linked through the entries themselves, so adding, removing by reference and
-// peeking at the best level are O(log levels), O(1) and O(1) amortised. An emptied level leaves a
-// stale heap key behind that is dropped the next time the top is read.
+// peeking at the best level are O(log levels), O(1) and O(1) amortised. An emptied level stays,
+// keyed in the heap, until the top is read past it.
 
 export interface LadderEntry {
   ladderLevel: PriceLevel | null;
@@ -21,10 +21,13 @@ export class PriceLevel {
 export class PriceLadder<T extends LadderEntry> {
   /** Heap of keys: the price, negated when higher prices come first, so the heap is always min. */
   private readonly heap: number[] = [];
-  /** Prices that have a key in the heap, live or stale, so a price is never pushed twice. */
-  private readonly keyed = new Set<number>();
+  /**
+   * A level per price in the heap. An emptied level stays (a price is often used again soon) until
+   * its key reaches the top of the heap, so every price here has exactly one key in the heap.
+   */
   private readonly levels = new Map<number, PriceLevel>();
   private entryCount = 0;
+  private liveLevels = 0;
 
   constructor(readonly highestFirst: boolean) {}
 
@@ -38,11 +41,9 @@ export class PriceLadder<T extends LadderEntry> {
     if (level === undefined) {
       level = new PriceLevel(price);
       this.levels.set(price, level);
-      if (!this.keyed.has(price)) {
-        this.keyed.add(price);
-        this.push(this.highestFirst ? -price : price);
-      }
+      this.push(this.highestFirst ? -price : price);
     }
+    if (level.count === 0) this.liveLevels += 1;
     entry.ladderLevel = level;
     entry.ladderPrev = level.tail;
     entry.ladderNext = null;
@@ -65,7 +66,7 @@ export class PriceLadder<T extends LadderEntry> {
     entry.ladderNext = null;
     level.count -= 1;
     this.entryCount -= 1;
-    if (level.count === 0) this.levels.delete(level.price);
+    if (level.count === 0) this.liveLevels -= 1;
   }
 
   /** The level with the best price, or undefined when the ladder is empty. */
@@ -73,10 +74,10 @@ export class PriceLadder<T extends LadderEntry> {
     while (this.heap.length > 0) {
       const key = this.heap[0] as number;
       const price = this.highestFirst ? -key : key;
-      const level = this.levels.get(price);
-      if (level !== undefined) return level;
+      const level = this.levels.get(price) as PriceLevel;
+      if (level.count > 0) return level;
       this.pop();
-      this.keyed.delete(price);
+      this.levels.delete(price);
     }
     return undefined;
   }
@@ -90,8 +91,9 @@ export class PriceLadder<T extends LadderEntry> {
     }
   }
 
+  /** Price levels with at least one entry. */
   get levelCount(): number {
-    return this.levels.size;
+    return this.liveLevels;
   }
 
   private push(key: number): void {

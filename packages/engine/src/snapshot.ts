@@ -165,7 +165,7 @@ function restoreOrder(store: Store, s: OrderSnapshot, account: AccountRecord): O
   const instrument = store.instruments.get(s.symbol);
   if (instrument === undefined) throw new Error(`snapshot: order ${s.orderId} names unknown instrument ${s.symbol}`);
   const first = s.history[0];
-  const order = new OrderRecord(
+  const order = new OrderRecord().reuse(
     s.orderId,
     account,
     s.clientOrderId,

@@ -46,6 +46,27 @@ describe("order index", () => {
     expect(index.get("O1000")).toBeUndefined();
   });
 
+  it("keeps the newest pages while orders come and go, and lets older ones go as ids move on", () => {
+    const index = new OrderIndex();
+    const survivors = [order("O5"), order("O2000")];
+    for (const r of survivors) index.add(r);
+    // Orders placed and closed at once, as a busy trader does: pages must not pile up.
+    for (let i = 1; i <= 50_000; i++) {
+      if (i === 5 || i === 2000) continue;
+      const r = order(`O${i}`);
+      index.add(r);
+      expect(index.get(r.orderId)).toBe(r);
+      index.delete(r);
+    }
+    expect(index.size).toBe(2);
+    expect(index.pageCount).toBeLessThanOrEqual(5);
+    for (const r of survivors) expect(index.get(r.orderId)).toBe(r);
+    expect([...index.values()]).toEqual(survivors);
+    for (const r of survivors) index.delete(r);
+    expect(index.size).toBe(0);
+    expect([...index.values()]).toEqual([]);
+  });
+
   it("lets orders leave while it is being walked", () => {
     const index = new OrderIndex();
     for (let i = 1; i <= 3000; i++) index.add(order(`O${i}`));
@@ -65,7 +86,7 @@ describe("order records made new again", () => {
     const instrument = new InstrumentRecord({ symbol: "INFY", name: "Infosys", exchange: "NSE", instrumentType: "EQ", tickSize: 5, lotSize: 1, price: 150_000 }, 0);
     const account = new AccountRecord("alice", 1_000_000, 1_000_000);
     const args = ["O9", account, null, instrument, "BUY", "LIMIT", "DAY", 3, 149_000, null, 42, "PLACED", "placed"] as const;
-    const used = new OrderRecord("O1", account, "c-1", instrument, "SELL", "SL", "IOC", 7, 151_000, 151_500, 7, "TRIGGER_PENDING", "placed");
+    const used = new OrderRecord().reuse("O1", account, "c-1", instrument, "SELL", "SL", "IOC", 7, 151_000, 151_500, 7, "TRIGGER_PENDING", "placed");
     used.recordChange({ state: "EXECUTED", time: 9, cause: "filled" });
     // Every field a life in the book can touch.
     for (const key of Object.keys(used)) {
@@ -74,7 +95,7 @@ describe("order records made new again", () => {
       else if (typeof record[key] === "string") record[key] = "stale";
       else if (record[key] === null) record[key] = { stale: true };
     }
-    expect({ ...used.reuse(...args) }).toEqual({ ...new OrderRecord(...args) });
-    expect(used.history).toEqual(new OrderRecord(...args).history);
+    expect({ ...used.reuse(...args) }).toEqual({ ...new OrderRecord().reuse(...args) });
+    expect(used.history).toEqual(new OrderRecord().reuse(...args).history);
   });
 });

@@ -5,7 +5,7 @@ import { PriceLadder, type LadderEntry, type PriceLevel } from "./ladder.js";
 import { divRound, type Paise } from "./money.js";
 import type { ReasonCode } from "./reasons.js";
 import { IllegalTransitionError, isLegalTransition, isOpen } from "./transitions.js";
-import { ORDER_STATES, ORDER_TYPES } from "./types.js";
+import { ORDER_STATES, ORDER_TYPES, orderStateIndex, orderTypeIndex } from "./types.js";
 import type {
   EngineEvent,
   InstrumentSpec,
@@ -163,23 +163,6 @@ export class AccountOrders {
   }
 }
 
-/** What a new order is made of: id, owner, client id, instrument, side, type, validity, quantity, price, trigger, time, first state and its cause. */
-type OrderFields = [
-  orderId: string,
-  account: AccountRecord,
-  clientOrderId: string | null,
-  instrument: InstrumentRecord,
-  side: Side,
-  type: OrderType,
-  validity: Validity,
-  quantity: number,
-  price: Paise | null,
-  triggerPrice: Paise | null,
-  placedAt: Millis,
-  initialState: OrderState,
-  cause: string,
-];
-
 /** What few orders have: a client id, a rejection, a trigger time, a first state caused by other than placing. */
 class OrderExtras {
   clientOrderId: string | null = null;
@@ -238,15 +221,26 @@ export class OrderRecord implements LadderEntry {
   private laterChanges: StateChange[] | null = null;
   private extras: OrderExtras | null = null;
 
-  constructor(...args: OrderFields) {
-    this.reuse(...args);
-  }
-
   /**
-   * Sets every field for a new order: from the constructor, and when the store makes a retired
-   * record a new order again (see Store.newOrder), so a reused record is exactly a fresh one.
+   * Sets every field for a new order: on a fresh record, and when the store makes a retired record
+   * a new order again (see Store.newOrder), so a reused record is exactly a fresh one. Parameters
+   * are spelled out (no rest tuple): this runs for every order placed.
    */
-  reuse(...[orderId, account, clientOrderId, instrument, side, type, validity, quantity, price, triggerPrice, placedAt, initialState, cause]: OrderFields): this {
+  reuse(
+    orderId: string,
+    account: AccountRecord,
+    clientOrderId: string | null,
+    instrument: InstrumentRecord,
+    side: Side,
+    type: OrderType,
+    validity: Validity,
+    quantity: number,
+    price: Paise | null,
+    triggerPrice: Paise | null,
+    placedAt: Millis,
+    initialState: OrderState,
+    cause: string,
+  ): this {
     this.state = initialState;
     this.quantity = quantity;
     this.filledQuantity = 0;
@@ -261,9 +255,9 @@ export class OrderRecord implements LadderEntry {
     this.instrument = instrument;
     this.bits =
       (side === "SELL" ? SIDE_BIT : 0) |
-      (ORDER_TYPES.indexOf(type) << TYPE_SHIFT) |
+      (orderTypeIndex(type) << TYPE_SHIFT) |
       (validity === "IOC" ? VALIDITY_BIT : 0) |
-      (ORDER_STATES.indexOf(initialState) << STATE_SHIFT);
+      (orderStateIndex(initialState) << STATE_SHIFT);
     this.filledValue = 0;
     this.key = orderKey(orderId);
     this.orderId = orderId;
@@ -449,15 +443,22 @@ export class OrderIndex {
   private readonly byString = new Map<string, OrderRecord>();
   private newestPage = 0;
   private count = 0;
+  private lastPageNo = -1;
+  private lastPage: IndexPage | undefined = undefined;
 
   get size(): number {
     return this.count;
   }
 
+  /** Pages held (for tests: memory stays bounded by the orders open plus a few recent pages). */
+  get pageCount(): number {
+    return this.pages.size;
+  }
+
   get(orderId: string): OrderRecord | undefined {
     const key = orderKey(orderId);
     if (typeof key === "string") return this.byString.get(key);
-    const found = this.pages.get(key >>> PAGE_BITS)?.slots[key & SLOT_MASK];
+    const found = this.page(key >>> PAGE_BITS)?.slots[key & SLOT_MASK];
     return found !== undefined || this.sparse.size === 0 ? found : this.sparse.get(key);
   }
 
@@ -477,11 +478,17 @@ export class OrderIndex {
       return;
     }
     const pageNo = key >>> PAGE_BITS;
-    let page = this.pages.get(pageNo);
+    let page = this.page(pageNo);
     if (page === undefined) {
       page = { slots: new Array<OrderRecord | undefined>(PAGE_SLOTS), live: 0 };
       this.pages.set(pageNo, page);
-      if (pageNo > this.newestPage) this.newestPage = pageNo;
+      this.lastPageNo = pageNo;
+      this.lastPage = page;
+      if (pageNo > this.newestPage) {
+        const leaving = this.newestPage - RECENT_PAGES;
+        this.newestPage = pageNo;
+        for (let old = Math.max(0, leaving); old < pageNo - RECENT_PAGES; old++) this.settle(old);
+      }
     }
     const slot = key & SLOT_MASK;
     if (page.slots[slot] === undefined) {
@@ -501,7 +508,7 @@ export class OrderIndex {
       return;
     }
     const pageNo = key >>> PAGE_BITS;
-    const page = this.pages.get(pageNo);
+    const page = this.page(pageNo);
     const slot = key & SLOT_MASK;
     if (page === undefined || page.slots[slot] !== order) {
       if (this.sparse.get(key) === order) {
@@ -513,13 +520,45 @@ export class OrderIndex {
     page.slots[slot] = undefined;
     page.live -= 1;
     this.count -= 1;
-    if (page.live === 0) this.pages.delete(pageNo);
-    else if (page.live < SPARSE_BELOW && pageNo + RECENT_PAGES < this.newestPage) {
+    if (page.live < SPARSE_BELOW && pageNo + RECENT_PAGES < this.newestPage) this.settle(pageNo);
+  }
+
+  /**
+   * An older page with few orders gives them to the map and goes. Recent pages stay even when
+   * empty (orders placed and closed at once would otherwise make and drop a page each time) and
+   * are settled here as they stop being recent.
+   */
+  private settle(pageNo: number): void {
+    const page = this.pages.get(pageNo);
+    if (page === undefined || page.live >= SPARSE_BELOW) return;
+    if (page.live > 0) {
       for (let i = 0; i < PAGE_SLOTS; i++) {
         const rest = page.slots[i];
         if (rest !== undefined) this.sparse.set(rest.key as number, rest);
       }
-      this.pages.delete(pageNo);
+    }
+    this.dropPage(pageNo);
+  }
+
+  /**
+   * A page by number. The last one found is remembered: new orders all go to the newest page, and
+   * an order is usually looked up again by the command that placed it.
+   */
+  private page(pageNo: number): IndexPage | undefined {
+    if (pageNo === this.lastPageNo) return this.lastPage;
+    const page = this.pages.get(pageNo);
+    if (page !== undefined) {
+      this.lastPageNo = pageNo;
+      this.lastPage = page;
+    }
+    return page;
+  }
+
+  private dropPage(pageNo: number): void {
+    this.pages.delete(pageNo);
+    if (pageNo === this.lastPageNo) {
+      this.lastPageNo = -1;
+      this.lastPage = undefined;
     }
   }
 
@@ -568,13 +607,16 @@ export class Store {
    * survives; a reused record already lives in the old generation.
    */
   private readonly pool: OrderRecord[] = [];
-  /** Retired during the command being applied: pooled only when it ends, so none is reused within it. */
-  private retiring: OrderRecord[] = [];
+  /**
+   * Retired during the command being applied (the first `retiringCount`): pooled only when it ends,
+   * so none is reused within it. The array is kept, not made anew per command.
+   */
+  private readonly retiring: OrderRecord[] = [];
+  private retiringCount = 0;
 
-  /** A new order record: a pooled one made new, or a fresh one. */
-  newOrder(...args: OrderFields): OrderRecord {
-    const record = this.pool.pop();
-    return record === undefined ? new OrderRecord(...args) : record.reuse(...args);
+  /** A record for a new order: a pooled one, or a fresh one; the caller sets it with reuse(). */
+  orderRecord(): OrderRecord {
+    return this.pool.pop() ?? new OrderRecord();
   }
   /**
    * Accounts whose cash or blocked cash changed during the command: nearly always one, so it has a
@@ -594,9 +636,9 @@ export class Store {
 
   /** Closes the command: one funds.changed per touched account, then returns the events. */
   takeEvents(time: Millis): EngineEvent[] {
-    if (this.retiring.length > 0) {
-      for (const order of this.retiring) if (this.pool.length < MAX_POOLED) this.pool.push(order);
-      this.retiring = [];
+    if (this.retiringCount > 0) {
+      for (let i = 0; i < this.retiringCount; i++) if (this.pool.length < MAX_POOLED) this.pool.push(this.retiring[i] as OrderRecord);
+      this.retiringCount = 0;
     }
     if (this.firstTouched !== null) {
       this.emitFunds(this.firstTouched, time);
@@ -672,7 +714,13 @@ export class Store {
     if (!isLegalTransition(order.state, to)) throw new IllegalTransitionError(order.orderId, order.state, to);
     order.state = to;
     order.updatedAt = time;
-    order.recordChange({ state: to, time, cause });
+    // The last step of an order about to leave memory (see retire) would never be read.
+    if (isOpen(to) || this.keepsClosed(order)) order.recordChange({ state: to, time, cause });
+  }
+
+  /** Whether a closed order stays in memory: always when closed orders are retained, else only if keyed by a clientOrderId. */
+  keepsClosed(order: OrderRecord): boolean {
+    return this.retainClosedOrders || order.clientOrderId !== null;
   }
 
   /**
@@ -735,6 +783,6 @@ export class Store {
     this.orders.delete(order);
     order.account.orders.remove(order);
     // An order with a clientOrderId stays findable by it, so its record is never reused.
-    if (order.clientOrderId === null) this.retiring.push(order);
+    if (!this.keepsClosed(order)) this.retiring[this.retiringCount++] = order;
   }
 }

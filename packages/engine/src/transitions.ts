@@ -1,6 +1,6 @@
 // The order state machine. The executor moves orders only through `LEGAL_TRANSITIONS`; any other
 // move is a bug in the engine and throws.
-import type { OrderState } from "./types.js";
+import { ORDER_STATES, orderStateIndex, type OrderState } from "./types.js";
 
 /** States a new order can start in. */
 export const INITIAL_STATES: readonly OrderState[] = ["PLACED", "TRIGGER_PENDING", "REJECTED"];
@@ -29,8 +29,13 @@ export function isOpen(state: OrderState): boolean {
   return !isTerminal(state);
 }
 
+/** The table as bits: bit `orderStateIndex(to)` of entry `orderStateIndex(from)`. */
+const LEGAL_BITS: readonly number[] = ORDER_STATES.map((from) =>
+  LEGAL_TRANSITIONS[from].reduce((bits, to) => bits | (1 << orderStateIndex(to)), 0),
+);
+
 export function isLegalTransition(from: OrderState, to: OrderState): boolean {
-  return LEGAL_TRANSITIONS[from].includes(to);
+  return ((LEGAL_BITS[orderStateIndex(from)] as number) & (1 << orderStateIndex(to))) !== 0;
 }
 
 export class IllegalTransitionError extends Error {

@@ -17,6 +17,40 @@ export const ORDER_STATES = [
   "EXPIRED",
 ] as const;
 
+/** `ORDER_TYPES.indexOf(type)`, spelled out: it runs for every order placed. */
+export function orderTypeIndex(type: OrderType): number {
+  switch (type) {
+    case "MARKET":
+      return 0;
+    case "LIMIT":
+      return 1;
+    case "SL":
+      return 2;
+    case "SL_M":
+      return 3;
+  }
+}
+
+/** `ORDER_STATES.indexOf(state)`, spelled out: it runs for every state change. */
+export function orderStateIndex(state: OrderState): number {
+  switch (state) {
+    case "PLACED":
+      return 0;
+    case "TRIGGER_PENDING":
+      return 1;
+    case "PARTIALLY_EXECUTED":
+      return 2;
+    case "EXECUTED":
+      return 3;
+    case "CANCELLED":
+      return 4;
+    case "REJECTED":
+      return 5;
+    case "EXPIRED":
+      return 6;
+  }
+}
+
 export type Side = (typeof SIDES)[number];
 export type OrderType = (typeof ORDER_TYPES)[number];
 export type Validity = (typeof VALIDITIES)[number];
