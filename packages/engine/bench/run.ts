@@ -21,7 +21,11 @@ function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-/** A market with `users` funded accounts and `symbols` instruments. */
+/**
+ * A market with `users` funded accounts and `symbols` instruments. Each account opens with ₹1 crore
+ * (ten times the platform's default starting cash): enough that no order in these streams is
+ * refused for funds, and amounts stay the size real accounts have.
+ */
 function setupCommands(users: number, symbols: number): Command[] {
   const commands: Command[] = [];
   for (let s = 0; s < symbols; s++) {
@@ -31,7 +35,7 @@ function setupCommands(users: number, symbols: number): Command[] {
       instrument: { symbol: `SYM${s}`, name: `Symbol ${s}`, exchange: "NSE", instrumentType: "EQ", tickSize: TICK, lotSize: 1, price: BASE },
     });
   }
-  for (let u = 0; u < users; u++) commands.push({ kind: "openAccount", time: 0, userId: `u${u}`, cash: 1e13 });
+  for (let u = 0; u < users; u++) commands.push({ kind: "openAccount", time: 0, userId: `u${u}`, cash: 10_000_000_00 });
   return commands;
 }
 
