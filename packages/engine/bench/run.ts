@@ -214,6 +214,38 @@ function benchMixed(): void {
   });
 }
 
+/**
+ * Orders placed and cancelled at once, as a busy trader or an algorithm does, over 1,000 accounts
+ * and an empty book: every placement takes the next order id and every cancel leaves its price
+ * level empty. Nanoseconds per command (placements and cancels alike).
+ */
+function benchPlaceCancel(): void {
+  const users = 1_000;
+  const engine = Engine.replay(setupCommands(users, 1), { retainClosedOrders: false });
+  const userIds = Array.from({ length: users }, (_, u) => `u${u}`);
+  let nextId = 1;
+  const round = (pairs: number): number => {
+    const commands: Command[] = [];
+    for (let i = 0; i < pairs; i++) {
+      const userId = userIds[i % users] as string;
+      const orderId = `O${nextId++}`;
+      const price = BASE - (1 + (i % 50)) * TICK;
+      commands.push({ kind: "placeOrder", time: i + 1, userId, orderId, order: { symbol: "SYM0", side: "BUY", type: "LIMIT", quantity: 1, price, validity: "DAY" } });
+      commands.push({ kind: "cancelOrder", time: i + 1, userId, orderId });
+    }
+    const start = performance.now();
+    for (const command of commands) {
+      const result = engine.apply(command);
+      if (!result.ok) throw new Error(`refused: ${result.message}`);
+    }
+    return ((performance.now() - start) * 1e6) / commands.length;
+  };
+  round(100_000); // warm-up
+  const samples: number[] = [];
+  for (let run = 0; run < RUNS; run++) samples.push(round(100_000));
+  print({ name: "place-cancel", ns_per_command: Math.round(median(samples)), runs: samples.map(Math.round), resting_at_end: engine.restingOrderCount() });
+}
+
 /** Seconds per non-crossing tick with `resting` orders in the book, spread over many price levels. */
 function tickCost(resting: number): number {
   const setup = setupCommands(1_000, 1);
@@ -336,6 +368,7 @@ print({
 });
 print({ name: "calibration", when: "before", ...calibration() });
 if (which === undefined || which === "mixed") benchMixed();
+if (which === undefined || which === "place-cancel") benchPlaceCancel();
 if (which === undefined || which === "tick-scaling") benchTickScaling();
 if (which === undefined || which === "memory") benchMemory();
 print({ name: "calibration", when: "after", ...calibration() });
