@@ -366,9 +366,11 @@ print({
   runs: RUNS,
   gc_exposed: typeof (globalThis as { gc?: unknown }).gc === "function",
 });
-print({ name: "calibration", when: "before", ...calibration() });
+// BENCH_CALIBRATE=0 leaves the calibration out (bench/instructions.mjs counts instructions, not time).
+const calibrate = process.env.BENCH_CALIBRATE !== "0";
+if (calibrate) print({ name: "calibration", when: "before", ...calibration() });
 if (which === undefined || which === "mixed") benchMixed();
 if (which === undefined || which === "place-cancel") benchPlaceCancel();
 if (which === undefined || which === "tick-scaling") benchTickScaling();
 if (which === undefined || which === "memory") benchMemory();
-print({ name: "calibration", when: "after", ...calibration() });
+if (calibrate) print({ name: "calibration", when: "after", ...calibration() });
