@@ -7,6 +7,12 @@ import { Engine, type Command } from "../src/index.js";
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TICK = 5;
 const BASE = 250_000; // ₹2,500.00
+/**
+ * Commands carry milliseconds since the epoch, as the server's do (a session opening at 09:15 IST),
+ * not small counters: such times are too large for V8's small integers, so every time an order,
+ * event or trade holds is a number object of its own, in the server and here alike.
+ */
+const OPEN = Date.UTC(2026, 10, 24, 3, 45);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -31,11 +37,11 @@ function setupCommands(users: number, symbols: number): Command[] {
   for (let s = 0; s < symbols; s++) {
     commands.push({
       kind: "addInstrument",
-      time: 0,
+      time: OPEN,
       instrument: { symbol: `SYM${s}`, name: `Symbol ${s}`, exchange: "NSE", instrumentType: "EQ", tickSize: TICK, lotSize: 1, price: BASE },
     });
   }
-  for (let u = 0; u < users; u++) commands.push({ kind: "openAccount", time: 0, userId: `u${u}`, cash: 10_000_000_00 });
+  for (let u = 0; u < users; u++) commands.push({ kind: "openAccount", time: OPEN, userId: `u${u}`, cash: 10_000_000_00 });
   return commands;
 }
 
@@ -106,7 +112,7 @@ class MixedStream {
   private readonly userIds: string[];
   private readonly symbolNames: string[];
   private nextId = 1;
-  private time = 1;
+  private time = OPEN;
   readonly mix = { limit: 0, market: 0, cancel: 0, modify: 0, tick: 0 };
 
   constructor(users: number, symbols: number) {
@@ -230,8 +236,8 @@ function benchPlaceCancel(): void {
       const userId = userIds[i % users] as string;
       const orderId = `O${nextId++}`;
       const price = BASE - (1 + (i % 50)) * TICK;
-      commands.push({ kind: "placeOrder", time: i + 1, userId, orderId, order: { symbol: "SYM0", side: "BUY", type: "LIMIT", quantity: 1, price, validity: "DAY" } });
-      commands.push({ kind: "cancelOrder", time: i + 1, userId, orderId });
+      commands.push({ kind: "placeOrder", time: OPEN + i, userId, orderId, order: { symbol: "SYM0", side: "BUY", type: "LIMIT", quantity: 1, price, validity: "DAY" } });
+      commands.push({ kind: "cancelOrder", time: OPEN + i, userId, orderId });
     }
     const start = performance.now();
     for (const command of commands) {
@@ -257,15 +263,15 @@ function tickCost(resting: number): number {
     const price = buy ? BASE - level * TICK : BASE + 2 * TICK + level * TICK;
     const result = engine.apply(
       buy
-        ? { kind: "placeOrder", time: 1, userId: `u${i % 1_000}`, orderId: `b${i}`, order: { symbol: "SYM0", side: "BUY", type: "LIMIT", quantity: 1, price, validity: "DAY" } }
-        : { kind: "placeOrder", time: 1, userId: `u${i % 1_000}`, orderId: `s${i}`, order: { symbol: "SYM0", side: "BUY", type: "SL_M", quantity: 1, triggerPrice: price, validity: "DAY" } },
+        ? { kind: "placeOrder", time: OPEN, userId: `u${i % 1_000}`, orderId: `b${i}`, order: { symbol: "SYM0", side: "BUY", type: "LIMIT", quantity: 1, price, validity: "DAY" } }
+        : { kind: "placeOrder", time: OPEN, userId: `u${i % 1_000}`, orderId: `s${i}`, order: { symbol: "SYM0", side: "BUY", type: "SL_M", quantity: 1, triggerPrice: price, validity: "DAY" } },
     );
     if (!result.ok) throw new Error(`setup order refused: ${result.message}`);
   }
   // Ticks move between the best bid and the nearest stop, crossing nothing.
   const TICKS = 200_000;
   const ticks: Command[] = [];
-  for (let i = 0; i < TICKS; i++) ticks.push({ kind: "tick", time: 2 + i, symbol: "SYM0", price: BASE + (i % 2) * TICK, volume: 10 });
+  for (let i = 0; i < TICKS; i++) ticks.push({ kind: "tick", time: OPEN + 1 + i, symbol: "SYM0", price: BASE + (i % 2) * TICK, volume: 10 });
   gc();
   const samples: number[] = [];
   for (let run = 0; run < RUNS; run++) {
@@ -298,7 +304,7 @@ function benchMemory(): void {
   for (let i = 0; i < ORDERS; i++) {
     const result = engine.apply({
       kind: "placeOrder",
-      time: 1,
+      time: OPEN,
       userId: `u${i % 1_000}`,
       orderId: `O${i + 1}`,
       order: { symbol: `SYM${i % 20}`, side: "BUY", type: "LIMIT", quantity: 1, price: BASE - (1 + (i % 5_000)) * TICK, validity: "DAY" },
