@@ -62,6 +62,11 @@ describe("order index", () => {
     expect(index.pageCount).toBeLessThanOrEqual(5);
     for (const r of survivors) expect(index.get(r.orderId)).toBe(r);
     expect([...index.values()]).toEqual(survivors);
+    // A jump to a far larger id settles the pages left behind without visiting every number between.
+    const far = order("O900000000");
+    index.add(far);
+    expect(index.pageCount).toBe(1);
+    index.delete(far);
     for (const r of survivors) index.delete(r);
     expect(index.size).toBe(0);
     expect([...index.values()]).toEqual([]);

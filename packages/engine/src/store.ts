@@ -223,7 +223,7 @@ export class OrderRecord implements LadderEntry {
 
   /**
    * Sets every field for a new order: on a fresh record, and when the store makes a retired record
-   * a new order again (see Store.newOrder), so a reused record is exactly a fresh one. Parameters
+   * a new order again (see Store.orderRecord), so a reused record is exactly a fresh one. Parameters
    * are spelled out (no rest tuple): this runs for every order placed.
    */
   reuse(
@@ -485,9 +485,12 @@ export class OrderIndex {
       this.lastPageNo = pageNo;
       this.lastPage = page;
       if (pageNo > this.newestPage) {
-        const leaving = this.newestPage - RECENT_PAGES;
+        // Pages that stop being recent now; after a jump in ids, only those that exist.
+        const from = Math.max(0, this.newestPage - RECENT_PAGES);
+        const to = pageNo - RECENT_PAGES;
         this.newestPage = pageNo;
-        for (let old = Math.max(0, leaving); old < pageNo - RECENT_PAGES; old++) this.settle(old);
+        if (to - from <= this.pages.size) for (let old = from; old < to; old++) this.settle(old);
+        else for (const old of [...this.pages.keys()]) if (old >= from && old < to) this.settle(old);
       }
     }
     const slot = key & SLOT_MASK;
