@@ -67,6 +67,32 @@ describe("accounts and instruments", () => {
     expect(engine.apply({ kind: "tick", time: Number.NaN, symbol: "X", price: 1, volume: 1 })).toMatchObject({ code: "INVALID_COMMAND" });
     expect(engine.apply(null as unknown as Command)).toMatchObject({ code: "INVALID_COMMAND" });
   });
+
+  it("refuses a command of any kind whose time is not whole milliseconds, and changes nothing", () => {
+    const m = new TestMarket();
+    const resting = m.placeOk("alice", { side: "BUY", quantity: 2, type: "LIMIT", price: 240_000 });
+    const before = JSON.stringify(m.engine.snapshot());
+    const order = { symbol: "RELIANCE", side: "BUY", type: "LIMIT", quantity: 1, price: 240_000, validity: "DAY" } as const;
+    for (const time of [-1, 1.5, Number.NaN, "1" as unknown as number]) {
+      const commands: Command[] = [
+        { kind: "placeOrder", time, userId: "alice", orderId: "O-bad", order },
+        { kind: "cancelOrder", time, userId: "alice", orderId: resting },
+        { kind: "modifyOrder", time, userId: "alice", orderId: resting, price: 235_000 },
+        { kind: "tick", time, symbol: "RELIANCE", price: 240_000, volume: 10 },
+        { kind: "openAccount", time, userId: "carol", cash: 100 },
+        { kind: "closeSession", time },
+      ];
+      for (const command of commands) {
+        expect(m.engine.apply(command), `${command.kind} at ${String(time)}`).toMatchObject({
+          ok: false,
+          code: "INVALID_COMMAND",
+          message: "command time must be whole milliseconds since the epoch",
+          events: [],
+        });
+      }
+    }
+    expect(JSON.stringify(m.engine.snapshot())).toBe(before);
+  });
 });
 
 describe("events", () => {

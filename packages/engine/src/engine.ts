@@ -1,7 +1,7 @@
 // The engine's one entry point: `apply(command)` returns a result code and the events it caused.
 // Everything it needs (time, ids, prices) arrives in the command, so the same commands in the same
 // order always give the same events and state. Queries read the state without changing it.
-import { cancelOrder, closeOrder, expireOpenOrders, isValidId, modifyOrder, placeOrder, refuse } from "./executor.js";
+import { badTime, cancelOrder, closeOrder, expireOpenOrders, isCommandTime, isValidId, modifyOrder, placeOrder, refuse } from "./executor.js";
 import { applyTick } from "./matcher.js";
 import type { Paise } from "./money.js";
 import { fundsOf, holdingsOf, quoteOf } from "./portfolio.js";
@@ -60,27 +60,31 @@ export class Engine {
 
   apply(command: Command): CommandResult {
     if (typeof command !== "object" || command === null) return refuse("INVALID_COMMAND", "command is missing");
-    // Each case reads `time` from its own kind of command: a read shared by every kind would see
-    // more object shapes than V8 keeps fast paths for, and run its slowest lookup on every command.
+    // The frequent commands check their own time, in their own functions: V8 keeps one inline cache
+    // per property read from a variable in a function, so a `time` read here would see every shape
+    // of command and take its slowest lookup every time.
     switch (command.kind) {
       case "placeOrder":
-        return isCommandTime(command.time) ? placeOrder(this.store, command) : badTime();
+        return placeOrder(this.store, command);
       case "tick":
-        return isCommandTime(command.time) ? applyTick(this.store, command) : badTime();
+        return applyTick(this.store, command);
       case "cancelOrder":
-        return isCommandTime(command.time) ? cancelOrder(this.store, command) : badTime();
+        return cancelOrder(this.store, command);
       case "modifyOrder":
-        return isCommandTime(command.time) ? modifyOrder(this.store, command) : badTime();
+        return modifyOrder(this.store, command);
+    }
+    if (!isCommandTime(command.time)) return badTime();
+    switch (command.kind) {
       case "addInstrument":
-        return isCommandTime(command.time) ? this.addInstrument(command) : badTime();
+        return this.addInstrument(command);
       case "openAccount":
-        return isCommandTime(command.time) ? this.openAccount(command) : badTime();
+        return this.openAccount(command);
       case "resetAccount":
-        return isCommandTime(command.time) ? this.resetAccount(command) : badTime();
+        return this.resetAccount(command);
       case "openSession":
-        return isCommandTime(command.time) ? this.openSession(command.time) : badTime();
+        return this.openSession(command.time);
       case "closeSession":
-        return isCommandTime(command.time) ? this.closeSession(command.time) : badTime();
+        return this.closeSession(command.time);
       default:
         return refuse("INVALID_COMMAND", `unknown command kind ${JSON.stringify((command as { kind?: unknown }).kind)}`);
     }
@@ -252,14 +256,6 @@ export class Engine {
     this.store.emit({ seq: this.store.nextSeq(), time, type: "session.closed" });
     return { ok: true, events: this.store.takeEvents(time) };
   }
-}
-
-function isCommandTime(time: unknown): boolean {
-  return Number.isSafeInteger(time) && (time as number) >= 0;
-}
-
-function badTime(): CommandResult {
-  return refuse("INVALID_COMMAND", "command time must be whole milliseconds since the epoch");
 }
 
 function isCashAmount(value: unknown): value is Paise {

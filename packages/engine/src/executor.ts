@@ -14,6 +14,15 @@ export function refuse(code: ReasonCode, message: string): Refused {
 
 const rupees = (paise: Paise): string => `₹${formatRupees(paise)}`;
 
+/** Command times are whole milliseconds since the epoch. */
+export function isCommandTime(time: unknown): boolean {
+  return Number.isSafeInteger(time) && (time as number) >= 0;
+}
+
+export function badTime(): Refused {
+  return refuse("INVALID_COMMAND", "command time must be whole milliseconds since the epoch");
+}
+
 export function isValidId(id: unknown): id is string {
   return typeof id === "string" && id.length > 0 && id.length <= MAX_ID_LENGTH;
 }
@@ -190,6 +199,7 @@ function checkRisk(account: AccountRecord, input: OrderInput, instrument: Instru
 }
 
 export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult {
+  if (!isCommandTime(cmd.time)) return badTime();
   const { userId, orderId, order: input, time } = cmd;
   if (!isValidId(orderId)) return refuse("INVALID_COMMAND", `orderId must be 1 to ${MAX_ID_LENGTH} characters`);
   const account = store.account(userId);
@@ -344,6 +354,7 @@ function ownOpenOrder(store: Store, userId: string, orderId: string): OrderRecor
 }
 
 export function cancelOrder(store: Store, cmd: CancelOrderCommand): CommandResult {
+  if (!isCommandTime(cmd.time)) return badTime();
   const found = ownOpenOrder(store, cmd.userId, cmd.orderId);
   if (!(found instanceof OrderRecord)) return found;
   closeOrder(store, found, "CANCELLED", cmd.time, "cancelled", "order.cancelled");
@@ -352,6 +363,7 @@ export function cancelOrder(store: Store, cmd: CancelOrderCommand): CommandResul
 }
 
 export function modifyOrder(store: Store, cmd: ModifyOrderCommand): CommandResult {
+  if (!isCommandTime(cmd.time)) return badTime();
   const found = ownOpenOrder(store, cmd.userId, cmd.orderId);
   if (!(found instanceof OrderRecord)) return found;
   const order = found;

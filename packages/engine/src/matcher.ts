@@ -3,11 +3,12 @@
 // price-time priority. Only crossed levels are visited, so a tick costs O(log n + fills).
 import type { PriceLadder } from "./ladder.js";
 import { formatRupees } from "./money.js";
-import { closeOrder, executeOnArrival, fill, refuse } from "./executor.js";
+import { badTime, closeOrder, executeOnArrival, fill, isCommandTime, refuse } from "./executor.js";
 import type { InstrumentRecord, OrderRecord, Store } from "./store.js";
 import type { CommandResult, Millis, TickCommand } from "./types.js";
 
 export function applyTick(store: Store, cmd: TickCommand): CommandResult {
+  if (!isCommandTime(cmd.time)) return badTime();
   const instrument = store.instruments.get(cmd.symbol);
   if (instrument === undefined) return refuse("UNKNOWN_INSTRUMENT", `no instrument with symbol ${JSON.stringify(cmd.symbol)}`);
   if (!Number.isSafeInteger(cmd.price) || cmd.price <= 0) return refuse("INVALID_PRICE", "tick price must be a positive amount in paise");
