@@ -230,14 +230,16 @@ function benchPlaceCancel(): void {
   const engine = Engine.replay(setupCommands(users, 1), { retainClosedOrders: false });
   const userIds = Array.from({ length: users }, (_, u) => `u${u}`);
   let nextId = 1;
+  let time = OPEN;
   const round = (pairs: number): number => {
     const commands: Command[] = [];
     for (let i = 0; i < pairs; i++) {
       const userId = userIds[i % users] as string;
       const orderId = `O${nextId++}`;
       const price = BASE - (1 + (i % 50)) * TICK;
-      commands.push({ kind: "placeOrder", time: OPEN + i, userId, orderId, order: { symbol: "SYM0", side: "BUY", type: "LIMIT", quantity: 1, price, validity: "DAY" } });
-      commands.push({ kind: "cancelOrder", time: OPEN + i, userId, orderId });
+      time += 1;
+      commands.push({ kind: "placeOrder", time, userId, orderId, order: { symbol: "SYM0", side: "BUY", type: "LIMIT", quantity: 1, price, validity: "DAY" } });
+      commands.push({ kind: "cancelOrder", time, userId, orderId });
     }
     const start = performance.now();
     for (const command of commands) {
@@ -372,7 +374,7 @@ print({
   runs: RUNS,
   gc_exposed: typeof (globalThis as { gc?: unknown }).gc === "function",
 });
-// BENCH_CALIBRATE=0 leaves the calibration out (bench/instructions.mjs counts instructions, not time).
+// BENCH_CALIBRATE=0 leaves the calibration out (bench/instructions.ts counts instructions, not time).
 const calibrate = process.env.BENCH_CALIBRATE !== "0";
 if (calibrate) print({ name: "calibration", when: "before", ...calibration() });
 if (which === undefined || which === "mixed") benchMixed();
