@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PriceLadder, type LadderEntry } from "./ladder.js";
 
@@ -48,5 +49,40 @@ describe("PriceLadder", () => {
     expect(ladder.bestLevel()?.price).toBe(100);
     ladder.remove([...ladder.entries()][0] as Entry);
     expect(ladder.bestLevel()?.price).toBe(120);
+  });
+
+  it("agrees with a plain sorted list through any run of adds and removes", () => {
+    // Emptied levels stay behind (keyed in the heap) and are reused; none of that may show.
+    const step = fc.oneof(
+      fc.record({ add: fc.integer({ min: 90, max: 110 }) }),
+      fc.record({ remove: fc.nat() }),
+      fc.constant({ best: true as const }),
+    );
+    fc.assert(
+      fc.property(fc.boolean(), fc.array(step, { maxLength: 300 }), (highestFirst, steps) => {
+        const ladder = new PriceLadder<Entry>(highestFirst);
+        const model: Array<{ entry: Entry; price: number; seq: number }> = [];
+        let seq = 0;
+        for (const s of steps) {
+          if ("add" in s) {
+            const e = entry(`e${seq}`);
+            ladder.add(e, s.add);
+            model.push({ entry: e, price: s.add, seq: seq++ });
+          } else if ("remove" in s) {
+            if (model.length === 0) continue;
+            const [gone] = model.splice(s.remove % model.length, 1);
+            ladder.remove((gone as (typeof model)[number]).entry);
+          } else {
+            ladder.bestLevel(); // reading the top drops emptied levels above the best
+          }
+          const sorted = [...model].sort((a, b) => (highestFirst ? b.price - a.price : a.price - b.price) || a.seq - b.seq);
+          expect(ids(ladder)).toEqual(sorted.map((m) => m.entry.id));
+          expect(ladder.bestLevel()?.price).toBe(sorted[0]?.price);
+          expect(ladder.size).toBe(model.length);
+          expect(ladder.levelCount).toBe(new Set(model.map((m) => m.price)).size);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
