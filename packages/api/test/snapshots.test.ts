@@ -53,6 +53,16 @@ async function commitAll(storage: Storage, engine: Engine, commands: Command[], 
   }
 }
 
+/** A fresh SQLite journal holding `commands`, and the live engine that applied them. */
+async function journaled(commands: Command[]): Promise<{ file: string; storage: SqliteStorage; live: Engine }> {
+  const file = freshFile();
+  const storage = new SqliteStorage(file, { writerThread: false });
+  await storage.init();
+  const live = new Engine({ retainClosedOrders: false });
+  await commitAll(storage, live, commands, 1);
+  return { file, storage, live };
+}
+
 /** The stored snapshot, restored and caught up with the journal: what a restart would build. */
 async function restarted(file: string): Promise<{ snapshot: StoredSnapshot | null; engine: Engine }> {
   const storage = new SqliteStorage(file, { writerThread: false });
@@ -66,12 +76,8 @@ async function restarted(file: string): Promise<{ snapshot: StoredSnapshot | nul
 
 describe("journal replica", () => {
   it("snapshots the state the journal describes, catching up from where it left off", async () => {
-    const file = freshFile();
-    const storage = new SqliteStorage(file, { writerThread: false });
-    await storage.init();
-    const live = new Engine({ retainClosedOrders: false });
     const first = [...market(), ...orders(0, 300)];
-    await commitAll(storage, live, first, 1);
+    const { file, storage, live } = await journaled(first);
     const replica = new JournalReplica(storage);
     expect(await replica.snapshotAt(first.length)).toBe(first.length);
     let stored = await restarted(file);
@@ -91,12 +97,8 @@ describe("journal replica", () => {
 
 describe("snapshots stored before parts existed", () => {
   it("are still read: a whole engine in the snapshot row", async () => {
-    const file = freshFile();
-    const storage = new SqliteStorage(file, { writerThread: false });
-    await storage.init();
-    const live = new Engine({ retainClosedOrders: false });
     const commands = [...market(), ...orders(0, 50)];
-    await commitAll(storage, live, commands, 1);
+    const { file, storage, live } = await journaled(commands);
     await storage.close();
     // As version 2 of the schema wrote it: no parts, the orders inside the engine JSON.
     const db = new Database(file);
