@@ -169,7 +169,9 @@ if (!available) {
       await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Demo user");
       await page.keyboard.press("Enter");
       await page.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: 10_000 });
-      // "/" searches; Enter picks the first match.
+      // "/" searches; Enter picks the first match (once the instruments have loaded: the socket can
+      // be live before they are, and Enter on an empty list picks nothing).
+      await page.getByRole("list", { name: "Instruments" }).getByRole("button").first().waitFor({ timeout: 10_000 });
       await page.keyboard.press("/");
       await page.keyboard.type("wipro");
       await page.keyboard.press("Enter");
