@@ -1,6 +1,6 @@
 // Snapshot and restore: the whole engine state as plain JSON-safe data, and back. Books are not
 // stored; they are rebuilt from the open orders in their time-priority order.
-import { AccountRecord, InstrumentRecord, OrderRecord, Store, orderView, type HoldingRecord } from "./store.js";
+import { AccountRecord, InstrumentRecord, newOrderRecord, Store, orderView, type OrderRecord, type HoldingRecord } from "./store.js";
 import { isOpen } from "./transitions.js";
 import type { InstrumentSpec, Millis, OrderView, StateChange, Trade } from "./types.js";
 
@@ -165,7 +165,7 @@ function restoreOrder(store: Store, s: OrderSnapshot, account: AccountRecord): O
   const instrument = store.instruments.get(s.symbol);
   if (instrument === undefined) throw new Error(`snapshot: order ${s.orderId} names unknown instrument ${s.symbol}`);
   const first = s.history[0];
-  const order = new OrderRecord().reuse(
+  const order = newOrderRecord().reuse(
     s.orderId,
     account,
     s.clientOrderId,

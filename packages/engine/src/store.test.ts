@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AccountRecord, InstrumentRecord, OrderIndex, OrderRecord, orderKey } from "./store.js";
+import { AccountRecord, InstrumentRecord, newOrderRecord, OrderIndex, OrderRecord, orderKey, orderView } from "./store.js";
 
 /** Just what the index reads of an order. */
 const order = (orderId: string) => ({ orderId, key: orderKey(orderId) }) as OrderRecord;
@@ -102,5 +102,22 @@ describe("order records made new again", () => {
     }
     expect({ ...used.reuse(...args) }).toEqual({ ...new OrderRecord().reuse(...args) });
     expect(used.history).toEqual(new OrderRecord().reuse(...args).history);
+  });
+});
+
+describe("new order records", () => {
+  it("have exactly the class's fields, in its order, and its methods", () => {
+    // newOrderRecord builds records by a literal (see there); a field added to the class but not
+    // to the literal would give records a second shape, and one in the wrong order a third.
+    const literal = newOrderRecord();
+    expect(Object.keys(literal)).toEqual(Object.keys(new OrderRecord()));
+    expect(literal).toBeInstanceOf(OrderRecord);
+    const instrument = new InstrumentRecord({ symbol: "INFY", name: "Infosys", exchange: "NSE", instrumentType: "EQ", tickSize: 5, lotSize: 1, price: 150_000 }, 0);
+    const account = new AccountRecord("alice", 1_000_000, 1_000_000);
+    const args = ["O9", account, "c-9", instrument, "SELL", "SL", "IOC", 3, 149_000, 149_500, 1_795_000_000_000, "TRIGGER_PENDING", "placed"] as const;
+    const made = literal.reuse(...args);
+    expect({ ...made }).toEqual({ ...new OrderRecord().reuse(...args) });
+    expect(orderView(made)).toEqual(orderView(new OrderRecord().reuse(...args)));
+    expect(made.history).toEqual([{ state: "TRIGGER_PENDING", time: 1_795_000_000_000, cause: "placed" }]);
   });
 });

@@ -369,6 +369,44 @@ export class OrderRecord implements LadderEntry {
   }
 }
 
+/**
+ * A new order record, for reuse() to set. Made by an object literal, not `new OrderRecord()`: V8
+ * keeps an allocation site per literal and, once it sees that the objects made there live on, makes
+ * them in the old generation directly, while objects made by a constructor always start young. A
+ * resting order lives long, and a young record is copied twice by the collector before it settles
+ * (the mixed bench runs about 5 % faster this way). The fields are the class's, in its order (a test
+ * checks), so every record has the one shape.
+ */
+export function newOrderRecord(): OrderRecord {
+  return {
+    __proto__: OrderRecord.prototype,
+    state: "PLACED",
+    quantity: 0,
+    filledQuantity: 0,
+    price: null,
+    triggerPrice: null,
+    ladderLevel: null,
+    ladderPrev: null,
+    ladderNext: null,
+    priority: 0,
+    reserved: 0,
+    account: null,
+    instrument: null,
+    bits: 0,
+    filledValue: 0,
+    key: 0,
+    orderId: "",
+    accountPrev: null,
+    accountNext: null,
+    // Not a small integer: times are epoch milliseconds, and the field should hold a number from the start.
+    placedAt: Number.NaN,
+    updatedAt: Number.NaN,
+    trades: NO_TRADES,
+    laterChanges: null,
+    extras: null,
+  } as unknown as OrderRecord;
+}
+
 export function orderView(o: OrderRecord): OrderView {
   return {
     orderId: o.orderId,
@@ -619,7 +657,7 @@ export class Store {
 
   /** A record for a new order: a pooled one, or a fresh one; the caller sets it with reuse(). */
   orderRecord(): OrderRecord {
-    return this.pool.pop() ?? new OrderRecord();
+    return this.pool.pop() ?? newOrderRecord();
   }
   /**
    * Accounts whose cash or blocked cash changed during the command: nearly always one, so it has a
