@@ -110,6 +110,26 @@ describe("events", () => {
     expect(m.engine.lastSeq).toBe(start + seqs.length);
   });
 
+  it("gives every command its own events and only those, however many commands have run", () => {
+    // The engine's working events array is replaced every few hundred commands (see Store.pending).
+    const m = new TestMarket();
+    const start = m.engine.lastSeq;
+    let expected = start;
+    for (let i = 0; i < 1_000; i++) {
+      const placed = m.place("alice", { side: "BUY", quantity: 1, type: "LIMIT", price: 240_000 - (i % 7) * 100 });
+      expect(placed.events.map((e) => e.type)).toEqual(["order.accepted", "funds.changed"]);
+      const cancelled = m.engine.apply({ kind: "cancelOrder", time: m.now(), userId: "alice", orderId: placed.order?.orderId ?? "" });
+      expect(cancelled.events.map((e) => e.type)).toEqual(["order.cancelled", "funds.changed"]);
+      for (const [result, orderId] of [[placed, placed.order?.orderId], [cancelled, placed.order?.orderId]] as const) {
+        expect(result.events.map((e) => e.seq)).toEqual([expected + 1, expected + 2]);
+        expect(result.events[0]).toMatchObject({ order: { orderId } });
+        expected += 2;
+      }
+    }
+    expect(m.engine.lastSeq).toBe(expected);
+    expect(checkInvariants(m.engine)).toEqual([]);
+  });
+
   it("carries copies, so later changes do not rewrite published events", () => {
     const m = new TestMarket();
     const r = m.place("alice", { side: "BUY", quantity: 5, type: "LIMIT", price: 240_000 });

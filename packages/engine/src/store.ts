@@ -114,6 +114,11 @@ export interface HoldingRecord {
 }
 
 const NO_TRADES: Trade[] = [];
+/**
+ * Commands served by one working events array before it is replaced (see Store.pending): far fewer
+ * than come between two young-generation collections (thousands), so it never grows old.
+ */
+const PENDING_COMMANDS = 256;
 /** Closed-order records kept for reuse, at most (about 30 MB). */
 const MAX_POOLED = 100_000;
 
@@ -639,10 +644,18 @@ export class Store {
     this.retainClosedOrders = options.retainClosedOrders ?? true;
   }
 
-  /** Events of the command being applied; handed to the caller when it finishes. */
-  private readonly pending: Array<EngineEvent | null> = [];
-  /** How many of `pending` belong to the command being applied (the array is reused). */
+  /**
+   * Events of the command being applied; handed to the caller when it finishes. The array is
+   * reused, but replaced every PENDING_COMMANDS commands so that it stays in V8's young generation:
+   * storing a young object (every event is one) into an old array takes the write barrier's slow
+   * path and leaves an entry for the next young-generation collection to visit, several per command
+   * (the mixed bench about 4 % faster this way).
+   */
+  private pending: Array<EngineEvent | null> = [];
+  /** How many of `pending` belong to the command being applied. */
   private pendingCount = 0;
+  /** Commands that have used the current `pending` array. */
+  private pendingUses = 0;
   /**
    * Records of closed orders, to be made new orders again (closed orders not retained). A resting
    * order lives long, and a freshly allocated one is copied by every young-generation collection it
@@ -690,7 +703,7 @@ export class Store {
         this.moreTouched = null;
       }
     }
-    // The working array stays for the next command; the caller gets an exact-size copy, and the
+    // The working array stays for the next commands; the caller gets an exact-size copy, and the
     // working slots let go of the events so that they do not outlive the caller's use of them.
     const count = this.pendingCount;
     const events = new Array<EngineEvent>(count);
@@ -699,6 +712,10 @@ export class Store {
       this.pending[i] = null;
     }
     this.pendingCount = 0;
+    if (++this.pendingUses === PENDING_COMMANDS) {
+      this.pendingUses = 0;
+      this.pending = [];
+    }
     return events;
   }
 
