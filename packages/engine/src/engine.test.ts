@@ -139,6 +139,20 @@ describe("events", () => {
   });
 });
 
+describe("quotes", () => {
+  it("say when the last tick came, none before the first, at epoch times, and keep it through a snapshot", () => {
+    const m = new TestMarket();
+    expect(m.engine.quote("RELIANCE")?.lastTickAt).toBeNull();
+    const time = Date.UTC(2026, 10, 25, 4, 0);
+    m.ok(m.engine.apply({ kind: "tick", time, symbol: "RELIANCE", price: 251_000, volume: 10 }));
+    expect(m.engine.quote("RELIANCE")?.lastTickAt).toBe(time);
+    expect(m.engine.quote("INFY")?.lastTickAt).toBeNull();
+    const restored = Engine.restore(m.engine.snapshot());
+    expect(restored.quote("RELIANCE")?.lastTickAt).toBe(time);
+    expect(restored.quote("INFY")?.lastTickAt).toBeNull();
+  });
+});
+
 describe("snapshot, restore and replay", () => {
   function busyMarket(): TestMarket {
     const m = new TestMarket();

@@ -28,13 +28,27 @@ export class InstrumentRecord {
   high: Paise;
   low: Paise;
   volume = 0;
-  lastTickAt: Millis | null = null;
+  /**
+   * The last tick's time, NaN before the first. A number field, not `Millis | null`: V8 keeps a
+   * number-only field's value inside the record, where a field that may hold null holds a pointer
+   * to the command's own number object, kept alive by the record and stored through the write
+   * barrier's slow path on every tick.
+   */
+  private lastTick = Number.NaN;
   readonly buyLimits = new PriceLadder<OrderRecord>(true);
   readonly sellLimits = new PriceLadder<OrderRecord>(false);
   /** BUY stops trigger as the price rises: the lowest trigger is next. */
   readonly buyStops = new PriceLadder<OrderRecord>(false);
   /** SELL stops trigger as the price falls: the highest trigger is next. */
   readonly sellStops = new PriceLadder<OrderRecord>(true);
+
+  get lastTickAt(): Millis | null {
+    return Number.isNaN(this.lastTick) ? null : this.lastTick;
+  }
+
+  set lastTickAt(time: Millis | null) {
+    this.lastTick = time ?? Number.NaN;
+  }
 
   constructor(
     readonly spec: InstrumentSpec,
