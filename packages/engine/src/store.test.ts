@@ -119,5 +119,10 @@ describe("new order records", () => {
     expect({ ...made }).toEqual({ ...new OrderRecord().reuse(...args) });
     expect(orderView(made)).toEqual(orderView(new OrderRecord().reuse(...args)));
     expect(made.history).toEqual([{ state: "TRIGGER_PENDING", time: 1_795_000_000_000, cause: "placed" }]);
+    // Times are kept in two parts (see TIME_SPLIT): exact at epoch milliseconds and at the largest safe time.
+    made.updatedAt = 1_795_000_123_457;
+    expect(orderView(made)).toMatchObject({ placedAt: 1_795_000_000_000, updatedAt: 1_795_000_123_457 });
+    made.updatedAt = Number.MAX_SAFE_INTEGER;
+    expect(made.updatedAt).toBe(Number.MAX_SAFE_INTEGER);
   });
 });

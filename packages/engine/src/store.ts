@@ -700,9 +700,8 @@ export class Store {
   /** Commands that have used the current `pending` array. */
   private pendingUses = 0;
   /**
-   * Records of closed orders, to be made new orders again (closed orders not retained). A resting
-   * order lives long, and a freshly allocated one is copied by every young-generation collection it
-   * survives; a reused record already lives in the old generation.
+   * Records of closed orders, to be made new orders again (closed orders not retained): a reused
+   * record costs no allocation at all, and already lives in the old generation.
    */
   private readonly pool: OrderRecord[] = [];
   /**
