@@ -4,7 +4,7 @@
 import { MAX_ID_LENGTH, MAX_ORDER_QUANTITY } from "./limits.js";
 import { formatRupees, mulDivRound, type Paise } from "./money.js";
 import type { ReasonCode } from "./reasons.js";
-import { InstrumentRecord, orderView, OrderRecord, type AccountRecord, type Store } from "./store.js";
+import { InstrumentRecord, orderKey, orderView, OrderRecord, type AccountRecord, type Store } from "./store.js";
 import { isOpen } from "./transitions.js";
 import type { CancelOrderCommand, CommandResult, Millis, ModifyOrderCommand, OrderInput, PlaceOrderCommand, Refused } from "./types.js";
 
@@ -208,7 +208,8 @@ export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult 
     const existing = account.clientOrderIds?.get(input.clientOrderId);
     if (existing !== undefined) return repeatPlacement(existing, input);
   }
-  if (store.orders.has(orderId)) return refuse("DUPLICATE_ORDER_ID", `order id ${orderId} is already taken`);
+  const key = orderKey(orderId);
+  if (store.orders.byKey(key) !== undefined) return refuse("DUPLICATE_ORDER_ID", `order id ${orderId} is already taken`);
   const instrument = validateOrderInput(input, store);
   if (!(instrument instanceof InstrumentRecord)) return instrument;
 
@@ -231,6 +232,7 @@ export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult 
     time,
     riskRefusal ? "REJECTED" : isStop ? "TRIGGER_PENDING" : "PLACED",
     riskRefusal ? riskRefusal.code : "placed",
+    key,
   );
 
   if (riskRefusal) {

@@ -269,6 +269,8 @@ export class OrderRecord implements LadderEntry {
     placedAt: Millis,
     initialState: OrderState,
     cause: string,
+    /** The id's index key, when the caller has made it already. */
+    key: number | string = orderKey(orderId),
   ): this {
     this.state = initialState;
     this.quantity = quantity;
@@ -288,7 +290,7 @@ export class OrderRecord implements LadderEntry {
       (validity === "IOC" ? VALIDITY_BIT : 0) |
       (orderStateIndex(initialState) << STATE_SHIFT);
     this.filledValue = 0;
-    this.key = orderKey(orderId);
+    this.key = key;
     this.orderId = orderId;
     this.accountPrev = null;
     this.accountNext = null;
@@ -543,7 +545,11 @@ export class OrderIndex {
   }
 
   get(orderId: string): OrderRecord | undefined {
-    const key = orderKey(orderId);
+    return this.byKey(orderKey(orderId));
+  }
+
+  /** The order under a key made by `orderKey` (a caller that has the key need not parse the id again). */
+  byKey(key: number | string): OrderRecord | undefined {
     if (typeof key === "string") return this.byString.get(key);
     const found = this.page(key >>> PAGE_BITS)?.slots[key & SLOT_MASK];
     return found !== undefined || this.sparse.size === 0 ? found : this.sparse.get(key);
