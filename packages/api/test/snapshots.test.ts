@@ -54,12 +54,16 @@ async function commitAll(storage: Storage, engine: Engine, commands: Command[], 
 }
 
 /** A fresh SQLite journal holding `commands`, and the live engine that applied them. */
-async function journaled(commands: Command[]): Promise<{ file: string; storage: SqliteStorage; live: Engine }> {
+async function journaled<S extends Storage = SqliteStorage>(
+  commands: Command[],
+  open: (file: string) => S = (file) => new SqliteStorage(file, { writerThread: false }) as unknown as S,
+  batchSize = 50,
+): Promise<{ file: string; storage: S; live: Engine }> {
   const file = freshFile();
-  const storage = new SqliteStorage(file, { writerThread: false });
+  const storage = open(file);
   await storage.init();
   const live = new Engine({ retainClosedOrders: false });
-  await commitAll(storage, live, commands, 1);
+  await commitAll(storage, live, commands, 1, batchSize);
   return { file, storage, live };
 }
 
@@ -126,11 +130,8 @@ class RacingStorage extends SqliteStorage {
 
 describe("journal replica under concurrent commits", () => {
   it("starts from the entries it read, not from what was committed meanwhile", async () => {
-    const storage = new RacingStorage(freshFile(), { writerThread: false });
-    await storage.init();
-    const live = new Engine({ retainClosedOrders: false });
     const first = [...market(), ...orders(0, 100)];
-    await commitAll(storage, live, first, 1);
+    const { storage, live } = await journaled(first, (file) => new RacingStorage(file, { writerThread: false }));
     const later = orders(100, 60);
     storage.during = () => commitAll(storage, live, later, first.length + 1);
     const replica = new JournalReplica(storage);
@@ -143,12 +144,8 @@ describe("journal replica under concurrent commits", () => {
 
 describe("snapshot thread (built)", () => {
   it("stores the requested snapshot while the caller goes on", async () => {
-    const file = freshFile();
-    const storage = new BuiltSqliteStorage(file);
-    await storage.init();
-    const live = new Engine({ retainClosedOrders: false });
     const commands = [...market(), ...orders(0, 500)];
-    await commitAll(storage, live, commands, 1);
+    const { file, storage, live } = await journaled(commands, (f) => new BuiltSqliteStorage(f));
     const errors: Error[] = [];
     const stored: number[] = [];
     const background = new BuiltBackgroundSnapshots(storage.location, (e) => errors.push(e), (id) => stored.push(id));
@@ -166,12 +163,8 @@ describe("snapshot thread (built)", () => {
   });
 
   it("can be stopped in the middle of a snapshot, leaving the database free for the next writer", async () => {
-    const file = freshFile();
-    const storage = new BuiltSqliteStorage(file);
-    await storage.init();
-    const live = new Engine({ retainClosedOrders: false });
     const commands = [...market(), ...orders(0, 40_000)];
-    await commitAll(storage, live, commands, 1, 2_000);
+    const { file, storage, live } = await journaled(commands, (f) => new BuiltSqliteStorage(f), 2_000);
     const errors: Error[] = [];
     const background = new BuiltBackgroundSnapshots(storage.location, (e) => errors.push(e));
     background.request(commands.length);
