@@ -9,8 +9,9 @@ const TICK = 5;
 const BASE = 250_000; // ₹2,500.00
 /**
  * Commands carry milliseconds since the epoch, as the server's do (a session opening at 09:15 IST),
- * not small counters: such times are too large for V8's small integers, so every time an order,
- * event or trade holds is a number object of its own, in the server and here alike.
+ * not small counters: such times are too large for V8's small integers, so every time an event or
+ * a trade holds is a number object of its own, in the server and here alike (an order record keeps
+ * its times in two small integers each).
  */
 const OPEN = Date.UTC(2026, 10, 24, 3, 45);
 
