@@ -76,10 +76,7 @@ export class PostgresStorage implements Storage {
     private readonly schema = "trading",
   ) {
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
-    this.pool = new pg.Pool({ connectionString, max: 4 });
-    this.pool.on("connect", (client) => {
-      void client.query(`SET search_path TO ${schema}; SET synchronous_commit TO on`);
-    });
+    this.pool = new pg.Pool({ ...sessionSettings(connectionString, schema), max: 4 });
     // An idle client losing its connection must not crash the process.
     this.pool.on("error", () => undefined);
   }
@@ -373,4 +370,19 @@ export class PostgresStorage implements Storage {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/**
+ * Every pooled connection opens with this server's schema on its search path and synchronous
+ * commit on, as startup options: set by a query on connect instead, the first query of whoever
+ * took the connection would be sent while that one still ran. An `options` parameter in the
+ * connection string would replace the pool's own, so there ours are added to it.
+ */
+function sessionSettings(connectionString: string, schema: string): pg.PoolConfig {
+  const settings = `-c search_path=${schema} -c synchronous_commit=on`;
+  const url = URL.canParse(connectionString) ? new URL(connectionString) : undefined;
+  const theirs = url?.searchParams.get("options");
+  if (url === undefined || !theirs) return { connectionString, options: settings };
+  url.searchParams.set("options", `${theirs} ${settings}`);
+  return { connectionString: url.toString() };
 }
