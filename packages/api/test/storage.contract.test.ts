@@ -1,10 +1,12 @@
 // One storage contract, run against every implementation: SQLite always (committing on the main
 // thread, and on the writer thread of the built package as the server does), PostgreSQL whenever
-// DATABASE_URL is set (CI sets it; elsewhere the suite says plainly that it was not run).
+// DATABASE_URL is set (CI sets it; elsewhere the suite says plainly that it was not run), and then
+// what only PostgreSQL has to get right: how its pooled connections are set up.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Engine, type Command, type EngineEvent } from "@trading/engine";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PostgresStorage } from "../src/storage/postgres.js";
 import { SqliteStorage as BuiltSqliteStorage } from "../dist/storage/sqlite.js";
@@ -57,7 +59,7 @@ if (databaseUrl !== undefined && databaseUrl !== "") {
     },
   });
 } else {
-  describe("storage contract on PostgreSQL", () => {
+  describe("storage contract and connections on PostgreSQL", () => {
     it.skip("not run: DATABASE_URL is not set (CI sets it to the machine's PostgreSQL)", () => undefined);
   });
 }
@@ -212,6 +214,44 @@ for (const impl of implementations) {
       await expect(storage.insertApiKey({ keyId: "k2", userId: "nobody", keyHash: "h2", label: "x", createdAt: 5, revokedAt: null })).rejects.toThrow();
       await storage.audit({ time: 6, actor: "admin", action: "key.revoke", detail: { keyId: "k1" } });
       expect(await storage.auditLog(1)).toEqual([{ time: 6, actor: "admin", action: "key.revoke", detail: { keyId: "k1" } }]);
+    });
+  });
+}
+
+if (databaseUrl !== undefined && databaseUrl !== "") {
+  describe("PostgreSQL connections", () => {
+    it("keep the options a connection string carries, use the server's schema on every connection, and never queue a query behind their set-up", async () => {
+      const { commands } = history();
+      const schema = `connections_${process.pid}_${Date.now()}`;
+      const applicationName = `trading-test-${process.pid}`;
+      const url = new URL(databaseUrl);
+      url.searchParams.set("options", `-c application_name=${applicationName}`);
+      const warnings: string[] = [];
+      const onWarning = (warning: Error) => warnings.push(warning.message);
+      process.on("warning", onWarning);
+      const storage = new PostgresStorage(url.toString(), schema);
+      const observer = new pg.Client({ connectionString: databaseUrl });
+      try {
+        await storage.init();
+        // Writes and reads on whichever pooled connections are free: each must find the tables.
+        await Promise.all([
+          storage.commit({ firstJournalId: 1, commands: commands.slice(0, 3), events: [] }),
+          storage.journal(0, 10),
+          storage.recover(),
+        ]);
+        await storage.commit({ firstJournalId: 4, commands: commands.slice(3), events: [] });
+        expect((await storage.recover()).commands).toEqual(JSON.parse(JSON.stringify(commands)));
+
+        await observer.connect();
+        const seen = await observer.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1", [applicationName]);
+        expect((seen.rows[0] as { n: number }).n).toBeGreaterThan(0);
+        expect(warnings.filter((m) => m.includes("already executing a query"))).toEqual([]);
+      } finally {
+        process.off("warning", onWarning);
+        await observer.end();
+        await storage.dropSchema();
+        await storage.close();
+      }
     });
   });
 }
