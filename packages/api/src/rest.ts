@@ -27,8 +27,9 @@ const call = createCallerFactory(appRouter);
 // that tRPC validates with, and booleans travel as "true"/"false" strings.
 
 /**
- * REST takes one flat object. Its fields only describe the shape for the OpenAPI document; the
- * body is checked with the same discriminated union as tRPC, whose messages it returns.
+ * REST takes one flat object. Its fields describe the shape for the OpenAPI document and check
+ * each value; once they all pass, the body is checked with the same discriminated union as tRPC,
+ * whose messages it returns (before, a bad field would be reported twice).
  */
 const placeOrderBody = z
   .object({
@@ -42,10 +43,13 @@ const placeOrderBody = z
     clientOrderId: z.string().max(64).optional().describe("idempotency key: a retry returns the original order"),
   })
   .partial()
-  .superRefine((value, ctx) => {
-    const parsed = orderRequestSchema.safeParse(value);
-    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
-  });
+  .superRefine(
+    (value, ctx) => {
+      const parsed = orderRequestSchema.safeParse(value);
+      if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+    },
+    { when: (payload) => payload.issues.length === 0 },
+  );
 
 const flag = z.enum(["true", "false"]).optional();
 const asBoolean = (value: "true" | "false" | undefined): boolean | undefined => (value === undefined ? undefined : value === "true");

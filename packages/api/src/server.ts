@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
-import { createOpenApiHttpHandler } from "trpc-to-openapi";
+import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Config } from "./config.js";
 import { docsPage, openApiDocument } from "./docs.js";
@@ -45,7 +45,7 @@ export async function startServer(config: Config, log: Logger, options: { storag
 
   const createHttpContext = ({ req: request }: { req: http.IncomingMessage | Request }): Context =>
     createContextInner(platform, platform.keys.authenticate(apiKeyOf(request)));
-  const restHandler = createOpenApiHttpHandler({
+  const restHandler = createOpenApiNodeHttpHandler({
     router: restRouter,
     createContext: createHttpContext,
     maxBodySize: config.maxBodyBytes,
@@ -60,6 +60,23 @@ export async function startServer(config: Config, log: Logger, options: { storag
       if (error.code === "INTERNAL_SERVER_ERROR") log.error("rest request failed", { error: String(error.cause ?? error) });
     },
   });
+  /**
+   * REST requests reach trpc-to-openapi with their JSON body already read and parsed: left to read
+   * it, its handler lets the syntax error of a body that is not JSON escape as a 500. Here such a
+   * body answers 400 and one over the limit 413, both in the API's error shape.
+   */
+  const serveRest = async (req: http.IncomingMessage & { body?: unknown }, res: http.ServerResponse): Promise<void> => {
+    if (req.method !== "GET" && req.method !== "HEAD" && (req.headers["content-type"] ?? "").startsWith("application/json")) {
+      const text = await readBody(req, config.maxBodyBytes);
+      if (text === null) return sendRestError(res, 413, "PAYLOAD_TOO_LARGE", `the request body is larger than ${config.maxBodyBytes} bytes`);
+      try {
+        req.body = text === "" ? undefined : JSON.parse(text);
+      } catch (error) {
+        return sendRestError(res, 400, "PARSE_ERROR", `the request body is not valid JSON (${(error as Error).message})`);
+      }
+    }
+    await restHandler(req, res);
+  };
   let docs: { json: string; html: string } | null = null;
   const webDir = path.resolve(config.webDir ?? fileURLToPath(new URL("../../../apps/web/dist", import.meta.url)));
 
@@ -115,7 +132,7 @@ export async function startServer(config: Config, log: Logger, options: { storag
     if (url.pathname.startsWith("/api/v1/")) {
       // The REST router's paths are relative to /api/v1.
       req.url = (req.url ?? "/").slice("/api/v1".length);
-      void restHandler(req, res);
+      void serveRest(req, res);
       return;
     }
     if (url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
@@ -265,6 +282,23 @@ const APP_SECURITY_HEADERS = {
 function makeDocs(baseUrl: string): { json: string; html: string } {
   const document = openApiDocument(baseUrl);
   return { json: JSON.stringify(document), html: docsPage(document, baseUrl) };
+}
+
+/** The body as text, or null when it is larger than `limit` bytes (the rest is not read). */
+async function readBody(req: http.IncomingMessage, limit: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** An error answered before any procedure runs, in the shape procedures' errors have. */
+function sendRestError(res: http.ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { message, code, data: { code, httpStatus: status, path: null, reason: null, orderId: null, fieldErrors: null } });
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {

@@ -60,6 +60,28 @@ describe("REST mirror", () => {
     expect((open.body.items as Array<{ state: string }>).every((o) => o.state !== "PLACED")).toBe(true);
   });
 
+  it("answers a body that is not JSON with 400, an oversized one with 413, and each bad field once; none places an order", async () => {
+    const before = await send("GET", "/orders?limit=500", "bob-key");
+    const raw = (body: string) => fetch(`${api}/orders`, { method: "POST", headers: as("bob-key"), body });
+    const broken = await raw('{"symbol": "TCS", side: BUY}');
+    expect(broken.status).toBe(400);
+    const brokenBody = (await broken.json()) as { message: string; code: string; data: Record<string, unknown> };
+    expect(brokenBody).toMatchObject({ code: "PARSE_ERROR", data: { httpStatus: 400, reason: null, fieldErrors: null } });
+    expect(brokenBody.message).toContain("not valid JSON");
+    const oversized = await raw(JSON.stringify({ symbol: "TCS", side: "BUY", type: "MARKET", quantity: 1, pad: "x".repeat(t.config.maxBodyBytes) }));
+    expect(oversized.status).toBe(413);
+    expect(await oversized.json()).toMatchObject({ code: "PAYLOAD_TOO_LARGE", data: { httpStatus: 413 } });
+    const decimals = await send("POST", "/orders", "bob-key", { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 3000.123 });
+    expect(decimals.status).toBe(400);
+    expect(decimals.body.data?.fieldErrors).toEqual({ price: ["must have at most two decimals (whole paise)"] });
+    // A body that parses still meets the order rules, as tRPC's does.
+    const noTrigger = await send("POST", "/orders", "bob-key", { symbol: "TCS", side: "BUY", type: "SL_M", quantity: 1 });
+    expect(noTrigger.status).toBe(400);
+    expect(Object.keys(noTrigger.body.data?.fieldErrors as object)).toEqual(["triggerPrice"]);
+    const after = await send("GET", "/orders?limit=500", "bob-key");
+    expect(after.body.items).toEqual(before.body.items);
+  });
+
   it("keeps users apart: another user's order answers not found, lists show only your own", async () => {
     const mine = await send("POST", "/orders", "alice-key", { symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 100 });
     const id = String(mine.body.orderId);
