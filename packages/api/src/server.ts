@@ -67,7 +67,14 @@ export async function startServer(config: Config, log: Logger, options: { storag
    */
   const serveRest = async (req: http.IncomingMessage & { body?: unknown }, res: http.ServerResponse): Promise<void> => {
     if (req.method !== "GET" && req.method !== "HEAD" && (req.headers["content-type"] ?? "").startsWith("application/json")) {
-      const text = await readBody(req, config.maxBodyBytes);
+      let text: string | null;
+      try {
+        text = await readBody(req, config.maxBodyBytes);
+      } catch {
+        // The client went away before the body was complete: nobody is left to answer.
+        res.destroy();
+        return;
+      }
       if (text === null) return sendRestError(res, 413, "PAYLOAD_TOO_LARGE", `the request body is larger than ${config.maxBodyBytes} bytes`);
       try {
         req.body = text === "" ? undefined : JSON.parse(text);
@@ -132,7 +139,10 @@ export async function startServer(config: Config, log: Logger, options: { storag
     if (url.pathname.startsWith("/api/v1/")) {
       // The REST router's paths are relative to /api/v1.
       req.url = (req.url ?? "/").slice("/api/v1".length);
-      void serveRest(req, res);
+      serveRest(req, res).catch((error: unknown) => {
+        log.error("rest request failed", { error: String(error) });
+        if (!res.headersSent) sendRestError(res, 500, "INTERNAL_SERVER_ERROR", "internal error");
+      });
       return;
     }
     if (url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });

@@ -1,3 +1,4 @@
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./harness.js";
 
@@ -80,6 +81,18 @@ describe("REST mirror", () => {
     expect(Object.keys(noTrigger.body.data?.fieldErrors as object)).toEqual(["triggerPrice"]);
     const after = await send("GET", "/orders?limit=500", "bob-key");
     expect(after.body.items).toEqual(before.body.items);
+  });
+
+  it("shrugs off a client that goes away half-way through sending a body", async () => {
+    const { hostname, port } = new URL(t.server.url);
+    const socket = net.connect(Number(port), hostname);
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    socket.write(`POST /api/v1/orders HTTP/1.1\r\nHost: ${hostname}\r\nx-api-key: bob-key\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"symbol":`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const funds = await send("GET", "/funds", "bob-key");
+    expect(funds.status).toBe(200);
   });
 
   it("keeps users apart: another user's order answers not found, lists show only your own", async () => {
