@@ -40,19 +40,28 @@ if (!available) {
       rmSync(dataDir, { recursive: true, force: true });
     });
 
-    async function login(demo: "Demo user" | "Alice" | "Bob"): Promise<Page> {
+    /** Logs in; `problems`, when given, collects failed requests and uncaught page errors from the first request on. */
+    async function login(demo: "Demo user" | "Alice" | "Bob", problems?: string[]): Promise<Page> {
       const page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
+      if (problems !== undefined) {
+        page.on("response", (response) => {
+          if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+        });
+        page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+      }
       await page.goto(url);
       await page.getByRole("button", { name: demo }).click();
       await page.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: 10_000 });
       return page;
     }
 
-    it("logs in with a demo button and shows live prices moving in the watchlist", async () => {
-      const page = await login("Demo user");
+    it("logs in with a demo button and shows live prices moving in the watchlist, with no failed request or page error", async () => {
+      const problems: string[] = [];
+      const page = await login("Demo user", problems);
       const row = page.locator('[data-symbol="RELIANCE"] .ltp');
       const first = await row.textContent();
       await expect.poll(async () => row.textContent(), { timeout: 10_000 }).not.toBe(first);
+      expect(problems).toEqual([]);
       await page.screenshot({ path: path.join(artifacts, "dashboard.png") });
       await page.close();
     }, 30_000);
