@@ -87,10 +87,11 @@ export async function startServer(config: Config, log: Logger, options: { storag
   let docs: { json: string; html: string } | null = null;
   const webDir = path.resolve(config.webDir ?? fileURLToPath(new URL("../../../apps/web/dist", import.meta.url)));
 
-  const server = http.createServer((req, res) => {
+  const handleRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const started = performance.now();
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const route = url.pathname.startsWith("/trpc/") ? "/trpc" : url.pathname.startsWith("/api/v1/") ? "/api/v1" : url.pathname;
+    const url = URL.parse(req.url ?? "/", "http://localhost");
+    if (url === null) return sendJson(res, 400, { error: { code: "BAD_REQUEST", message: "the request target is not a valid URL" } });
+    const route = routeLabel(url.pathname);
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.on("finish", () => {
       const seconds = (performance.now() - started) / 1000;
@@ -156,6 +157,17 @@ export async function startServer(config: Config, log: Logger, options: { storag
       return;
     }
     sendJson(res, 404, { error: { code: "NOT_FOUND", message: `no route ${url.pathname}` } });
+  };
+  // One bad request must never stop the server: whatever a handler throws is answered (or the
+  // socket closed, when the answer has begun) and logged.
+  const server = http.createServer((req, res) => {
+    try {
+      handleRequest(req, res);
+    } catch (error) {
+      log.error("request failed", { path: req.url, error: String(error) });
+      if (res.headersSent) res.destroy();
+      else sendJson(res, 500, { error: { code: "INTERNAL_SERVER_ERROR", message: "internal error" } });
+    }
   });
 
   const wss = new WebSocketServer({
@@ -240,9 +252,28 @@ const CONTENT_TYPES: Record<string, string> = {
   ".map": "application/json",
 };
 
+/**
+ * The metrics label of a request: its endpoint, with every path the web app answers counted as
+ * one, so that requests for made-up paths cannot grow the metrics without bound.
+ */
+function routeLabel(pathname: string): string {
+  if (pathname.startsWith("/trpc/")) return "/trpc";
+  if (pathname === "/api/v1/openapi.json") return pathname;
+  if (pathname.startsWith("/api/v1/")) return "/api/v1";
+  if (pathname === "/healthz" || pathname === "/readyz" || pathname === "/metrics" || pathname === "/docs") return pathname;
+  return "/ (web app)";
+}
+
 /** The built web app; unknown paths get index.html so client-side routes survive a reload. */
 function serveWebApp(webDir: string, pathname: string, res: http.ServerResponse): void {
-  const relative = path.normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, "");
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    sendJson(res, 400, { error: { code: "BAD_REQUEST", message: "the path is not valid percent-encoded UTF-8" } });
+    return;
+  }
+  const relative = path.normalize(decoded).replace(/^(\.\.[/\\])+/, "");
   const file = path.join(webDir, relative);
   const inside = file.startsWith(webDir + path.sep) || file === webDir;
   const send = (target: string, fallback: boolean) =>

@@ -1,3 +1,4 @@
+import net from "node:net";
 import type { EngineEvent } from "@trading/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -137,6 +138,28 @@ describe("connection safety", () => {
     const health = await fetch(`${t.server.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await t.client("alice-key").auth.whoami.query()).toMatchObject({ userId: "alice" });
+  });
+
+  it("answers a path that is not valid percent-encoding with 400 and keeps serving; made-up paths share one metrics label", async () => {
+    const bad = await fetch(`${t.server.url}/%E0%A4%A`);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: "BAD_REQUEST" } });
+    // A request target no URL can be made of (fetch would not send one).
+    const { hostname, port } = new URL(t.server.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      let text = "";
+      const socket = net.connect(Number(port), hostname, () => socket.write(`GET http://[bad HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n`));
+      socket.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      socket.on("close", () => resolve(text));
+      socket.on("error", reject);
+    });
+    expect(answer.split("\r\n")[0]).toBe("HTTP/1.1 400 Bad Request");
+    for (let i = 0; i < 5; i++) await (await fetch(`${t.server.url}/made-up-${i}`)).arrayBuffer();
+    expect((await fetch(`${t.server.url}/healthz`)).status).toBe(200);
+    const metrics = await (await fetch(`${t.server.url}/metrics`)).text();
+    expect(metrics).not.toContain("made-up");
+    expect(metrics).toMatch(/trading_http_requests_total\{route="\/ \(web app\)",status="400"\} [1-9]/);
+    expect(metrics).toMatch(/trading_http_requests_total\{route="\/healthz",status="200"\} [1-9]/);
   });
 
   it("answers 413 to an oversized body and 400 to an oversized batch", async () => {
