@@ -174,9 +174,16 @@ export async function startServer(config: Config, log: Logger, options: { storag
     server,
     maxPayload: config.maxWsPayloadBytes,
     // Browsers send Origin: the app's own (served from here) and configured ones pass. Other
-    // clients (Node services, the CLI) send none, and are allowed.
-    verifyClient: ({ origin, req }: { origin?: string; req: http.IncomingMessage }) =>
-      origin === undefined || origin === "" || allowedOrigins.has(origin) || isSameOrigin(origin, req.headers.host),
+    // clients (Node services, the CLI) send none, and are allowed. A request target that makes no
+    // URL with its Host is refused here: tRPC's socket handler would throw on it, outside any
+    // handler that could answer, and stop the server.
+    verifyClient: (
+      { origin, req }: { origin?: string; req: http.IncomingMessage },
+      accept: (result: boolean, code?: number, message?: string) => void,
+    ) => {
+      if (!URL.canParse(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`)) return accept(false, 400, "the request target is not a valid URL");
+      accept(origin === undefined || origin === "" || allowedOrigins.has(origin) || isSameOrigin(origin, req.headers.host));
+    },
   });
   const wsHandler = applyWSSHandler({
     wss,

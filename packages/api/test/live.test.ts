@@ -8,6 +8,22 @@ import { CLOSE_KEY_REVOKED } from "../src/server.js";
 import { collect, startTestServer, waitFor, type TestServer } from "./harness.js";
 
 let t: TestServer;
+
+/** Sends a raw HTTP request head (no body) and answers the status line that comes back. */
+async function statusLine(head: string): Promise<string> {
+  const { hostname, port } = new URL(t.server.url);
+  return new Promise<string>((resolve, reject) => {
+    let text = "";
+    const socket = net.connect(Number(port), hostname, () => socket.write(`${head}\r\n\r\n`));
+    socket.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes("\r\n")) socket.destroy();
+    });
+    socket.on("close", () => resolve(text.split("\r\n")[0] ?? ""));
+    socket.on("error", reject);
+  });
+}
+
 beforeAll(async () => {
   t = await startTestServer();
 });
@@ -140,20 +156,16 @@ describe("connection safety", () => {
     expect(await t.client("alice-key").auth.whoami.query()).toMatchObject({ userId: "alice" });
   });
 
-  it("answers a path that is not valid percent-encoding with 400 and keeps serving; made-up paths share one metrics label", async () => {
+  it("answers 400 to a path that is not valid percent-encoding and to request targets that make no URL, sockets included, and keeps serving; made-up paths share one metrics label", async () => {
     const bad = await fetch(`${t.server.url}/%E0%A4%A`);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: "BAD_REQUEST" } });
-    // A request target no URL can be made of (fetch would not send one).
-    const { hostname, port } = new URL(t.server.url);
-    const answer = await new Promise<string>((resolve, reject) => {
-      let text = "";
-      const socket = net.connect(Number(port), hostname, () => socket.write(`GET http://[bad HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n`));
-      socket.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      socket.on("close", () => resolve(text));
-      socket.on("error", reject);
-    });
-    expect(answer.split("\r\n")[0]).toBe("HTTP/1.1 400 Bad Request");
+    // Request targets no URL can be made of (fetch would not send them), as a request and as a
+    // WebSocket upgrade: each answers 400.
+    const upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13";
+    expect(await statusLine("GET http://[bad HTTP/1.1\r\nHost: localhost\r\nConnection: close")).toBe("HTTP/1.1 400 Bad Request");
+    expect(await statusLine(`GET http://[bad HTTP/1.1\r\nHost: localhost\r\n${upgrade}`)).toBe("HTTP/1.1 400 Bad Request");
+    expect(await statusLine(`GET / HTTP/1.1\r\nHost: [bad\r\n${upgrade}`)).toBe("HTTP/1.1 400 Bad Request");
     for (let i = 0; i < 5; i++) await (await fetch(`${t.server.url}/made-up-${i}`)).arrayBuffer();
     expect((await fetch(`${t.server.url}/healthz`)).status).toBe(200);
     const metrics = await (await fetch(`${t.server.url}/metrics`)).text();
