@@ -23,7 +23,10 @@ const price = (label: string) => (value: string) => {
 
 async function connect(): Promise<TradingClient> {
   const settings = currentSettings();
-  if (settings.apiKey === undefined) throw new CliError("no API key: run `trade login` or set TRADE_API_KEY", EXIT.auth);
+  if (settings.apiKey === undefined) {
+    const why = settings.problem === undefined ? "" : ` (${settings.problem})`;
+    throw new CliError(`no API key${why}: run \`trade login\` or set TRADE_API_KEY`, EXIT.auth);
+  }
   const { createTradingClient } = await import("@trading/api/client");
   return createTradingClient({ url: settings.url, apiKey: settings.apiKey });
 }

@@ -17,25 +17,31 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, "trade", "config.json");
 }
 
-export function readSaved(env: NodeJS.ProcessEnv = process.env): Partial<Settings> {
+/**
+ * What the config file holds; `problem` says why nothing could be used from a file that exists
+ * (so that "no API key" can say the file is damaged rather than suggest a login never happened).
+ */
+export function readSaved(env: NodeJS.ProcessEnv = process.env): Partial<Settings> & { problem?: string } {
   const file = configPath(env);
   if (!existsSync(file)) return {};
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
-    if (typeof parsed !== "object" || parsed === null) return {};
-    const { url, apiKey } = parsed as Record<string, unknown>;
-    return { ...(typeof url === "string" ? { url } : {}), ...(typeof apiKey === "string" ? { apiKey } : {}) };
-  } catch {
-    return {};
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    return { problem: `the config file ${file} could not be read as JSON (${(error as Error).message})` };
   }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return { problem: `the config file ${file} does not hold settings` };
+  const { url, apiKey } = parsed as Record<string, unknown>;
+  return { ...(typeof url === "string" ? { url } : {}), ...(typeof apiKey === "string" ? { apiKey } : {}) };
 }
 
 /** The settings in force: environment over the saved file over the default URL. */
-export function currentSettings(env: NodeJS.ProcessEnv = process.env): { url: string; apiKey: string | undefined } {
+export function currentSettings(env: NodeJS.ProcessEnv = process.env): { url: string; apiKey: string | undefined; problem: string | undefined } {
   const saved = readSaved(env);
   return {
     url: env.TRADE_API_URL !== undefined && env.TRADE_API_URL !== "" ? env.TRADE_API_URL : (saved.url ?? DEFAULT_URL),
     apiKey: env.TRADE_API_KEY !== undefined && env.TRADE_API_KEY !== "" ? env.TRADE_API_KEY : saved.apiKey,
+    problem: saved.problem,
   };
 }
 

@@ -1,7 +1,7 @@
 // The real `trade` binary against a real server process on a fresh data directory.
 import { spawn } from "node:child_process";
 import { spawnServer, type ServerProcess } from "@trading/api/spawn";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -164,6 +164,17 @@ describe("trade", () => {
 
   it("logs out", async () => {
     expect((await trade(["logout"])).stdout).toContain("Logged out");
-    expect((await trade(["funds"])).code).toBe(3);
+    const after = await trade(["funds"]);
+    expect(after.code).toBe(3);
+    expect(after.stderr.trim()).toBe("trade: no API key: run `trade login` or set TRADE_API_KEY");
+  });
+
+  it("says the config file is damaged, rather than that nobody logged in, and a login writes it again", async () => {
+    writeFileSync(configFile, '{"url": "http://127.0.0.1:3000", "apiKey": ');
+    const damaged = await trade(["funds"]);
+    expect(damaged.code).toBe(3);
+    expect(damaged.stderr).toContain(`no API key (the config file ${configFile} could not be read as JSON`);
+    expect((await trade(["login", "--url", url, "--key", "bob-key"])).code).toBe(0);
+    expect(json<{ userId: string }>(await trade(["whoami", "--json"])).userId).toBe("bob");
   });
 });
