@@ -92,6 +92,9 @@ describe("isolation between users", () => {
 describe("admin procedures", () => {
   it("resets an account, adds an instrument, pauses and resumes the feed, closes and opens the session", async () => {
     const admin = t.client("admin-key");
+    // Too much cash is refused for that alone, not also for its decimals.
+    const tooMuch = await admin.admin.resetAccount.mutate({ userId: "alice", cash: 1e18 }).catch((e: { data?: { fieldErrors?: unknown } }) => e.data?.fieldErrors);
+    expect(tooMuch).toEqual({ cash: ["cash must be at most ₹10,00,00,00,00,000"] });
     await admin.admin.resetAccount.mutate({ userId: "alice", cash: 5_00_000 });
     expect(await alice.funds.get.query()).toMatchObject({ cash: 5_00_000, blocked: 0 });
     expect(await alice.portfolio.holdings.query()).toEqual([]);

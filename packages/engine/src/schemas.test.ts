@@ -26,6 +26,9 @@ describe("orderRequestSchema", () => {
     expect(issues({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 10.001 })).toEqual([
       "price: must have at most two decimals (whole paise)",
     ]);
+    // Out of range, a price gets that one message, not also one about its decimals.
+    expect(issues({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 1e20 })).toEqual(["price: must be at most ₹1,00,00,000"]);
+    expect(issues({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: -0.001 })).toEqual(["price: must be greater than zero"]);
     expect(issues({ symbol: "TCS", side: "HOLD", type: "MARKET", quantity: 1 })).toEqual(["side: must be BUY or SELL"]);
     expect(issues({ symbol: "TCS", side: "BUY", type: "SL", quantity: 1, price: 9, triggerPrice: 10 })[0]).toMatch(/^price: .*trigger/);
     expect(issues({ symbol: "", side: "BUY", type: "MARKET", quantity: 1 })[0]).toMatch(/^symbol: /);

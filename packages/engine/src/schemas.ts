@@ -32,8 +32,9 @@ export const quantitySchema = makeQuantitySchema();
 export const makeRupeePriceSchema = () =>
   z
   .number({ error: (issue) => (issue.input === undefined ? "is required" : "must be a number in rupees") })
-  .positive("must be greater than zero")
-  .max(10_000_000, "must be at most ₹1,00,00,000")
+  .positive({ message: "must be greater than zero", abort: true })
+  // Past the range, a value's decimals are beside the point (and a huge one never has exact paise).
+  .max(10_000_000, { message: "must be at most ₹1,00,00,000", abort: true })
   .refine((v) => rupeesToPaise(v) !== undefined, "must have at most two decimals (whole paise)");
 export const rupeePriceSchema = makeRupeePriceSchema();
 

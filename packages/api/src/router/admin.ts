@@ -10,7 +10,11 @@ import { adminProcedure, principalOf } from "../trpc.js";
 import { submitCommand } from "./orders.js";
 
 const userIdSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, "userId is 2-64 lower-case letters, digits, ., _ or -");
-const cashSchema = z.number().min(0).max(1e12).refine((v) => rupeesToPaise(v) !== undefined, "cash must have at most two decimals");
+const cashSchema = z
+  .number()
+  .min(0, { message: "cash must be zero or more", abort: true })
+  .max(1e12, { message: `cash must be at most ₹${(1e12).toLocaleString("en-IN")}`, abort: true })
+  .refine((v) => rupeesToPaise(v) !== undefined, "cash must have at most two decimals");
 
 async function audit(ctx: Context, action: string, detail: Record<string, unknown>): Promise<void> {
   await ctx.platform.storage.audit({ time: Date.now(), actor: principalOf(ctx).userId, action, detail });
