@@ -15,6 +15,12 @@ const positiveInt = (label: string) => (value: string) => {
   if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError(`${label} must be a whole number greater than zero`);
   return n;
 };
+/** How many items to ask for: the server answers at most `max`. */
+const count = (max: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0 || n > max) throw new InvalidArgumentError(`--limit must be a whole number from 1 to ${max.toLocaleString("en-IN")}`);
+  return n;
+};
 const price = (label: string) => (value: string) => {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${label} must be a price in rupees, e.g. 1500.50`);
@@ -131,7 +137,7 @@ export function registerCommands(program: Command): void {
 
   add("candles", "1-minute candles of a symbol, oldest first")
     .argument("<symbol>")
-    .option("--limit <n>", "how many", positiveInt("--limit"), 30)
+    .option("--limit <n>", "how many (at most 5,000)", count(5_000), 30)
     .action(async (symbol: string, options: { limit: number }, command: Command) => {
       const candles = await withClient((c) => c.market.candles.query({ symbol: symbol.toUpperCase(), limit: options.limit }));
       print(opts(command), candles, () =>
@@ -175,7 +181,7 @@ export function registerCommands(program: Command): void {
   add("orders", "your orders, newest first")
     .option("--open", "only orders that can still fill")
     .option("--symbol <symbol>")
-    .option("--limit <n>", "how many", positiveInt("--limit"), 50)
+    .option("--limit <n>", "how many (at most 500)", count(500), 50)
     .action(async (options: { open?: boolean; symbol?: string; limit: number }, command: Command) => {
       const page = await withClient((c) => c.orders.list.query({ open: options.open, symbol: options.symbol?.toUpperCase(), limit: options.limit }));
       print(opts(command), page.items, () => ordersTable(page.items));
@@ -226,7 +232,7 @@ export function registerCommands(program: Command): void {
 
   add("trades", "your trades, newest first")
     .option("--symbol <symbol>")
-    .option("--limit <n>", "how many", positiveInt("--limit"), 50)
+    .option("--limit <n>", "how many (at most 500)", count(500), 50)
     .action(async (options: { symbol?: string; limit: number }, command: Command) => {
       const page = await withClient((c) => c.trades.list.query({ symbol: options.symbol?.toUpperCase(), limit: options.limit }));
       print(opts(command), page.items, () =>
@@ -417,7 +423,7 @@ function registerAdmin(program: Command, opts: (command: Command) => OutputOptio
     });
   }
   add("audit", "recent admin actions")
-    .option("--limit <n>", "how many", positiveInt("--limit"), 50)
+    .option("--limit <n>", "how many (at most 1,000)", count(1_000), 50)
     .action(async (options: { limit: number }, command: Command) => {
       const entries = await withClient((c) => c.admin.auditLog.query({ limit: options.limit }));
       print(opts(command), entries, () => table(["TIME", "ACTOR", "ACTION", "DETAIL"], entries.map((e) => [time(e.time), e.actor, e.action, JSON.stringify(e.detail)])));

@@ -12,7 +12,7 @@ export const EXIT = {
 export const EXIT_CODES_HELP = `Exit codes:
   0  success
   1  unexpected failure
-  2  usage: bad command, option or argument
+  2  usage: bad command, option or argument (or input the server refuses)
   3  auth: no API key, a wrong one, or not allowed (run \`trade login\`)
   4  rejected: the broker refused the request (the reason is printed)
   5  connection: the server could not be reached`;
@@ -57,8 +57,10 @@ export function describeFailure(error: unknown, url: string): CliError {
   const detail =
     fields !== null && fields !== undefined
       ? Object.entries(fields)
-          .map(([field, messages]) => `${field} ${messages.join(", ")}`)
+          .map(([field, messages]) => messages.map((m) => (m.startsWith(field) ? m : `${field} ${m}`)).join(", "))
           .join("; ")
       : trpc.message;
+  // Input the server's schemas refused (no trading rule involved) is a usage mistake, not a rejection.
+  if (code === "BAD_REQUEST" && (reason === null || reason === undefined)) return new CliError(`invalid request: ${detail}`, EXIT.usage);
   return new CliError(`rejected${reason !== null && reason !== undefined ? ` (${reason})` : ""}: ${detail}`, EXIT.rejected);
 }

@@ -104,6 +104,15 @@ describe("trade", () => {
       expect(run.code, args.join(" ")).toBe(2);
       expect(run.stderr.length).toBeGreaterThan(0);
     }
+    const tooMany = await trade(["candles", "INFY", "--limit", "100000"]);
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toContain("--limit must be a whole number from 1 to 5,000");
+  });
+
+  it("treats input the server's schemas refuse as a usage mistake (exit 2), not a broker rejection", async () => {
+    const run = await trade(["quote", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe("trade: invalid request: symbols.0 is at most 20 characters");
   });
 
   it("says so, with exit 3, when the key is wrong", async () => {

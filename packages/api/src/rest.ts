@@ -2,9 +2,10 @@
 // endpoint delegates to the tRPC procedure of the same name through a caller, so auth, rate
 // limits, validation and errors are the same ones; this file only adds paths, REST-shaped
 // inputs (flat objects, query strings) and the output schemas the OpenAPI document shows.
-import { makeQuantitySchema, makeRupeePriceSchema, orderRequestSchema, orderStateSchema, symbolSchema } from "@trading/engine";
+import { makeQuantitySchema, makeRupeePriceSchema, orderRequestSchema, symbolSchema } from "@trading/engine";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { isoTime, orderStateInput, pageSize } from "./router/inputs.js";
 import {
   candleOutput,
   fundsOutput,
@@ -55,7 +56,7 @@ const flag = z.enum(["true", "false"]).optional();
 const asBoolean = (value: "true" | "false" | undefined): boolean | undefined => (value === undefined ? undefined : value === "true");
 
 const orderId = z.object({ orderId: z.string().min(1).max(64) });
-const range = () => ({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(500).default(50) });
+const range = () => ({ from: isoTime("from").optional(), to: isoTime("to").optional(), cursor: z.string().max(200).optional(), limit: pageSize(500, 50) });
 const get = (path: `/${string}`, summary: string, tags: string[]) => ({ openapi: { method: "GET" as const, path, summary, tags, protect: true } });
 const post = (path: `/${string}`, summary: string, tags: string[]) => ({ openapi: { method: "POST" as const, path, summary, tags, protect: true } });
 
@@ -77,7 +78,7 @@ export const restRouter = router({
     .query(({ ctx, input }) => call(ctx).market.quotes({ symbols: input.symbols?.split(",").filter((s) => s.length > 0) })),
   candles: publicProcedure
     .meta(get("/instruments/{symbol}/candles", "1-minute candles, oldest first", ["market"]))
-    .input(z.object({ symbol: symbolSchema, from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), limit: z.number().int().min(1).max(5_000).default(500) }))
+    .input(z.object({ symbol: symbolSchema, from: isoTime("from").optional(), to: isoTime("to").optional(), limit: pageSize(5_000, 500) }))
     .output(z.array(candleOutput))
     .query(({ ctx, input }) => call(ctx).market.candles(input)),
   placeOrder: publicProcedure
@@ -91,7 +92,7 @@ export const restRouter = router({
     }),
   listOrders: publicProcedure
     .meta(get("/orders", "Your orders, newest first, paginated", ["orders"]))
-    .input(z.object({ open: flag, symbol: symbolSchema.optional(), state: orderStateSchema.optional(), ...range() }))
+    .input(z.object({ open: flag, symbol: symbolSchema.optional(), state: orderStateInput.optional(), ...range() }))
     .output(pageOf(orderOutput))
     .query(({ ctx, input }) => {
       const { state, open, ...rest } = input;

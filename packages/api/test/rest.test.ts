@@ -83,6 +83,25 @@ describe("REST mirror", () => {
     expect(after.body.items).toEqual(before.body.items);
   });
 
+  it("says what a list or chart query allows when a parameter is out of range or not the right kind", async () => {
+    const cases: Array<[string, Record<string, string[]>]> = [
+      ["/orders?limit=1000", { limit: ["limit must be a whole number from 1 to 500"] }],
+      ["/orders?limit=abc", { limit: ["limit must be a whole number from 1 to 500"] }],
+      ["/orders?limit=0", { limit: ["limit must be a whole number from 1 to 500"] }],
+      ["/trades?limit=2.5", { limit: ["limit must be a whole number from 1 to 500"] }],
+      ["/orders?state=FOO", { state: ["state must be one of PLACED, TRIGGER_PENDING, PARTIALLY_EXECUTED, EXECUTED, CANCELLED, REJECTED, EXPIRED"] }],
+      ["/trades?from=yesterday", { from: ["from must be a UTC time such as 2026-11-25T09:15:00Z"] }],
+      ["/instruments/INFY/candles?limit=100000", { limit: ["limit must be a whole number from 1 to 5,000"] }],
+      ["/instruments/INFY/candles?to=2026-13-01T00:00:00Z", { to: ["to must be a UTC time such as 2026-11-25T09:15:00Z"] }],
+    ];
+    for (const [path, fieldErrors] of cases) {
+      const answer = await send("GET", path, "bob-key");
+      expect({ path, status: answer.status, fieldErrors: answer.body.data?.fieldErrors }).toEqual({ path, status: 400, fieldErrors });
+    }
+    const fine = await send("GET", "/instruments/INFY/candles?limit=5000&from=2026-01-01T00:00:00Z", "bob-key");
+    expect(fine.status).toBe(200);
+  });
+
   it("shrugs off a client that goes away half-way through sending a body", async () => {
     const { hostname, port } = new URL(t.server.url);
     const socket = net.connect(Number(port), hostname);

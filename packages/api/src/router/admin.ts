@@ -3,6 +3,7 @@
 import { EXCHANGES, rupeesToPaise, rupeePriceSchema, symbolSchema, SYMBOL_PATTERN } from "@trading/engine";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
+import { pageSize } from "./inputs.js";
 import { instrumentDto, quoteDto } from "../dto.js";
 import { DomainError } from "../errors.js";
 import type { Context } from "../trpc.js";
@@ -143,7 +144,7 @@ export const adminRouter = {
     return { open: true };
   }),
 
-  auditLog: adminProcedure.input(z.object({ limit: z.number().int().min(1).max(1_000).default(100) }).optional()).query(async ({ ctx, input }) => {
+  auditLog: adminProcedure.input(z.object({ limit: pageSize(1_000, 100) }).optional()).query(async ({ ctx, input }) => {
     const entries = await ctx.platform.storage.auditLog(input?.limit ?? 100);
     return entries.map((e) => ({ ...e, time: new Date(e.time).toISOString() }));
   }),

@@ -3,6 +3,7 @@ import type {} from "@trpc/server/unstable-core-do-not-import";
 import { paiseToRupees, ONE_MINUTE, symbolSchema, type EngineEvent } from "@trading/engine";
 import { tracked, TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
+import { isoTime, pageSize } from "./inputs.js";
 import { quoteDto } from "../dto.js";
 import type { Platform } from "../platform.js";
 import { authedProcedure } from "../trpc.js";
@@ -48,9 +49,9 @@ export const marketRouter = {
     .input(
       z.object({
         symbol: symbolSchema,
-        from: z.iso.datetime().optional(),
-        to: z.iso.datetime().optional(),
-        limit: z.number().int().min(1).max(5_000).default(500),
+        from: isoTime("from").optional(),
+        to: isoTime("to").optional(),
+        limit: pageSize(5_000, 500),
       }),
     )
     .query(async ({ ctx, input }) => {

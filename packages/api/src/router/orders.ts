@@ -4,7 +4,6 @@ import {
   isOpen,
   modifyOrderRequestSchema,
   orderRequestSchema,
-  orderStateSchema,
   symbolSchema,
   toEngineModification,
   toEngineOrder,
@@ -13,6 +12,7 @@ import {
 } from "@trading/engine";
 import { tracked, TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
+import { isoTime, orderStateInput, pageSize } from "./inputs.js";
 import { orderDetailDto, orderDto, tradeDto } from "../dto.js";
 import { DomainError, unavailable } from "../errors.js";
 import { ExchangeClosedError, JournalError } from "../exchange.js";
@@ -23,7 +23,7 @@ import { isOwnOrderEvent, orderUpdateDto } from "./events.js";
 import { eventStream, parseLastEventId } from "./streams.js";
 
 export const orderIdSchema = z.string().min(1, "orderId is required").max(64);
-export const pageLimitSchema = z.number().int().min(1).max(500).default(50);
+export const pageLimitSchema = pageSize(500, 50);
 
 /** Runs a command through the exchange; server-side failures become safe, typed errors. */
 export async function submitCommand(platform: Platform, make: Parameters<Platform["submit"]>[0]): Promise<CommandResult> {
@@ -62,9 +62,9 @@ const listInput = z
   .object({
     open: z.boolean().optional(),
     symbol: symbolSchema.optional(),
-    states: z.array(orderStateSchema).max(7).optional(),
-    from: z.iso.datetime().optional(),
-    to: z.iso.datetime().optional(),
+    states: z.array(orderStateInput).max(7).optional(),
+    from: isoTime("from").optional(),
+    to: isoTime("to").optional(),
     cursor: z.string().max(200).optional(),
     limit: pageLimitSchema,
   })
@@ -161,8 +161,8 @@ export const tradesRouter = {
         .object({
           symbol: symbolSchema.optional(),
           orderId: orderIdSchema.optional(),
-          from: z.iso.datetime().optional(),
-          to: z.iso.datetime().optional(),
+          from: isoTime("from").optional(),
+          to: isoTime("to").optional(),
           cursor: z.string().max(200).optional(),
           limit: pageLimitSchema,
         })
