@@ -5,7 +5,7 @@
 import { makeQuantitySchema, makeRupeePriceSchema, orderRequestSchema, symbolSchema } from "@trading/engine";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { isoTime, orderStateInput, pageSize } from "./router/inputs.js";
+import { isoTime, orderStateInput, pageSize, text } from "./router/inputs.js";
 import {
   candleOutput,
   fundsOutput,
@@ -41,7 +41,7 @@ const placeOrderBody = z
     price: makeRupeePriceSchema().optional().describe("LIMIT and SL only"),
     triggerPrice: makeRupeePriceSchema().optional().describe("SL and SL_M only"),
     validity: z.enum(["DAY", "IOC"]).optional(),
-    clientOrderId: z.string().max(64).optional().describe("idempotency key: a retry returns the original order"),
+    clientOrderId: text(64).optional().describe("idempotency key: a retry returns the original order"),
   })
   .partial()
   .superRefine(
@@ -55,8 +55,8 @@ const placeOrderBody = z
 const flag = z.enum(["true", "false"]).optional();
 const asBoolean = (value: "true" | "false" | undefined): boolean | undefined => (value === undefined ? undefined : value === "true");
 
-const orderId = z.object({ orderId: z.string().min(1).max(64) });
-const range = () => ({ from: isoTime("from").optional(), to: isoTime("to").optional(), cursor: z.string().max(200).optional(), limit: pageSize(500, 50) });
+const orderId = z.object({ orderId: text(64) });
+const range = () => ({ from: isoTime().optional(), to: isoTime().optional(), cursor: text(200).optional(), limit: pageSize(500, 50) });
 const get = (path: `/${string}`, summary: string, tags: string[]) => ({ openapi: { method: "GET" as const, path, summary, tags, protect: true } });
 const post = (path: `/${string}`, summary: string, tags: string[]) => ({ openapi: { method: "POST" as const, path, summary, tags, protect: true } });
 
@@ -73,12 +73,12 @@ export const restRouter = router({
     .query(({ ctx, input }) => call(ctx).instruments.get(input)),
   quotes: publicProcedure
     .meta(get("/quotes", "Quotes; `symbols` is a comma-separated list (all when absent)", ["market"]))
-    .input(z.object({ symbols: z.string().max(2_000).optional() }))
+    .input(z.object({ symbols: z.string().max(2_000, "is at most 2,000 characters").optional() }))
     .output(z.array(quoteOutput))
     .query(({ ctx, input }) => call(ctx).market.quotes({ symbols: input.symbols?.split(",").filter((s) => s.length > 0) })),
   candles: publicProcedure
     .meta(get("/instruments/{symbol}/candles", "1-minute candles, oldest first", ["market"]))
-    .input(z.object({ symbol: symbolSchema, from: isoTime("from").optional(), to: isoTime("to").optional(), limit: pageSize(5_000, 500) }))
+    .input(z.object({ symbol: symbolSchema, from: isoTime().optional(), to: isoTime().optional(), limit: pageSize(5_000, 500) }))
     .output(z.array(candleOutput))
     .query(({ ctx, input }) => call(ctx).market.candles(input)),
   placeOrder: publicProcedure
@@ -120,7 +120,7 @@ export const restRouter = router({
     .mutation(({ ctx, input }) => call(ctx).orders.cancelAll(input)),
   listTrades: publicProcedure
     .meta(get("/trades", "Your trades, newest first, paginated", ["trades"]))
-    .input(z.object({ symbol: symbolSchema.optional(), orderId: z.string().max(64).optional(), ...range() }))
+    .input(z.object({ symbol: symbolSchema.optional(), orderId: text(64).optional(), ...range() }))
     .output(pageOf(tradeOutput))
     .query(({ ctx, input }) => call(ctx).trades.list(input)),
   portfolio: publicProcedure

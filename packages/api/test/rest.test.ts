@@ -85,14 +85,16 @@ describe("REST mirror", () => {
 
   it("says what a list or chart query allows when a parameter is out of range or not the right kind", async () => {
     const cases: Array<[string, Record<string, string[]>]> = [
-      ["/orders?limit=1000", { limit: ["limit must be a whole number from 1 to 500"] }],
-      ["/orders?limit=abc", { limit: ["limit must be a whole number from 1 to 500"] }],
-      ["/orders?limit=0", { limit: ["limit must be a whole number from 1 to 500"] }],
-      ["/trades?limit=2.5", { limit: ["limit must be a whole number from 1 to 500"] }],
-      ["/orders?state=FOO", { state: ["state must be one of PLACED, TRIGGER_PENDING, PARTIALLY_EXECUTED, EXECUTED, CANCELLED, REJECTED, EXPIRED"] }],
-      ["/trades?from=yesterday", { from: ["from must be a UTC time such as 2026-11-25T09:15:00Z"] }],
-      ["/instruments/INFY/candles?limit=100000", { limit: ["limit must be a whole number from 1 to 5,000"] }],
-      ["/instruments/INFY/candles?to=2026-13-01T00:00:00Z", { to: ["to must be a UTC time such as 2026-11-25T09:15:00Z"] }],
+      ["/orders?limit=1000", { limit: ["must be a whole number from 1 to 500"] }],
+      ["/orders?limit=abc", { limit: ["must be a whole number from 1 to 500"] }],
+      ["/orders?limit=0", { limit: ["must be a whole number from 1 to 500"] }],
+      ["/trades?limit=2.5", { limit: ["must be a whole number from 1 to 500"] }],
+      ["/orders?state=FOO", { state: ["must be one of PLACED, TRIGGER_PENDING, PARTIALLY_EXECUTED, EXECUTED, CANCELLED, REJECTED, EXPIRED"] }],
+      ["/trades?from=yesterday", { from: ["must be a UTC time such as 2026-11-25T09:15:00Z"] }],
+      ["/instruments/INFY/candles?limit=100000", { limit: ["must be a whole number from 1 to 5,000"] }],
+      ["/instruments/INFY/candles?to=2026-13-01T00:00:00Z", { to: ["must be a UTC time such as 2026-11-25T09:15:00Z"] }],
+      [`/orders/${"x".repeat(65)}`, { orderId: ["is at most 64 characters"] }],
+      [`/trades?cursor=${"c".repeat(201)}`, { cursor: ["is at most 200 characters"] }],
     ];
     for (const [path, fieldErrors] of cases) {
       const answer = await send("GET", path, "bob-key");

@@ -3,7 +3,7 @@
 import { EXCHANGES, rupeesToPaise, rupeePriceSchema, symbolSchema, SYMBOL_PATTERN } from "@trading/engine";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { pageSize } from "./inputs.js";
+import { pageSize, text } from "./inputs.js";
 import { instrumentDto, quoteDto } from "../dto.js";
 import { DomainError } from "../errors.js";
 import type { Context } from "../trpc.js";
@@ -35,7 +35,7 @@ export const adminRouter = {
 
   /** Creates a user with a trading account and a first API key (shown only in this answer). */
   createUser: adminProcedure
-    .input(z.object({ userId: userIdSchema, displayName: z.string().min(1).max(100), cash: cashSchema.optional(), isAdmin: z.boolean().default(false) }))
+    .input(z.object({ userId: userIdSchema, displayName: text(100), cash: cashSchema.optional(), isAdmin: z.boolean().default(false) }))
     .mutation(async ({ ctx, input }) => {
       if (ctx.platform.keys.user(input.userId) !== undefined) throw new TRPCError({ code: "CONFLICT", message: `user ${input.userId} already exists` });
       const cash = paise(input.cash ?? ctx.platform.config.startingCash);
@@ -47,7 +47,7 @@ export const adminRouter = {
       return { userId: input.userId, keyId: key.keyId, apiKey: key.apiKey };
     }),
 
-  createKey: adminProcedure.input(z.object({ userId: userIdSchema, label: z.string().min(1).max(100).default("api key") })).mutation(async ({ ctx, input }) => {
+  createKey: adminProcedure.input(z.object({ userId: userIdSchema, label: text(100).default("api key") })).mutation(async ({ ctx, input }) => {
     if (ctx.platform.keys.user(input.userId) === undefined) throw new TRPCError({ code: "NOT_FOUND", message: `no user ${input.userId}` });
     const key = await ctx.platform.keys.addKey(input.userId, input.label);
     await audit(ctx, "key.create", { userId: input.userId, keyId: key.keyId, label: input.label });
@@ -55,7 +55,7 @@ export const adminRouter = {
   }),
 
   /** Revokes a key; its open WebSocket connections are closed at once. */
-  revokeKey: adminProcedure.input(z.object({ keyId: z.string().min(1).max(64) })).mutation(async ({ ctx, input }) => {
+  revokeKey: adminProcedure.input(z.object({ keyId: text(64) })).mutation(async ({ ctx, input }) => {
     const revoked = await ctx.platform.keys.revoke(input.keyId);
     if (!revoked) throw new TRPCError({ code: "NOT_FOUND", message: `no active key ${input.keyId}` });
     await audit(ctx, "key.revoke", { keyId: input.keyId });
@@ -75,11 +75,11 @@ export const adminRouter = {
     .input(
       z.object({
         symbol: symbolSchema.refine((s) => SYMBOL_PATTERN.test(s), "symbol must be 1-20 upper-case letters, digits, &, _ or -"),
-        name: z.string().min(1).max(100),
+        name: text(100),
         exchange: z.enum(EXCHANGES).default("NSE"),
         price: rupeePriceSchema,
         tickSize: rupeePriceSchema.default(0.05),
-        lotSize: z.number().int().positive().max(100_000).default(1),
+        lotSize: z.number().int("must be a whole number").min(1, "must be at least 1").max(100_000, "must be at most 1,00,000").default(1),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -103,7 +103,7 @@ export const adminRouter = {
 
   /** Sets the market price as a trade at that price would: stops trigger, crossed limits fill. */
   setPrice: adminProcedure
-    .input(z.object({ symbol: symbolSchema, price: rupeePriceSchema, volume: z.number().int().min(0).max(100_000_000).default(10_000) }))
+    .input(z.object({ symbol: symbolSchema, price: rupeePriceSchema, volume: z.number().int("must be a whole number").min(0, "must be zero or more").max(100_000_000, "must be at most 10,00,00,000").default(10_000) }))
     .mutation(async ({ ctx, input }) => {
       const price = paise(input.price);
       const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "tick", time: stamp.time, symbol: input.symbol, price, volume: input.volume }));

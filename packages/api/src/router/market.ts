@@ -49,8 +49,8 @@ export const marketRouter = {
     .input(
       z.object({
         symbol: symbolSchema,
-        from: isoTime("from").optional(),
-        to: isoTime("to").optional(),
+        from: isoTime().optional(),
+        to: isoTime().optional(),
         limit: pageSize(5_000, 500),
       }),
     )

@@ -12,7 +12,7 @@ import {
 } from "@trading/engine";
 import { tracked, TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { isoTime, orderStateInput, pageSize } from "./inputs.js";
+import { isoTime, orderStateInput, pageSize, text } from "./inputs.js";
 import { orderDetailDto, orderDto, tradeDto } from "../dto.js";
 import { DomainError, unavailable } from "../errors.js";
 import { ExchangeClosedError, JournalError } from "../exchange.js";
@@ -22,7 +22,7 @@ import { authedProcedure, principalOf } from "../trpc.js";
 import { isOwnOrderEvent, orderUpdateDto } from "./events.js";
 import { eventStream, parseLastEventId } from "./streams.js";
 
-export const orderIdSchema = z.string().min(1, "orderId is required").max(64);
+export const orderIdSchema = text(64);
 export const pageLimitSchema = pageSize(500, 50);
 
 /** Runs a command through the exchange; server-side failures become safe, typed errors. */
@@ -63,9 +63,9 @@ const listInput = z
     open: z.boolean().optional(),
     symbol: symbolSchema.optional(),
     states: z.array(orderStateInput).max(7).optional(),
-    from: isoTime("from").optional(),
-    to: isoTime("to").optional(),
-    cursor: z.string().max(200).optional(),
+    from: isoTime().optional(),
+    to: isoTime().optional(),
+    cursor: text(200).optional(),
     limit: pageLimitSchema,
   })
   .optional();
@@ -161,9 +161,9 @@ export const tradesRouter = {
         .object({
           symbol: symbolSchema.optional(),
           orderId: orderIdSchema.optional(),
-          from: isoTime("from").optional(),
-          to: isoTime("to").optional(),
-          cursor: z.string().max(200).optional(),
+          from: isoTime().optional(),
+          to: isoTime().optional(),
+          cursor: text(200).optional(),
           limit: pageLimitSchema,
         })
         .optional(),
