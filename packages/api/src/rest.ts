@@ -35,12 +35,12 @@ const call = createCallerFactory(appRouter);
 const placeOrderBody = z
   .object({
     symbol: z.string().describe("e.g. INFY"),
-    side: z.enum(["BUY", "SELL"]),
-    type: z.enum(["MARKET", "LIMIT", "SL", "SL_M"]),
+    side: z.enum(["BUY", "SELL"], { error: "must be BUY or SELL" }),
+    type: z.enum(["MARKET", "LIMIT", "SL", "SL_M"], { error: "must be MARKET, LIMIT, SL or SL_M" }),
     quantity: makeQuantitySchema(),
     price: makeRupeePriceSchema().optional().describe("LIMIT and SL only"),
     triggerPrice: makeRupeePriceSchema().optional().describe("SL and SL_M only"),
-    validity: z.enum(["DAY", "IOC"]).optional(),
+    validity: z.enum(["DAY", "IOC"], { error: "must be DAY or IOC" }).optional(),
     clientOrderId: text(64).optional().describe("idempotency key: a retry returns the original order"),
   })
   .partial()

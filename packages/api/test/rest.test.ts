@@ -79,6 +79,15 @@ describe("REST mirror", () => {
     const noTrigger = await send("POST", "/orders", "bob-key", { symbol: "TCS", side: "BUY", type: "SL_M", quantity: 1 });
     expect(noTrigger.status).toBe(400);
     expect(Object.keys(noTrigger.body.data?.fieldErrors as object)).toEqual(["triggerPrice"]);
+    for (const [body, fieldErrors] of [
+      [{ symbol: "TCS", side: "BUY", type: "STOP", quantity: 1 }, { type: ["must be MARKET, LIMIT, SL or SL_M"] }],
+      [{ symbol: "TCS", side: "HOLD", type: "MARKET", quantity: 1 }, { side: ["must be BUY or SELL"] }],
+      [{ symbol: "TCS", side: "BUY", type: "MARKET", quantity: 1, validity: "GTC" }, { validity: ["must be DAY or IOC"] }],
+      [{ symbol: "TCS", side: "BUY", quantity: 1 }, { type: ["must be MARKET, LIMIT, SL or SL_M"] }],
+    ] as const) {
+      const wrong = await send("POST", "/orders", "bob-key", body);
+      expect({ status: wrong.status, fieldErrors: wrong.body.data?.fieldErrors }).toEqual({ status: 400, fieldErrors });
+    }
     const after = await send("GET", "/orders?limit=500", "bob-key");
     expect(after.body.items).toEqual(before.body.items);
   });

@@ -32,6 +32,11 @@ describe("orderRequestSchema", () => {
     expect(issues({ symbol: "TCS", side: "HOLD", type: "MARKET", quantity: 1 })).toEqual(["side: must be BUY or SELL"]);
     expect(issues({ symbol: "TCS", side: "BUY", type: "SL", quantity: 1, price: 9, triggerPrice: 10 })[0]).toMatch(/^price: .*trigger/);
     expect(issues({ symbol: "", side: "BUY", type: "MARKET", quantity: 1 })[0]).toMatch(/^symbol: /);
+    expect(issues({ symbol: "TCS", side: "BUY", type: "STOP", quantity: 1 })).toEqual(["type: must be MARKET, LIMIT, SL or SL_M"]);
+    expect(issues({ symbol: "TCS", side: "BUY", quantity: 1 })).toEqual(["type: must be MARKET, LIMIT, SL or SL_M"]);
+    for (const notAnOrder of [[], null, "BUY TCS 1"]) {
+      expect(issues(notAnOrder)).toEqual([": an order is an object with symbol, side, type, quantity and the type's prices"]);
+    }
   });
 
   it("validates modifications and converts them to paise", () => {

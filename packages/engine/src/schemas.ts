@@ -66,12 +66,13 @@ export const stopMarketOrderSchema = z.strictObject({ ...orderBase, type: z.lite
  * An order as a user asks for it. A discriminated union on `type`, so a LIMIT without a price or
  * a MARKET with one cannot be written down.
  */
-export const orderRequestSchema = z.discriminatedUnion("type", [
-  marketOrderSchema,
-  limitOrderSchema,
-  stopLimitOrderSchema,
-  stopMarketOrderSchema,
-]);
+export const orderRequestSchema = z.discriminatedUnion("type", [marketOrderSchema, limitOrderSchema, stopLimitOrderSchema, stopMarketOrderSchema], {
+  // The union's own issues: what is not an object at all, and a type missing or not one of the four.
+  error: (issue) =>
+    typeof issue.input !== "object" || issue.input === null || Array.isArray(issue.input)
+      ? "an order is an object with symbol, side, type, quantity and the type's prices"
+      : "must be MARKET, LIMIT, SL or SL_M",
+});
 
 export type OrderRequest = z.infer<typeof orderRequestSchema>;
 export type OrderRequestInput = z.input<typeof orderRequestSchema>;
