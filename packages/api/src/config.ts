@@ -27,6 +27,12 @@ export const configSchema = z.object({
   rateLimitPerSecond: z.coerce.number().positive().default(200),
   rateLimitBurst: z.coerce.number().int().positive().default(400),
   snapshotEvery: z.coerce.number().int().positive().default(250_000),
+  /**
+   * Seconds a closed order placed with a clientOrderId stays in the engine's memory; a retry of its
+   * key after that is answered from the database, so memory holds open state, not history. Keep it
+   * well above the longest a request may take (see the orders router's repeatFromHistory).
+   */
+  idempotencyMemorySeconds: z.coerce.number().min(0.5).max(7 * 86_400).default(600),
   /** Comma-separated origins allowed by CORS and the WebSocket upgrade. */
   corsOrigins: z.string().default("http://localhost:5173,http://127.0.0.1:5173"),
   maxBodyBytes: z.coerce.number().int().positive().default(64 * 1024),
@@ -58,6 +64,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   rateLimitPerSecond: "RATE_LIMIT_PER_SECOND",
   rateLimitBurst: "RATE_LIMIT_BURST",
   snapshotEvery: "SNAPSHOT_EVERY",
+  idempotencyMemorySeconds: "IDEMPOTENCY_MEMORY_SECONDS",
   corsOrigins: "CORS_ORIGINS",
   maxBodyBytes: "MAX_BODY_BYTES",
   maxBatchSize: "MAX_BATCH_SIZE",

@@ -81,6 +81,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
 
   await bootstrap(config, exchange, keys, submit, log);
   const feed = new PriceFeed(exchange, { ticksPerSecond: config.feedTicksPerSecond, seed: config.feedSeed, csvFile: config.feedCsv });
+  const stopForgetting = forgetOldClientOrderIds(exchange, submit, config.idempotencyMemorySeconds * 1000, log);
   metrics.addGauges(() => ({
     trading_event_subscribers: { help: "Open event subscriptions", value: bus.size },
     trading_exchange_queue: { help: "Commands waiting for the writer", value: exchange.queueLength },
@@ -105,12 +106,38 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
     submit,
     async close() {
       feed.stop();
+      stopForgetting();
       await exchange.close();
       bus.closeAll();
       metrics.close();
       await store.close();
     },
   };
+}
+
+/**
+ * Has the engine let go of closed orders placed with a clientOrderId once they closed `memoryMs`
+ * ago (IDEMPOTENCY_MEMORY_SECONDS), so memory holds open state, not history; the orders router
+ * answers later retries of those keys from the database. Looks every tenth of that time (at most
+ * every minute) and sends a command only when there is something to let go of.
+ */
+function forgetOldClientOrderIds(exchange: Exchange, submit: Platform["submit"], memoryMs: number, log: Logger): () => void {
+  let sending = false;
+  const timer = setInterval(
+    () => {
+      const oldest = exchange.engine.oldestClosedKeyedAt();
+      if (sending || oldest === null || oldest >= Date.now() - memoryMs) return;
+      sending = true;
+      submit((stamp) => ({ kind: "forgetClientOrderIds", time: stamp.time, closedBefore: stamp.time - memoryMs }))
+        .catch((error: unknown) => log.warn("could not let go of old clientOrderIds; trying again later", { error: error instanceof Error ? error.message : String(error) }))
+        .finally(() => {
+          sending = false;
+        });
+    },
+    Math.min(60_000, memoryMs / 10),
+  );
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** First start: the seeded instruments; every start: the demo users and the admin key, if configured. */

@@ -5,7 +5,7 @@ import { TRPCClientError } from "@trpc/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { SqliteStorage } from "../src/storage/sqlite.js";
 import type { CommitBatch } from "../src/storage/storage.js";
-import { startTestServer, type TestServer } from "./harness.js";
+import { rejection, startTestServer, waitFor, type TestServer } from "./harness.js";
 
 const dirs: string[] = [];
 const servers: TestServer[] = [];
@@ -62,6 +62,44 @@ describe("restart", () => {
     const after = await second.client("alice-key").orders.get.query({ orderId: resting.orderId });
     expect(after).toMatchObject({ state: "EXECUTED", filledQuantity: 4 });
     expect(second.server.platform.exchange.engine.lastSeq).toBeGreaterThan(seq);
+  });
+
+  it("lets closed keyed orders go from memory after IDEMPOTENCY_MEMORY_SECONDS and still answers their keys, before and after a restart", async () => {
+    const dir = freshDir();
+    const first = await start(dir, { idempotencyMemorySeconds: 0.5 });
+    const bob = first.client("bob-key");
+    const engine = () => first.server.platform.exchange.engine;
+    const filled = await bob.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "MARKET", quantity: 2, clientOrderId: "algo-1" });
+    const refused = await rejection(bob.orders.place.mutate({ symbol: "MARUTI", side: "BUY", type: "MARKET", quantity: 10_000, clientOrderId: "algo-2" }));
+    expect(refused).toMatchObject({ reason: "INSUFFICIENT_FUNDS" });
+    const open = await bob.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 100, clientOrderId: "algo-3" });
+    await waitFor(() => engine().orderByClientId("bob", "algo-1") === undefined && engine().orderByClientId("bob", "algo-2") === undefined);
+    expect(engine().oldestClosedKeyedAt()).toBeNull();
+    expect(engine().orderByClientId("bob", "algo-3")).toMatchObject({ orderId: open.orderId, state: "PLACED" });
+
+    const answers = async (server: TestServer) => {
+      const client = server.client("bob-key");
+      const funds = await client.funds.get.query();
+      const orders = (await client.orders.list.query({ limit: 500 })).items;
+      const again = await client.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "MARKET", quantity: 2, clientOrderId: "algo-1" });
+      expect(again).toEqual(filled);
+      expect(await rejection(client.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "MARKET", quantity: 3, clientOrderId: "algo-1" }))).toMatchObject({
+        code: "CONFLICT",
+        reason: "IDEMPOTENCY_CONFLICT",
+      });
+      expect(await rejection(client.orders.place.mutate({ symbol: "MARUTI", side: "BUY", type: "MARKET", quantity: 10_000, clientOrderId: "algo-2" }))).toEqual(refused);
+      // Nothing was placed or spent by the retries.
+      expect(await client.funds.get.query()).toEqual(funds);
+      expect((await client.orders.list.query({ limit: 500 })).items).toEqual(orders);
+    };
+    await answers(first);
+    await first.stop({ keepData: true });
+
+    // The journal holds the command that let them go: a restart does not bring them back.
+    const second = await start(dir, { idempotencyMemorySeconds: 0.5 });
+    expect(second.server.platform.exchange.engine.orderByClientId("bob", "algo-1")).toBeUndefined();
+    expect(second.server.platform.exchange.engine.orderByClientId("bob", "algo-3")).toMatchObject({ orderId: open.orderId });
+    await answers(second);
   });
 });
 

@@ -3,10 +3,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { TRPCClientError } from "@trpc/client";
 import { createTradingClient, type TradingClient } from "../src/client.js";
 import { loadConfig, type Config } from "../src/config.js";
 import { createLogger } from "../src/log.js";
 import { startServer, type RunningServer } from "../src/server.js";
+import type { AppRouter } from "../src/root.js";
 import type { Storage } from "../src/storage/storage.js";
 
 export interface TestServer {
@@ -74,4 +76,15 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** What a failed call answered: its message and the error's data (code, reason, orderId...). */
+export async function rejection(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCClientError) return (error as TRPCClientError<AppRouter>).data ? { message: error.message, ...(error as TRPCClientError<AppRouter>).data } : { message: error.message };
+    throw error;
+  }
+  throw new Error("expected a rejection");
 }

@@ -1,7 +1,5 @@
-import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppRouter } from "../src/root.js";
-import { startTestServer, type TestServer } from "./harness.js";
+import { rejection, startTestServer, type TestServer } from "./harness.js";
 
 let t: TestServer;
 beforeAll(async () => {
@@ -10,16 +8,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.stop();
 });
-
-async function rejection(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return (error as TRPCClientError<AppRouter>).data ? { message: error.message, ...(error as TRPCClientError<AppRouter>).data } : { message: error.message };
-    throw error;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("orders over the API", () => {
   it("places a MARKET order that fills at the market price and shows in holdings and funds", async () => {

@@ -72,8 +72,8 @@ function history(): { commands: Command[]; events: EngineEvent[] } {
     { kind: "openAccount", time: 60_000, userId: "alice", cash: 10_00_000_00 },
     { kind: "openAccount", time: 60_000, userId: "bob", cash: 10_00_000_00 },
     { kind: "placeOrder", time: 61_000, userId: "alice", orderId: "A1", order: { symbol: "TCS", side: "BUY", type: "MARKET", quantity: 2, validity: "DAY" } },
-    { kind: "placeOrder", time: 62_000, userId: "alice", orderId: "A2", order: { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 3, price: 299_000, validity: "DAY" } },
-    { kind: "placeOrder", time: 63_000, userId: "bob", orderId: "B1", order: { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 290_000, validity: "DAY" } },
+    { kind: "placeOrder", time: 62_000, userId: "alice", orderId: "A2", order: { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 3, price: 299_000, validity: "DAY", clientOrderId: "same-key" } },
+    { kind: "placeOrder", time: 63_000, userId: "bob", orderId: "B1", order: { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 290_000, validity: "DAY", clientOrderId: "same-key" } },
     { kind: "tick", time: 64_000, symbol: "TCS", price: 299_000, volume: 1 },
     { kind: "tick", time: 121_000, symbol: "TCS", price: 298_000, volume: 5 },
     { kind: "cancelOrder", time: 122_000, userId: "bob", orderId: "B1" },
@@ -174,6 +174,13 @@ for (const impl of implementations) {
       expect(a2?.history.map((h) => h.state)).toEqual(["PLACED", "PARTIALLY_EXECUTED", "EXECUTED"]);
       expect(await storage.order("bob", "A2")).toBeNull();
       expect((await storage.order("bob", "B1"))?.view.state).toBe("CANCELLED");
+    });
+
+    it("finds a user's order by its clientOrderId in its latest state, and never another user's", async () => {
+      expect(await storage.orderByClientId("alice", "same-key")).toMatchObject({ orderId: "A2", state: "EXECUTED", filledQuantity: 3 });
+      expect(await storage.orderByClientId("bob", "same-key")).toMatchObject({ orderId: "B1", state: "CANCELLED" });
+      expect(await storage.orderByClientId("alice", "other-key")).toBeNull();
+      expect(await storage.orderByClientId("carol", "same-key")).toBeNull();
     });
 
     it("pages orders and trades newest first with cursors and filters", async () => {

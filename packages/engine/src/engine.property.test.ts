@@ -241,6 +241,17 @@ describe("engine properties over random command sequences", () => {
         for (const c of lean.log.slice(cut)) tail.push(...restored.apply(c).events);
         expect(JSON.stringify(restored.snapshot())).toBe(JSON.stringify(lean.engine.snapshot()));
         expect(JSON.stringify(tail)).toBe(JSON.stringify(lean.events.slice(lean.events.length - tail.length)));
+
+        // Keyed orders let go of now and then: restoring at any cut still continues identically.
+        const forgetting = lean.log.flatMap((c, i): Command[] =>
+          i % 7 === 6 ? [c, { kind: "forgetClientOrderIds", time: c.time, closedBefore: c.time - (i % 3) }] : [c],
+        );
+        const whole = Engine.replay(forgetting, { retainClosedOrders: false });
+        expect(checkInvariants(whole)).toEqual([]);
+        const at = setup().length + (cutSeed % (forgetting.length - setup().length));
+        const resumed = Engine.restore(JSON.parse(JSON.stringify(Engine.replay(forgetting.slice(0, at), { retainClosedOrders: false }).snapshot())));
+        for (const c of forgetting.slice(at)) resumed.apply(c);
+        expect(JSON.stringify(resumed.snapshot())).toBe(JSON.stringify(whole.snapshot()));
       }),
       { numRuns: 500 },
     );

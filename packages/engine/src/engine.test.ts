@@ -244,4 +244,61 @@ describe("closed orders not retained", () => {
     expect(engine.funds("alice")?.blocked).toBe(4 * 247_000 + 4 * 246_000);
     expect(checkInvariants(engine)).toEqual([]);
   });
+
+  it("lets go of closed keyed orders that closed before the time a forgetClientOrderIds command gives, oldest first", () => {
+    const engine = new Engine({ retainClosedOrders: false });
+    engine.apply({ kind: "addInstrument", time: 0, instrument: { symbol: "RELIANCE", name: "Reliance", exchange: "NSE", instrumentType: "EQ", tickSize: 5, lotSize: 1, price: 250_000 } });
+    engine.apply({ kind: "openAccount", time: 0, userId: "alice", cash: 10_000_000_00 });
+    const keyed = (orderId: string, time: number, clientOrderId: string, price = 249_000): Command => ({
+      kind: "placeOrder",
+      time,
+      userId: "alice",
+      orderId,
+      order: { symbol: "RELIANCE", side: "BUY", type: "LIMIT", quantity: 1, price, validity: "DAY", clientOrderId },
+    });
+    engine.apply(keyed("O1", 1, "a"));
+    engine.apply({ kind: "cancelOrder", time: 10, userId: "alice", orderId: "O1" }); // a closes at 10
+    engine.apply(keyed("O2", 11, "b", 251_000)); // b fills on arrival: closes at 11
+    engine.apply(keyed("O3", 12, "c")); // c stays open
+    const before = engine.snapshot();
+    expect(before.closedKeyedOrders.map((o) => o.clientOrderId)).toEqual(["a", "b"]);
+    expect(engine.oldestClosedKeyedAt()).toBe(10);
+
+    // Nothing closed before 10: nothing goes.
+    expect(engine.apply({ kind: "forgetClientOrderIds", time: 20, closedBefore: 10 })).toEqual({ ok: true, events: [] });
+    expect(engine.orderByClientId("alice", "a")).toMatchObject({ orderId: "O1", state: "CANCELLED" });
+    expect(engine.apply(keyed("O9", 21, "a"))).toMatchObject({ ok: true, duplicate: true, order: { orderId: "O1" } });
+
+    // a closed before 11, b did not: a goes, b and the open c stay.
+    engine.apply({ kind: "forgetClientOrderIds", time: 22, closedBefore: 11 });
+    expect(engine.orderByClientId("alice", "a")).toBeUndefined();
+    expect(engine.orderByClientId("alice", "b")).toMatchObject({ orderId: "O2", state: "EXECUTED" });
+    expect(engine.snapshot().closedKeyedOrders.map((o) => o.clientOrderId)).toEqual(["b"]);
+    expect(engine.oldestClosedKeyedAt()).toBe(11);
+
+    // Long after: every closed keyed order goes, open ones never do.
+    engine.apply({ kind: "forgetClientOrderIds", time: 23, closedBefore: 1_000 });
+    expect(engine.orderByClientId("alice", "b")).toBeUndefined();
+    expect(engine.orderByClientId("alice", "c")).toMatchObject({ orderId: "O3", state: "PLACED" });
+    expect(engine.snapshot().closedKeyedOrders).toEqual([]);
+    expect(engine.oldestClosedKeyedAt()).toBeNull();
+    // The engine alone now takes a forgotten key for a new order: its caller answers from history.
+    expect(engine.apply(keyed("O10", 24, "a"))).toMatchObject({ ok: true, order: { orderId: "O10", state: "PLACED" } });
+    expect(checkInvariants(engine)).toEqual([]);
+
+    // A restored engine forgets the same orders in the same order.
+    const restored = Engine.restore(before);
+    restored.apply({ kind: "forgetClientOrderIds", time: 20, closedBefore: 11 });
+    expect(restored.orderByClientId("alice", "a")).toBeUndefined();
+    expect(restored.orderByClientId("alice", "b")).toMatchObject({ orderId: "O2" });
+    expect(restored.apply({ kind: "forgetClientOrderIds", time: 20, closedBefore: -1 })).toMatchObject({ ok: false, code: "INVALID_COMMAND" });
+  });
+
+  it("keeps every closed order when closed orders are retained, whatever forgetClientOrderIds says", () => {
+    const m = new TestMarket();
+    const id = m.placeOk("alice", { side: "BUY", quantity: 1, clientOrderId: "k" });
+    m.ok(m.engine.apply({ kind: "forgetClientOrderIds", time: m.now() + 1_000_000, closedBefore: m.now() + 1_000_000 }));
+    expect(m.engine.orderByClientId("alice", "k")).toMatchObject({ orderId: id, state: "EXECUTED" });
+    expect(m.place("alice", { side: "BUY", quantity: 1, clientOrderId: "k" })).toMatchObject({ ok: true, duplicate: true });
+  });
 });

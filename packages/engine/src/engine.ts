@@ -17,6 +17,7 @@ import {
   type Funds,
   type HoldingView,
   type InstrumentView,
+  type Millis,
   type OpenAccountCommand,
   type OrderDetail,
   type OrderState,
@@ -85,6 +86,10 @@ export class Engine {
         return this.openSession(command.time);
       case "closeSession":
         return this.closeSession(command.time);
+      case "forgetClientOrderIds":
+        if (!isCommandTime(command.closedBefore)) return refuse("INVALID_COMMAND", "closedBefore must be whole milliseconds since the epoch");
+        this.store.forgetClosedKeyed(command.closedBefore);
+        return { ok: true, events: [] };
       default:
         return refuse("INVALID_COMMAND", `unknown command kind ${JSON.stringify((command as { kind?: unknown }).kind)}`);
     }
@@ -159,6 +164,14 @@ export class Engine {
   holdings(userId: string): HoldingView[] {
     const account = this.store.account(userId);
     return account === undefined ? [] : holdingsOf(account, this.store.instruments);
+  }
+
+  /**
+   * When the oldest closed order still kept for its clientOrderId closed (closed orders not
+   * retained), or null: a forgetClientOrderIds command with a later time would let it go.
+   */
+  oldestClosedKeyedAt(): Millis | null {
+    return this.store.oldestClosedKeyedAt();
   }
 
   /** Number of orders resting in books (limits and pending stops), over all instruments. */

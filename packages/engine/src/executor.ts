@@ -6,7 +6,7 @@ import { formatRupees, mulDivRound, type Paise } from "./money.js";
 import type { ReasonCode } from "./reasons.js";
 import { InstrumentRecord, orderKey, orderView, OrderRecord, type AccountRecord, type Store } from "./store.js";
 import { isOpen } from "./transitions.js";
-import type { CancelOrderCommand, CommandResult, Millis, ModifyOrderCommand, OrderInput, PlaceOrderCommand, Refused } from "./types.js";
+import type { CancelOrderCommand, CommandResult, Millis, ModifyOrderCommand, OrderInput, OrderView, PlaceOrderCommand, Refused } from "./types.js";
 
 export function refuse(code: ReasonCode, message: string): Refused {
   return { ok: false, code, message, events: [] };
@@ -144,7 +144,7 @@ function validateOrderInput(input: OrderInput, store: Store): Refused | Instrume
   return instrument;
 }
 
-function sameOrderInput(order: OrderRecord, input: OrderInput): boolean {
+function sameOrderInput(order: OrderView, input: OrderInput): boolean {
   const fields = input as { price?: Paise; triggerPrice?: Paise };
   return (
     order.symbol === input.symbol &&
@@ -157,19 +157,22 @@ function sameOrderInput(order: OrderRecord, input: OrderInput): boolean {
   );
 }
 
-/** What the same clientOrderId answers the second time: the original order, never a new one. */
-function repeatPlacement(existing: OrderRecord, input: OrderInput): CommandResult {
-  if (!sameOrderInput(existing, input)) {
+/**
+ * What the same clientOrderId answers the second time: the original order, never a new one (or
+ * its rejection again), and a conflict when the parameters differ. A caller that answers retries
+ * of forgotten keys from its own history (see StoreOptions) answers them with this too.
+ */
+export function repeatPlacement(original: OrderView, input: OrderInput): CommandResult {
+  if (!sameOrderInput(original, input)) {
     return refuse(
       "IDEMPOTENCY_CONFLICT",
-      `clientOrderId ${JSON.stringify(existing.clientOrderId)} was already used for order ${existing.orderId} with different parameters`,
+      `clientOrderId ${JSON.stringify(original.clientOrderId)} was already used for order ${original.orderId} with different parameters`,
     );
   }
-  const order = orderView(existing);
-  if (existing.state === "REJECTED" && existing.rejectReason !== null) {
-    return { ok: false, code: existing.rejectReason, message: existing.rejectMessage ?? "", events: [], order };
+  if (original.state === "REJECTED" && original.rejectReason !== null) {
+    return { ok: false, code: original.rejectReason, message: original.rejectMessage ?? "", events: [], order: original };
   }
-  return { ok: true, events: [], order, duplicate: true };
+  return { ok: true, events: [], order: original, duplicate: true };
 }
 
 /** The cash a BUY must find available at placement, or the shares a SELL must find free. */
@@ -206,7 +209,7 @@ export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult 
   if (account === undefined) return refuse("UNKNOWN_ACCOUNT", `no account for user ${String(userId)}`);
   if (typeof input === "object" && input !== null && input.clientOrderId !== undefined) {
     const existing = account.clientOrderIds?.get(input.clientOrderId);
-    if (existing !== undefined) return repeatPlacement(existing, input);
+    if (existing !== undefined) return repeatPlacement(orderView(existing), input);
   }
   const key = orderKey(orderId);
   if (store.orders.byKey(key) !== undefined) return refuse("DUPLICATE_ORDER_ID", `order id ${orderId} is already taken`);

@@ -1,6 +1,7 @@
 // The public surface of @trading/engine: exactly what the API, web app and CLI may use.
 export { Engine, SYMBOL_PATTERN, type OrderFilter } from "./engine.js";
 export { checkInvariants } from "./invariants.js";
+export { repeatPlacement } from "./executor.js";
 export { SNAPSHOT_VERSION, type EngineSnapshot, type OrderSnapshot, type InstrumentSnapshot } from "./snapshot.js";
 export {
   INITIAL_STATES,

@@ -69,14 +69,8 @@ export function snapshotStore(store: Store): EngineSnapshot {
     for (const holding of account.holdings.values()) holdings.push({ userId: account.userId, holding: { ...holding } });
   }
   const orders = [...store.orders.values()].map(orderSnapshot);
-  const closedKeyedOrders: OrderSnapshot[] = [];
-  for (const account of store.accounts.values()) {
-    for (const o of account.clientOrderIds?.values() ?? []) {
-      if (!store.orders.has(o.orderId)) closedKeyedOrders.push(orderSnapshot(o));
-    }
-  }
-  // Map order differs after a restore (open orders are indexed first), so fix one order here.
-  closedKeyedOrders.sort((a, b) => compareText(a.userId, b.userId) || compareText(a.clientOrderId ?? "", b.clientOrderId ?? ""));
+  // In the order they closed, which is the order they are forgotten in.
+  const closedKeyedOrders = store.closedKeyedOrders().map(orderSnapshot);
   return {
     version: SNAPSHOT_VERSION,
     retainClosedOrders: store.retainClosedOrders,
@@ -145,12 +139,7 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
     store.indexOrder(order);
     if (isOpen(order.state)) resting.push(order);
   }
-  for (const s of snapshot.closedKeyedOrders) {
-    const order = restoreOrder(store, s, accountOf(s.userId));
-    const account = order.account;
-    if (account.clientOrderIds === null) account.clientOrderIds = new Map();
-    if (order.clientOrderId !== null) account.clientOrderIds.set(order.clientOrderId, order);
-  }
+  for (const s of snapshot.closedKeyedOrders) store.keepClosedKeyed(restoreOrder(store, s, accountOf(s.userId)));
   resting.sort((a, b) => a.priority - b.priority);
   for (const order of resting) {
     const ladder = store.ladderOf(order);
@@ -192,8 +181,4 @@ function restoreOrder(store: Store, s: OrderSnapshot, account: AccountRecord): O
   order.priority = s.priority;
   for (const t of s.trades) store.attachTrade(order, { ...t });
   return order;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

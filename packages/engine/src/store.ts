@@ -673,7 +673,9 @@ export interface StoreOptions {
    * Keep closed orders and all trades in memory (the default, for a self-contained engine). A
    * server that keeps history in a database turns this off, so memory grows with open state only:
    * a closed order leaves memory as soon as its last event is out, except that one placed with a
-   * clientOrderId stays findable by that key. The caller must then keep order ids unique itself.
+   * clientOrderId stays findable by that key until a `forgetClientOrderIds` command lets it go.
+   * The caller must then keep order ids unique itself, and answer a retry of a forgotten key from
+   * its history (the engine would take it for a new order).
    */
   retainClosedOrders?: boolean | undefined;
 }
@@ -716,6 +718,13 @@ export class Store {
    */
   private readonly retiring: OrderRecord[] = [];
   private retiringCount = 0;
+  /**
+   * Closed orders kept only for their clientOrderId (closed orders not retained), in the order
+   * they closed, from `closedKeyedHead` on: a forgetClientOrderIds command lets go of them from
+   * the front.
+   */
+  private closedKeyed: OrderRecord[] = [];
+  private closedKeyedHead = 0;
 
   /** A record for a new order: a pooled one, or a fresh one; the caller sets it with reuse(). */
   orderRecord(): OrderRecord {
@@ -889,7 +898,54 @@ export class Store {
     if (this.retainClosedOrders) return;
     this.orders.delete(order);
     order.account.orders.remove(order);
-    // An order with a clientOrderId stays findable by it, so its record is never reused.
-    if (!this.keepsClosed(order)) this.retiring[this.retiringCount++] = order;
+    // An order with a clientOrderId stays findable by it until forgotten; only then is its record reused.
+    if (order.clientOrderId === null) this.retiring[this.retiringCount++] = order;
+    else this.closedKeyed.push(order);
+  }
+
+  /** When the oldest closed order kept for its clientOrderId closed; null when none is kept. */
+  oldestClosedKeyedAt(): Millis | null {
+    return this.closedKeyed[this.closedKeyedHead]?.updatedAt ?? null;
+  }
+
+  /** Closed orders kept for their clientOrderId, oldest closed first. */
+  closedKeyedOrders(): OrderRecord[] {
+    return this.closedKeyed.slice(this.closedKeyedHead);
+  }
+
+  /** Keeps a closed order for its clientOrderId (restoring a snapshot). */
+  keepClosedKeyed(order: OrderRecord): void {
+    const account = order.account;
+    if (account.clientOrderIds === null) account.clientOrderIds = new Map();
+    if (order.clientOrderId !== null) account.clientOrderIds.set(order.clientOrderId, order);
+    this.closedKeyed.push(order);
+  }
+
+  /**
+   * Lets go of the closed keyed orders that closed before `time`, from the oldest; stops at the
+   * first that closed later (command times may step back, so later ones may wait for a later call).
+   */
+  forgetClosedKeyed(time: Millis): number {
+    const list = this.closedKeyed;
+    let head = this.closedKeyedHead;
+    while (head < list.length) {
+      const order = list[head] as OrderRecord;
+      if (order.updatedAt >= time) break;
+      const keys = order.account.clientOrderIds;
+      const key = order.clientOrderId;
+      if (keys !== null && key !== null && keys.get(key) === order) keys.delete(key);
+      if (this.pool.length < MAX_POOLED) this.pool.push(order);
+      head += 1;
+    }
+    const forgotten = head - this.closedKeyedHead;
+    if (head === list.length) {
+      this.closedKeyed = [];
+      head = 0;
+    } else if (head > 1024 && head * 2 > list.length) {
+      this.closedKeyed = list.slice(head);
+      head = 0;
+    }
+    this.closedKeyedHead = head;
+    return forgotten;
   }
 }

@@ -251,6 +251,16 @@ export interface CloseSessionCommand extends CommandBase {
   kind: "closeSession";
 }
 
+/**
+ * Lets go of closed orders placed with a clientOrderId that closed before `closedBefore`, when
+ * closed orders are not retained (see StoreOptions): memory then holds open state only, and the
+ * caller answers a retry of such a key from its history. Changes nothing else; emits no events.
+ */
+export interface ForgetClientOrderIdsCommand extends CommandBase {
+  kind: "forgetClientOrderIds";
+  closedBefore: Millis;
+}
+
 export type Command =
   | AddInstrumentCommand
   | OpenAccountCommand
@@ -260,7 +270,8 @@ export type Command =
   | CancelOrderCommand
   | TickCommand
   | OpenSessionCommand
-  | CloseSessionCommand;
+  | CloseSessionCommand
+  | ForgetClientOrderIdsCommand;
 
 export type CommandKind = Command["kind"];
 

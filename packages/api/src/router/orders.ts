@@ -4,11 +4,13 @@ import {
   isOpen,
   modifyOrderRequestSchema,
   orderRequestSchema,
+  repeatPlacement,
   symbolSchema,
   toEngineModification,
   toEngineOrder,
   type CommandResult,
   type EngineEvent,
+  type OrderInput,
 } from "@trading/engine";
 import { tracked, TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
@@ -41,6 +43,20 @@ function orderOrThrow(result: CommandResult) {
   if (!result.ok) throw new DomainError(result.code, result.message, result.order?.orderId ?? null);
   if (result.order === undefined) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "command returned no order" });
   return orderDto(result.order);
+}
+
+/**
+ * A retry of a clientOrderId the engine has let go of (its order closed more than
+ * IDEMPOTENCY_MEMORY_SECONDS ago), answered from the database as the engine would have answered
+ * it; null when the engine still holds the key or it was never used. The engine lets a key go only
+ * that long after its order closed, and long after the order is durable, so a key missing from
+ * both cannot be used meanwhile by another request: that one would still be in the engine's memory
+ * when this one reaches it.
+ */
+async function repeatFromHistory(platform: Platform, userId: string, order: OrderInput): Promise<CommandResult | null> {
+  if (order.clientOrderId === undefined || platform.exchange.engine.orderByClientId(userId, order.clientOrderId) !== undefined) return null;
+  const stored = await platform.storage.orderByClientId(userId, order.clientOrderId);
+  return stored === null ? null : repeatPlacement(stored, order);
 }
 
 /**
@@ -79,6 +95,8 @@ export const ordersRouter = {
   place: authedProcedure.input(orderRequestSchema).mutation(async ({ ctx, input }) => {
     const userId = principalOf(ctx).userId;
     const order = toEngineOrder(input);
+    const repeat = await repeatFromHistory(ctx.platform, userId, order);
+    if (repeat !== null) return orderOrThrow(repeat);
     const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "placeOrder", time: stamp.time, userId, orderId: stamp.orderId, order }));
     return orderOrThrow(result);
   }),

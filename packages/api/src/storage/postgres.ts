@@ -62,6 +62,12 @@ const MIGRATIONS: string[] = [
   CREATE TABLE snapshot_parts (journal_id BIGINT NOT NULL, part INT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (journal_id, part));
   ALTER TABLE snapshots ADD COLUMN parts INT NOT NULL DEFAULT 0;
   `,
+  // 3: orders by clientOrderId, for retries of keys the engine no longer holds in memory.
+  `
+  ALTER TABLE orders ADD COLUMN client_order_id TEXT;
+  UPDATE orders SET client_order_id = (view::jsonb) ->> 'clientOrderId' WHERE (view::jsonb) ->> 'clientOrderId' IS NOT NULL;
+  CREATE INDEX orders_client_id ON orders (user_id, client_order_id) WHERE client_order_id IS NOT NULL;
+  `,
 ];
 
 const DURABLE_COMMIT = new Set(["on", "remote_write", "remote_apply", "local"]);
@@ -204,8 +210,8 @@ export class PostgresStorage implements Storage {
       if (orders.size > 0) {
         const list = [...orders.values()];
         await client.query(
-          `INSERT INTO orders (order_id, user_id, symbol, state, placed_at, updated_at, view)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[])
+          `INSERT INTO orders (order_id, user_id, symbol, state, placed_at, updated_at, view, client_order_id)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[])
            ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, view = excluded.view`,
           [
             list.map((o) => o.orderId),
@@ -215,6 +221,7 @@ export class PostgresStorage implements Storage {
             list.map((o) => o.placedAt),
             list.map((o) => o.updatedAt),
             list.map((o) => JSON.stringify(o)),
+            list.map((o) => o.clientOrderId),
           ],
         );
       }
@@ -282,6 +289,14 @@ export class PostgresStorage implements Storage {
     const events = await this.rows<{ payload: string }>("SELECT payload FROM events WHERE order_id = $1 ORDER BY seq", [orderId]);
     const history = events.map((e) => historyStep(JSON.parse(e.payload) as EngineEvent)).filter((h) => h !== null);
     return { view: JSON.parse(row.view) as OrderView, history };
+  }
+
+  async orderByClientId(userId: string, clientOrderId: string): Promise<OrderView | null> {
+    const [row] = await this.rows<{ view: string }>("SELECT view FROM orders WHERE user_id = $1 AND client_order_id = $2", [
+      userId,
+      clientOrderId,
+    ]);
+    return row === undefined ? null : (JSON.parse(row.view) as OrderView);
   }
 
   async orders(query: OrderQuery): Promise<Page<OrderView>> {

@@ -32,7 +32,7 @@ export class JournalWriter {
 
   constructor(private readonly db: Database.Database) {
     this.order = db.prepare(
-      `INSERT INTO orders (order_id, user_id, symbol, state, placed_at, updated_at, view) VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO orders (order_id, user_id, symbol, state, placed_at, updated_at, view, client_order_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, view = excluded.view`,
     );
     this.trade = db.prepare("INSERT INTO trades (trade_id, user_id, order_id, symbol, time, payload) VALUES (?, ?, ?, ?, ?, ?)");
@@ -75,7 +75,7 @@ export class JournalWriter {
       for (const event of batch.events) {
         if ("order" in event) {
           const o = event.order;
-          this.order.run(o.orderId, o.userId, o.symbol, o.state, o.placedAt, o.updatedAt, JSON.stringify(o));
+          this.order.run(o.orderId, o.userId, o.symbol, o.state, o.placedAt, o.updatedAt, JSON.stringify(o), o.clientOrderId);
         }
         if (event.type === "order.filled") {
           const t = event.trade;

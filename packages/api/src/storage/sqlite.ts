@@ -69,6 +69,12 @@ const MIGRATIONS: string[] = [
   CREATE TABLE snapshot_parts (journal_id INTEGER NOT NULL, part INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (journal_id, part));
   ALTER TABLE snapshots ADD COLUMN parts INTEGER NOT NULL DEFAULT 0;
   `,
+  // 4: orders by clientOrderId, for retries of keys the engine no longer holds in memory.
+  `
+  ALTER TABLE orders ADD COLUMN client_order_id TEXT;
+  UPDATE orders SET client_order_id = json_extract(view, '$.clientOrderId') WHERE json_extract(view, '$.clientOrderId') IS NOT NULL;
+  CREATE INDEX orders_client_id ON orders (user_id, client_order_id) WHERE client_order_id IS NOT NULL;
+  `,
 ];
 
 /** Whether the compiled writer thread is there (it is not when running from TypeScript sources). */
@@ -283,6 +289,13 @@ export class SqliteStorage implements Storage {
     const events = this.db.prepare("SELECT payload FROM events WHERE order_id = ? ORDER BY seq").all(orderId) as Array<{ payload: string }>;
     const history = events.map((e) => historyStep(JSON.parse(e.payload) as EngineEvent)).filter((h) => h !== null);
     return { view: JSON.parse(row.view) as OrderView, history };
+  }
+
+  async orderByClientId(userId: string, clientOrderId: string): Promise<OrderView | null> {
+    const row = this.db.prepare("SELECT view FROM orders WHERE user_id = ? AND client_order_id = ?").get(userId, clientOrderId) as
+      | { view: string }
+      | undefined;
+    return row === undefined ? null : (JSON.parse(row.view) as OrderView);
   }
 
   async orders(query: OrderQuery): Promise<Page<OrderView>> {

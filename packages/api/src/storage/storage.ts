@@ -122,6 +122,8 @@ export interface Storage {
 
   events(query: EventQuery): Promise<EngineEvent[]>;
   order(userId: string, orderId: string): Promise<StoredOrder | null>;
+  /** The user's order placed with this clientOrderId, as last stored. */
+  orderByClientId(userId: string, clientOrderId: string): Promise<OrderView | null>;
   orders(query: OrderQuery): Promise<Page<OrderView>>;
   trades(query: TradeQuery): Promise<Page<Trade>>;
   candles(symbol: string, from: number, to: number, limit: number): Promise<CandleRow[]>;
