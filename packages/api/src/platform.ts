@@ -86,6 +86,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
     trading_event_subscribers: { help: "Open event subscriptions", value: bus.size },
     trading_exchange_queue: { help: "Commands waiting for the writer", value: exchange.queueLength },
     trading_resting_orders: { help: "Orders resting in the books", value: exchange.engine.restingOrderCount() },
+    trading_closed_keyed_orders: { help: "Closed orders kept in memory for their clientOrderId (see IDEMPOTENCY_MEMORY_SECONDS)", value: exchange.engine.closedKeyedOrderCount() },
     trading_event_seq: { help: "Last event sequence number", value: exchange.engine.lastSeq },
     trading_exchange_batches: { help: "Batches written since start (group commits)", value: exchange.stats.batches },
     trading_exchange_commands: { help: "Commands applied since start", value: exchange.stats.commands },

@@ -75,6 +75,7 @@ describe("restart", () => {
     const open = await bob.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 100, clientOrderId: "algo-3" });
     await waitFor(() => engine().orderByClientId("bob", "algo-1") === undefined && engine().orderByClientId("bob", "algo-2") === undefined);
     expect(engine().oldestClosedKeyedAt()).toBeNull();
+    expect(await (await fetch(`${first.server.url}/metrics`)).text()).toMatch(/^trading_closed_keyed_orders 0$/m);
     expect(engine().orderByClientId("bob", "algo-3")).toMatchObject({ orderId: open.orderId, state: "PLACED" });
 
     const answers = async (server: TestServer) => {

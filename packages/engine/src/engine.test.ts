@@ -263,6 +263,7 @@ describe("closed orders not retained", () => {
     const before = engine.snapshot();
     expect(before.closedKeyedOrders.map((o) => o.clientOrderId)).toEqual(["a", "b"]);
     expect(engine.oldestClosedKeyedAt()).toBe(10);
+    expect(engine.closedKeyedOrderCount()).toBe(2);
 
     // Nothing closed before 10: nothing goes.
     expect(engine.apply({ kind: "forgetClientOrderIds", time: 20, closedBefore: 10 })).toEqual({ ok: true, events: [] });
@@ -282,6 +283,7 @@ describe("closed orders not retained", () => {
     expect(engine.orderByClientId("alice", "c")).toMatchObject({ orderId: "O3", state: "PLACED" });
     expect(engine.snapshot().closedKeyedOrders).toEqual([]);
     expect(engine.oldestClosedKeyedAt()).toBeNull();
+    expect(engine.closedKeyedOrderCount()).toBe(0);
     // The engine alone now takes a forgotten key for a new order: its caller answers from history.
     expect(engine.apply(keyed("O10", 24, "a"))).toMatchObject({ ok: true, order: { orderId: "O10", state: "PLACED" } });
     expect(checkInvariants(engine)).toEqual([]);

@@ -174,6 +174,11 @@ export class Engine {
     return this.store.oldestClosedKeyedAt();
   }
 
+  /** How many closed orders are kept in memory for their clientOrderId (closed orders not retained). */
+  closedKeyedOrderCount(): number {
+    return this.store.closedKeyedCount;
+  }
+
   /** Number of orders resting in books (limits and pending stops), over all instruments. */
   restingOrderCount(): number {
     let n = 0;

@@ -908,6 +908,11 @@ export class Store {
     return this.closedKeyed[this.closedKeyedHead]?.updatedAt ?? null;
   }
 
+  /** How many closed orders are kept for their clientOrderId. */
+  get closedKeyedCount(): number {
+    return this.closedKeyed.length - this.closedKeyedHead;
+  }
+
   /** Closed orders kept for their clientOrderId, oldest closed first. */
   closedKeyedOrders(): OrderRecord[] {
     return this.closedKeyed.slice(this.closedKeyedHead);
