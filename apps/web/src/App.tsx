@@ -1,11 +1,16 @@
 // Login, then the dashboard. The API key lives in sessionStorage: it survives a reload, not the tab.
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
-import { Dashboard } from "./components/Dashboard.js";
+import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { Login } from "./components/Login.js";
 import { createClients, trpc, type ConnectionState } from "./trpc.js";
 
 const KEY = "trade.apiKey";
+
+/**
+ * The dashboard (with the charting library, most of the app's code) loads after login, in a file of
+ * its own: the login screen comes up with half the code, and the browser caches the rest.
+ */
+const Dashboard = lazy(() => import("./components/Dashboard.js").then((module) => ({ default: module.Dashboard })));
 
 export function App() {
   const [apiKey, setApiKey] = useState<string | null>(() => sessionStorage.getItem(KEY));
@@ -37,7 +42,9 @@ function Session({ apiKey, onLogout }: { apiKey: string; onLogout: (reason?: str
   return (
     <trpc.Provider client={clients.client} queryClient={queryClient}>
       <QueryClientProvider client={queryClient}>
-        <Dashboard connection={connection} onLogout={onLogout} onUnauthorized={() => onLogout(REVOKED)} />
+        <Suspense fallback={<p className="loading">Loading the dashboard…</p>}>
+          <Dashboard connection={connection} onLogout={onLogout} onUnauthorized={() => onLogout(REVOKED)} />
+        </Suspense>
       </QueryClientProvider>
     </trpc.Provider>
   );
