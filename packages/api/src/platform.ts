@@ -1,6 +1,6 @@
 // Everything the server runs, wired together: storage, the single-writer exchange, the event bus,
 // API keys and rate limits, the price feed and metrics. Procedures reach them through the context.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { rupeesToPaise, SEED_INSTRUMENTS, type CommandResult } from "@trading/engine";
 import { DEMO_ADMIN, DEMO_USERS, KeyRing, RateLimiter } from "./auth.js";
@@ -34,8 +34,20 @@ export async function openStorage(config: Config): Promise<Storage> {
     const { PostgresStorage } = await import("./storage/postgres.js");
     return new PostgresStorage(config.databaseUrl, config.databaseSchema);
   }
-  mkdirSync(config.dataDir, { recursive: true });
+  makeDirectory(path.resolve(config.dataDir));
   return new SqliteStorage(path.join(config.dataDir, "trading.sqlite"));
+}
+
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdirSync never returns for some paths (under
+ * /proc, for one), where this fails with the reason.
+ */
+function makeDirectory(dir: string): void {
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (stat?.isDirectory() === true) return;
+  const parent = path.dirname(dir);
+  if (parent !== dir) makeDirectory(parent);
+  mkdirSync(dir);
 }
 
 export async function createPlatform(config: Config, log: Logger, storage?: Storage): Promise<Platform> {

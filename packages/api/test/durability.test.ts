@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { TRPCClientError } from "@trpc/client";
 import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.js";
+import { openStorage } from "../src/platform.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
 import type { CommitBatch } from "../src/storage/storage.js";
 import { rejection, startTestServer, waitFor, type TestServer } from "./harness.js";
@@ -177,5 +179,20 @@ describe("rate limits", () => {
     expect(statuses.slice(5)).toEqual([429, 429]);
     const bob = await fetch(`${server.server.url}/trpc/funds.get`, { headers: { "x-api-key": "bob-key" } });
     expect(bob.status).toBe(200);
+  });
+});
+
+describe("data directory", () => {
+  it("is made with its parents, and one that cannot be made fails at once with the reason", async () => {
+    const base = freshDir();
+    const nested = path.join(base, "a", "b");
+    const storage = await openStorage(loadConfig([], {}, { dataDir: nested }));
+    await storage.init();
+    await storage.close();
+    expect(existsSync(path.join(nested, "trading.sqlite"))).toBe(true);
+    const file = path.join(base, "a", "b", "trading.sqlite");
+    await expect(openStorage(loadConfig([], {}, { dataDir: path.join(file, "x") }))).rejects.toThrow(/ENOTDIR/);
+    // Node's own recursive mkdir never returns for this one.
+    if (existsSync("/proc/self")) await expect(openStorage(loadConfig([], {}, { dataDir: "/proc/no-such-dir/data" }))).rejects.toThrow(/ENOENT/);
   });
 });
