@@ -273,6 +273,7 @@ describe("closed orders not retained", () => {
     // a closed before 11, b did not: a goes, b and the open c stay.
     engine.apply({ kind: "forgetClientOrderIds", time: 22, closedBefore: 11 });
     expect(engine.orderByClientId("alice", "a")).toBeUndefined();
+    expect([engine.hasClientOrderId("alice", "a"), engine.hasClientOrderId("alice", "b")]).toEqual([false, true]);
     expect(engine.orderByClientId("alice", "b")).toMatchObject({ orderId: "O2", state: "EXECUTED" });
     expect(engine.snapshot().closedKeyedOrders.map((o) => o.clientOrderId)).toEqual(["b"]);
     expect(engine.oldestClosedKeyedAt()).toBe(11);

@@ -140,6 +140,11 @@ export class Engine {
     return record === undefined ? undefined : orderView(record);
   }
 
+  /** Whether the engine holds the user's order placed with this clientOrderId (see forgetClientOrderIds). */
+  hasClientOrderId(userId: string, clientOrderId: string): boolean {
+    return this.store.account(userId)?.clientOrderIds?.has(clientOrderId) === true;
+  }
+
   /** The user's orders in memory, oldest first: all of them, or the open ones when closed orders are not retained. */
   orders(userId: string, filter: OrderFilter = {}): OrderView[] {
     const views: OrderView[] = [];

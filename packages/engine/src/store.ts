@@ -803,10 +803,15 @@ export class Store {
     this.orders.add(order);
     const account = order.account;
     account.orders.add(order);
-    if (order.clientOrderId !== null) {
-      if (account.clientOrderIds === null) account.clientOrderIds = new Map();
-      account.clientOrderIds.set(order.clientOrderId, order);
-    }
+    this.rememberClientOrderId(order);
+  }
+
+  /** Makes an order placed with a clientOrderId findable by it. */
+  private rememberClientOrderId(order: OrderRecord): void {
+    if (order.clientOrderId === null) return;
+    const account = order.account;
+    if (account.clientOrderIds === null) account.clientOrderIds = new Map();
+    account.clientOrderIds.set(order.clientOrderId, order);
   }
 
   emitOrder(order: OrderRecord, type: OrderEventType, time: Millis): void {
@@ -920,9 +925,7 @@ export class Store {
 
   /** Keeps a closed order for its clientOrderId (restoring a snapshot). */
   keepClosedKeyed(order: OrderRecord): void {
-    const account = order.account;
-    if (account.clientOrderIds === null) account.clientOrderIds = new Map();
-    if (order.clientOrderId !== null) account.clientOrderIds.set(order.clientOrderId, order);
+    this.rememberClientOrderId(order);
     this.closedKeyed.push(order);
   }
 

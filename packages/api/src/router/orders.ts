@@ -54,7 +54,7 @@ function orderOrThrow(result: CommandResult) {
  * when this one reaches it.
  */
 async function repeatFromHistory(platform: Platform, userId: string, order: OrderInput): Promise<CommandResult | null> {
-  if (order.clientOrderId === undefined || platform.exchange.engine.orderByClientId(userId, order.clientOrderId) !== undefined) return null;
+  if (order.clientOrderId === undefined || platform.exchange.engine.hasClientOrderId(userId, order.clientOrderId)) return null;
   const stored = await platform.storage.orderByClientId(userId, order.clientOrderId);
   return stored === null ? null : repeatPlacement(stored, order);
 }
