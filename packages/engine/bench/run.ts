@@ -381,6 +381,8 @@ print({
   name: "machine",
   cpu: os.cpus()[0]?.model ?? "unknown",
   cores: os.cpus().length,
+  // The cores this process may run on: 1 under `taskset -c 0`, the whole process (collector included) on one core.
+  cores_usable: os.availableParallelism(),
   memory_gb: Math.round(os.totalmem() / 2 ** 30),
   node: process.version,
   runs: RUNS,
