@@ -5,7 +5,7 @@
 import { makeQuantitySchema, makeRupeePriceSchema, orderRequestSchema, symbolSchema } from "@trading/engine";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { isoTime, orderStateInput, pageSize, text } from "./router/inputs.js";
+import { candlesInput, isoTime, orderStateInput, pageSize, text } from "./router/inputs.js";
 import {
   candleOutput,
   fundsOutput,
@@ -77,8 +77,8 @@ export const restRouter = router({
     .output(z.array(quoteOutput))
     .query(({ ctx, input }) => call(ctx).market.quotes({ symbols: input.symbols?.split(",").filter((s) => s.length > 0) })),
   candles: publicProcedure
-    .meta(get("/instruments/{symbol}/candles", "1-minute candles, oldest first", ["market"]))
-    .input(z.object({ symbol: symbolSchema, from: isoTime().optional(), to: isoTime().optional(), limit: pageSize(5_000, 500) }))
+    .meta(get("/instruments/{symbol}/candles", "Candles oldest first; `interval` 1m (default), 5m, 15m, 30m, 1h or 1d (hours and days on the Indian clock)", ["market"]))
+    .input(candlesInput())
     .output(z.array(candleOutput))
     .query(({ ctx, input }) => call(ctx).market.candles(input)),
   placeOrder: publicProcedure

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { intervalStart } from "@trading/engine";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { startTestServer, waitFor, type TestServer } from "./harness.js";
@@ -21,6 +22,25 @@ describe("price feed", () => {
     const candles = await client.market.candles.query({ symbol: "RELIANCE" });
     expect(candles.length).toBeGreaterThanOrEqual(1);
     expect(candles[candles.length - 1]?.volume).toBeGreaterThan(0);
+  });
+
+  it("answers longer candles made of the same minutes", async () => {
+    t = await startTestServer({ feedTicksPerSecond: 50 });
+    const client = t.client("alice-key");
+    await waitFor(async () => (await client.market.candles.query({ symbol: "TCS" })).reduce((n, c) => n + c.volume, 0) > 0, 5_000);
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const minutes = await client.market.candles.query({ symbol: "TCS", to });
+    for (const interval of ["5m", "1h", "1d"] as const) {
+      const expected = new Map<number, { time: string; open: number; high: number; low: number; close: number; volume: number }>();
+      for (const m of minutes) {
+        const start = intervalStart(Date.parse(m.time), interval);
+        const c = expected.get(start);
+        if (c === undefined) expected.set(start, { ...m, time: new Date(start).toISOString() });
+        else expected.set(start, { ...c, high: Math.max(c.high, m.high), low: Math.min(c.low, m.low), close: m.close, volume: c.volume + m.volume });
+      }
+      expect(await client.market.candles.query({ symbol: "TCS", interval, to })).toEqual([...expected.values()]);
+    }
+    await expect(client.market.candles.query({ symbol: "TCS", interval: "2m" as "5m" })).rejects.toMatchObject({ data: { code: "BAD_REQUEST" } });
   });
 
   it("replays a CSV file of ticks", async () => {

@@ -102,6 +102,7 @@ describe("REST mirror", () => {
       ["/trades?from=yesterday", { from: ["must be a UTC time such as 2026-11-25T09:15:00Z"] }],
       ["/instruments/INFY/candles?limit=100000", { limit: ["must be a whole number from 1 to 5,000"] }],
       ["/instruments/INFY/candles?to=2026-13-01T00:00:00Z", { to: ["must be a UTC time such as 2026-11-25T09:15:00Z"] }],
+      ["/instruments/INFY/candles?interval=2m", { interval: ["must be one of 1m, 5m, 15m, 30m, 1h, 1d"] }],
       [`/orders/${"x".repeat(65)}`, { orderId: ["is at most 64 characters"] }],
       [`/trades?cursor=${"c".repeat(201)}`, { cursor: ["is at most 200 characters"] }],
     ];
@@ -111,6 +112,11 @@ describe("REST mirror", () => {
     }
     const fine = await send("GET", "/instruments/INFY/candles?limit=5000&from=2026-01-01T00:00:00Z", "bob-key");
     expect(fine.status).toBe(200);
+    await t.client("admin-key").admin.setPrice.mutate({ symbol: "INFY", price: 1500, volume: 3 });
+    const days = await send("GET", "/instruments/INFY/candles?interval=1d&limit=5", "bob-key");
+    expect(days.status).toBe(200);
+    expect(days.body).not.toHaveLength(0);
+    for (const day of days.body as unknown as Array<{ time: string }>) expect(day.time).toMatch(/T18:30:00\.000Z$/);
   });
 
   it("shrugs off a client that goes away half-way through sending a body", async () => {

@@ -201,14 +201,66 @@ for (const impl of implementations) {
     });
 
     it("aggregates ticks into 1-minute candles across batches", async () => {
-      const candles = await storage.candles("TCS", 0, 1e13, 10);
+      const candles = await storage.candles({ symbol: "TCS", interval: "1m", from: 0, to: 1e13, limit: 10 });
       expect(candles).toEqual([
         { symbol: "TCS", time: 60_000, open: 299_000, high: 299_000, low: 299_000, close: 299_000, volume: 1 },
         { symbol: "TCS", time: 120_000, open: 298_000, high: 298_000, low: 298_000, close: 298_000, volume: 5 },
       ]);
       const tick = (time: number, price: number, volume: number, seq: number): EngineEvent => ({ seq, time, type: "price.tick", symbol: "TCS", price, volume });
       await storage.commit({ firstJournalId: 100, commands: [], events: [tick(125_000, 299_500, 2, 1000), tick(126_000, 297_000, 1, 1001)] });
-      expect((await storage.candles("TCS", 120_000, 180_000, 10))[0]).toEqual({ symbol: "TCS", time: 120_000, open: 298_000, high: 299_500, low: 297_000, close: 297_000, volume: 8 });
+      expect((await storage.candles({ symbol: "TCS", interval: "1m", from: 120_000, to: 180_000, limit: 10 }))[0]).toEqual({ symbol: "TCS", time: 120_000, open: 298_000, high: 299_500, low: 297_000, close: 297_000, volume: 8 });
+      expect((await storage.candles({ symbol: "TCS", interval: "1m", from: 0, to: 1e13, limit: 1 })).map((c) => c.time)).toEqual([120_000]);
+    });
+
+    it("groups minutes into longer candles on the Indian clock, skipping time without trading", async () => {
+      // Two sessions: 24 and 25 November 2026, times in IST (UTC+05:30).
+      const ist = (day: number, clock: string) => Date.parse(`2026-11-${day}T${clock}+05:30`);
+      const ticks: Array<[number, number, number]> = [
+        [ist(24, "09:15:10"), 100_00, 1],
+        [ist(24, "09:17:00"), 105_00, 2],
+        [ist(24, "09:21:30"), 98_00, 3],
+        [ist(24, "10:05:00"), 101_00, 1],
+        [ist(25, "09:16:00"), 110_00, 4],
+        [ist(25, "15:29:59"), 108_00, 1],
+      ];
+      const tick = (seq: number, [time, price, volume]: [number, number, number]): EngineEvent => ({ seq, time, type: "price.tick", symbol: "WIPRO", price, volume });
+      const events = ticks.map((t, i) => tick(3_000 + i, t));
+      // Two batches, the second adding to a minute the first began.
+      await storage.commit({ firstJournalId: 300, commands: [], events: events.slice(0, 2) });
+      await storage.commit({ firstJournalId: 300, commands: [], events: [...events.slice(2), tick(3_100, [ist(24, "09:17:30"), 104_00, 1])] });
+      const all = { symbol: "WIPRO", from: 0, to: 1e13, limit: 100 };
+      const candle = (time: number, open: number, high: number, low: number, close: number, volume: number) => ({ symbol: "WIPRO", time, open, high, low, close, volume });
+
+      expect(await storage.candles({ ...all, interval: "5m" })).toEqual([
+        candle(ist(24, "09:15"), 100_00, 105_00, 100_00, 104_00, 4),
+        candle(ist(24, "09:20"), 98_00, 98_00, 98_00, 98_00, 3),
+        candle(ist(24, "10:05"), 101_00, 101_00, 101_00, 101_00, 1),
+        candle(ist(25, "09:15"), 110_00, 110_00, 110_00, 110_00, 4),
+        candle(ist(25, "15:25"), 108_00, 108_00, 108_00, 108_00, 1),
+      ]);
+      expect(await storage.candles({ ...all, interval: "1h" })).toEqual([
+        candle(ist(24, "09:00"), 100_00, 105_00, 98_00, 98_00, 7),
+        candle(ist(24, "10:00"), 101_00, 101_00, 101_00, 101_00, 1),
+        candle(ist(25, "09:00"), 110_00, 110_00, 110_00, 110_00, 4),
+        candle(ist(25, "15:00"), 108_00, 108_00, 108_00, 108_00, 1),
+      ]);
+      // A day runs from midnight to midnight IST.
+      expect(await storage.candles({ ...all, interval: "1d" })).toEqual([
+        candle(ist(24, "00:00"), 100_00, 105_00, 98_00, 101_00, 8),
+        candle(ist(25, "00:00"), 110_00, 110_00, 108_00, 108_00, 5),
+      ]);
+      // The newest ones with trading, across the night and the quiet hours between.
+      expect((await storage.candles({ ...all, interval: "5m", limit: 3 })).map((c) => c.time)).toEqual([ist(24, "10:05"), ist(25, "09:15"), ist(25, "15:25")]);
+      expect((await storage.candles({ ...all, interval: "30m", limit: 1 })).map((c) => c.time)).toEqual([ist(25, "15:00")]);
+      // The candle `from` falls in counts whole; the one `to` falls in only up to `to`.
+      expect(await storage.candles({ ...all, interval: "1h", from: ist(24, "09:50"), to: ist(25, "09:00") })).toEqual([
+        candle(ist(24, "09:00"), 100_00, 105_00, 98_00, 98_00, 7),
+        candle(ist(24, "10:00"), 101_00, 101_00, 101_00, 101_00, 1),
+      ]);
+      expect(await storage.candles({ ...all, interval: "1h", to: ist(24, "09:20") })).toEqual([candle(ist(24, "09:00"), 100_00, 105_00, 100_00, 104_00, 4)]);
+      expect(await storage.candles({ ...all, interval: "1d", from: ist(25, "12:00"), to: ist(25, "12:00") })).toEqual([candle(ist(25, "00:00"), 110_00, 110_00, 110_00, 110_00, 4)]);
+      expect(await storage.candles({ ...all, interval: "1d", to: ist(24, "09:15") })).toEqual([]);
+      expect(await storage.candles({ ...all, symbol: "NOPE", interval: "1d" })).toEqual([]);
     });
 
     it("stores users, keys, revocations and the audit log", async () => {

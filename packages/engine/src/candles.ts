@@ -21,6 +21,31 @@ export function bucketStart(time: Millis, intervalMs: number = ONE_MINUTE): Mill
   return time - (((time % intervalMs) + intervalMs) % intervalMs);
 }
 
+/** Indian Standard Time is UTC+05:30, all year (no daylight saving). */
+export const IST_OFFSET_MS = 5.5 * 60 * ONE_MINUTE;
+
+/** The intervals candles come in, with their length in milliseconds. */
+export const CANDLE_INTERVALS = {
+  "1m": ONE_MINUTE,
+  "5m": 5 * ONE_MINUTE,
+  "15m": 15 * ONE_MINUTE,
+  "30m": 30 * ONE_MINUTE,
+  "1h": 60 * ONE_MINUTE,
+  "1d": 24 * 60 * ONE_MINUTE,
+} as const;
+
+export type CandleInterval = keyof typeof CANDLE_INTERVALS;
+
+/**
+ * Start of the candle of `interval` that holds `time`. Candles follow the Indian clock, as the
+ * market's do: an hour candle starts on the hour IST and a day candle at midnight IST (18:30 UTC
+ * the day before). Up to 30 minutes that is the same as on the UTC clock, 5:30 being a whole number
+ * of half hours.
+ */
+export function intervalStart(time: Millis, interval: CandleInterval): Millis {
+  return bucketStart(time + IST_OFFSET_MS, CANDLE_INTERVALS[interval]) - IST_OFFSET_MS;
+}
+
 /**
  * Keeps the open candle of each symbol. `addTick` returns the candle the tick went into and, when
  * the tick opened a new bucket, the candle it closed. A tick older than the open candle's bucket

@@ -36,7 +36,17 @@ export { MAX_ID_LENGTH, MAX_ORDER_QUANTITY } from "./limits.js";
 export * from "./types.js";
 export * from "./schemas.js";
 export { percent } from "./portfolio.js";
-export { CandleBuilder, ONE_MINUTE, aggregateCandles, bucketStart, type Candle } from "./candles.js";
+export {
+  CANDLE_INTERVALS,
+  CandleBuilder,
+  IST_OFFSET_MS,
+  ONE_MINUTE,
+  aggregateCandles,
+  bucketStart,
+  intervalStart,
+  type Candle,
+  type CandleInterval,
+} from "./candles.js";
 export { GbmFeed, TRADING_SECONDS_PER_YEAR, roundToTick, type GbmFeedOptions, type GbmFeedState, type GbmInstrument } from "./feed/gbm.js";
 export { SeededRandom, type RandomState } from "./feed/random.js";
 export { parseTickCsv, type CsvParseResult, type CsvRowError } from "./feed/csv.js";

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { rupeesToPaise } from "./money.js";
 import { ORDER_STATES, ORDER_TYPES, SIDES, VALIDITIES, type OrderInput } from "./types.js";
 import { MAX_ID_LENGTH, MAX_ORDER_QUANTITY } from "./limits.js";
+import { CANDLE_INTERVALS, type CandleInterval } from "./candles.js";
 
 export const symbolSchema = z
   .string()
@@ -18,6 +19,9 @@ export const sideSchema = z.enum(SIDES, { error: "must be BUY or SELL" });
 export const orderTypeSchema = z.enum(ORDER_TYPES, { error: "must be MARKET, LIMIT, SL or SL_M" });
 export const validitySchema = z.enum(VALIDITIES, { error: "must be DAY or IOC" });
 export const orderStateSchema = z.enum(ORDER_STATES);
+
+const candleIntervals = Object.keys(CANDLE_INTERVALS) as [CandleInterval, ...CandleInterval[]];
+export const candleIntervalSchema = z.enum(candleIntervals, { error: `must be one of ${candleIntervals.join(", ")}` });
 
 /** A fresh quantity schema (a new instance, for tools that annotate or alter schemas in place). */
 export const makeQuantitySchema = () =>

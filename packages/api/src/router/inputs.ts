@@ -1,7 +1,7 @@
 // Input pieces several procedures (and their REST mirrors) share, with messages that say what is
 // allowed rather than zod's defaults ("Too big: expected number to be <=500"). As with the order
 // schema, a message leaves out the field's name: errors list messages by field.
-import { ORDER_STATES } from "@trading/engine";
+import { ORDER_STATES, candleIntervalSchema, symbolSchema } from "@trading/engine";
 import { z } from "zod";
 
 /** How many items to answer: a whole number from 1 to `max`, `fallback` when not given. */
@@ -17,3 +17,13 @@ export const isoTime = () => z.iso.datetime({ error: "must be a UTC time such as
 export const text = (max: number) => z.string().min(1, "is required").max(max, `is at most ${max.toLocaleString("en-IN")} characters`);
 
 export const orderStateInput = z.enum(ORDER_STATES, { error: `must be one of ${ORDER_STATES.join(", ")}` });
+
+/** What `market.candles` and its REST mirror take. */
+export const candlesInput = () =>
+  z.object({
+    symbol: symbolSchema,
+    interval: candleIntervalSchema.default("1m"),
+    from: isoTime().optional(),
+    to: isoTime().optional(),
+    limit: pageSize(5_000, 500),
+  });

@@ -3,7 +3,7 @@ import type {} from "@trpc/server/unstable-core-do-not-import";
 import { paiseToRupees, ONE_MINUTE, symbolSchema, type EngineEvent } from "@trading/engine";
 import { tracked, TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { isoTime, pageSize } from "./inputs.js";
+import { candlesInput } from "./inputs.js";
 import { quoteDto } from "../dto.js";
 import type { Platform } from "../platform.js";
 import { authedProcedure } from "../trpc.js";
@@ -44,32 +44,26 @@ export const marketRouter = {
     });
   }),
 
-  /** 1-minute candles, oldest first, the current (still open) minute included. */
-  candles: authedProcedure
-    .input(
-      z.object({
-        symbol: symbolSchema,
-        from: isoTime().optional(),
-        to: isoTime().optional(),
-        limit: pageSize(5_000, 500),
-      }),
-    )
-    .query(async ({ ctx, input }) => {
-      if (ctx.platform.exchange.engine.instrument(input.symbol) === undefined) {
-        throw new TRPCError({ code: "NOT_FOUND", message: `no instrument with symbol ${input.symbol}` });
-      }
-      const to = input.to === undefined ? Date.now() + ONE_MINUTE : Date.parse(input.to);
-      const from = input.from === undefined ? 0 : Date.parse(input.from);
-      const rows = await ctx.platform.storage.candles(input.symbol, from, to, input.limit);
-      return rows.map((c) => ({
-        time: new Date(c.time).toISOString(),
-        open: paiseToRupees(c.open),
-        high: paiseToRupees(c.high),
-        low: paiseToRupees(c.low),
-        close: paiseToRupees(c.close),
-        volume: c.volume,
-      }));
-    }),
+  /**
+   * Candles of an interval (1m by default; hour and day candles on the Indian clock), oldest
+   * first, the newest `limit` with trading up to `to`, the one still open included.
+   */
+  candles: authedProcedure.input(candlesInput()).query(async ({ ctx, input }) => {
+    if (ctx.platform.exchange.engine.instrument(input.symbol) === undefined) {
+      throw new TRPCError({ code: "NOT_FOUND", message: `no instrument with symbol ${input.symbol}` });
+    }
+    const to = input.to === undefined ? Date.now() + ONE_MINUTE : Date.parse(input.to);
+    const from = input.from === undefined ? 0 : Date.parse(input.from);
+    const rows = await ctx.platform.storage.candles({ symbol: input.symbol, interval: input.interval, from, to, limit: input.limit });
+    return rows.map((c) => ({
+      time: new Date(c.time).toISOString(),
+      open: paiseToRupees(c.open),
+      high: paiseToRupees(c.high),
+      low: paiseToRupees(c.low),
+      close: paiseToRupees(c.close),
+      volume: c.volume,
+    }));
+  }),
 
   /**
    * Live ticks. A fresh subscriber first gets the current quote of each symbol (so it can draw at

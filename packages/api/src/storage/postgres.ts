@@ -2,7 +2,7 @@
 // transaction of set-based inserts, committed with synchronous_commit on.
 import pg from "pg";
 import { bucketStart, type Command, type EngineEvent, type OrderView, type Trade } from "@trading/engine";
-import { ordersQuery, postgresPlaceholder, toPage, tradesQuery } from "./sql.js";
+import { ordersQuery, postgresPlaceholder, queryCandles, toPage, tradesQuery } from "./sql.js";
 import {
   DurabilityError,
   eventColumns,
@@ -11,6 +11,7 @@ import {
   snapshotParts,
   type ApiKeyRow,
   type AuditEntry,
+  type CandleQuery,
   type CandleRow,
   type CommitBatch,
   type EventQuery,
@@ -311,20 +312,8 @@ export class PostgresStorage implements Storage {
     return toPage(rows, query.limit, (r) => JSON.parse(r.payload) as Trade, (r) => [Number(r.trade_seq)]);
   }
 
-  async candles(symbol: string, from: number, to: number, limit: number): Promise<CandleRow[]> {
-    const rows = await this.rows<Record<keyof CandleRow, string>>(
-      "SELECT symbol, time, open, high, low, close, volume FROM candles WHERE symbol = $1 AND time >= $2 AND time < $3 ORDER BY time DESC LIMIT $4",
-      [symbol, from, to, limit],
-    );
-    return rows.reverse().map((r) => ({
-      symbol: r.symbol,
-      time: Number(r.time),
-      open: Number(r.open),
-      high: Number(r.high),
-      low: Number(r.low),
-      close: Number(r.close),
-      volume: Number(r.volume),
-    }));
+  async candles(query: CandleQuery): Promise<CandleRow[]> {
+    return queryCandles(query, postgresPlaceholder, ({ sql, args }) => this.rows<Record<string, unknown>>(sql, args));
   }
 
   async users(): Promise<UserRow[]> {

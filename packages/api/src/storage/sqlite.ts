@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Command, EngineEvent, OrderView, Trade } from "@trading/engine";
-import { ordersQuery, sqlitePlaceholder, toPage, tradesQuery } from "./sql.js";
+import { ordersQuery, queryCandles, sqlitePlaceholder, toPage, tradesQuery } from "./sql.js";
 import { configure, JournalWriter } from "./sqlite-journal.js";
 import type { WriterReply, WriterRequest } from "./sqlite-writer.js";
 import {
@@ -14,6 +14,7 @@ import {
   snapshotParts,
   type ApiKeyRow,
   type AuditEntry,
+  type CandleQuery,
   type CandleRow,
   type CommitBatch,
   type EventQuery,
@@ -310,11 +311,8 @@ export class SqliteStorage implements Storage {
     return toPage(rows, query.limit, (r) => JSON.parse(r.payload) as Trade, (r) => [r.trade_seq]);
   }
 
-  async candles(symbol: string, from: number, to: number, limit: number): Promise<CandleRow[]> {
-    const rows = this.db
-      .prepare("SELECT symbol, time, open, high, low, close, volume FROM candles WHERE symbol = ? AND time >= ? AND time < ? ORDER BY time DESC LIMIT ?")
-      .all(symbol, from, to, limit) as CandleRow[];
-    return rows.reverse();
+  async candles(query: CandleQuery): Promise<CandleRow[]> {
+    return queryCandles(query, sqlitePlaceholder, async ({ sql, args }) => this.db.prepare(sql).all(...args) as Array<Record<string, unknown>>);
   }
 
   async users(): Promise<UserRow[]> {

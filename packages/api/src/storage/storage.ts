@@ -1,7 +1,7 @@
 // The storage contract: what the server needs from a database. One implementation per database
 // (SQLite embedded by default, PostgreSQL when DATABASE_URL is set); one contract test suite runs
 // against each.
-import type { Command, EngineEvent, EngineSnapshot, GbmFeedState, OrderState, Trade } from "@trading/engine";
+import type { CandleInterval, Command, EngineEvent, EngineSnapshot, GbmFeedState, OrderState, Trade } from "@trading/engine";
 import type { OrderView } from "@trading/engine";
 
 /** A group of commands applied together and the events they caused: one durable transaction. */
@@ -57,6 +57,19 @@ export interface TradeQuery {
 export interface StoredOrder {
   view: OrderView;
   history: Array<{ state: OrderState; time: number; cause: string }>;
+}
+
+/**
+ * The last `limit` candles of `interval` that have trading in them, over the time from `from` to
+ * `to`: the candle `from` falls inside counts whole, the one `to` falls inside only with its minutes
+ * that start before `to`. Intervals without trading are skipped, not counted.
+ */
+export interface CandleQuery {
+  symbol: string;
+  interval: CandleInterval;
+  from: number;
+  to: number;
+  limit: number;
 }
 
 export interface CandleRow {
@@ -126,7 +139,8 @@ export interface Storage {
   orderByClientId(userId: string, clientOrderId: string): Promise<OrderView | null>;
   orders(query: OrderQuery): Promise<Page<OrderView>>;
   trades(query: TradeQuery): Promise<Page<Trade>>;
-  candles(symbol: string, from: number, to: number, limit: number): Promise<CandleRow[]>;
+  /** Candles oldest first, made from the stored 1-minute ones (see `CandleQuery`). */
+  candles(query: CandleQuery): Promise<CandleRow[]>;
 
   users(): Promise<UserRow[]>;
   insertUser(user: UserRow): Promise<void>;
