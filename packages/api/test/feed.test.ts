@@ -28,8 +28,16 @@ describe("price feed", () => {
     t = await startTestServer({ feedTicksPerSecond: 50 });
     const client = t.client("alice-key");
     await waitFor(async () => (await client.market.candles.query({ symbol: "TCS" })).reduce((n, c) => n + c.volume, 0) > 0, 5_000);
+    await t.client("admin-key").admin.pauseFeed.mutate();
     const to = new Date(Date.now() + 60_000).toISOString();
-    const minutes = await client.market.candles.query({ symbol: "TCS", to });
+    // Once the last ticks in flight are stored, the minutes stop changing.
+    let minutes = await client.market.candles.query({ symbol: "TCS", to });
+    await waitFor(async () => {
+      const again = await client.market.candles.query({ symbol: "TCS", to });
+      const settled = JSON.stringify(again) === JSON.stringify(minutes);
+      minutes = again;
+      return settled;
+    }, 5_000);
     for (const interval of ["5m", "1h", "1d"] as const) {
       const expected = new Map<number, { time: string; open: number; high: number; low: number; close: number; volume: number }>();
       for (const m of minutes) {

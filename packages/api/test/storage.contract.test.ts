@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Engine, type Command, type EngineEvent } from "@trading/engine";
+import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PostgresStorage } from "../src/storage/postgres.js";
@@ -15,7 +16,7 @@ import { SNAPSHOT_PART_ORDERS, type Storage } from "../src/storage/storage.js";
 
 interface Implementation {
   name: string;
-  open(): Promise<{ storage: Storage; reopen(): Promise<Storage>; cleanup(): Promise<void> }>;
+  open(): Promise<{ storage: Storage; reopen(): Promise<Storage>; cleanup(): Promise<void>; sql(statements: string): Promise<void> }>;
 }
 
 function sqlite(name: string, make: (file: string) => Storage): Implementation {
@@ -28,6 +29,11 @@ function sqlite(name: string, make: (file: string) => Storage): Implementation {
         storage: make(file),
         reopen: async () => make(file),
         cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+        sql: async (statements) => {
+          const db = new Database(file);
+          db.exec(statements);
+          db.close();
+        },
       };
     },
   };
@@ -50,6 +56,16 @@ if (databaseUrl !== undefined && databaseUrl !== "") {
       return {
         storage: new PostgresStorage(databaseUrl, schema),
         reopen: async () => new PostgresStorage(databaseUrl, schema),
+        sql: async (statements) => {
+          const client = new pg.Client({ connectionString: databaseUrl });
+          await client.connect();
+          try {
+            await client.query(`SET search_path TO ${schema}`);
+            await client.query(statements);
+          } finally {
+            await client.end();
+          }
+        },
         cleanup: async () => {
           const admin = new PostgresStorage(databaseUrl, schema);
           await admin.dropSchema();
@@ -227,7 +243,7 @@ for (const impl of implementations) {
       const events = ticks.map((t, i) => tick(3_000 + i, t));
       // Two batches, the second adding to a minute the first began.
       await storage.commit({ firstJournalId: 300, commands: [], events: events.slice(0, 2) });
-      await storage.commit({ firstJournalId: 300, commands: [], events: [...events.slice(2), tick(3_100, [ist(24, "09:17:30"), 104_00, 1])] });
+      await storage.commit({ firstJournalId: 300, commands: [], events: [tick(3_100, [ist(24, "09:17:30"), 104_00, 1]), ...events.slice(2)] });
       const all = { symbol: "WIPRO", from: 0, to: 1e13, limit: 100 };
       const candle = (time: number, open: number, high: number, low: number, close: number, volume: number) => ({ symbol: "WIPRO", time, open, high, low, close, volume });
 
@@ -252,15 +268,33 @@ for (const impl of implementations) {
       // The newest ones with trading, across the night and the quiet hours between.
       expect((await storage.candles({ ...all, interval: "5m", limit: 3 })).map((c) => c.time)).toEqual([ist(24, "10:05"), ist(25, "09:15"), ist(25, "15:25")]);
       expect((await storage.candles({ ...all, interval: "30m", limit: 1 })).map((c) => c.time)).toEqual([ist(25, "15:00")]);
-      // The candle `from` falls in counts whole; the one `to` falls in only up to `to`.
+      // Candles that start from the one `from` falls in up to `to`, each whole.
       expect(await storage.candles({ ...all, interval: "1h", from: ist(24, "09:50"), to: ist(25, "09:00") })).toEqual([
         candle(ist(24, "09:00"), 100_00, 105_00, 98_00, 98_00, 7),
         candle(ist(24, "10:00"), 101_00, 101_00, 101_00, 101_00, 1),
       ]);
-      expect(await storage.candles({ ...all, interval: "1h", to: ist(24, "09:20") })).toEqual([candle(ist(24, "09:00"), 100_00, 105_00, 100_00, 104_00, 4)]);
-      expect(await storage.candles({ ...all, interval: "1d", from: ist(25, "12:00"), to: ist(25, "12:00") })).toEqual([candle(ist(25, "00:00"), 110_00, 110_00, 110_00, 110_00, 4)]);
-      expect(await storage.candles({ ...all, interval: "1d", to: ist(24, "09:15") })).toEqual([]);
+      expect(await storage.candles({ ...all, interval: "1h", to: ist(24, "09:20") })).toEqual([candle(ist(24, "09:00"), 100_00, 105_00, 98_00, 98_00, 7)]);
+      expect(await storage.candles({ ...all, interval: "1d", from: ist(25, "12:00"), to: ist(25, "12:00") })).toEqual([candle(ist(25, "00:00"), 110_00, 110_00, 108_00, 108_00, 5)]);
+      expect(await storage.candles({ ...all, interval: "1h", from: ist(24, "10:00"), to: ist(24, "10:00") })).toEqual([]);
+      expect(await storage.candles({ ...all, interval: "1d", to: ist(24, "00:00") })).toEqual([]);
       expect(await storage.candles({ ...all, symbol: "NOPE", interval: "1d" })).toEqual([]);
+    });
+
+    it("fills the longer candles from the minutes already stored when it migrates to keeping them", async () => {
+      const intervals = ["5m", "15m", "30m", "1h", "1d"] as const;
+      const read = async (from: Storage) =>
+        Promise.all(["TCS", "WIPRO"].flatMap((symbol) => intervals.map((interval) => from.candles({ symbol, interval, from: 0, to: 1e13, limit: 100 }))));
+      const kept = await read(storage);
+      expect(kept.flat().length).toBeGreaterThan(10);
+      // Back to the schema before longer candles were kept, with the minutes still there.
+      await handle.sql("DROP TABLE candle_rollups; DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)");
+      const migrated = await handle.reopen();
+      try {
+        await migrated.init();
+        expect(await read(migrated)).toEqual(kept);
+      } finally {
+        await migrated.close();
+      }
     });
 
     it("stores users, keys, revocations and the audit log", async () => {

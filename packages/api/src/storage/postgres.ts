@@ -1,8 +1,8 @@
 // PostgreSQL storage, used when DATABASE_URL is set. Same contract as SQLite; a batch is one
 // transaction of set-based inserts, committed with synchronous_commit on.
 import pg from "pg";
-import { bucketStart, type Command, type EngineEvent, type OrderView, type Trade } from "@trading/engine";
-import { ordersQuery, postgresPlaceholder, queryCandles, toPage, tradesQuery } from "./sql.js";
+import { type Command, type EngineEvent, type OrderView, type Trade } from "@trading/engine";
+import { batchCandles, candleRows, candlesQuery, ordersQuery, postgresPlaceholder, rollupMigration, toPage, tradesQuery } from "./sql.js";
 import {
   DurabilityError,
   eventColumns,
@@ -69,6 +69,9 @@ const MIGRATIONS: string[] = [
   UPDATE orders SET client_order_id = (view::jsonb) ->> 'clientOrderId' WHERE (view::jsonb) ->> 'clientOrderId' IS NOT NULL;
   CREATE INDEX orders_client_id ON orders (user_id, client_order_id) WHERE client_order_id IS NOT NULL;
   `,
+  // 4: candles of 5 minutes to a day kept beside the minutes (span is the interval's name, 5m to 1d),
+  // filled from the minutes already stored.
+  rollupMigration("BIGINT"),
 ];
 
 const DURABLE_COMMIT = new Set(["on", "remote_write", "remote_apply", "local"]);
@@ -169,26 +172,14 @@ export class PostgresStorage implements Storage {
   async commit(batch: CommitBatch): Promise<void> {
     const events = batch.events;
     const columns = events.map(eventColumns);
-    // One row per order and per candle: the last view of an order, candles merged per minute.
+    // One row per order and per candle: the last view of an order, candles merged per interval.
     const orders = new Map<string, OrderView>();
-    const candles = new Map<string, CandleRow>();
     const trades: Trade[] = [];
     for (const event of events) {
       if ("order" in event) orders.set(event.order.orderId, event.order);
       if (event.type === "order.filled") trades.push(event.trade);
-      if (event.type === "price.tick") {
-        const time = bucketStart(event.time);
-        const key = `${event.symbol}|${time}`;
-        const c = candles.get(key);
-        if (c === undefined) candles.set(key, { symbol: event.symbol, time, open: event.price, high: event.price, low: event.price, close: event.price, volume: event.volume });
-        else {
-          c.high = Math.max(c.high, event.price);
-          c.low = Math.min(c.low, event.price);
-          c.close = event.price;
-          c.volume += event.volume;
-        }
-      }
     }
+    const { minutes, rollups } = batchCandles(events);
     await this.inTransaction(async (client) => {
       await client.query("INSERT INTO journal (journal_id, command) SELECT * FROM unnest($1::bigint[], $2::text[])", [
         batch.commands.map((_, i) => batch.firstJournalId + i),
@@ -232,14 +223,24 @@ export class PostgresStorage implements Storage {
           [trades.map((t) => t.tradeId), trades.map((t) => t.userId), trades.map((t) => t.orderId), trades.map((t) => t.symbol), trades.map((t) => t.time), trades.map((t) => JSON.stringify(t))],
         );
       }
-      if (candles.size > 0) {
-        const list = [...candles.values()];
+      if (minutes.length > 0) {
+        const list = minutes;
         await client.query(
           `INSERT INTO candles (symbol, time, open, high, low, close, volume)
            SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[])
            ON CONFLICT (symbol, time) DO UPDATE SET high = GREATEST(candles.high, excluded.high), low = LEAST(candles.low, excluded.low),
              close = excluded.close, volume = candles.volume + excluded.volume`,
           [list.map((c) => c.symbol), list.map((c) => c.time), list.map((c) => c.open), list.map((c) => c.high), list.map((c) => c.low), list.map((c) => c.close), list.map((c) => c.volume)],
+        );
+      }
+      if (rollups.length > 0) {
+        const list = rollups;
+        await client.query(
+          `INSERT INTO candle_rollups (symbol, span, time, open, high, low, close, volume)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
+           ON CONFLICT (symbol, span, time) DO UPDATE SET high = GREATEST(candle_rollups.high, excluded.high), low = LEAST(candle_rollups.low, excluded.low),
+             close = excluded.close, volume = candle_rollups.volume + excluded.volume`,
+          [list.map((c) => c.symbol), list.map((c) => c.span), list.map((c) => c.time), list.map((c) => c.open), list.map((c) => c.high), list.map((c) => c.low), list.map((c) => c.close), list.map((c) => c.volume)],
         );
       }
     });
@@ -313,7 +314,8 @@ export class PostgresStorage implements Storage {
   }
 
   async candles(query: CandleQuery): Promise<CandleRow[]> {
-    return queryCandles(query, postgresPlaceholder, ({ sql, args }) => this.rows<Record<string, unknown>>(sql, args));
+    const { sql, args } = candlesQuery(query, postgresPlaceholder);
+    return candleRows(query.symbol, await this.rows<Record<string, unknown>>(sql, args));
   }
 
   async users(): Promise<UserRow[]> {

@@ -1,6 +1,6 @@
 // SQL shared by the SQLite and PostgreSQL stores: the history queries, written once with a
-// placeholder style of each database.
-import { CANDLE_INTERVALS, IST_OFFSET_MS, intervalStart } from "@trading/engine";
+// placeholder style of each database, and the candle rows a batch of ticks adds to.
+import { CANDLE_INTERVALS, IST_OFFSET_MS, intervalStart, type CandleInterval, type EngineEvent } from "@trading/engine";
 import { decodeCursor, encodeCursor, type CandleQuery, type CandleRow, type OrderQuery, type Page, type TradeQuery } from "./storage.js";
 
 export type Placeholder = (index: number) => string;
@@ -68,67 +68,91 @@ export function toPage<Row, T>(rows: Row[], limit: number, item: (row: Row) => T
   return { items: page.map(item), nextCursor: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null };
 }
 
-type Rows = (query: Query) => Promise<Array<Record<string, unknown>>>;
-
-const candleRow = (symbol: string, r: Record<string, unknown>): CandleRow => ({
-  symbol,
-  time: Number(r.time),
-  open: Number(r.open),
-  high: Number(r.high),
-  low: Number(r.low),
-  close: Number(r.close),
-  volume: Number(r.volume),
-});
+/** Intervals kept as rows of their own beside the 1-minute candles, so a chart of any reads `limit` rows. */
+export const ROLLUP_INTERVALS = ["5m", "15m", "30m", "1h", "1d"] as const satisfies readonly CandleInterval[];
 
 /**
- * `Storage.candles` for both databases, from the stored 1-minute candles. 1-minute candles are the
- * newest `limit` rows. Longer ones are grouped in SQL, a window of at most the `limit` intervals
- * still wanted at a time, so no query reads more than `limit` intervals' rows however much history
- * there is: the first window ends at `to`, and each next one ends after the newest minute with
- * trading before the last window began, so a gap (a night, a server that was down) costs one more
- * query instead of candles. Every window after the first holds a candle, so there are at most
- * `limit` + 1 of them.
+ * Fills `candle_rollups` for one interval from the 1-minute candles (a migration's backfill): the
+ * open of a candle is its first minute's, the close its last minute's. Literals, not parameters,
+ * so PostgreSQL divides whole numbers; they come from a fixed table.
  */
-export async function queryCandles(query: CandleQuery, placeholder: Placeholder, rows: Rows): Promise<CandleRow[]> {
-  const { symbol, interval, limit, to } = query;
-  const from = intervalStart(query.from, interval);
-  if (interval === "1m") {
-    const where = new Where(placeholder);
-    where.add("symbol = ? AND time >= ? AND time < ?", symbol, from, to);
-    const found = await rows({ sql: `SELECT time, open, high, low, close, volume FROM candles WHERE ${where.clauses.join(" AND ")} ORDER BY time DESC LIMIT ${where.next()}`, args: [...where.args, limit] });
-    return found.reverse().map((r) => candleRow(symbol, r));
-  }
+function rollupBackfill(interval: (typeof ROLLUP_INTERVALS)[number]): string {
   const length = CANDLE_INTERVALS[interval];
-  // A literal, not a parameter: PostgreSQL must see whole-number division. Both come from a fixed table.
-  const bucket = `(time + ${IST_OFFSET_MS}) / ${length} * ${length} - ${IST_OFFSET_MS}`;
-  const windows: CandleRow[][] = [];
-  let found = 0;
-  let end = to;
-  while (found < limit && end > from) {
-    const start = Math.max(from, intervalStart(end - 1, interval) - (limit - found - 1) * length);
-    const where = new Where(placeholder);
-    where.add("symbol = ? AND time >= ? AND time < ?", symbol, start, end);
-    const first = where.next();
-    where.args.push(symbol);
-    const last = where.next();
-    where.args.push(symbol);
-    const window = await rows({
-      sql: `SELECT g.bucket AS time, f.open AS open, g.high AS high, g.low AS low, l.close AS close, g.volume AS volume
-        FROM (SELECT ${bucket} AS bucket, MIN(time) AS first_time, MAX(time) AS last_time, MAX(high) AS high, MIN(low) AS low, SUM(volume) AS volume
-              FROM candles WHERE ${where.clauses.join(" AND ")} GROUP BY bucket) g
-        JOIN candles f ON f.symbol = ${first} AND f.time = g.first_time
-        JOIN candles l ON l.symbol = ${last} AND l.time = g.last_time
-        ORDER BY g.bucket`,
-      args: where.args,
-    });
-    windows.push(window.map((r) => candleRow(symbol, r)));
-    found += window.length;
-    if (start <= from) break;
-    const before = new Where(placeholder);
-    before.add("symbol = ? AND time >= ? AND time < ?", symbol, from, start);
-    const [previous] = await rows({ sql: `SELECT time FROM candles WHERE ${before.clauses.join(" AND ")} ORDER BY time DESC LIMIT 1`, args: before.args });
-    if (previous === undefined) break;
-    end = intervalStart(Number(previous.time), interval) + length;
+  return `INSERT INTO candle_rollups (symbol, span, time, open, high, low, close, volume)
+    SELECT g.symbol, '${interval}', g.bucket, f.open, g.high, g.low, l.close, g.volume
+    FROM (SELECT symbol, (time + ${IST_OFFSET_MS}) / ${length} * ${length} - ${IST_OFFSET_MS} AS bucket, MIN(time) AS first_time,
+            MAX(time) AS last_time, MAX(high) AS high, MIN(low) AS low, SUM(volume) AS volume
+          FROM candles GROUP BY symbol, bucket) g
+    JOIN candles f ON f.symbol = g.symbol AND f.time = g.first_time
+    JOIN candles l ON l.symbol = g.symbol AND l.time = g.last_time`;
+}
+
+/** The migration that starts keeping longer candles: their table, filled from the minutes already stored. */
+export function rollupMigration(integer: "INTEGER" | "BIGINT"): string {
+  return [
+    `CREATE TABLE candle_rollups (
+      symbol TEXT NOT NULL, span TEXT NOT NULL, time ${integer} NOT NULL, open ${integer} NOT NULL, high ${integer} NOT NULL,
+      low ${integer} NOT NULL, close ${integer} NOT NULL, volume ${integer} NOT NULL, PRIMARY KEY (symbol, span, time)
+    )`,
+    ...ROLLUP_INTERVALS.map(rollupBackfill),
+  ].join(";\n");
+}
+
+export type RollupRow = CandleRow & { span: (typeof ROLLUP_INTERVALS)[number] };
+
+/**
+ * The candle rows a batch's ticks add to, one per symbol and bucket with the batch's ticks merged
+ * into it (in their order): what each store upserts into `candles` and `candle_rollups`.
+ */
+export function batchCandles(events: readonly EngineEvent[]): { minutes: CandleRow[]; rollups: RollupRow[] } {
+  const minutes = new Map<string, CandleRow>();
+  const rollups = new Map<string, RollupRow>();
+  const merge = <Row extends CandleRow>(rows: Map<string, Row>, key: string, row: () => Row, price: number, volume: number) => {
+    const c = rows.get(key);
+    if (c === undefined) rows.set(key, row());
+    else {
+      c.high = Math.max(c.high, price);
+      c.low = Math.min(c.low, price);
+      c.close = price;
+      c.volume += volume;
+    }
+  };
+  for (const event of events) {
+    if (event.type !== "price.tick") continue;
+    const { symbol, price, volume } = event;
+    const candle = (time: number) => ({ symbol, time, open: price, high: price, low: price, close: price, volume });
+    const minute = intervalStart(event.time, "1m");
+    merge(minutes, `${symbol}|${minute}`, () => candle(minute), price, volume);
+    for (const span of ROLLUP_INTERVALS) {
+      const start = intervalStart(event.time, span);
+      merge(rollups, `${symbol}|${span}|${start}`, () => ({ ...candle(start), span }), price, volume);
+    }
   }
-  return windows.reverse().flat();
+  return { minutes: [...minutes.values()], rollups: [...rollups.values()] };
+}
+
+/** The SQL for `Storage.candles`: the newest `limit` rows of the interval's table, oldest first once reversed. */
+export function candlesQuery(query: CandleQuery, placeholder: Placeholder): Query {
+  const where = new Where(placeholder);
+  where.add("symbol = ?", query.symbol);
+  if (query.interval !== "1m") where.add("span = ?", query.interval);
+  where.add("time >= ? AND time < ?", intervalStart(query.from, query.interval), query.to);
+  const table = query.interval === "1m" ? "candles" : "candle_rollups";
+  return {
+    sql: `SELECT time, open, high, low, close, volume FROM ${table} WHERE ${where.clauses.join(" AND ")} ORDER BY time DESC LIMIT ${where.next()}`,
+    args: [...where.args, query.limit],
+  };
+}
+
+/** Rows of `candlesQuery`, as the database answered them (PostgreSQL's BIGINTs are strings), oldest first. */
+export function candleRows(symbol: string, rows: Array<Record<string, unknown>>): CandleRow[] {
+  return rows.reverse().map((r) => ({
+    symbol,
+    time: Number(r.time),
+    open: Number(r.open),
+    high: Number(r.high),
+    low: Number(r.low),
+    close: Number(r.close),
+    volume: Number(r.volume),
+  }));
 }

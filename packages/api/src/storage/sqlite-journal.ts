@@ -1,8 +1,8 @@
 // Writing a committed batch to SQLite, shared by the server's writer thread (sqlite-writer.ts)
 // and the in-process fallback: the journal entries, the events, the latest state of each order,
 // the trades and the candles, in one transaction.
-import { bucketStart } from "@trading/engine";
 import type Database from "better-sqlite3";
+import { batchCandles } from "./sql.js";
 import { DurabilityError, eventColumns, type CommitBatch } from "./storage.js";
 
 /** Rows per multi-row INSERT: well under SQLite's limit on bound parameters. */
@@ -27,6 +27,7 @@ export class JournalWriter {
   private readonly order: Database.Statement;
   private readonly trade: Database.Statement;
   private readonly candle: Database.Statement;
+  private readonly rollup: Database.Statement;
   /** INSERT statements for n rows at once, cached per table and n: one call into SQLite per chunk. */
   private readonly multiInserts = new Map<string, Database.Statement>();
 
@@ -39,6 +40,11 @@ export class JournalWriter {
     this.candle = db.prepare(
       `INSERT INTO candles (symbol, time, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (symbol, time) DO UPDATE SET high = max(high, excluded.high), low = min(low, excluded.low),
+         close = excluded.close, volume = volume + excluded.volume`,
+    );
+    this.rollup = db.prepare(
+      `INSERT INTO candle_rollups (symbol, span, time, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (symbol, span, time) DO UPDATE SET high = max(high, excluded.high), low = min(low, excluded.low),
          close = excluded.close, volume = volume + excluded.volume`,
     );
   }
@@ -81,10 +87,10 @@ export class JournalWriter {
           const t = event.trade;
           this.trade.run(t.tradeId, t.userId, t.orderId, t.symbol, t.time, JSON.stringify(t));
         }
-        if (event.type === "price.tick") {
-          this.candle.run(event.symbol, bucketStart(event.time), event.price, event.price, event.price, event.price, event.volume);
-        }
       }
+      const { minutes, rollups } = batchCandles(batch.events);
+      for (const c of minutes) this.candle.run(c.symbol, c.time, c.open, c.high, c.low, c.close, c.volume);
+      for (const c of rollups) this.rollup.run(c.symbol, c.span, c.time, c.open, c.high, c.low, c.close, c.volume);
     })();
   }
 }

@@ -60,9 +60,9 @@ export interface StoredOrder {
 }
 
 /**
- * The last `limit` candles of `interval` that have trading in them, over the time from `from` to
- * `to`: the candle `from` falls inside counts whole, the one `to` falls inside only with its minutes
- * that start before `to`. Intervals without trading are skipped, not counted.
+ * The last `limit` candles of `interval` that have trading in them and start before `to`, from the
+ * one `from` falls inside on; each candle is whole. Intervals without trading are skipped, not
+ * counted.
  */
 export interface CandleQuery {
   symbol: string;
@@ -139,7 +139,7 @@ export interface Storage {
   orderByClientId(userId: string, clientOrderId: string): Promise<OrderView | null>;
   orders(query: OrderQuery): Promise<Page<OrderView>>;
   trades(query: TradeQuery): Promise<Page<Trade>>;
-  /** Candles oldest first, made from the stored 1-minute ones (see `CandleQuery`). */
+  /** Candles oldest first (see `CandleQuery`). */
   candles(query: CandleQuery): Promise<CandleRow[]>;
 
   users(): Promise<UserRow[]>;
