@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
-import { Engine, SEED_INSTRUMENTS, type Command } from "@trading/engine";
+import { Engine, SEED_INSTRUMENTS, type Command, type EngineEvent } from "@trading/engine";
 import { spawnServer, type ServerProcess } from "../dist/spawn.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
 import { httpLoad, wsLoad, type LoadResult } from "./load.js";
@@ -295,6 +295,47 @@ async function restart(): Promise<void> {
   });
 }
 
+/**
+ * Chart reads over a long history: BENCH_CANDLE_DAYS (365) days of one tick a minute for two
+ * symbols, committed through the storage a minute of ticks at a time as the server would, then the
+ * median time of reading `limit` candles of each interval. SQLite reads run on the server's main
+ * thread, so this is time no order is handled.
+ */
+async function candles(): Promise<void> {
+  const DAYS = Number(process.env.BENCH_CANDLE_DAYS ?? 365);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "trading-candles-"));
+  const storage = new SqliteStorage(path.join(dataDir, "trading.sqlite"));
+  await storage.init();
+  const symbols = ["INFY", "TCS"];
+  const start = Date.now() - DAYS * 86_400_000;
+  let seq = 0;
+  let committing = 0;
+  const BATCH_MINUTES = 60;
+  for (let minute = 0; minute < DAYS * 1440; minute += BATCH_MINUTES) {
+    const events: EngineEvent[] = [];
+    for (let m = minute; m < minute + BATCH_MINUTES; m++) {
+      for (const symbol of symbols) events.push({ seq: ++seq, time: start + m * 60_000, type: "price.tick", symbol, price: 150_000 + ((m * 7) % 41) * 5, volume: 10 });
+    }
+    const t0 = performance.now();
+    await storage.commit({ firstJournalId: minute / BATCH_MINUTES + 1, commands: [], events });
+    committing += performance.now() - t0;
+  }
+  const reads: Record<string, number> = {};
+  for (const [interval, limit] of [["1m", 500], ["5m", 500], ["15m", 500], ["1h", 500], ["1d", 300]] as const) {
+    const times: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      const t0 = performance.now();
+      const rows = await storage.candles({ symbol: "INFY", interval, from: 0, to: Date.now(), limit });
+      times.push(performance.now() - t0);
+      if (rows.length !== Math.min(limit, interval === "1d" ? DAYS : limit)) throw new Error(`expected ${limit} ${interval} candles, read ${rows.length}`);
+    }
+    reads[`${interval}_x${limit}_ms`] = Math.round((times.sort((a, b) => a - b)[4] as number) * 100) / 100;
+  }
+  await storage.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  print({ name: "candles", days: DAYS, symbols: symbols.length, us_per_tick_stored: Math.round((committing * 1000) / seq * 100) / 100, median_read: reads });
+}
+
 print({ name: "machine", cpu: os.cpus()[0]?.model ?? "unknown", cores: os.cpus().length, memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version, seconds: SECONDS });
 if (only === undefined || only === "throughput") await throughput();
 if (only === "orders-ws") {
@@ -306,3 +347,4 @@ if (only === "orders-ws") {
 }
 if (only === undefined || only === "ticks") await tickLatency();
 if (only === undefined || only === "restart") await restart();
+if (only === undefined || only === "candles") await candles();
