@@ -1,7 +1,7 @@
 // Every `trade` command. Each talks to the server through the typed client, so request and answer
 // shapes come from the router; order arguments are checked with the same schema the server uses.
 import { createInterface } from "node:readline/promises";
-import { orderRequestSchema, type OrderRequestInput } from "@trading/engine";
+import { candleIntervalSchema, orderRequestSchema, type CandleInterval, type OrderRequestInput } from "@trading/engine";
 import type { TradingClient } from "@trading/api/client";
 import { type Command, InvalidArgumentError } from "commander";
 import { CliError, EXIT, usageError } from "./errors.js";
@@ -48,6 +48,15 @@ async function withClient<T>(action: (client: TradingClient) => Promise<T>): Pro
 }
 
 const time = (iso: string | null) => (iso === null ? "-" : new Date(iso).toLocaleString("en-IN", { hour12: false }));
+/** Candle times on the market's clock, whatever this machine's time zone. */
+const istMinute = (iso: string) => new Date(iso).toLocaleString("en-IN", { timeZone: "Asia/Kolkata", hour12: false, dateStyle: "short", timeStyle: "short" });
+const istDay = (iso: string) => new Date(iso).toLocaleDateString("en-IN", { timeZone: "Asia/Kolkata", dateStyle: "medium" });
+const CANDLE_INTERVAL_NAMES = candleIntervalSchema.options;
+const interval = (value: string): CandleInterval => {
+  const parsed = candleIntervalSchema.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError(`--interval must be one of ${CANDLE_INTERVAL_NAMES.join(", ")}`);
+  return parsed.data;
+};
 const RIGHT = (...columns: number[]) => new Set(columns);
 
 type OrderRow = Awaited<ReturnType<TradingClient["orders"]["place"]["mutate"]>>;
@@ -135,15 +144,17 @@ export function registerCommands(program: Command): void {
       );
     });
 
-  add("candles", "1-minute candles of a symbol, oldest first")
+  add("candles", "candles of a symbol, oldest first (1-minute unless --interval says otherwise)")
     .argument("<symbol>")
+    .option("--interval <interval>", `${CANDLE_INTERVAL_NAMES.join(", ")}; hours and days on the Indian clock`, interval, "1m")
     .option("--limit <n>", "how many (at most 5,000)", count(5_000), 30)
-    .action(async (symbol: string, options: { limit: number }, command: Command) => {
-      const candles = await withClient((c) => c.market.candles.query({ symbol: symbol.toUpperCase(), limit: options.limit }));
+    .action(async (symbol: string, options: { interval: CandleInterval; limit: number }, command: Command) => {
+      const candles = await withClient((c) => c.market.candles.query({ symbol: symbol.toUpperCase(), interval: options.interval, limit: options.limit }));
+      const when = options.interval === "1d" ? istDay : istMinute;
       print(opts(command), candles, () =>
         candles.length === 0
           ? dim("no candles yet")
-          : table(["TIME", "OPEN", "HIGH", "LOW", "CLOSE", "VOLUME"], candles.map((k) => [time(k.time), rupees(k.open), rupees(k.high), rupees(k.low), rupees(k.close), String(k.volume)]), RIGHT(1, 2, 3, 4, 5)),
+          : table(["TIME (IST)", "OPEN", "HIGH", "LOW", "CLOSE", "VOLUME"], candles.map((k) => [when(k.time), rupees(k.open), rupees(k.high), rupees(k.low), rupees(k.close), String(k.volume)]), RIGHT(1, 2, 3, 4, 5)),
       );
     });
 
@@ -321,7 +332,7 @@ const EXAMPLES: Record<string, string[]> = {
   logout: ["trade logout"],
   whoami: ["trade whoami", "trade whoami --json"],
   instruments: ["trade instruments", "trade instruments --json | jq -r '.[].symbol'"],
-  candles: ["trade candles INFY", "trade candles INFY --limit 120 --json"],
+  candles: ["trade candles INFY", "trade candles INFY --interval 1h --limit 24", "trade candles INFY --interval 1d --json"],
   orders: ["trade orders", "trade orders --open --symbol INFY", "trade orders --json"],
   order: ["trade order O123"],
   trades: ["trade trades", "trade trades --symbol INFY --limit 10"],

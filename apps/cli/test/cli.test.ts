@@ -62,6 +62,21 @@ describe("trade", () => {
     expect(Array.isArray(JSON.parse(candles.stdout))).toBe(true);
   });
 
+  it("shows candles of longer intervals on the Indian clock", async () => {
+    expect((await trade(["admin", "set-price", "WIPRO", "250.50", "--volume", "7"], { TRADE_API_KEY: "admin-key" })).code).toBe(0);
+    const today = new Date().toLocaleDateString("en-IN", { timeZone: "Asia/Kolkata", dateStyle: "medium" });
+    const days = await trade(["candles", "WIPRO", "--interval", "1d"]);
+    expect(days.code).toBe(0);
+    expect(days.stdout.split("\n")[0]).toMatch(/^TIME \(IST\)\s+OPEN\s+HIGH\s+LOW\s+CLOSE\s+VOLUME/);
+    expect(days.stdout).toMatch(new RegExp(`${today}\\s+₹[\\d,.]+\\s+₹[\\d,.]+\\s+₹[\\d,.]+\\s+₹250\\.50\\s+7\\n`));
+    const hours = json<Array<{ time: string; close: number; volume: number }>>(await trade(["candles", "WIPRO", "--interval", "1h", "--json"]));
+    // An IST hour starts at half past a UTC hour.
+    expect(hours.at(-1)).toMatchObject({ time: expect.stringMatching(/:30:00\.000Z$/), close: 250.5, volume: 7 });
+    const wrong = await trade(["candles", "WIPRO", "--interval", "2m"]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("--interval must be one of 1m, 5m, 15m, 30m, 1h, 1d");
+  });
+
   it("buys at the market, and shows the holding, the trade and the funds", async () => {
     const bought = await trade(["buy", "INFY", "10"]);
     expect(bought.code).toBe(0);
