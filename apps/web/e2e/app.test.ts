@@ -86,6 +86,32 @@ if (!available) {
       await page.close();
     }, 30_000);
 
+    it("switches the chart between candle intervals on the Indian clock, and remembers the choice", async () => {
+      const page = await login("Bob");
+      const chart = page.locator(".chart-box");
+      await expect.poll(async () => Number(await chart.getAttribute("data-candles")), { timeout: 10_000 }).toBeGreaterThan(0);
+      const asked: string[] = [];
+      page.on("request", (request) => {
+        if (request.url().includes("market.candles")) asked.push(decodeURIComponent(request.url()));
+      });
+      await page.getByRole("button", { name: "1 day", exact: true }).click();
+      await expect.poll(async () => chart.getAttribute("data-interval")).toBe("1d");
+      await page.getByText("1 day candles, times in IST").waitFor();
+      expect(asked.some((u) => u.includes('"interval":"1d"'))).toBe(true);
+      // Today's candle, starting at midnight IST (labelled as the chart labels it).
+      const today = new Date().toLocaleDateString("en-CA", { timeZone: "Asia/Kolkata" });
+      await expect.poll(async () => chart.getAttribute("data-last-candle"), { timeout: 10_000 }).toBe(`${today}T00:00:00.000Z`);
+      await page.getByRole("button", { name: "1 hour", exact: true }).click();
+      await expect.poll(async () => chart.getAttribute("data-last-candle"), { timeout: 10_000 }).toMatch(/T\d\d:00:00\.000Z$/);
+      expect(await page.getByRole("button", { name: "1 hour", exact: true }).getAttribute("aria-pressed")).toBe("true");
+      await page.screenshot({ path: path.join(artifacts, "chart-hours.png") });
+      await page.reload();
+      await page.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: 10_000 });
+      await expect.poll(async () => page.locator(".chart-box").getAttribute("data-interval")).toBe("1h");
+      expect(await page.getByRole("button", { name: "1 hour", exact: true }).getAttribute("aria-pressed")).toBe("true");
+      await page.close();
+    }, 30_000);
+
     it("shows inline validation from the shared schema and a server rejection's reason", async () => {
       const page = await login("Bob");
       await page.getByLabel("Type").selectOption("LIMIT");

@@ -34,11 +34,26 @@ describe("fills", () => {
       trade({ tradeId: "T2", side: "BUY", quantity: 3, time: "2026-11-24T09:15:50.000Z" }),
       trade({ tradeId: "T1", side: "BUY", quantity: 1, time: "2026-11-24T09:15:10.000Z" }),
     ]);
-    const minute = (iso: string) => Date.parse(iso) / 1000;
+    // Chart times are the Indian clock's, 5:30 ahead.
+    const minute = (iso: string) => Date.parse(iso) / 1000 + 5.5 * 3600;
     expect(markers).toEqual([
       { time: minute("2026-11-24T09:15:00.000Z"), position: "belowBar", shape: "arrowUp", color: expect.any(String), text: "B 4" },
       { time: minute("2026-11-24T09:17:00.000Z"), position: "aboveBar", shape: "arrowDown", color: expect.any(String), text: "S 2" },
     ]);
+  });
+
+  it("marks fills on the candle of the chart's interval, days from midnight IST", () => {
+    const fills = [
+      trade({ tradeId: "T3", side: "BUY", quantity: 2, time: "2026-11-24T18:40:00.000Z" }),
+      trade({ tradeId: "T2", side: "BUY", quantity: 3, time: "2026-11-24T10:00:00.000Z" }),
+      trade({ tradeId: "T1", side: "BUY", quantity: 1, time: "2026-11-24T04:00:00.000Z" }),
+    ];
+    // 04:00 and 10:00 UTC are the same day in India; 18:40 UTC is already the 25th there.
+    expect(fillMarkers(fills, "1d").map((m) => [new Date(m.time * 1000).toISOString(), m.text])).toEqual([
+      ["2026-11-24T00:00:00.000Z", "B 4"],
+      ["2026-11-25T00:00:00.000Z", "B 2"],
+    ]);
+    expect(fillMarkers(fills, "1h").map((m) => new Date(m.time * 1000).toISOString())).toEqual(["2026-11-24T09:00:00.000Z", "2026-11-24T15:00:00.000Z", "2026-11-25T00:00:00.000Z"]);
   });
 });
 

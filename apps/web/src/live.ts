@@ -2,6 +2,7 @@
 // an order update moves the order in or out of the open-orders list, a fill adds a trade, and
 // every tick revalues holdings and funds. Money is rounded to the paisa, as the server does.
 import type { RouterOutputs } from "@trading/api";
+import { IST_OFFSET_MS, intervalStart, type CandleInterval } from "@trading/engine";
 
 export type Instrument = RouterOutputs["instruments"]["list"][number];
 export type Order = RouterOutputs["orders"]["list"]["items"][number];
@@ -83,16 +84,21 @@ export interface FillMarker {
   text: string;
 }
 
-const MINUTE = 60;
+/**
+ * A moment as the chart's time: seconds on the Indian clock, as if it were UTC. The chart library
+ * labels its axis in UTC, so shifting every candle by IST's offset labels it with the market's
+ * time in any browser, and a day candle (midnight IST) with its own date.
+ */
+export const chartTime = (ms: number): number => (ms + IST_OFFSET_MS) / 1000;
 
 /**
- * The user's fills as chart markers: buys below the candle, sells above, one per candle and side
- * with the quantities added up, oldest first as the chart requires.
+ * The user's fills as chart markers: buys below the candle, sells above, one per candle of
+ * `interval` and side with the quantities added up, oldest first as the chart requires.
  */
-export function fillMarkers(trades: readonly Trade[]): FillMarker[] {
+export function fillMarkers(trades: readonly Trade[], interval: CandleInterval = "1m"): FillMarker[] {
   const bySlot = new Map<string, { time: number; side: "BUY" | "SELL"; quantity: number }>();
   for (const t of trades) {
-    const time = Math.floor(Date.parse(t.time) / 1000 / MINUTE) * MINUTE;
+    const time = chartTime(intervalStart(Date.parse(t.time), interval));
     const key = `${time}:${t.side}`;
     const slot = bySlot.get(key);
     if (slot === undefined) bySlot.set(key, { time, side: t.side, quantity: t.quantity });
