@@ -103,6 +103,18 @@ describe("trade", () => {
     expect(again.stdout).toBe("");
   });
 
+  it("shows order and trade times on the market's clock (IST) whatever the machine's zone", async () => {
+    const bought = json<{ orderId: string; placedAt: string }>(await trade(["buy", "ITC", "1", "--json"]));
+    const ist = new Date(bought.placedAt).toLocaleString("en-IN", { timeZone: "Asia/Kolkata", hourCycle: "h23" });
+    const inNewYork = { TZ: "America/New_York" };
+    const orders = await trade(["orders", "--symbol", "ITC"], inNewYork);
+    expect(orders.stdout.split("\n")[0]).toMatch(/^ORDER\s+PLACED \(IST\)\s+SIDE/);
+    expect(orders.stdout).toMatch(new RegExp(`${bought.orderId}\\s+${ist.replace(/[/.]/g, "\\$&")}\\s+BUY`));
+    const trades = await trade(["trades", "--symbol", "ITC"], inNewYork);
+    expect(trades.stdout.split("\n")[0]).toMatch(/^TRADE\s+TIME \(IST\)\s+ORDER/);
+    expect(trades.stdout).toContain(ist);
+  });
+
   it("explains a rejection and exits 4", async () => {
     const run = await trade(["sell", "RELIANCE", "5"]);
     expect(run.code).toBe(4);

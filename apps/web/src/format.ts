@@ -1,4 +1,5 @@
-// Number formatting for the trader's screens: rupees in the Indian grouping, signed changes.
+// Formatting for the trader's screens: rupees in the Indian grouping, signed changes, times in IST.
+import { IST_OFFSET_MS, MARKET_TIME_ZONE } from "@trading/engine";
 
 const inr = new Intl.NumberFormat("en-IN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
@@ -13,11 +14,28 @@ export function formatChangePercent(percent: number): string {
   return `${sign}${Math.abs(percent).toFixed(2)}%`;
 }
 
-const time = new Intl.DateTimeFormat("en-IN", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
-const dateTime = new Intl.DateTimeFormat("en-IN", { day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+// Times are shown on the market's clock (IST) in any browser, as the chart's axis is, so an order,
+// its fills and its candle read alike; h23, not hour12: false, which en-IN turns into "24:10" after
+// midnight.
+const onMarketClock = { timeZone: MARKET_TIME_ZONE, hourCycle: "h23" } as const;
+const time = new Intl.DateTimeFormat("en-IN", { ...onMarketClock, hour: "2-digit", minute: "2-digit", second: "2-digit" });
+const dateTime = new Intl.DateTimeFormat("en-IN", { ...onMarketClock, day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+const marketDay = new Intl.DateTimeFormat("en-CA", { timeZone: MARKET_TIME_ZONE });
 
-/** 14:03:27 today, 21 Nov, 14:03:27 before: an ISO timestamp in the browser's time zone. */
+/** The market's calendar day of a moment, yyyy-mm-dd. */
+export function marketDayOf(at: Date): string {
+  return marketDay.format(at);
+}
+
+/** 14:03:27 today, 21 Nov, 14:03:27 before: an ISO timestamp on the market's clock (IST). */
 export function formatTime(iso: string, now: Date = new Date()): string {
   const at = new Date(iso);
-  return at.toDateString() === now.toDateString() ? time.format(at) : dateTime.format(at);
+  return marketDayOf(at) === marketDayOf(now) ? time.format(at) : dateTime.format(at);
+}
+
+/** A market day (yyyy-mm-dd) as the moments it runs between: midnight IST to the next midnight. */
+export function marketDayRange(day: string): { from: string; to: string } {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  const from = Date.UTC(y, m - 1, d) - IST_OFFSET_MS;
+  return { from: new Date(from).toISOString(), to: new Date(Date.UTC(y, m - 1, d + 1) - IST_OFFSET_MS).toISOString() };
 }

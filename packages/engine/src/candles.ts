@@ -24,6 +24,9 @@ export function bucketStart(time: Millis, intervalMs: number = ONE_MINUTE): Mill
 /** Indian Standard Time is UTC+05:30, all year (no daylight saving). */
 export const IST_OFFSET_MS = 5.5 * 60 * ONE_MINUTE;
 
+/** The market's clock as an IANA zone, for showing times as the exchange does in any zone. */
+export const MARKET_TIME_ZONE = "Asia/Kolkata";
+
 /** The intervals candles come in, with their length in milliseconds. */
 export const CANDLE_INTERVALS = {
   "1m": ONE_MINUTE,

@@ -40,6 +40,7 @@ export {
   CANDLE_INTERVALS,
   CandleBuilder,
   IST_OFFSET_MS,
+  MARKET_TIME_ZONE,
   ONE_MINUTE,
   aggregateCandles,
   bucketStart,

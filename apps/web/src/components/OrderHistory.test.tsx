@@ -59,12 +59,11 @@ describe("order history", () => {
     await waitFor(() => expect(shownOrders()).toEqual(["O3", "O2"]));
   });
 
-  it("turns a day into the local midnight-to-midnight range", () => {
+  it("turns a day into the market's midnight-to-midnight range (IST), whatever the browser's zone", () => {
     const input = historyInput({ status: "Open", symbol: "", day: "2026-11-24" });
     expect(input.states).toEqual(["PLACED", "TRIGGER_PENDING", "PARTIALLY_EXECUTED"]);
-    expect(new Date(input.from as string).getHours()).toBe(0);
-    expect(Date.parse(input.to as string) - Date.parse(input.from as string)).toBe(24 * 3600 * 1000);
-    expect(new Date(input.from as string).getDate()).toBe(24);
+    expect(input.from).toBe("2026-11-23T18:30:00.000Z");
+    expect(input.to).toBe("2026-11-24T18:30:00.000Z");
   });
 
   it("opens an order's state history and fills", async () => {

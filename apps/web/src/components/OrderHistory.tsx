@@ -1,7 +1,7 @@
 // Every order the user placed, newest first, from the server's history (cursor pages), filtered by
 // status, symbol and day; a row opens the order's state history and fills.
 import { Fragment, useState } from "react";
-import { formatInr, formatTime } from "../format.js";
+import { formatInr, formatTime, marketDayRange } from "../format.js";
 import { OPEN_STATES } from "../live.js";
 import { trpc } from "../trpc.js";
 import { Empty, Failed, OrderCells, OrderHead } from "./common.js";
@@ -19,23 +19,19 @@ export type StatusFilter = keyof typeof STATUS_FILTERS;
 export interface HistoryFilters {
   status: StatusFilter;
   symbol: string;
-  /** A local calendar day, yyyy-mm-dd, or "" for every day. */
+  /** A market day (IST), yyyy-mm-dd, or "" for every day. */
   day: string;
 }
 
 const PAGE = 50;
 
-/** The orders.list input for a set of filters: a day is local midnight to the next midnight. */
+/** The orders.list input for a set of filters: a day is midnight IST to the next midnight, as shown. */
 export function historyInput(filters: HistoryFilters) {
   const states = STATUS_FILTERS[filters.status];
   const input: { limit: number; states?: Array<(typeof OPEN_STATES)[number] | "EXECUTED" | "CANCELLED" | "REJECTED" | "EXPIRED">; symbol?: string; from?: string; to?: string } = { limit: PAGE };
   if (states !== undefined) input.states = [...states];
   if (filters.symbol !== "") input.symbol = filters.symbol;
-  if (filters.day !== "") {
-    const [y, m, d] = filters.day.split("-").map(Number) as [number, number, number];
-    input.from = new Date(y, m - 1, d).toISOString();
-    input.to = new Date(y, m - 1, d + 1).toISOString();
-  }
+  if (filters.day !== "") Object.assign(input, marketDayRange(filters.day));
   return input;
 }
 
@@ -68,7 +64,7 @@ export function OrderHistory() {
           </select>
         </label>
         <label>
-          Day
+          Day (IST)
           <input type="date" value={filters.day} onChange={(e) => setFilters({ ...filters, day: e.target.value })} />
         </label>
         {filtered && (

@@ -238,7 +238,7 @@ function Trades() {
       <table>
         <thead>
           <tr>
-            <th>Time</th>
+            <th>Time (IST)</th>
             <th>Trade</th>
             <th>Order</th>
             <th>Side</th>

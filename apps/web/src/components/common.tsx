@@ -41,7 +41,7 @@ export function OrderHead({ actions = false }: { actions?: boolean }) {
   return (
     <thead>
       <tr>
-        <th>Time</th>
+        <th>Time (IST)</th>
         <th>Order</th>
         <th>Side</th>
         <th>Symbol</th>
