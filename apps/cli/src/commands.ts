@@ -1,9 +1,10 @@
 // Every `trade` command. Each talks to the server through the typed client, so request and answer
 // shapes come from the router; order arguments are checked with the same schema the server uses.
 import { createInterface } from "node:readline/promises";
-import { candleIntervalSchema, MARKET_TIME_ZONE, orderRequestSchema, type CandleInterval, type OrderRequestInput } from "@trading/engine";
+import { candleIntervalSchema, orderRequestSchema, type CandleInterval, type OrderRequestInput } from "@trading/engine";
 import type { TradingClient } from "@trading/api/client";
 import { type Command, InvalidArgumentError } from "commander";
+import { clock, dateTime, day, minute } from "./clock.js";
 import { CliError, EXIT, usageError } from "./errors.js";
 import { bold, dim, percent, pnl, print, rupees, table, type OutputOptions } from "./output.js";
 import { configPath, currentSettings, forget, save } from "./settings.js";
@@ -47,15 +48,6 @@ async function withClient<T>(action: (client: TradingClient) => Promise<T>): Pro
   }
 }
 
-/**
- * Every time is shown on the market's clock (IST), whatever this machine's time zone, so orders,
- * trades and candles read alike; h23, since en-IN's `hour12: false` prints "24:10" after midnight.
- */
-const onMarketClock = { timeZone: MARKET_TIME_ZONE, hourCycle: "h23" } as const;
-const time = (iso: string | null) => (iso === null ? "-" : new Date(iso).toLocaleString("en-IN", onMarketClock));
-const clock = (iso: string) => new Date(iso).toLocaleTimeString("en-IN", onMarketClock);
-const istMinute = (iso: string) => new Date(iso).toLocaleString("en-IN", { ...onMarketClock, dateStyle: "short", timeStyle: "short" });
-const istDay = (iso: string) => new Date(iso).toLocaleDateString("en-IN", { timeZone: MARKET_TIME_ZONE, dateStyle: "medium" });
 const CANDLE_INTERVAL_NAMES = candleIntervalSchema.options;
 const interval = (value: string): CandleInterval => {
   const parsed = candleIntervalSchema.safeParse(value);
@@ -77,7 +69,7 @@ function ordersTable(orders: OrderRow[]): string {
   if (orders.length === 0) return dim("no orders");
   return table(
     ["ORDER", "PLACED (IST)", "SIDE", "SYMBOL", "TYPE", "QTY", "FILLED", "PRICE", "TRIGGER", "AVG", "STATE"],
-    orders.map((o) => [o.orderId, time(o.placedAt), o.side, o.symbol, o.type, String(o.quantity), String(o.filledQuantity), rupees(o.price), rupees(o.triggerPrice), rupees(o.averageFillPrice), o.state]),
+    orders.map((o) => [o.orderId, dateTime(o.placedAt), o.side, o.symbol, o.type, String(o.quantity), String(o.filledQuantity), rupees(o.price), rupees(o.triggerPrice), rupees(o.averageFillPrice), o.state]),
     RIGHT(5, 6, 7, 8, 9),
   );
 }
@@ -155,7 +147,7 @@ export function registerCommands(program: Command): void {
     .option("--limit <n>", "how many (at most 5,000)", count(5_000), 30)
     .action(async (symbol: string, options: { interval: CandleInterval; limit: number }, command: Command) => {
       const candles = await withClient((c) => c.market.candles.query({ symbol: symbol.toUpperCase(), interval: options.interval, limit: options.limit }));
-      const when = options.interval === "1d" ? istDay : istMinute;
+      const when = options.interval === "1d" ? day : minute;
       print(opts(command), candles, () =>
         candles.length === 0
           ? dim("no candles yet")
@@ -211,8 +203,8 @@ export function registerCommands(program: Command): void {
         [
           orderLine(order),
           "",
-          table(["TIME (IST)", "STATE", "CAUSE"], order.history.map((h) => [time(h.time), h.state, h.cause])),
-          ...(order.trades.length === 0 ? [] : ["", table(["TRADE", "TIME (IST)", "QTY", "PRICE"], order.trades.map((t) => [t.tradeId, time(t.time), String(t.quantity), rupees(t.price)]), RIGHT(2, 3))]),
+          table(["TIME (IST)", "STATE", "CAUSE"], order.history.map((h) => [dateTime(h.time), h.state, h.cause])),
+          ...(order.trades.length === 0 ? [] : ["", table(["TRADE", "TIME (IST)", "QTY", "PRICE"], order.trades.map((t) => [t.tradeId, dateTime(t.time), String(t.quantity), rupees(t.price)]), RIGHT(2, 3))]),
           ...(order.rejectMessage === null ? [] : ["", `Rejected (${order.rejectReason}): ${order.rejectMessage}`]),
         ].join("\n"),
       );
@@ -254,7 +246,7 @@ export function registerCommands(program: Command): void {
       print(opts(command), page.items, () =>
         page.items.length === 0
           ? dim("no trades")
-          : table(["TRADE", "TIME (IST)", "ORDER", "SIDE", "SYMBOL", "QTY", "PRICE"], page.items.map((t) => [t.tradeId, time(t.time), t.orderId, t.side, t.symbol, String(t.quantity), rupees(t.price)]), RIGHT(5, 6)),
+          : table(["TRADE", "TIME (IST)", "ORDER", "SIDE", "SYMBOL", "QTY", "PRICE"], page.items.map((t) => [t.tradeId, dateTime(t.time), t.orderId, t.side, t.symbol, String(t.quantity), rupees(t.price)]), RIGHT(5, 6)),
       );
     });
 
@@ -373,7 +365,7 @@ function registerAdmin(program: Command, opts: (command: Command) => OutputOptio
 
   add("users", "list users").action(async (_o: unknown, command: Command) => {
     const users = await withClient((c) => c.admin.users.query());
-    print(opts(command), users, () => table(["USER", "NAME", "ADMIN", "CREATED (IST)"], users.map((u) => [u.userId, u.displayName, u.isAdmin ? "yes" : "", time(u.createdAt)])));
+    print(opts(command), users, () => table(["USER", "NAME", "ADMIN", "CREATED (IST)"], users.map((u) => [u.userId, u.displayName, u.isAdmin ? "yes" : "", dateTime(u.createdAt)])));
   });
   add("create-user", "create a user with a trading account and a first API key")
     .argument("<userId>")
@@ -442,6 +434,6 @@ function registerAdmin(program: Command, opts: (command: Command) => OutputOptio
     .option("--limit <n>", "how many (at most 1,000)", count(1_000), 50)
     .action(async (options: { limit: number }, command: Command) => {
       const entries = await withClient((c) => c.admin.auditLog.query({ limit: options.limit }));
-      print(opts(command), entries, () => table(["TIME (IST)", "ACTOR", "ACTION", "DETAIL"], entries.map((e) => [time(e.time), e.actor, e.action, JSON.stringify(e.detail)])));
+      print(opts(command), entries, () => table(["TIME (IST)", "ACTOR", "ACTION", "DETAIL"], entries.map((e) => [dateTime(e.time), e.actor, e.action, JSON.stringify(e.detail)])));
     });
 }
