@@ -36,6 +36,6 @@ export function formatTime(iso: string, now: Date = new Date()): string {
 /** A market day (yyyy-mm-dd) as the moments it runs between: midnight IST to the next midnight. */
 export function marketDayRange(day: string): { from: string; to: string } {
   const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-  const from = Date.UTC(y, m - 1, d) - IST_OFFSET_MS;
-  return { from: new Date(from).toISOString(), to: new Date(Date.UTC(y, m - 1, d + 1) - IST_OFFSET_MS).toISOString() };
+  const midnight = (date: number) => new Date(Date.UTC(y, m - 1, date) - IST_OFFSET_MS).toISOString();
+  return { from: midnight(d), to: midnight(d + 1) };
 }
