@@ -3,6 +3,7 @@
 // between a check and the change it guards. Commands that arrive while a batch is being written
 // wait and form the next batch (group commit): one transaction for many commands, and a result is
 // acknowledged, and its events published, only once its batch is durable.
+import { randomUUID } from "node:crypto";
 import type { Command, CommandResult, Engine, EngineEvent } from "@trading/engine";
 import type { EventBus } from "./bus.js";
 import { rebuild, type SnapshotTaker } from "./snapshots.js";
@@ -69,6 +70,9 @@ export class Exchange {
   private idle: Promise<void> = Promise.resolve();
   readonly stats: ExchangeStats = { batches: 0, commands: 0, lastBatchSize: 0 };
   private readonly now: () => number;
+  /** Batch ids are this writer's id and a count: no other writer can store the same one. */
+  private readonly writerId = randomUUID();
+  private batchCount = 0;
 
   private constructor(
     private engineRef: Engine,
@@ -142,12 +146,13 @@ export class Exchange {
         results.push({ pending, result });
       }
       if (commands.length > 0) {
+        const batchId = `${this.writerId}/${++this.batchCount}`;
         try {
-          await this.storage.commit({ firstJournalId: this.journalId + 1, commands, events });
+          await this.storage.commit({ firstJournalId: this.journalId + 1, commands, events, batchId });
         } catch (cause) {
           // A failed write may still have reached the disk (a writer thread can die after its
           // commit, before its answer): the database decides, and memory is rebuilt from it.
-          const written = await this.recoverFromWriteFailure(results, cause, this.journalId + commands.length);
+          const written = await this.recoverFromWriteFailure(results, cause, this.journalId + commands.length, batchId);
           if (!written) continue;
         }
         this.journalId += commands.length;
@@ -172,14 +177,21 @@ export class Exchange {
 
   /**
    * A batch's write failed: memory is put back as the disk has it. Answers true when the batch is
-   * on disk after all (its journal reaches `lastJournalId`), so it is acknowledged and published
-   * as usual; otherwise its commands are refused and nothing of them remains.
+   * on disk after all (entry `lastJournalId` carries this batch's own id), so it is acknowledged
+   * and published as usual; otherwise its commands are refused and nothing of them remains, even
+   * when entries with those ids are there (written by someone else, they are not this batch).
    */
-  private async recoverFromWriteFailure(results: Array<{ pending: Pending; result: CommandResult }>, cause: unknown, lastJournalId: number): Promise<boolean> {
+  private async recoverFromWriteFailure(
+    results: Array<{ pending: Pending; result: CommandResult }>,
+    cause: unknown,
+    lastJournalId: number,
+    batchId: string,
+  ): Promise<boolean> {
+    const written = (await this.storage.batchIdAt(lastJournalId)) === batchId;
     const { engine, journalId } = await rebuild(this.storage);
     this.engineRef = engine;
-    this.options.onWriteFailure?.(cause, journalId >= lastJournalId);
-    if (journalId >= lastJournalId) return true;
+    this.options.onWriteFailure?.(cause, written);
+    if (written) return true;
     this.journalId = journalId;
     const error = new JournalError(cause);
     for (const { pending } of results) pending.reject(error);

@@ -3,6 +3,7 @@
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./log.js";
 import { startServer } from "./server.js";
+import { DatabaseInUseError } from "./storage/lock.js";
 
 async function main(): Promise<void> {
   let config;
@@ -35,6 +36,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof DatabaseInUseError) {
+    console.error(`trading server: ${error.message}`);
+    process.exit(1);
+  }
   console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "server failed to start", error: String(error) }));
   process.exit(1);
 });

@@ -52,7 +52,15 @@ function makeDirectory(dir: string): void {
 
 export async function createPlatform(config: Config, log: Logger, storage?: Storage): Promise<Platform> {
   const store = storage ?? (await openStorage(config));
-  await store.init();
+  await store.lock((error) => {
+    // Another server may now take the database: nothing more may be acknowledged from here.
+    log.error("lost the lock on the database; stopping", { error: error.message });
+    process.exit(1);
+  });
+  await store.init().catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   const bus = new EventBus();
   // Snapshots while running are taken on their own thread when it is built (not from sources).
   let snapshotFailures = 0;

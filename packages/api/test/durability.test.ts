@@ -167,6 +167,30 @@ describe("journal write reported failed after it reached the disk", () => {
   });
 });
 
+/** Another writer got the batch's journal ids first: the ids are on disk, but not this batch. */
+class ForeignWriterStorage extends SqliteStorage {
+  takeNext = false;
+  override async commit(batch: CommitBatch): Promise<void> {
+    if (!this.takeNext) return super.commit(batch);
+    this.takeNext = false;
+    await super.commit({ ...batch, batchId: "another-writer/1" });
+    throw new Error("UNIQUE constraint failed: journal.journal_id");
+  }
+}
+
+describe("journal write failure where the batch's journal ids were written by someone else", () => {
+  it("refuses the batch, because it recognises its own batch by its id, not by the journal ids", async () => {
+    const dir = freshDir();
+    const storage = new ForeignWriterStorage(path.join(dir, "trading.sqlite"));
+    const server = await startTestServer({}, { dataDir: dir, storage });
+    servers.push(server);
+    const alice = server.client("alice-key");
+    storage.takeNext = true;
+    const error = await rejection(alice.orders.place.mutate({ symbol: "TCS", side: "BUY", type: "MARKET", quantity: 1 }));
+    expect(error).toMatchObject({ code: "SERVICE_UNAVAILABLE", httpStatus: 503 });
+  });
+});
+
 describe("rate limits", () => {
   it("answers TOO_MANY_REQUESTS (429) past the burst, per key", async () => {
     const server = await start(freshDir(), { rateLimitPerSecond: 1, rateLimitBurst: 5 });

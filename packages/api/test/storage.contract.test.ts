@@ -110,11 +110,30 @@ for (const impl of implementations) {
       await storage.init();
       // Two batches, as group commit would write them.
       await storage.commit({ firstJournalId: 1, commands: commands.slice(0, 6), events: events.filter((e) => e.time < 64_000) });
-      await storage.commit({ firstJournalId: 7, commands: commands.slice(6), events: events.filter((e) => e.time >= 64_000) });
+      await storage.commit({ firstJournalId: 7, commands: commands.slice(6), events: events.filter((e) => e.time >= 64_000), batchId: "writer-a/2" });
     });
     afterAll(async () => {
       await storage.close();
       await handle.cleanup();
+    });
+
+    it("keeps each batch's id with its last journal entry", async () => {
+      expect(await storage.batchIdAt(commands.length)).toBe("writer-a/2");
+      expect(await storage.batchIdAt(commands.length - 1)).toBeNull();
+      expect(await storage.batchIdAt(6)).toBeNull();
+      expect(await storage.batchIdAt(commands.length + 1)).toBeNull();
+    });
+
+    it("is claimed by one server at a time, and the claim is free again once its holder closes", async () => {
+      const lost: Error[] = [];
+      const first = await handle.reopen();
+      await first.lock((error) => lost.push(error));
+      const second = await handle.reopen();
+      await expect(second.lock(() => undefined)).rejects.toThrow(/is in use by another server \(.*process \d+/);
+      await first.close();
+      await second.lock(() => undefined);
+      await second.close();
+      expect(lost).toEqual([]);
     });
 
     it("migrates idempotently and recovers the journal in order", async () => {
@@ -286,8 +305,11 @@ for (const impl of implementations) {
         Promise.all(["TCS", "WIPRO"].flatMap((symbol) => intervals.map((interval) => from.candles({ symbol, interval, from: 0, to: 1e13, limit: 100 }))));
       const kept = await read(storage);
       expect(kept.flat().length).toBeGreaterThan(10);
-      // Back to the schema before longer candles were kept, with the minutes still there.
-      await handle.sql("DROP TABLE candle_rollups; DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)");
+      // Back to the schema before longer candles were kept, with the minutes still there (undoing
+      // the one migration that came after it, the journal's batch ids, too).
+      await handle.sql(
+        "DROP TABLE candle_rollups; ALTER TABLE journal DROP COLUMN batch_id; DELETE FROM schema_migrations WHERE version >= (SELECT MAX(version) - 1 FROM schema_migrations)",
+      );
       const migrated = await handle.reopen();
       try {
         await migrated.init();

@@ -3,6 +3,7 @@
 import pg from "pg";
 import { type Command, type EngineEvent, type OrderView, type Trade } from "@trading/engine";
 import { batchCandles, candleRows, candlesQuery, ordersQuery, postgresPlaceholder, rollupMigration, toPage, tradesQuery } from "./sql.js";
+import { lockPostgresSchema, type DatabaseLock } from "./lock.js";
 import {
   DurabilityError,
   eventColumns,
@@ -72,6 +73,8 @@ const MIGRATIONS: string[] = [
   // 4: candles of 5 minutes to a day kept beside the minutes (span is the interval's name, 5m to 1d),
   // filled from the minutes already stored.
   rollupMigration("BIGINT"),
+  // 5: each batch's id on its last journal entry, so a writer recognises its own batch after a failure.
+  `ALTER TABLE journal ADD COLUMN batch_id TEXT;`,
 ];
 
 const DURABLE_COMMIT = new Set(["on", "remote_write", "remote_apply", "local"]);
@@ -79,6 +82,7 @@ const DURABLE_COMMIT = new Set(["on", "remote_write", "remote_apply", "local"]);
 export class PostgresStorage implements Storage {
   readonly kind = "postgres" as const;
   private readonly pool: pg.Pool;
+  private claim: DatabaseLock | null = null;
 
   /** `schema` keeps this server's tables apart (tests use a fresh one each). */
   constructor(
@@ -93,6 +97,10 @@ export class PostgresStorage implements Storage {
 
   get location(): StorageLocation {
     return { kind: "postgres", url: this.connectionString, schema: this.schema };
+  }
+
+  async lock(onLost: (error: Error) => void): Promise<void> {
+    this.claim ??= await lockPostgresSchema(sessionSettings(this.connectionString, this.schema), this.schema, onLost);
   }
 
   async init(): Promise<void> {
@@ -181,9 +189,10 @@ export class PostgresStorage implements Storage {
     }
     const { minutes, rollups } = batchCandles(events);
     await this.inTransaction(async (client) => {
-      await client.query("INSERT INTO journal (journal_id, command) SELECT * FROM unnest($1::bigint[], $2::text[])", [
+      await client.query("INSERT INTO journal (journal_id, command, batch_id) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])", [
         batch.commands.map((_, i) => batch.firstJournalId + i),
         batch.commands.map((c) => JSON.stringify(c)),
+        batch.commands.map((_, i) => (i === batch.commands.length - 1 ? (batch.batchId ?? null) : null)),
       ]);
       if (events.length > 0) {
         await client.query(
@@ -244,6 +253,11 @@ export class PostgresStorage implements Storage {
         );
       }
     });
+  }
+
+  async batchIdAt(journalId: number): Promise<string | null> {
+    const [row] = await this.rows<{ batch_id: string | null }>("SELECT batch_id FROM journal WHERE journal_id = $1", [journalId]);
+    return row?.batch_id ?? null;
   }
 
   async saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
@@ -375,6 +389,8 @@ export class PostgresStorage implements Storage {
 
   async close(): Promise<void> {
     await this.pool.end();
+    await this.claim?.release();
+    this.claim = null;
   }
 }
 

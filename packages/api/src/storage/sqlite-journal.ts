@@ -67,8 +67,8 @@ export class JournalWriter {
     this.db.transaction(() => {
       this.insertRows(
         "journal",
-        ["journal_id", "command"],
-        batch.commands.map((command, i) => [batch.firstJournalId + i, JSON.stringify(command)]),
+        ["journal_id", "command", "batch_id"],
+        batch.commands.map((command, i) => [batch.firstJournalId + i, JSON.stringify(command), i === batch.commands.length - 1 ? (batch.batchId ?? null) : null]),
       );
       this.insertRows(
         "events",

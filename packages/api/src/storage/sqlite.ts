@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Command, EngineEvent, OrderView, Trade } from "@trading/engine";
 import { candleRows, candlesQuery, ordersQuery, rollupMigration, sqlitePlaceholder, toPage, tradesQuery } from "./sql.js";
+import { lockSqliteFile, type DatabaseLock } from "./lock.js";
 import { configure, JournalWriter } from "./sqlite-journal.js";
 import type { WriterReply, WriterRequest } from "./sqlite-writer.js";
 import {
@@ -79,6 +80,8 @@ const MIGRATIONS: string[] = [
   // 5: candles of 5 minutes to a day kept beside the minutes (span is the interval's name, 5m to 1d),
   // filled from the minutes already stored.
   rollupMigration("INTEGER"),
+  // 6: each batch's id on its last journal entry, so a writer recognises its own batch after a failure.
+  `ALTER TABLE journal ADD COLUMN batch_id TEXT;`,
 ];
 
 /** Whether the compiled writer thread is there (it is not when running from TypeScript sources). */
@@ -156,6 +159,7 @@ export class SqliteStorage implements Storage {
   private readonly useThread: boolean;
   private thread: WriterThread | null = null;
   private inProcess: JournalWriter | null = null;
+  private claim: DatabaseLock | null = null;
 
   constructor(
     readonly file: string,
@@ -174,6 +178,11 @@ export class SqliteStorage implements Storage {
   /** Where large batches are written: "thread" or "main". */
   get writer(): "thread" | "main" {
     return this.useThread ? "thread" : "main";
+  }
+
+  async lock(): Promise<void> {
+    // A file's lock is lost only with the process, which takes the server with it.
+    this.claim ??= lockSqliteFile(this.file);
   }
 
   async init(): Promise<void> {
@@ -245,6 +254,11 @@ export class SqliteStorage implements Storage {
       await this.startThread();
     }
     return (this.thread as WriterThread).commit(batch);
+  }
+
+  async batchIdAt(journalId: number): Promise<string | null> {
+    const row = this.db.prepare("SELECT batch_id FROM journal WHERE journal_id = ?").pluck().get(journalId) as string | null | undefined;
+    return row ?? null;
   }
 
   async saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
@@ -376,5 +390,7 @@ export class SqliteStorage implements Storage {
     await this.thread?.close();
     this.thread = null;
     if (this.db.open) this.db.close();
+    await this.claim?.release();
+    this.claim = null;
   }
 }

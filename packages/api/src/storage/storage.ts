@@ -10,6 +10,12 @@ export interface CommitBatch {
   firstJournalId: number;
   commands: Command[];
   events: EngineEvent[];
+  /**
+   * Stored with the batch's last journal entry: after a write that reported a failure, its writer
+   * recognises its own batch by this (journal ids alone can be filled by another writer). The
+   * exchange always sets a fresh one.
+   */
+  batchId?: string | undefined;
 }
 
 export interface StoredSnapshot {
@@ -120,6 +126,12 @@ export type StorageLocation = { kind: "sqlite"; file: string } | { kind: "postgr
 export interface Storage {
   readonly kind: "sqlite" | "postgres";
   readonly location: StorageLocation;
+  /**
+   * Claims the database for this server until close(), before anything is read or changed: throws
+   * `DatabaseInUseError` naming the holder when another server has it. The claim dies with its
+   * holder. `onLost` is told if the claim is lost while held (a dropped PostgreSQL connection).
+   */
+  lock(onLost: (error: Error) => void): Promise<void>;
   /** Creates or migrates the schema and refuses to run with weaker durability than required. */
   init(): Promise<void>;
   recover(): Promise<Recovery>;
@@ -127,6 +139,8 @@ export interface Storage {
   journal(afterJournalId: number, limit: number): Promise<Command[]>;
   /** Writes a batch in one transaction; resolves only once it is durable. */
   commit(batch: CommitBatch): Promise<void>;
+  /** The `batchId` stored with journal entry `journalId` (null for none, or no such entry). */
+  batchIdAt(journalId: number): Promise<string | null>;
   /**
    * Stores a snapshot in parts (see `snapshotParts`), each its own transaction, and last the row
    * that names them: a snapshot interrupted half-way is never read. Keeps the newest two.
