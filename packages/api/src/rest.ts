@@ -2,7 +2,7 @@
 // endpoint delegates to the tRPC procedure of the same name through a caller, so auth, rate
 // limits, validation and errors are the same ones; this file only adds paths, REST-shaped
 // inputs (flat objects, query strings) and the output schemas the OpenAPI document shows.
-import { makeQuantitySchema, makeRupeePriceSchema, orderRequestSchema, symbolSchema } from "@trading/engine";
+import { orderRequestSchema, quantitySchema, rupeePriceSchema, symbolSchema } from "@trading/engine";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { candlesInput, isoTime, orderStateInput, pageSize, text } from "./router/inputs.js";
@@ -23,9 +23,20 @@ import { createCallerFactory, publicProcedure, router } from "./trpc.js";
 
 const call = createCallerFactory(appRouter);
 
-// trpc-to-openapi coerces the number and boolean fields of REST inputs by flipping a flag on the
-// schema objects themselves, so REST inputs use fresh schema instances, never the shared ones
-// that tRPC validates with, and booleans travel as "true"/"false" strings.
+/*
+ * trpc-to-openapi coerces every number and boolean field of a REST input, in bodies as well as
+ * query strings, by setting zod's coerce flag on the field's schema: Number("0x10") is 16 and
+ * Number("") is 0, so `"quantity": "0x10"` would be an order for 16 shares. It leaves pipes alone,
+ * so every number field of a REST input is one of these two pipes, and the REST mirror takes
+ * exactly what tRPC takes:
+ * - in a body, `jsonNumber`: the value reaches the shared schema as sent, so only a JSON number
+ *   passes;
+ * - in a query string, `queryNumber`: decimal digits are read as a number, anything else reaches
+ *   the schema as text and fails with its message.
+ * Booleans travel in query strings as "true"/"false" (`flag`); no body has one.
+ */
+const jsonNumber = <T extends z.ZodType>(schema: T) => z.preprocess((value) => value, schema);
+const queryNumber = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value), schema);
 
 /**
  * REST takes one flat object. Its fields describe the shape for the OpenAPI document and check
@@ -37,9 +48,9 @@ const placeOrderBody = z
     symbol: z.string().describe("e.g. INFY"),
     side: z.enum(["BUY", "SELL"], { error: "must be BUY or SELL" }),
     type: z.enum(["MARKET", "LIMIT", "SL", "SL_M"], { error: "must be MARKET, LIMIT, SL or SL_M" }),
-    quantity: makeQuantitySchema(),
-    price: makeRupeePriceSchema().optional().describe("LIMIT and SL only"),
-    triggerPrice: makeRupeePriceSchema().optional().describe("SL and SL_M only"),
+    quantity: jsonNumber(quantitySchema),
+    price: jsonNumber(rupeePriceSchema).optional().describe("LIMIT and SL only"),
+    triggerPrice: jsonNumber(rupeePriceSchema).optional().describe("SL and SL_M only"),
     validity: z.enum(["DAY", "IOC"], { error: "must be DAY or IOC" }).optional(),
     clientOrderId: text(64).optional().describe("idempotency key: a retry returns the original order"),
   })
@@ -56,7 +67,7 @@ const flag = z.enum(["true", "false"]).optional();
 const asBoolean = (value: "true" | "false" | undefined): boolean | undefined => (value === undefined ? undefined : value === "true");
 
 const orderId = z.object({ orderId: text(64) });
-const range = () => ({ from: isoTime().optional(), to: isoTime().optional(), cursor: text(200).optional(), limit: pageSize(500, 50) });
+const range = () => ({ from: isoTime().optional(), to: isoTime().optional(), cursor: text(200).optional(), limit: queryNumber(pageSize(500, 50)) });
 const get = (path: `/${string}`, summary: string, tags: string[]) => ({ openapi: { method: "GET" as const, path, summary, tags, protect: true } });
 const post = (path: `/${string}`, summary: string, tags: string[]) => ({ openapi: { method: "POST" as const, path, summary, tags, protect: true } });
 
@@ -78,7 +89,7 @@ export const restRouter = router({
     .query(({ ctx, input }) => call(ctx).market.quotes({ symbols: input.symbols?.split(",").filter((s) => s.length > 0) })),
   candles: publicProcedure
     .meta(get("/instruments/{symbol}/candles", "Candles oldest first; `interval` 1m (default), 5m, 15m, 30m, 1h or 1d (hours and days on the Indian clock)", ["market"]))
-    .input(candlesInput())
+    .input(candlesInput().extend({ limit: queryNumber(candlesInput().shape.limit) }))
     .output(z.array(candleOutput))
     .query(({ ctx, input }) => call(ctx).market.candles(input)),
   placeOrder: publicProcedure
@@ -105,7 +116,7 @@ export const restRouter = router({
     .query(({ ctx, input }) => call(ctx).orders.get(input)),
   modifyOrder: publicProcedure
     .meta(post("/orders/{orderId}/modify", "Change quantity, price or trigger price of an open order", ["orders"]))
-    .input(orderId.extend({ quantity: makeQuantitySchema().optional(), price: makeRupeePriceSchema().optional(), triggerPrice: makeRupeePriceSchema().optional() }))
+    .input(orderId.extend({ quantity: jsonNumber(quantitySchema).optional(), price: jsonNumber(rupeePriceSchema).optional(), triggerPrice: jsonNumber(rupeePriceSchema).optional() }))
     .output(orderOutput)
     .mutation(({ ctx, input }) => call(ctx).orders.modify(input)),
   cancelOrder: publicProcedure

@@ -7,12 +7,14 @@ import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Config } from "./config.js";
 import { docsPage, openApiDocument } from "./docs.js";
 import type { Logger } from "./log.js";
 import { createPlatform, type Platform } from "./platform.js";
+import { queryOf, readRestBody, unreadableCharset } from "./request-body.js";
 import { restRouter } from "./rest.js";
 import { appRouter } from "./root.js";
 import type { Storage } from "./storage/storage.js";
@@ -61,26 +63,23 @@ export async function startServer(config: Config, log: Logger, options: { storag
     },
   });
   /**
-   * REST requests reach trpc-to-openapi with their JSON body already read and parsed: left to read
-   * it, its handler lets the syntax error of a body that is not JSON escape as a 500. Here such a
-   * body answers 400 and one over the limit 413, both in the API's error shape.
+   * REST requests reach trpc-to-openapi with their query and JSON body already read and checked
+   * (see request-body.ts): left to it, a body that is not JSON, is nested thousands deep or is not
+   * an object, or a query key such as `__proto__`, would escape as a 500 or be read as an input.
    */
-  const serveRest = async (req: http.IncomingMessage & { body?: unknown }, res: http.ServerResponse): Promise<void> => {
+  const serveRest = async (req: http.IncomingMessage & { body?: unknown; query?: unknown }, res: http.ServerResponse, url: URL): Promise<void> => {
+    req.query = queryOf(url);
     if (req.method !== "GET" && req.method !== "HEAD" && (req.headers["content-type"] ?? "").startsWith("application/json")) {
-      let text: string | null;
+      let read: Awaited<ReturnType<typeof readRestBody>>;
       try {
-        text = await readBody(req, config.maxBodyBytes);
+        read = await readRestBody(req, config.maxBodyBytes);
       } catch {
         // The client went away before the body was complete: nobody is left to answer.
         res.destroy();
         return;
       }
-      if (text === null) return sendRestError(res, 413, "PAYLOAD_TOO_LARGE", `the request body is larger than ${config.maxBodyBytes} bytes`);
-      try {
-        req.body = text === "" ? undefined : JSON.parse(text);
-      } catch (error) {
-        return sendRestError(res, 400, "PARSE_ERROR", `the request body is not valid JSON (${(error as Error).message})`);
-      }
+      if (!("body" in read)) return sendRestError(res, read.status, read.code, read.message);
+      req.body = read.body;
     }
     await restHandler(req, res);
   };
@@ -111,6 +110,11 @@ export async function startServer(config: Config, log: Logger, options: { storag
       res.writeHead(204).end();
       return;
     }
+    const charsetProblem = unreadableCharset(req.headers["content-type"]);
+    if (charsetProblem !== null && (url.pathname.startsWith("/trpc/") || url.pathname.startsWith("/api/v1/"))) {
+      if (url.pathname.startsWith("/trpc/")) return sendTrpcError(res, "UNSUPPORTED_MEDIA_TYPE", charsetProblem);
+      return sendRestError(res, 415, "UNSUPPORTED_MEDIA_TYPE", charsetProblem);
+    }
 
     if (url.pathname.startsWith("/trpc/")) {
       void nodeHTTPRequestHandler({
@@ -140,7 +144,7 @@ export async function startServer(config: Config, log: Logger, options: { storag
     if (url.pathname.startsWith("/api/v1/")) {
       // The REST router's paths are relative to /api/v1.
       req.url = (req.url ?? "/").slice("/api/v1".length);
-      serveRest(req, res).catch((error: unknown) => {
+      serveRest(req, res, url).catch((error: unknown) => {
         log.error("rest request failed", { error: String(error) });
         if (!res.headersSent) sendRestError(res, 500, "INTERNAL_SERVER_ERROR", "internal error");
       });
@@ -332,21 +336,15 @@ function makeDocs(baseUrl: string): { json: string; html: string } {
   return { json: JSON.stringify(document), html: docsPage(document, baseUrl) };
 }
 
-/** The body as text, or null when it is larger than `limit` bytes (the rest is not read). */
-async function readBody(req: http.IncomingMessage, limit: number): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 /** An error answered before any procedure runs, in the shape procedures' errors have. */
 function sendRestError(res: http.ServerResponse, status: number, code: string, message: string): void {
   sendJson(res, status, { message, code, data: { code, httpStatus: status, path: null, reason: null, orderId: null, fieldErrors: null } });
+}
+
+/** The same before a tRPC procedure runs, in tRPC's error envelope. */
+function sendTrpcError(res: http.ServerResponse, code: "UNSUPPORTED_MEDIA_TYPE", message: string): void {
+  const httpStatus = 415;
+  sendJson(res, httpStatus, { error: { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus, path: null, reason: null, orderId: null, fieldErrors: null } } });
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {

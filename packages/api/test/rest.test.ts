@@ -180,3 +180,126 @@ describe("REST mirror", () => {
     expect(metrics).toMatch(/trading_orders_rejected_total\{reason="INSUFFICIENT_FUNDS"\} \d+/);
   });
 });
+
+describe("REST inputs are exactly tRPC's", () => {
+  // A server of its own, with room for the many requests these make.
+  let t: TestServer;
+  let api: string;
+  beforeAll(async () => {
+    t = await startTestServer();
+    api = `${t.server.url}/api/v1`;
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+  const send = async (method: "GET" | "POST", path: string, key: string, body?: unknown) => {
+    const response = await fetch(`${api}${path}`, { method, headers: as(key), body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> & { data?: Record<string, unknown> } };
+  };
+  const openOrders = async (key: string) => ((await send("GET", "/orders?open=true&limit=500", key)).body.items as Array<{ orderId: string }>).map((o) => o.orderId);
+
+  it("takes JSON numbers for numbers: a string, array, boolean or hex is refused as tRPC refuses it, and places nothing", async () => {
+    const carol = t.client("demo-key");
+    const base = { symbol: "INFY", side: "BUY", type: "LIMIT" };
+    const bodies: Array<Record<string, unknown>> = [
+      { ...base, quantity: "0x10", price: 1 },
+      { ...base, quantity: "16", price: 1 },
+      { ...base, quantity: "", price: 1 },
+      { ...base, quantity: [16], price: 1 },
+      { ...base, quantity: true, price: 1 },
+      { ...base, quantity: null, price: 1 },
+      { ...base, quantity: 16, price: "1" },
+      { ...base, quantity: 16, price: "1e0" },
+      { ...base, quantity: 16, price: [1] },
+      { symbol: "INFY", side: "BUY", type: "SL_M", quantity: 1, triggerPrice: "99999" },
+      { ...base, quantity: 16, price: 1 },
+    ];
+    const before = await openOrders("demo-key");
+    const answers: Array<{ body: unknown; rest: number; trpc: number }> = [];
+    for (const body of bodies) {
+      const rest = await send("POST", "/orders", "demo-key", body);
+      const trpc = await carol.orders.place.mutate(body as never).then(
+        () => 200,
+        (error: { data?: { httpStatus?: number } }) => error.data?.httpStatus ?? 0,
+      );
+      answers.push({ body, rest: rest.status, trpc });
+    }
+    expect(answers).toEqual(bodies.map((body, i) => ({ body, rest: i === bodies.length - 1 ? 200 : 400, trpc: i === bodies.length - 1 ? 200 : 400 })));
+    const wrong = await send("POST", "/orders", "demo-key", { ...base, quantity: "0x10", price: 1 });
+    expect(wrong.body.data?.fieldErrors).toEqual({ quantity: ["must be a number of shares"] });
+    // Two placed: the valid body once over each surface.
+    expect((await openOrders("demo-key")).length).toBe(before.length + 2);
+
+    const [id] = await openOrders("demo-key");
+    for (const change of [{ quantity: "5" }, { price: "2" }, { triggerPrice: "0x1" }, { quantity: false }]) {
+      const modified = await send("POST", `/orders/${String(id)}/modify`, "demo-key", change);
+      expect({ change, status: modified.status }).toEqual({ change, status: 400 });
+    }
+    expect((await send("GET", `/orders/${String(id)}`, "demo-key")).body).toMatchObject({ quantity: 16, price: 1 });
+  });
+
+  it("answers a body that is not an object with 400 on every endpoint, and changes nothing", async () => {
+    const resting = await send("POST", "/orders", "bob-key", { symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 100 });
+    const id = String(resting.body.orderId);
+    const before = await openOrders("bob-key");
+    expect(before).toContain(id);
+    const raw = (path: string, body: string) => fetch(`${api}${path}`, { method: "POST", headers: as("bob-key"), body });
+    for (const body of ["[1,2,3]", '"cancel"', "5", "null", "true", "[]"]) {
+      for (const path of ["/orders/cancel-all", "/orders", `/orders/${id}/cancel`, `/orders/${id}/modify`]) {
+        const answer = await raw(path, body);
+        const json = (await answer.json()) as { code: string; message: string };
+        expect({ path, body, status: answer.status, code: json.code }).toEqual({ path, body, status: 400, code: "BAD_REQUEST" });
+        expect(json.message).toBe("the request body must be a JSON object");
+      }
+    }
+    expect(await openOrders("bob-key")).toEqual(before);
+  });
+
+  it("ignores query keys named after built-in object properties instead of failing", async () => {
+    for (const path of ["/funds", "/orders", "/trades", "/instruments", "/portfolio", "/me", "/quotes", "/instruments/INFY/candles"]) {
+      for (const key of ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "__defineGetter__"]) {
+        const separator = path.includes("?") ? "&" : "?";
+        const answer = await send("GET", `${path}${separator}${key}=1`, "alice-key");
+        expect({ path, key, status: answer.status }).toEqual({ path, key, status: 200 });
+      }
+    }
+  });
+
+  it("reads query numbers as decimal digits only", async () => {
+    for (const limit of ["0x10", "1e1", "+5", " 5", "", "5.0", "Infinity"]) {
+      const answer = await send("GET", `/orders?limit=${encodeURIComponent(limit)}`, "alice-key");
+      expect({ limit, status: answer.status, fieldErrors: answer.body.data?.fieldErrors }).toEqual({
+        limit,
+        status: 400,
+        fieldErrors: { limit: ["must be a whole number from 1 to 500"] },
+      });
+    }
+    const fine = await send("GET", "/orders?limit=016", "alice-key");
+    expect(fine.status).toBe(200);
+  });
+
+  it("answers a body nested too deep with 400 before anything recurses into it, as tRPC does", async () => {
+    const deep = `{"symbol":${"[".repeat(5_000)}${"]".repeat(5_000)}}`;
+    const rest = await fetch(`${api}/orders`, { method: "POST", headers: as("bob-key"), body: deep });
+    expect(rest.status).toBe(400);
+    expect(((await rest.json()) as { message: string }).message).toMatch(/nested more than \d+ levels deep/);
+    const trpc = await fetch(`${t.server.url}/trpc/orders.place`, { method: "POST", headers: as("bob-key"), body: deep });
+    expect(trpc.status).toBe(400);
+  });
+
+  it("refuses a JSON body in a charset other than UTF-8 with 415, on REST and tRPC alike", async () => {
+    const body = JSON.stringify({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 100 });
+    const before = await openOrders("bob-key");
+    for (const charset of ["utf-16", "latin1", "UTF-16LE"]) {
+      const headers = { "x-api-key": "bob-key", "content-type": `application/json; charset=${charset}` };
+      const rest = await fetch(`${api}/orders`, { method: "POST", headers, body });
+      expect({ charset, status: rest.status }).toEqual({ charset, status: 415 });
+      expect(((await rest.json()) as { message: string }).message).toContain("UTF-8");
+      const trpc = await fetch(`${t.server.url}/trpc/orders.place`, { method: "POST", headers, body });
+      expect({ charset, status: trpc.status }).toEqual({ charset, status: 415 });
+    }
+    expect(await openOrders("bob-key")).toEqual(before);
+    const utf8 = await fetch(`${api}/orders`, { method: "POST", headers: { "x-api-key": "bob-key", "content-type": "application/json; charset=UTF-8" }, body });
+    expect(utf8.status).toBe(200);
+  });
+});
