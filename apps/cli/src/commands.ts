@@ -295,19 +295,23 @@ export function registerCommands(program: Command): void {
           reject(error);
         };
         const subscriptions = [
-          client.orders.onUpdate.subscribe(undefined, {
-            onData: ({ data }) =>
-              emit({ kind: "order", ...data }, `${dim(clock(data.order.updatedAt))} ${bold(data.type.toUpperCase())} ${orderLine(data.order)}`),
-            onError: fail,
-          }),
+          lasting(fail, (onError) =>
+            client.orders.onUpdate.subscribe(undefined, {
+              onData: ({ data }) =>
+                emit({ kind: "order", ...data }, `${dim(clock(data.order.updatedAt))} ${bold(data.type.toUpperCase())} ${orderLine(data.order)}`),
+              onError,
+            }),
+          ),
         ];
         if (options.ticks) {
           subscriptions.push(
-            client.market.onTick.subscribe(symbols.length === 0 ? undefined : { symbols: symbols.map((s) => s.toUpperCase()) }, {
-              onData: ({ data }) =>
-                emit({ kind: "tick", ...data }, `${dim(clock(data.time))} ${data.symbol.padEnd(12)} ${rupees(data.price).padStart(14)} ${percent(data.changePercent)}`),
-              onError: fail,
-            }),
+            lasting(fail, (onError) =>
+              client.market.onTick.subscribe(symbols.length === 0 ? undefined : { symbols: symbols.map((s) => s.toUpperCase()) }, {
+                onData: ({ data }) =>
+                  emit({ kind: "tick", ...data }, `${dim(clock(data.time))} ${data.symbol.padEnd(12)} ${rupees(data.price).padStart(14)} ${percent(data.changePercent)}`),
+                onError,
+              }),
+            ),
           );
         }
         const stop = () => {
@@ -436,4 +440,19 @@ function registerAdmin(program: Command, opts: (command: Command) => OutputOptio
       const entries = await withClient((c) => c.admin.auditLog.query({ limit: options.limit }));
       print(opts(command), entries, () => table(["TIME (IST)", "ACTOR", "ACTION", "DETAIL"], entries.map((e) => [dateTime(e.time), e.actor, e.action, JSON.stringify(e.detail)])));
     });
+}
+
+/**
+ * A subscription that lasts: when it reconnects after longer than the server keeps events for
+ * (PRECONDITION_FAILED), it subscribes afresh, which starts from the current state; any other
+ * error goes to `fail`.
+ */
+function lasting(fail: (error: unknown) => void, subscribe: (onError: (error: unknown) => void) => { unsubscribe(): void }): { unsubscribe(): void } {
+  let current: { unsubscribe(): void };
+  const onError = (error: unknown) => {
+    if ((error as { data?: { code?: string } }).data?.code === "PRECONDITION_FAILED") current = subscribe(onError);
+    else fail(error);
+  };
+  current = subscribe(onError);
+  return { unsubscribe: () => current.unsubscribe() };
 }

@@ -2,6 +2,7 @@
 // stream drains; a subscriber that falls too far behind is cut off rather than allowed to grow the
 // server's memory without limit (its client reconnects and resumes from its last id).
 import type { EngineEvent } from "@trading/engine";
+import { RecentEvents } from "./replay.js";
 
 export type EventFilter = (event: EngineEvent) => boolean;
 
@@ -70,8 +71,16 @@ export class BusSubscription {
 
 export class EventBus {
   private readonly subscriptions = new Set<BusSubscription>();
+  /** The most recent events, for subscribers that resume (see replay.ts). */
+  readonly recent: RecentEvents;
 
-  constructor(private readonly queueLimit = 10_000) {}
+  /** `replayWindow`: how many recent events to keep for resuming subscribers. */
+  constructor(
+    replayWindow: number,
+    private readonly queueLimit = 10_000,
+  ) {
+    this.recent = new RecentEvents(replayWindow);
+  }
 
   get size(): number {
     return this.subscriptions.size;
@@ -92,6 +101,7 @@ export class EventBus {
   }
 
   publish(events: readonly EngineEvent[]): void {
+    for (const event of events) this.recent.add(event);
     for (const subscription of this.subscriptions) {
       for (const event of events) subscription.push(event);
     }

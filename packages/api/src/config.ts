@@ -40,6 +40,8 @@ export const configSchema = z.object({
   maxWsPayloadBytes: z.coerce.number().int().positive().default(64 * 1024),
   maxSubscriptionsPerConnection: z.coerce.number().int().positive().default(20),
   maxSubscriptionsPerUser: z.coerce.number().int().positive().default(100),
+  /** Most recent events (ticks aside) kept in memory for subscribers that resume (see replay.ts). */
+  replayWindow: z.coerce.number().int().positive().max(1_000_000).default(50_000),
   development: bool.default(false),
   /** The built web app to serve at `/` (default: the workspace's apps/web/dist). */
   webDir: z.string().optional(),
@@ -71,6 +73,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   maxWsPayloadBytes: "MAX_WS_PAYLOAD_BYTES",
   maxSubscriptionsPerConnection: "MAX_SUBSCRIPTIONS_PER_CONNECTION",
   maxSubscriptionsPerUser: "MAX_SUBSCRIPTIONS_PER_USER",
+  replayWindow: "REPLAY_WINDOW",
   development: "DEVELOPMENT",
   webDir: "WEB_DIR",
 };

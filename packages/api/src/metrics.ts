@@ -78,6 +78,7 @@ export class Metrics {
     const gauges: Record<string, { help: string; value: number }> = {
       ...Object.assign({}, ...this.gaugeReaders.map((read) => read())),
       nodejs_eventloop_lag_p99_seconds: { help: "Event-loop delay, 99th percentile since the last scrape", value: this.loopDelay.percentile(99) / 1e9 },
+      nodejs_eventloop_lag_max_seconds: { help: "Event-loop delay, the longest since the last scrape", value: this.loopDelay.max / 1e9 },
     };
     for (const [name, g] of Object.entries(gauges)) parts.push(`# HELP ${name} ${g.help}\n# TYPE ${name} gauge\n${name} ${g.value}`);
     this.loopDelay.reset();

@@ -10,6 +10,7 @@ import { Exchange, type CommandFactory } from "./exchange.js";
 import { PriceFeed } from "./feed.js";
 import type { Logger } from "./log.js";
 import { Metrics } from "./metrics.js";
+import { ReplayTurns } from "./replay.js";
 import { BackgroundSnapshots, snapshotThreadAvailable } from "./snapshots.js";
 import { SqliteStorage } from "./storage/sqlite.js";
 import type { Storage } from "./storage/storage.js";
@@ -22,6 +23,8 @@ export interface Platform {
   bus: EventBus;
   keys: KeyRing;
   limiter: RateLimiter;
+  /** Turns for subscribers' replays (see replay.ts). */
+  replays: ReplayTurns;
   feed: PriceFeed;
   metrics: Metrics;
   /** Submits a command and counts it in the metrics. */
@@ -61,7 +64,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
     await store.close();
     throw error;
   });
-  const bus = new EventBus();
+  const bus = new EventBus(config.replayWindow);
   // Snapshots while running are taken on their own thread when it is built (not from sources).
   let snapshotFailures = 0;
   const background = snapshotThreadAvailable()
@@ -82,6 +85,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
         error: cause instanceof Error ? cause.message : String(cause),
       }),
   });
+  bus.recent.startAfter(exchange.engine.lastSeq);
   const keys = new KeyRing(store);
   await keys.load();
   const metrics = new Metrics();
@@ -122,6 +126,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
     bus,
     keys,
     limiter,
+    replays: new ReplayTurns(),
     feed,
     metrics,
     submit,

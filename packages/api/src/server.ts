@@ -197,7 +197,7 @@ export async function startServer(config: Config, log: Logger, options: { storag
     createContext: ({ res, info }): Context => {
       const params = info.connectionParams ?? {};
       const principal = platform.keys.authenticate(params.apiKey ?? params["x-api-key"]);
-      const connection: ConnectionState = { subscriptions: 0 };
+      const connection: ConnectionState = { subscriptions: 0, socket: res };
       if (principal !== null) {
         let sockets = socketsByKey.get(principal.keyId);
         if (sockets === undefined) {

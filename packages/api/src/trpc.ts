@@ -10,6 +10,8 @@ import type { Platform } from "./platform.js";
 /** Per WebSocket connection: counts subscriptions against the per-connection cap. */
 export interface ConnectionState {
   subscriptions: number;
+  /** The WebSocket, whose send buffer a replay waits on. */
+  socket?: { bufferedAmount: number; readyState: number };
 }
 
 export interface Context {

@@ -89,25 +89,64 @@ describe("subscriptions", () => {
     expect(new Set(resumed.items.map((r) => r.id)).size).toBe(3);
   }, 15_000);
 
-  it("keeps a live stream gap-free across a dropped socket: the client reconnects and resumes", async () => {
+  it("keeps order updates gap-free across a dropped socket, and ticks at the latest price: the client reconnects and resumes", async () => {
     const alice = t.client("alice-key");
     const admin = t.client("admin-key");
-    const seqs: number[] = [];
-    const sub = alice.market.onTick.subscribe({ symbols: ["LT"] }, { onData: (d) => seqs.push(d.data.seq) });
-    await waitFor(() => seqs.length >= 1);
+    const ticks: TickDto[] = [];
+    const updates: Array<{ id: string; data: OrderUpdateDto }> = [];
+    const tickSub = alice.market.onTick.subscribe({ symbols: ["LT"] }, { onData: (d) => ticks.push(d.data) });
+    const orderSub = alice.orders.onUpdate.subscribe(undefined, { onData: (d) => updates.push(d) });
+    await waitFor(() => ticks.length >= 1 && listening(t, "alice"));
+    const placed: string[] = [];
     const prices = [3900, 3901, 3902, 3903, 3904, 3905, 3906, 3907];
     for (const [i, price] of prices.entries()) {
       await admin.admin.setPrice.mutate({ symbol: "LT", price });
+      placed.push((await alice.orders.place.mutate({ symbol: "LT", side: "BUY", type: "LIMIT", quantity: 1, price: 3000 + i })).orderId);
       // Drop every socket from the server side mid-stream.
       if (i === 3) await dropSockets(t);
     }
-    await waitFor(() => seqs.length >= 1 + prices.length, 10_000);
-    sub.unsubscribe();
-    const live = seqs.slice(1);
-    expect(live).toHaveLength(prices.length);
-    expect(new Set(live).size).toBe(prices.length);
-    expect([...live].sort((a, b) => a - b)).toEqual(live);
+    await waitFor(() => placed.every((id) => updates.some((u) => u.data.type === "accepted" && u.data.order.orderId === id)), 10_000);
+    await waitFor(() => ticks[ticks.length - 1]?.price === 3907, 10_000);
+    tickSub.unsubscribe();
+    orderSub.unsubscribe();
+    // Every order update once, in order.
+    const accepted = updates.filter((u) => u.data.type === "accepted").map((u) => u.data.order.orderId);
+    expect(accepted.filter((id) => placed.includes(id))).toEqual(placed);
+    expect(new Set(updates.map((u) => u.id)).size).toBe(updates.length);
+    // Ticks in order, none twice; those missed while away are conflated into the latest price.
+    const seqs = ticks.map((tick) => tick.seq);
+    expect([...new Set(seqs)].sort((a, b) => a - b)).toEqual(seqs);
   }, 20_000);
+
+  it("answers a resume point it no longer keeps with an error to subscribe afresh, and refuses ids it never issued", async () => {
+    const small = await startTestServer({ replayWindow: 3 });
+    const alice = small.client("alice-key");
+    const failure = (input: { lastEventId: string }) =>
+      new Promise<{ code?: string; message: string }>((resolve) => {
+        const sub = alice.orders.onUpdate.subscribe(input, {
+          onData: () => undefined,
+          onError: (error) => {
+            sub.unsubscribe();
+            resolve({ code: (error as { data?: { code?: string } }).data?.code, message: error.message });
+          },
+        });
+      });
+    // It keeps the last three events that are not ticks: setting up the demo users made more.
+    const tooOld = await failure({ lastEventId: "0" });
+    expect(tooOld).toMatchObject({ code: "PRECONDITION_FAILED" });
+    expect(tooOld.message).toContain("subscribe afresh");
+    const lastSeq = small.server.platform.exchange.engine.lastSeq;
+    for (const lastEventId of ["", "0x10", "1e3", "-1", " 5", String(lastSeq + 1_000_000), "99999999999999999999"]) {
+      const refused = await failure({ lastEventId });
+      expect({ lastEventId, code: refused.code }).toEqual({ lastEventId, code: "BAD_REQUEST" });
+    }
+    // Within what it keeps, a resume replays what was missed.
+    const order = await alice.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 100 });
+    const resumed = await collect<{ data: OrderUpdateDto }>((h) => alice.orders.onUpdate.subscribe({ lastEventId: String(lastSeq) }, h), 1);
+    resumed.unsubscribe();
+    expect(resumed.items[0]?.data).toMatchObject({ type: "accepted", order: { orderId: order.orderId } });
+    await small.stop();
+  });
 });
 
 /** True once a live subscription would receive an order event of this user. */

@@ -243,7 +243,7 @@ describe("exchange with background snapshots", () => {
     const storage = new CountingStorage(freshFile(), { writerThread: false });
     await storage.init();
     const taker = new RecordingTaker();
-    const exchange = await Exchange.open(storage, new EventBus(), { snapshotEvery: 10, background: taker });
+    const exchange = await Exchange.open(storage, new EventBus(1_000), { snapshotEvery: 10, background: taker });
     const results: CommandResult[] = [];
     const seen: EngineEvent[] = [];
     for (const command of [...market(), ...orders(0, 33)]) {

@@ -39,7 +39,7 @@ export function Dashboard({ connection, onLogout, onUnauthorized }: DashboardPro
   const [sideRequest, setSideRequest] = useState<SideRequest | null>(null);
   const toasts = useToasts();
 
-  trpc.market.onTick.useSubscription(undefined, {
+  const ticks = trpc.market.onTick.useSubscription(undefined, {
     onData: ({ data: tick }) => {
       const before = utils.instruments.list.getData()?.find((i) => i.symbol === tick.symbol);
       if (before !== undefined && tick.price !== before.lastTradedPrice) {
@@ -74,7 +74,9 @@ export function Dashboard({ connection, onLogout, onUnauthorized }: DashboardPro
       toasts.push("info", `${order.side} ${order.quantity} ${order.symbol} (${order.orderId}) ${update.type}`);
     }
   };
-  trpc.orders.onUpdate.useSubscription(undefined, { onData: ({ data }) => onOrderUpdate(data) });
+  const orderUpdates = trpc.orders.onUpdate.useSubscription(undefined, { onData: ({ data }) => onOrderUpdate(data) });
+  useRestartWhenStale(ticks);
+  useRestartWhenStale(orderUpdates);
 
   // Keys: "/" searches, "b" and "s" open the ticket on that side.
   useEffect(() => {
@@ -142,4 +144,16 @@ export function Dashboard({ connection, onLogout, onUnauthorized }: DashboardPro
 function isOpenOrdersQuery(queryKey: readonly unknown[]): boolean {
   const options = queryKey[1] as { input?: { open?: boolean }; type?: string } | undefined;
   return options?.type === "query" && options.input?.open === true;
+}
+
+/**
+ * A subscription that reconnected after longer than the server keeps events for (it answers
+ * PRECONDITION_FAILED) starts afresh: a fresh one begins with the current state.
+ */
+function useRestartWhenStale(subscription: { error: { data?: { code?: string } | null } | null; reset: () => void }): void {
+  const stale = subscription.error?.data?.code === "PRECONDITION_FAILED";
+  const { reset } = subscription;
+  useEffect(() => {
+    if (stale) reset();
+  }, [stale, reset]);
 }

@@ -8,7 +8,7 @@ import { quoteDto } from "../dto.js";
 import type { Platform } from "../platform.js";
 import { authedProcedure } from "../trpc.js";
 import { markShared } from "../wsEncoder.js";
-import { eventStream, parseLastEventId, sharedPerEvent } from "./streams.js";
+import { eventStream, lastEventIdInput, resumePoint, sharedPerEvent } from "./streams.js";
 
 const symbolsSchema = z.array(symbolSchema).max(100).optional();
 
@@ -66,11 +66,12 @@ export const marketRouter = {
   }),
 
   /**
-   * Live ticks. A fresh subscriber first gets the current quote of each symbol (so it can draw at
-   * once); one that reconnects with its last event id gets every tick it missed, then live ones.
+   * Live ticks. Every subscriber first gets the current price of each symbol (so it can draw at
+   * once), then live ticks: one that reconnects with its last event id gets no ticks it missed,
+   * only the latest price of each symbol, which is what a price display needs.
    */
   onTick: authedProcedure
-    .input(z.object({ symbols: symbolsSchema, lastEventId: z.string().nullish() }).optional())
+    .input(z.object({ symbols: symbolsSchema, lastEventId: lastEventIdInput }).optional())
     .subscription(({ ctx, input, signal }) => {
       const platform = ctx.platform;
       const symbols = input?.symbols ?? null;
@@ -78,12 +79,13 @@ export const marketRouter = {
       for (const symbol of symbols ?? []) {
         if (platform.exchange.engine.instrument(symbol) === undefined) throw new TRPCError({ code: "NOT_FOUND", message: `no instrument with symbol ${symbol}` });
       }
+      // Checked, though a resume starts from the latest prices as a fresh subscriber does.
+      resumePoint(ctx, input?.lastEventId);
       return eventStream({
         ctx,
         signal,
         filter: (e) => e.type === "price.tick" && (wanted === null || wanted.has(e.symbol)),
-        query: { ticks: { symbols } },
-        resumeFrom: parseLastEventId(input?.lastEventId),
+        resumeFrom: null,
         initial: (seq) =>
           platform.exchange.engine
             .instruments()

@@ -22,7 +22,7 @@ import type { Platform } from "../platform.js";
 import { InvalidCursorError } from "../storage/storage.js";
 import { authedProcedure, principalOf } from "../trpc.js";
 import { isOwnOrderEvent, orderUpdateDto } from "./events.js";
-import { eventStream, parseLastEventId } from "./streams.js";
+import { eventStream, lastEventIdInput, resumePoint } from "./streams.js";
 
 export const orderIdSchema = text(64);
 export const pageLimitSchema = pageSize(500, 50);
@@ -155,14 +155,13 @@ export const ordersRouter = {
    * The caller's order updates and fills. A fresh subscriber first gets its open orders as
    * `snapshot` updates; one that reconnects with its last event id gets everything it missed.
    */
-  onUpdate: authedProcedure.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(({ ctx, input, signal }) => {
+  onUpdate: authedProcedure.input(z.object({ lastEventId: lastEventIdInput }).optional()).subscription(({ ctx, input, signal }) => {
     const userId = principalOf(ctx).userId;
     return eventStream({
       ctx,
       signal,
       filter: isOwnOrderEvent(userId),
-      query: { userId },
-      resumeFrom: parseLastEventId(input?.lastEventId),
+      resumeFrom: resumePoint(ctx, input?.lastEventId),
       initial: (seq) =>
         ctx.platform.exchange.engine
           .orders(userId, { open: true })
@@ -202,14 +201,13 @@ export const tradesRouter = {
     }),
 
   /** The caller's fills as they happen; resumable with the last event id. */
-  onTrade: authedProcedure.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(({ ctx, input, signal }) => {
+  onTrade: authedProcedure.input(z.object({ lastEventId: lastEventIdInput }).optional()).subscription(({ ctx, input, signal }) => {
     const userId = principalOf(ctx).userId;
     return eventStream({
       ctx,
       signal,
       filter: (e: EngineEvent) => e.type === "order.filled" && e.order.userId === userId,
-      query: { userId },
-      resumeFrom: parseLastEventId(input?.lastEventId),
+      resumeFrom: resumePoint(ctx, input?.lastEventId),
       map: (event) => (event.type === "order.filled" ? tracked(String(event.seq), { seq: event.seq, trade: tradeDto(event.trade), order: orderDto(event.order) }) : null),
     });
   }),

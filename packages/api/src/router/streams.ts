@@ -1,23 +1,30 @@
 // Resumable event streams for subscriptions: listen to live events first, then replay what the
-// client missed from storage, then continue live, dropping anything already sent. No gap, no
-// duplicate, whatever the timing of the reconnect. One generator per stream, so each delivered
-// event costs one step, not one per layer.
+// client missed (see replay.ts for the bounds), then continue live, dropping anything already
+// sent. No gap, no duplicate, whatever the timing of the reconnect. One generator per stream, so
+// each delivered event costs one step, not one per layer.
 import type { EngineEvent } from "@trading/engine";
 import { TRPCError } from "@trpc/server";
+import { z } from "zod";
 import type { EventFilter } from "../bus.js";
-import type { EventQuery } from "../storage/storage.js";
+import { drained, REPLAY_SLICE, rest, resumeTooOld } from "../replay.js";
 import { principalOf, type Context } from "../trpc.js";
 
-const PAGE = 1_000;
-/** A client further behind than this starts over from the current state instead. */
-export const MAX_REPLAY = 100_000;
-/** Nor does one whose last event is this far back in the whole event sequence (a long scan). */
-export const MAX_BEHIND = 2_000_000;
+/** What a subscription takes to resume: the id of the last event it received, as the server issued it. */
+export const lastEventIdInput = z
+  .string()
+  .regex(/^\d{1,15}$/, "must be the id of an event this server sent (decimal digits)")
+  .nullish();
 
-export function parseLastEventId(lastEventId: string | null | undefined): number | null {
+/**
+ * The sequence number a subscriber resumes after, or null for a fresh one. An id the server has
+ * not issued yet is refused: a stream resuming after it would never deliver anything.
+ */
+export function resumePoint(ctx: Context, lastEventId: string | null | undefined): number | null {
   if (lastEventId === undefined || lastEventId === null) return null;
   const seq = Number(lastEventId);
-  return Number.isSafeInteger(seq) && seq >= 0 ? seq : null;
+  const lastSeq = ctx.platform.exchange.engine.lastSeq;
+  if (seq > lastSeq) throw new TRPCError({ code: "BAD_REQUEST", message: `lastEventId ${lastEventId} is after the last event this server sent (${lastSeq})` });
+  return seq;
 }
 
 /**
@@ -42,8 +49,7 @@ const subscriptionsByUser = new Map<string, number>();
 export interface StreamOptions<T> {
   ctx: Context;
   filter: EventFilter;
-  query: Omit<EventQuery, "afterSeq" | "limit">;
-  /** Continue after this event; null for a fresh subscriber (starts from now, after `initial`). */
+  /** Continue after this event (see `resumePoint`); null for a fresh subscriber, which starts from now, after `initial`. */
   resumeFrom: number | null;
   signal: AbortSignal | undefined;
   /** What a fresh subscriber gets first: the current state. */
@@ -71,24 +77,31 @@ export async function* eventStream<T>(options: StreamOptions<T>): AsyncGenerator
   options.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     let last = options.resumeFrom ?? platform.exchange.engine.lastSeq;
-    if (platform.exchange.engine.lastSeq - last > MAX_BEHIND) {
-      throw new TRPCError({ code: "PRECONDITION_FAILED", message: `the last event id is more than ${MAX_BEHIND} events old; subscribe afresh` });
-    }
     if (options.resumeFrom === null) {
       for (const item of options.initial?.(last) ?? []) yield item;
-    }
-    let replayed = 0;
-    for (;;) {
-      const page = await platform.storage.events({ ...options.query, afterSeq: last, limit: PAGE });
-      for (const event of page) {
-        last = event.seq;
-        if (!options.filter(event)) continue;
-        const item = options.map(event);
-        if (item !== null) yield item;
+    } else {
+      if (!platform.bus.recent.covers(last)) throw resumeTooOld(platform.bus.recent.capacity);
+      // A subscription that ends while it waits for its turn just ends.
+      if (!(await platform.replays.take(userId, options.signal).then(() => true, () => false))) return;
+      try {
+        for (;;) {
+          await drained(ctx.connection?.socket, options.signal);
+          // The window may have moved past this replay while it waited.
+          if (!platform.bus.recent.covers(last)) throw resumeTooOld(platform.bus.recent.capacity);
+          const started = performance.now();
+          const slice = platform.bus.recent.after(last, REPLAY_SLICE);
+          for (const event of slice) {
+            last = event.seq;
+            if (!options.filter(event)) continue;
+            const item = options.map(event);
+            if (item !== null) yield item;
+          }
+          if (slice.length < REPLAY_SLICE) break;
+          await rest(performance.now() - started);
+        }
+      } finally {
+        platform.replays.give(userId);
       }
-      replayed += page.length;
-      if (page.length < PAGE) break;
-      if (replayed > MAX_REPLAY) throw new TRPCError({ code: "PRECONDITION_FAILED", message: `more than ${MAX_REPLAY} events were missed; subscribe afresh` });
     }
     for (;;) {
       const events = await live.take();
