@@ -105,6 +105,7 @@ export class RateLimiter {
     const now = this.now();
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
+      if (this.buckets.size >= MAX_BUCKETS) this.forgetFull(now);
       bucket = { tokens: this.burst, at: now };
       this.buckets.set(key, bucket);
     }
@@ -118,4 +119,14 @@ export class RateLimiter {
   get limit(): number {
     return this.burst;
   }
+
+  /** A bucket that has filled up again is the same as none: forgetting it bounds the map by the clients that are busy now. */
+  private forgetFull(now: number): void {
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond >= this.burst) this.buckets.delete(key);
+    }
+  }
 }
+
+/** Buckets kept before full ones are forgotten (see RateLimiter.forgetFull). */
+const MAX_BUCKETS = 10_000;

@@ -73,6 +73,10 @@ export class Exchange {
   /** Batch ids are this writer's id and a count: no other writer can store the same one. */
   private readonly writerId = randomUUID();
   private batchCount = 0;
+  /** The last journal write failed, and no write has worked since (see `writable`). */
+  private failing = false;
+  private probe: Promise<boolean> | null = null;
+  private probedAt = Number.NEGATIVE_INFINITY;
 
   private constructor(
     private engineRef: Engine,
@@ -153,8 +157,10 @@ export class Exchange {
           // A failed write may still have reached the disk (a writer thread can die after its
           // commit, before its answer): the database decides, and memory is rebuilt from it.
           const written = await this.recoverFromWriteFailure(results, cause, this.journalId + commands.length, batchId);
+          this.failing = !written;
           if (!written) continue;
         }
+        this.failing = false;
         this.journalId += commands.length;
         this.sinceSnapshot += commands.length;
       }
@@ -196,6 +202,27 @@ export class Exchange {
     const error = new JournalError(cause);
     for (const { pending } of results) pending.reject(error);
     return false;
+  }
+
+  /**
+   * Whether the journal can be written: true unless the last write failed; then the storage is
+   * asked (at most once a second) until a write works again, so readiness recovers even when no
+   * command arrives to try.
+   */
+  async writable(): Promise<boolean> {
+    if (!this.failing) return true;
+    if (this.probe !== null) return this.probe;
+    if (this.now() - this.probedAt < 1_000) return false;
+    this.probedAt = this.now();
+    this.probe = this.storage.checkWritable().then(
+      () => {
+        this.failing = false;
+        return true;
+      },
+      () => false,
+    );
+    void this.probe.finally(() => (this.probe = null));
+    return this.probe;
   }
 
   /** Writes a snapshot of the engine as of the last durable batch. */

@@ -46,18 +46,20 @@ export async function startServer(config: Config, log: Logger, options: { storag
   });
 
   const createHttpContext = ({ req: request }: { req: http.IncomingMessage | Request }): Context =>
-    createContextInner(platform, platform.keys.authenticate(apiKeyOf(request)));
+    createContextInner(platform, platform.keys.authenticate(apiKeyOf(request)), null, request instanceof Request ? null : (request.socket.remoteAddress ?? null));
+  /** The rate limiter's headers, on tRPC's answers and REST's alike (Retry-After on a 429). */
+  const rateHeaders = ({ ctx }: { ctx?: Context | undefined }) => {
+    const rate = ctx?.rate;
+    if (rate === null || rate === undefined) return {};
+    const headers: Record<string, string> = { "X-RateLimit-Limit": String(rate.limit), "X-RateLimit-Remaining": String(rate.remaining) };
+    if (rate.retryAfterSeconds !== undefined) headers["Retry-After"] = String(rate.retryAfterSeconds);
+    return { headers };
+  };
   const restHandler = createOpenApiNodeHttpHandler({
     router: restRouter,
     createContext: createHttpContext,
     maxBodySize: config.maxBodyBytes,
-    responseMeta: ({ ctx }) => {
-      const rate = ctx?.rate;
-      if (rate === null || rate === undefined) return {};
-      const headers: Record<string, string> = { "X-RateLimit-Limit": String(rate.limit), "X-RateLimit-Remaining": String(rate.remaining) };
-      if (rate.retryAfterSeconds !== undefined) headers["Retry-After"] = String(rate.retryAfterSeconds);
-      return { headers };
-    },
+    responseMeta: rateHeaders,
     onError: ({ error }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") log.error("rest request failed", { error: String(error.cause ?? error) });
     },
@@ -126,6 +128,7 @@ export async function startServer(config: Config, log: Logger, options: { storag
         maxBatchSize: config.maxBatchSize,
         allowBatching: true,
         createContext: createHttpContext,
+        responseMeta: rateHeaders,
         onError: ({ error, path }) => {
           if (error.code === "INTERNAL_SERVER_ERROR") log.error("procedure failed", { path, error: String(error.cause ?? error) });
         },
@@ -151,7 +154,11 @@ export async function startServer(config: Config, log: Logger, options: { storag
       return;
     }
     if (url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
-    if (url.pathname === "/readyz") return sendJson(res, ready ? 200 : 503, { ready });
+    if (url.pathname === "/readyz") {
+      // Not ready while the journal cannot be written (a full disk, say): nothing would be accepted.
+      void platform.exchange.writable().then((writable) => sendJson(res, ready && writable ? 200 : 503, { ready: ready && writable, journal: writable ? "writable" : "failing" }));
+      return;
+    }
     if (url.pathname === "/metrics") {
       res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(platform.metrics.render());
       return;
@@ -164,7 +171,7 @@ export async function startServer(config: Config, log: Logger, options: { storag
   };
   // One bad request must never stop the server: whatever a handler throws is answered (or the
   // socket closed, when the answer has begun) and logged.
-  const server = http.createServer((req, res) => {
+  const server = http.createServer({ ...HTTP_TIMEOUTS, connectionsCheckingInterval: 1_000 }, (req, res) => {
     try {
       handleRequest(req, res);
     } catch (error) {
@@ -194,7 +201,7 @@ export async function startServer(config: Config, log: Logger, options: { storag
     router: appRouter,
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
     experimental_encoder: sharedPayloadEncoder,
-    createContext: ({ res, info }): Context => {
+    createContext: ({ req, res, info }): Context => {
       const params = info.connectionParams ?? {};
       const principal = platform.keys.authenticate(params.apiKey ?? params["x-api-key"]);
       const connection: ConnectionState = { subscriptions: 0, socket: res };
@@ -207,7 +214,7 @@ export async function startServer(config: Config, log: Logger, options: { storag
         sockets.add(res);
         res.once("close", () => sockets.delete(res));
       }
-      return createContextInner(platform, principal, connection);
+      return createContextInner(platform, principal, connection, req.socket.remoteAddress ?? null);
     },
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") log.error("ws procedure failed", { path, error: String(error.cause ?? error) });
@@ -251,6 +258,13 @@ export async function startServer(config: Config, log: Logger, options: { storag
     },
   };
 }
+
+/**
+ * Timeouts for an API (Node's defaults allow a client 60 s to send its headers and 5 min for the
+ * whole request, holding a connection meanwhile): headers within 10 s, the whole request within
+ * 30 s, idle keep-alive connections closed after 5 s. WebSockets are not affected once upgraded.
+ */
+const HTTP_TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 };
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",

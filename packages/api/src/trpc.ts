@@ -19,13 +19,15 @@ export interface Context {
   auth: Principal | null;
   /** Present for WebSocket connections (the context is built once per connection). */
   connection: ConnectionState | null;
-  /** Set by the rate limiter, read by the REST mirror for X-RateLimit-* headers. */
+  /** Set by the rate limiter, read by both HTTP handlers for X-RateLimit-* and Retry-After headers. */
   rate: { limit: number; remaining: number; retryAfterSeconds?: number } | null;
+  /** The client's network address: requests without a valid key are rate-limited by it. */
+  clientAddress: string | null;
 }
 
 /** The same context without any transport: for `createCaller` in tests and scripts. */
-export function createContextInner(platform: Platform, auth: Principal | null, connection: ConnectionState | null = null): Context {
-  return { platform, auth, connection, rate: null };
+export function createContextInner(platform: Platform, auth: Principal | null, connection: ConnectionState | null = null, clientAddress: string | null = null): Context {
+  return { platform, auth, connection, rate: null, clientAddress };
 }
 
 const t = initTRPC.context<Context>().meta<OpenApiMeta>().create({
@@ -69,8 +71,9 @@ export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure;
 
 const requireKey = t.middleware(({ ctx, next }) => {
-  if (ctx.auth === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "a valid API key is required (x-api-key header)" });
-  const taken = ctx.platform.limiter.take(ctx.auth.keyId);
+  // Without a valid key, the client's address has the bucket: guessing keys is rate-limited too.
+  const taken = ctx.platform.limiter.take(ctx.auth === null ? `address ${ctx.clientAddress ?? "unknown"}` : ctx.auth.keyId);
+  if (ctx.auth === null && taken.ok) throw new TRPCError({ code: "UNAUTHORIZED", message: "a valid API key is required (x-api-key header)" });
   if (!taken.ok) {
     ctx.rate = { limit: ctx.platform.limiter.limit, remaining: 0, retryAfterSeconds: taken.retryAfterSeconds };
     throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `rate limit exceeded; retry in ${taken.retryAfterSeconds} s` });

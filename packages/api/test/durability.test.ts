@@ -108,10 +108,16 @@ describe("restart", () => {
 
 class FailingStorage extends SqliteStorage {
   failNext = false;
+  /** Every write fails, as on a full disk, until cleared. */
+  full = false;
+  override async checkWritable(): Promise<void> {
+    if (this.full) throw new Error("SQLITE_FULL: database or disk is full");
+    await super.checkWritable();
+  }
   /** Fail after the batch is on disk, as a writer thread that dies before answering would. */
   failAfterWriteNext = false;
   override async commit(batch: CommitBatch): Promise<void> {
-    if (this.failNext) {
+    if (this.failNext || this.full) {
       this.failNext = false;
       throw new Error("SQLITE_FULL: database or disk is full");
     }
@@ -141,6 +147,27 @@ describe("journal write failure", () => {
     expect(await accountState(server, "alice-key")).toEqual(before);
     const ok = await alice.orders.place.mutate({ symbol: "TCS", side: "BUY", type: "MARKET", quantity: 1 });
     expect(ok.state).toBe("EXECUTED");
+  });
+});
+
+describe("readiness", () => {
+  it("says not ready while the journal cannot be written, and ready again once it can, with no command to try it", async () => {
+    const dir = freshDir();
+    const storage = new FailingStorage(path.join(dir, "trading.sqlite"));
+    const server = await startTestServer({}, { dataDir: dir, storage });
+    servers.push(server);
+    const readyz = async () => {
+      const answer = await fetch(`${server.server.url}/readyz`);
+      return { status: answer.status, body: (await answer.json()) as unknown };
+    };
+    expect(await readyz()).toEqual({ status: 200, body: { ready: true, journal: "writable" } });
+    storage.full = true;
+    await rejection(server.client("alice-key").orders.place.mutate({ symbol: "TCS", side: "BUY", type: "MARKET", quantity: 1 }));
+    expect(await readyz()).toEqual({ status: 503, body: { ready: false, journal: "failing" } });
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await readyz()).status).toBe(503);
+    storage.full = false;
+    await waitFor(async () => (await readyz()).status === 200, 3_000);
   });
 });
 
@@ -203,6 +230,25 @@ describe("rate limits", () => {
     expect(statuses.slice(5)).toEqual([429, 429]);
     const bob = await fetch(`${server.server.url}/trpc/funds.get`, { headers: { "x-api-key": "bob-key" } });
     expect(bob.status).toBe(200);
+    // tRPC's 429 says when to come back, as REST's does.
+    const limited = await fetch(`${server.server.url}/trpc/funds.get`, { headers: { "x-api-key": "alice-key" } });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+  });
+
+  it("limits requests with a wrong or missing key by the client's address", async () => {
+    const server = await start(freshDir(), { rateLimitPerSecond: 1, rateLimitBurst: 5 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const headers: Record<string, string> = i % 2 === 0 ? { "x-api-key": `guess-${i}` } : {};
+      statuses.push((await fetch(`${server.server.url}/trpc/funds.get`, { headers })).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    const rest = await fetch(`${server.server.url}/api/v1/funds`, { headers: { "x-api-key": "guess-again" } });
+    expect(rest.status).toBe(429);
+    expect(Number(rest.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    // A valid key has a bucket of its own.
+    expect((await fetch(`${server.server.url}/trpc/funds.get`, { headers: { "x-api-key": "alice-key" } })).status).toBe(200);
   });
 });
 

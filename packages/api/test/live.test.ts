@@ -162,6 +162,20 @@ async function dropSockets(server: TestServer): Promise<void> {
 }
 
 describe("connection safety", () => {
+  it("closes a connection whose headers do not arrive within 10 s", async () => {
+    const { hostname, port } = new URL(t.server.url);
+    const socket = net.connect(Number(port), hostname);
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    const started = Date.now();
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => (answer += chunk.toString()));
+    socket.write("GET /healthz HTTP/1.1\r\nHost: x\r\n");
+    await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    expect(answer.split("\r\n")[0]).toBe("HTTP/1.1 408 Request Timeout");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(9_000);
+    expect(Date.now() - started).toBeLessThan(13_000);
+  }, 20_000);
+
   it("closes the sockets of a revoked key", async () => {
     const admin = t.client("admin-key");
     const created = await admin.admin.createUser.mutate({ userId: "dave", displayName: "Dave" });

@@ -172,7 +172,7 @@ describe("REST mirror", () => {
 
   it("answers health, readiness and Prometheus metrics", async () => {
     expect((await fetch(`${t.server.url}/healthz`)).status).toBe(200);
-    expect(await (await fetch(`${t.server.url}/readyz`)).json()).toEqual({ ready: true });
+    expect(await (await fetch(`${t.server.url}/readyz`)).json()).toEqual({ ready: true, journal: "writable" });
     const metrics = await (await fetch(`${t.server.url}/metrics`)).text();
     expect(metrics).toContain("trading_orders_placed_total");
     expect(metrics).toContain("trading_http_request_seconds_bucket");

@@ -117,6 +117,11 @@ for (const impl of implementations) {
       await handle.cleanup();
     });
 
+    it("makes a small durable write when asked whether it can", async () => {
+      await storage.checkWritable();
+      await storage.checkWritable();
+    });
+
     it("keeps each batch's id with its last journal entry", async () => {
       expect(await storage.batchIdAt(commands.length)).toBe("writer-a/2");
       expect(await storage.batchIdAt(commands.length - 1)).toBeNull();
@@ -308,7 +313,7 @@ for (const impl of implementations) {
       // Back to the schema before longer candles were kept, with the minutes still there (undoing
       // the one migration that came after it, the journal's batch ids, too).
       await handle.sql(
-        "DROP TABLE candle_rollups; ALTER TABLE journal DROP COLUMN batch_id; DELETE FROM schema_migrations WHERE version >= (SELECT MAX(version) - 1 FROM schema_migrations)",
+        "DROP TABLE candle_rollups; ALTER TABLE journal DROP COLUMN batch_id; DROP TABLE write_check; DELETE FROM schema_migrations WHERE version >= (SELECT MAX(version) - 1 FROM schema_migrations)",
       );
       const migrated = await handle.reopen();
       try {

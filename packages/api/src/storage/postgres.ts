@@ -73,8 +73,12 @@ const MIGRATIONS: string[] = [
   // 4: candles of 5 minutes to a day kept beside the minutes (span is the interval's name, 5m to 1d),
   // filled from the minutes already stored.
   rollupMigration("BIGINT"),
-  // 5: each batch's id on its last journal entry, so a writer recognises its own batch after a failure.
-  `ALTER TABLE journal ADD COLUMN batch_id TEXT;`,
+  // 5: each batch's id on its last journal entry, so a writer recognises its own batch after a
+  // failure; and a row that readiness writes to learn whether the database takes writes again.
+  `
+  ALTER TABLE journal ADD COLUMN batch_id TEXT;
+  CREATE TABLE write_check (id INT PRIMARY KEY, checked_at BIGINT NOT NULL);
+  `,
 ];
 
 const DURABLE_COMMIT = new Set(["on", "remote_write", "remote_apply", "local"]);
@@ -253,6 +257,10 @@ export class PostgresStorage implements Storage {
         );
       }
     });
+  }
+
+  async checkWritable(): Promise<void> {
+    await this.pool.query("INSERT INTO write_check (id, checked_at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at", [Date.now()]);
   }
 
   async batchIdAt(journalId: number): Promise<string | null> {

@@ -80,8 +80,12 @@ const MIGRATIONS: string[] = [
   // 5: candles of 5 minutes to a day kept beside the minutes (span is the interval's name, 5m to 1d),
   // filled from the minutes already stored.
   rollupMigration("INTEGER"),
-  // 6: each batch's id on its last journal entry, so a writer recognises its own batch after a failure.
-  `ALTER TABLE journal ADD COLUMN batch_id TEXT;`,
+  // 6: each batch's id on its last journal entry, so a writer recognises its own batch after a
+  // failure; and a row that readiness writes to learn whether the disk takes writes again.
+  `
+  ALTER TABLE journal ADD COLUMN batch_id TEXT;
+  CREATE TABLE write_check (id INTEGER PRIMARY KEY, checked_at INTEGER NOT NULL);
+  `,
 ];
 
 /** Whether the compiled writer thread is there (it is not when running from TypeScript sources). */
@@ -254,6 +258,10 @@ export class SqliteStorage implements Storage {
       await this.startThread();
     }
     return (this.thread as WriterThread).commit(batch);
+  }
+
+  async checkWritable(): Promise<void> {
+    this.db.prepare("INSERT INTO write_check (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at").run(Date.now());
   }
 
   async batchIdAt(journalId: number): Promise<string | null> {

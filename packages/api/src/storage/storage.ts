@@ -139,6 +139,8 @@ export interface Storage {
   journal(afterJournalId: number, limit: number): Promise<Command[]>;
   /** Writes a batch in one transaction; resolves only once it is durable. */
   commit(batch: CommitBatch): Promise<void>;
+  /** Makes a small durable write, as a journal batch would; rejects when that cannot be done (a full disk). */
+  checkWritable(): Promise<void>;
   /** The `batchId` stored with journal entry `journalId` (null for none, or no such entry). */
   batchIdAt(journalId: number): Promise<string | null>;
   /**
