@@ -1,7 +1,7 @@
 // Every `trade` command. Each talks to the server through the typed client, so request and answer
 // shapes come from the router; order arguments are checked with the same schema the server uses.
 import { createInterface } from "node:readline/promises";
-import { candleIntervalSchema, orderRequestSchema, type CandleInterval, type OrderRequestInput } from "@trading/engine";
+import { candleIntervalSchema, ORDER_CAUSE_TEXT, orderRequestSchema, type CandleInterval, type OrderRequestInput } from "@trading/engine";
 import type { TradingClient } from "@trading/api/client";
 import { type Command, InvalidArgumentError } from "commander";
 import { clock, dateTime, day, minute } from "./clock.js";
@@ -46,6 +46,44 @@ async function withClient<T>(action: (client: TradingClient) => Promise<T>): Pro
   } finally {
     client.close();
   }
+}
+
+/**
+ * A lookup of symbols: one the broker does not list is the user's typing mistake, a usage error
+ * (exit 2) that names the closest listed symbols, not a broker rejection.
+ */
+async function lookUp<T>(client: TradingClient, query: () => Promise<T>): Promise<T> {
+  try {
+    return await query();
+  } catch (error) {
+    const unknown = /^no instrument with symbol (\S+)$/.exec((error as { message?: string }).message ?? "")?.[1];
+    if ((error as { data?: { code?: string } }).data?.code !== "NOT_FOUND" || unknown === undefined) throw error;
+    const listed = (await client.instruments.list.query()).map((i) => i.symbol);
+    const close = closestSymbols(unknown, listed);
+    throw usageError(`no instrument with symbol ${unknown}${close.length === 0 ? "" : `; did you mean ${close.join(", ")}?`} (\`trade instruments\` lists them all)`);
+  }
+}
+
+/** Up to three listed symbols nearest to `wanted` by edit distance (at most 2 edits), or that it starts. */
+export function closestSymbols(wanted: string, listed: string[]): string[] {
+  return listed
+    .map((symbol) => ({ symbol, distance: symbol.startsWith(wanted) ? 1 : editDistance(wanted, symbol) }))
+    .filter((c) => c.distance <= 2)
+    .sort((a, b) => a.distance - b.distance || a.symbol.localeCompare(b.symbol))
+    .slice(0, 3)
+    .map((c) => c.symbol);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
 }
 
 const CANDLE_INTERVAL_NAMES = candleIntervalSchema.options;
@@ -131,7 +169,7 @@ export function registerCommands(program: Command): void {
     .argument("<symbols...>", "e.g. INFY TCS")
     .addHelpText("after", "\nExamples:\n  trade quote INFY TCS RELIANCE")
     .action(async (symbols: string[], _o: unknown, command: Command) => {
-      const quotes = await withClient((c) => c.market.quotes.query({ symbols: symbols.map((s) => s.toUpperCase()) }));
+      const quotes = await withClient((c) => lookUp(c, () => c.market.quotes.query({ symbols: symbols.map((s) => s.toUpperCase()) })));
       print(opts(command), quotes, () =>
         table(
           ["SYMBOL", "LTP", "CHANGE", "CHG%", "OPEN", "HIGH", "LOW", "PREV CLOSE", "VOLUME"],
@@ -146,7 +184,7 @@ export function registerCommands(program: Command): void {
     .option("--interval <interval>", `${CANDLE_INTERVAL_NAMES.join(", ")}; hours and days on the Indian clock`, interval, "1m")
     .option("--limit <n>", "how many (at most 5,000)", count(5_000), 30)
     .action(async (symbol: string, options: { interval: CandleInterval; limit: number }, command: Command) => {
-      const candles = await withClient((c) => c.market.candles.query({ symbol: symbol.toUpperCase(), interval: options.interval, limit: options.limit }));
+      const candles = await withClient((c) => lookUp(c, () => c.market.candles.query({ symbol: symbol.toUpperCase(), interval: options.interval, limit: options.limit })));
       const when = options.interval === "1d" ? day : minute;
       print(opts(command), candles, () =>
         candles.length === 0
@@ -182,7 +220,9 @@ export function registerCommands(program: Command): void {
         const parsed = orderRequestSchema.safeParse(request);
         if (!parsed.success) throw usageError(parsed.error.issues.map((i) => `${i.path.join(".") || "order"} ${i.message}`).join("; "));
         const order = await withClient((c) => c.orders.place.mutate(parsed.data));
-        print(opts(command), order, () => orderLine(order));
+        // Cancelled on placing can only be an IOC's unfilled remainder: say so, not just CANCELLED.
+        const why = order.state === "CANCELLED" ? ` (${ORDER_CAUSE_TEXT["ioc-unfilled"]})` : "";
+        print(opts(command), order, () => `${orderLine(order)}${why}`);
       });
   }
 
@@ -203,7 +243,7 @@ export function registerCommands(program: Command): void {
         [
           orderLine(order),
           "",
-          table(["TIME (IST)", "STATE", "CAUSE"], order.history.map((h) => [dateTime(h.time), h.state, h.cause])),
+          table(["TIME (IST)", "STATE", "WHY"], order.history.map((h) => [dateTime(h.time), h.state, h.description])),
           ...(order.trades.length === 0 ? [] : ["", table(["TRADE", "TIME (IST)", "QTY", "PRICE"], order.trades.map((t) => [t.tradeId, dateTime(t.time), String(t.quantity), rupees(t.price)]), RIGHT(2, 3))]),
           ...(order.rejectMessage === null ? [] : ["", `Rejected (${order.rejectReason}): ${order.rejectMessage}`]),
         ].join("\n"),

@@ -51,6 +51,27 @@ describe("trade", () => {
     expect(json<{ userId: string }>(await trade(["whoami", "--json"])).userId).toBe("alice");
   });
 
+  it("treats an unknown symbol in a lookup as a usage mistake and suggests the closest", async () => {
+    const quote = await trade(["quote", "INFYY"]);
+    expect(quote.code).toBe(2);
+    expect(quote.stderr).toContain("no instrument with symbol INFYY; did you mean INFY?");
+    const candles = await trade(["candles", "RELIANC"]);
+    expect(candles.code).toBe(2);
+    expect(candles.stderr).toContain("did you mean RELIANCE?");
+    const nothingClose = await trade(["quote", "ZZZZZZZZ"]);
+    expect(nothingClose.code).toBe(2);
+    expect(nothingClose.stderr).not.toContain("did you mean");
+  });
+
+  it("says why an IOC that found nothing to fill was cancelled", async () => {
+    const run = await trade(["buy", "ITC", "1", "--limit", "1", "--ioc"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/CANCELLED \(IOC: nothing more filled on arrival, cancelled\)/);
+    const id = /(O\d+)/.exec(run.stdout)?.[1] ?? "";
+    const detail = await trade(["order", id]);
+    expect(detail.stdout).toMatch(/CANCELLED\s+IOC: nothing more filled on arrival, cancelled/);
+  });
+
   it("lists instruments and quotes as tables and as JSON", async () => {
     const table = await trade(["instruments"]);
     expect(table.stdout.split("\n")[0]).toMatch(/^SYMBOL\s+NAME\s+EXCH\s+LTP/);
@@ -93,7 +114,7 @@ describe("trade", () => {
     expect(placed.state).toBe("PLACED");
     expect((await trade(["orders", "--open"])).stdout).toContain(placed.orderId);
     const detail = await trade(["order", placed.orderId]);
-    expect(detail.stdout).toMatch(/PLACED\s+accepted/);
+    expect(detail.stdout).toMatch(/PLACED\s+placed/);
     const modified = json<{ price: number; quantity: number }>(await trade(["modify", placed.orderId, "--limit", "3001.5", "--qty", "3", "--json"]));
     expect(modified).toMatchObject({ price: 3001.5, quantity: 3 });
     expect((await trade(["cancel", placed.orderId])).stdout).toContain("CANCELLED");

@@ -1,6 +1,7 @@
 // What clients see: the engine's views with every amount in decimal rupees. Every procedure's
 // output goes through these, so paise never leak past the API edge.
 import {
+  ORDER_CAUSE_TEXT,
   paiseToRupees,
   type Funds,
   type HoldingView,
@@ -68,7 +69,7 @@ export function tradeDto(t: Trade): z.infer<typeof tradeOutput> {
 export function orderDetailDto(o: OrderDetail): z.infer<typeof orderDetailOutput> {
   return {
     ...orderDto(o),
-    history: o.history.map((h) => ({ state: h.state, time: iso(h.time), cause: h.cause })),
+    history: o.history.map((h) => ({ state: h.state, time: iso(h.time), cause: h.cause, description: ORDER_CAUSE_TEXT[h.cause] })),
     trades: o.trades.map(tradeDto),
   };
 }

@@ -1,6 +1,6 @@
 // Zod schemas of what the API answers. They document the REST mirror (OpenAPI) and are checked
 // against the DTO functions at compile time, so the two cannot drift apart.
-import { EXCHANGES, INSTRUMENT_TYPES, ORDER_STATES, ORDER_TYPES, REASON_CODES, SIDES, VALIDITIES } from "@trading/engine";
+import { EXCHANGES, INSTRUMENT_TYPES, ORDER_CAUSES, ORDER_STATES, ORDER_TYPES, REASON_CODES, SIDES, VALIDITIES } from "@trading/engine";
 import { z } from "zod";
 
 const rupees = z.number().describe("rupees, at most two decimals");
@@ -59,7 +59,7 @@ export const tradeOutput = z.object({
 });
 
 export const orderDetailOutput = orderOutput.extend({
-  history: z.array(z.object({ state: z.enum(ORDER_STATES), time: isoTime, cause: z.string() })),
+  history: z.array(z.object({ state: z.enum(ORDER_STATES), time: isoTime, cause: z.enum(ORDER_CAUSES), description: z.string() })),
   trades: z.array(tradeOutput),
 });
 

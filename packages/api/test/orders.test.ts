@@ -24,6 +24,19 @@ describe("orders over the API", () => {
     expect(detail.trades).toHaveLength(1);
   });
 
+  it("tells in an order's history why each step happened, in the engine's words", async () => {
+    const alice = t.client("alice-key");
+    const ioc = await alice.orders.place.mutate({ symbol: "INFY", side: "BUY", type: "LIMIT", quantity: 1, price: 1, validity: "IOC" });
+    expect(ioc.state).toBe("CANCELLED");
+    expect((await alice.orders.get.query({ orderId: ioc.orderId })).history).toEqual([
+      { state: "PLACED", time: expect.any(String), cause: "placed", description: "placed" },
+      { state: "CANCELLED", time: expect.any(String), cause: "ioc-unfilled", description: "IOC: nothing more filled on arrival, cancelled" },
+    ]);
+    const resting = await alice.orders.place.mutate({ symbol: "INFY", side: "BUY", type: "LIMIT", quantity: 1, price: 1 });
+    await alice.orders.cancel.mutate({ orderId: resting.orderId });
+    expect((await alice.orders.get.query({ orderId: resting.orderId })).history.map((h) => h.cause)).toEqual(["placed", "cancelled"]);
+  });
+
   it("rests a LIMIT order, modifies it, cancels it, and refuses a second cancel with a clear error", async () => {
     const alice = t.client("alice-key");
     const placed = await alice.orders.place.mutate({ symbol: "INFY", side: "BUY", type: "LIMIT", quantity: 5, price: 1000 });

@@ -161,6 +161,8 @@ describe("IOC", () => {
     const r = m.place("alice", { side: "BUY", quantity: 3, type: "LIMIT", price: 240_000, validity: "IOC" });
     expect(r.order).toMatchObject({ state: "CANCELLED" });
     expect(r.events.map((e) => e.type)).toEqual(["order.accepted", "order.cancelled"]);
+    // The events say why, as the history does, so whoever stores them can tell an IOC remainder from a cancel.
+    expect(r.events.map((e) => ("cause" in e ? e.cause : null))).toEqual(["placed", "ioc-unfilled"]);
     expect(m.funds("alice").blocked).toBe(0);
     expect(m.order("alice", r.order?.orderId ?? "").history.map((h) => h.cause)).toEqual(["placed", "ioc-unfilled"]);
   });

@@ -6,7 +6,7 @@ import { formatRupees, mulDivRound, type Paise } from "./money.js";
 import type { ReasonCode } from "./reasons.js";
 import { InstrumentRecord, orderKey, orderView, OrderRecord, type AccountRecord, type Store } from "./store.js";
 import { isOpen } from "./transitions.js";
-import type { CancelOrderCommand, CommandResult, Millis, ModifyOrderCommand, OrderInput, OrderView, PlaceOrderCommand, Refused } from "./types.js";
+import type { CancelOrderCommand, CommandResult, Millis, ModifyOrderCommand, OrderCause, OrderInput, OrderView, PlaceOrderCommand, Refused } from "./types.js";
 
 export function refuse(code: ReasonCode, message: string): Refused {
   return { ok: false, code, message, events: [] };
@@ -234,7 +234,7 @@ export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult 
     fields.triggerPrice ?? null,
     time,
     riskRefusal ? "REJECTED" : isStop ? "TRIGGER_PENDING" : "PLACED",
-    riskRefusal ? riskRefusal.code : "placed",
+    riskRefusal ? "rejected" : "placed",
     key,
   );
 
@@ -326,7 +326,7 @@ export function fill(store: Store, order: OrderRecord, quantity: number, price: 
   store.transition(order, done ? "EXECUTED" : "PARTIALLY_EXECUTED", time, "filled");
   if (done) store.unrest(order);
   store.setReserve(order, store.reserveNeeded(order));
-  store.emit({ seq: store.nextSeq(), time, type: "order.filled", order: orderView(order), trade });
+  store.emit({ seq: store.nextSeq(), time, type: "order.filled", cause: "filled", order: orderView(order), trade });
   if (done) store.retire(order);
 }
 
@@ -336,13 +336,13 @@ export function closeOrder(
   order: OrderRecord,
   state: "CANCELLED" | "EXPIRED" | "REJECTED",
   time: Millis,
-  cause: string,
+  cause: OrderCause,
   eventType: "order.cancelled" | "order.expired" | "order.rejected",
 ): void {
   store.unrest(order);
   store.transition(order, state, time, cause);
   store.setReserve(order, 0);
-  store.emitOrder(order, eventType, time);
+  store.emitOrder(order, eventType, time, cause);
   store.retire(order);
 }
 
@@ -442,7 +442,7 @@ export function modifyOrder(store: Store, cmd: ModifyOrderCommand): CommandResul
   order.price = price;
   order.triggerPrice = triggerPrice;
   store.transition(order, order.state, time, "modified");
-  store.emitOrder(order, "order.modified", time);
+  store.emitOrder(order, "order.modified", time, "modified");
   if (order.isPendingStop) {
     store.setReserve(order, store.reserveNeeded(order));
     if (order.ladderLevel === null) store.rest(order);

@@ -70,13 +70,13 @@ function triggerStop(store: Store, instrument: InstrumentRecord, order: OrderRec
       order.rejectReason = "INSUFFICIENT_FUNDS";
       order.rejectMessage = message;
       order.triggeredAt = time;
-      closeOrder(store, order, "REJECTED", time, "INSUFFICIENT_FUNDS", "order.rejected");
+      closeOrder(store, order, "REJECTED", time, "trigger-unfunded", "order.rejected");
       return;
     }
   }
   order.triggeredAt = time;
   store.transition(order, "PLACED", time, "triggered");
-  store.emitOrder(order, "order.triggered", time);
+  store.emitOrder(order, "order.triggered", time, "triggered");
   executeOnArrival(store, order, instrument, time);
 }
 

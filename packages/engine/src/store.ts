@@ -10,6 +10,7 @@ import type {
   EngineEvent,
   InstrumentSpec,
   Millis,
+  OrderCause,
   OrderDetail,
   OrderEventType,
   OrderState,
@@ -188,10 +189,10 @@ class OrderExtras {
   rejectReason: ReasonCode | null = null;
   rejectMessage: string | null = null;
   triggeredAt: Millis | null = null;
-  initialCause = PLACED_CAUSE;
+  initialCause: OrderCause = PLACED_CAUSE;
 }
 
-const PLACED_CAUSE = "placed";
+const PLACED_CAUSE: OrderCause = "placed";
 
 // Side, type, validity, first state and list membership share one small integer (`bits`).
 const SIDE_BIT = 1;
@@ -268,7 +269,7 @@ export class OrderRecord implements LadderEntry {
     triggerPrice: Paise | null,
     placedAt: Millis,
     initialState: OrderState,
-    cause: string,
+    cause: OrderCause,
     /** The id's index key, when the caller has made it already. */
     key: number | string = orderKey(orderId),
   ): this {
@@ -378,7 +379,7 @@ export class OrderRecord implements LadderEntry {
     if (value !== null || this.extras !== null) this.extra().triggeredAt = value;
   }
 
-  private get initialCause(): string {
+  private get initialCause(): OrderCause {
     return this.extras?.initialCause ?? PLACED_CAUSE;
   }
 
@@ -795,7 +796,7 @@ export class Store {
   /** Records a new order and emits its first event. */
   addOrder(order: OrderRecord, eventType: OrderEventType): void {
     this.indexOrder(order);
-    this.emitOrder(order, eventType, order.placedAt);
+    this.emitOrder(order, eventType, order.placedAt, eventType === "order.rejected" ? "rejected" : "placed");
   }
 
   /** Makes an order findable by id, by user and by client order id. */
@@ -814,8 +815,8 @@ export class Store {
     account.clientOrderIds.set(order.clientOrderId, order);
   }
 
-  emitOrder(order: OrderRecord, type: OrderEventType, time: Millis): void {
-    this.emit({ seq: this.nextSeq(), time, type, order: orderView(order) });
+  emitOrder(order: OrderRecord, type: OrderEventType, time: Millis, cause: OrderCause): void {
+    this.emit({ seq: this.nextSeq(), time, type, cause, order: orderView(order) });
   }
 
   /**
@@ -831,7 +832,7 @@ export class Store {
   }
 
   /** Moves an order through the state machine and writes the step into its history. */
-  transition(order: OrderRecord, to: OrderState, time: Millis, cause: string): void {
+  transition(order: OrderRecord, to: OrderState, time: Millis, cause: OrderCause): void {
     if (!isLegalTransition(order.state, to)) throw new IllegalTransitionError(order.orderId, order.state, to);
     order.state = to;
     order.updatedAt = time;

@@ -123,11 +123,39 @@ export interface StopMarketOrderInput extends OrderInputBase {
 /** An order as a user asks for it, in paise. Each type carries exactly the prices it needs. */
 export type OrderInput = MarketOrderInput | LimitOrderInput | StopLimitOrderInput | StopMarketOrderInput;
 
+/** Why an order moved to a state: one vocabulary for the engine, the API and every surface. */
+export const ORDER_CAUSES = [
+  "placed",
+  "rejected",
+  "triggered",
+  "trigger-unfunded",
+  "modified",
+  "filled",
+  "cancelled",
+  "ioc-unfilled",
+  "session-closed",
+  "account-reset",
+] as const;
+export type OrderCause = (typeof ORDER_CAUSES)[number];
+
+/** Each cause in words, as traders read them in an order's history. */
+export const ORDER_CAUSE_TEXT: Record<OrderCause, string> = {
+  placed: "placed",
+  rejected: "rejected on placing",
+  triggered: "stop triggered",
+  "trigger-unfunded": "stop triggered, but the funds were no longer there: rejected",
+  modified: "modified",
+  filled: "filled",
+  cancelled: "cancelled",
+  "ioc-unfilled": "IOC: nothing more filled on arrival, cancelled",
+  "session-closed": "expired at the session's close",
+  "account-reset": "cancelled when the account was reset",
+};
+
 export interface StateChange {
   state: OrderState;
   time: Millis;
-  /** Why the order moved: placed, filled, modified, cancelled, ioc-unfilled, triggered, ... */
-  cause: string;
+  cause: OrderCause;
 }
 
 export interface OrderView {
@@ -293,10 +321,13 @@ export type OrderEventType =
 
 export interface OrderEvent extends EventBase {
   type: OrderEventType;
+  /** Why: the cause the order's history records for this step. */
+  cause: OrderCause;
   order: OrderView;
 }
 export interface OrderFilledEvent extends EventBase {
   type: "order.filled";
+  cause: "filled";
   order: OrderView;
   trade: Trade;
 }

@@ -26,8 +26,8 @@ const api = {
   "orders.get": (input: unknown) => ({
     ...ORDERS[1],
     history: [
-      { state: "PLACED", time: "2026-11-24T09:15:00.000Z", cause: "placed" },
-      { state: "EXECUTED", time: "2026-11-24T09:15:00.000Z", cause: "filled" },
+      { state: "PLACED", time: "2026-11-24T09:15:00.000Z", cause: "placed", description: "placed" },
+      { state: "CANCELLED", time: "2026-11-24T09:15:00.000Z", cause: "ioc-unfilled", description: "IOC: nothing more filled on arrival, cancelled" },
     ],
     trades: [trade({ tradeId: "T9", orderId: (input as { orderId: string }).orderId })],
   }),
@@ -73,7 +73,9 @@ describe("order history", () => {
     const detail = await screen.findByText("Fills");
     const box = within(detail.parentElement as HTMLElement);
     expect(box.getByText(/1 @ ₹1,500.00/)).toBeTruthy();
-    expect(screen.getByText("EXECUTED", { selector: "strong" })).toBeTruthy();
+    expect(screen.getByText("CANCELLED", { selector: "strong" })).toBeTruthy();
+    // Why, in words: an IOC's remainder, not a cancel by the trader.
+    expect(screen.getByText("IOC: nothing more filled on arrival, cancelled")).toBeTruthy();
   });
 
   it("says so when the history cannot be loaded", async () => {

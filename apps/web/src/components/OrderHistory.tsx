@@ -128,7 +128,7 @@ function OrderDetail({ orderId }: { orderId: string }) {
         <ol>
           {o.history.map((h, i) => (
             <li key={i}>
-              {formatTime(h.time)} <strong>{h.state.replace("_", " ")}</strong> <span className="muted">({h.cause})</span>
+              {formatTime(h.time)} <strong>{h.state.replace("_", " ")}</strong> <span className="muted">{h.description}</span>
             </li>
           ))}
         </ol>

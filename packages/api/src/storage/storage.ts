@@ -2,7 +2,7 @@
 // (SQLite embedded by default, PostgreSQL when DATABASE_URL is set); one contract test suite runs
 // against each.
 import type { CandleInterval, Command, EngineEvent, EngineSnapshot, GbmFeedState, OrderState, Trade } from "@trading/engine";
-import type { OrderView } from "@trading/engine";
+import type { OrderCause, OrderEventType, OrderView, StateChange } from "@trading/engine";
 
 /** A group of commands applied together and the events they caused: one durable transaction. */
 export interface CommitBatch {
@@ -62,7 +62,7 @@ export interface TradeQuery {
 
 export interface StoredOrder {
   view: OrderView;
-  history: Array<{ state: OrderState; time: number; cause: string }>;
+  history: StateChange[];
 }
 
 /**
@@ -256,11 +256,22 @@ export function eventColumns(event: EngineEvent): { userId: string | null; symbo
   }
 }
 
-/** Maps an order event to the state-history step it records. */
-export function historyStep(event: EngineEvent): { state: OrderState; time: number; cause: string } | null {
+/** Maps an order event to the state-history step it records, with the engine's cause. */
+export function historyStep(event: EngineEvent): StateChange | null {
   if (!("order" in event)) return null;
-  const cause = event.type.slice("order.".length);
+  // Events stored before they carried a cause: the nearest cause their type tells.
+  const cause = (event.cause as OrderCause | undefined) ?? CAUSE_OF_OLD_EVENT[event.type];
   return { state: event.order.state, time: event.time, cause };
 }
+
+const CAUSE_OF_OLD_EVENT: Record<OrderEventType | "order.filled", OrderCause> = {
+  "order.accepted": "placed",
+  "order.rejected": "rejected",
+  "order.triggered": "triggered",
+  "order.modified": "modified",
+  "order.filled": "filled",
+  "order.cancelled": "cancelled",
+  "order.expired": "session-closed",
+};
 
 export type { Trade };
