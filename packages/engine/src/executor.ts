@@ -2,7 +2,7 @@
 // end of a session (SPEC §2.3-§2.4). Checks come first and change nothing; only when every check
 // has passed does the state move.
 import { MAX_ID_LENGTH, MAX_ORDER_QUANTITY } from "./limits.js";
-import { formatRupees, mulDivRound, type Paise } from "./money.js";
+import { formatRupees, mulDivRound, nearestTicks, type Paise } from "./money.js";
 import type { ReasonCode } from "./reasons.js";
 import { InstrumentRecord, orderKey, orderView, OrderRecord, type AccountRecord, type Store } from "./store.js";
 import { isOpen } from "./transitions.js";
@@ -33,12 +33,12 @@ function checkPrice(label: string, value: unknown, instrument: InstrumentRecord)
     return refuse("INVALID_PRICE", `${label} must be a positive amount in paise`);
   }
   const tick = instrument.spec.tickSize;
-  if (value % tick !== 0) {
-    const below = value - (value % tick);
+  const nearest = nearestTicks(value, tick);
+  if (nearest !== null) {
     return refuse(
       "PRICE_NOT_ON_TICK",
       `${label} ${rupees(value)} is not a multiple of the tick size ${rupees(tick)} for ${instrument.spec.symbol}; ` +
-        `nearest allowed prices are ${rupees(below)} and ${rupees(below + tick)}`,
+        `nearest allowed prices are ${rupees(nearest.below)} and ${rupees(nearest.above)}`,
     );
   }
   return undefined;

@@ -28,6 +28,7 @@ export {
   divRound,
   formatRupees,
   mulDivRound,
+  nearestTicks,
   paiseToRupees,
   rupeesToPaise,
   type Paise,

@@ -82,3 +82,13 @@ export function formatRupees(paise: Paise): string {
   }
   return `${negative ? "-" : ""}${grouped}.${fraction}`;
 }
+
+/**
+ * The allowed prices either side of `price` on a tick size of `tick` (both in paise), or null
+ * when `price` is one itself. What the engine's rejection and the order ticket both name.
+ */
+export function nearestTicks(price: Paise, tick: Paise): { below: Paise; above: Paise } | null {
+  const off = price % tick;
+  if (off === 0) return null;
+  return { below: price - off, above: price - off + tick };
+}

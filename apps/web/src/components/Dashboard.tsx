@@ -131,7 +131,7 @@ export function Dashboard({ connection, onLogout, onUnauthorized }: DashboardPro
         <Chart symbol={selected} ltp={current?.lastTradedPrice} />
       </section>
       <section className="ticket" aria-label="Order ticket">
-        <OrderTicket symbol={selected} ltp={current?.lastTradedPrice} sideRequest={sideRequest} />
+        <OrderTicket symbol={selected} ltp={current?.lastTradedPrice} tickSize={current?.tickSize} sideRequest={sideRequest} />
       </section>
       <section className="tables">
         <Tables instruments={instruments.data} />

@@ -3,11 +3,12 @@ import { fireEvent, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { callsTo, renderWithApi } from "../testing/api.js";
-import { funds, order } from "../testing/fixtures.js";
+import { funds, holding, order } from "../testing/fixtures.js";
 import { OrderTicket } from "./OrderTicket.js";
 
 const api = (place: (input: unknown) => unknown = (input) => order({ orderId: "O7", ...(input as object), state: "EXECUTED" })) => ({
   "funds.get": () => funds({ available: 10_000 }),
+  "portfolio.holdings": () => [{ ...holding("INFY", 10, 1400, 1500), reservedQuantity: 3 }],
   "orders.place": place,
 });
 
@@ -72,5 +73,50 @@ describe("order ticket", () => {
     expect(document.activeElement).toBe(screen.getByLabelText("Quantity"));
     fireEvent.change(screen.getByLabelText("Quantity"), { target: { value: "3" } });
     expect(document.querySelector("[data-estimate]")?.textContent).toBe("₹4,500.00");
+  });
+
+  it("validates as you type: text, exponents and prices off the tick size are flagged before sending, with the nearest valid prices", async () => {
+    const user = userEvent.setup();
+    const { calls } = renderWithApi(<OrderTicket symbol="INFY" ltp={1500} tickSize={0.05} />, api());
+    const shown = (field: string) => document.querySelector(`[data-${field}]`)?.textContent;
+    const quantity = screen.getByLabelText("Quantity");
+    for (const typed of ["abc", "10abc", "1e1", "0x10"]) {
+      await user.clear(quantity);
+      await user.type(quantity, typed);
+      expect({ typed, error: screen.getByText(/must be a number of shares/).textContent, estimate: shown("estimate") }).toEqual({
+        typed,
+        error: "must be a number of shares",
+        estimate: "—",
+      });
+    }
+    await user.click(screen.getByRole("button", { name: "BUY INFY" }));
+    expect(callsTo(calls, "orders.place")).toEqual([]);
+
+    await user.clear(quantity);
+    await user.type(quantity, "2");
+    await user.selectOptions(screen.getByLabelText("Type"), "LIMIT");
+    await user.click(screen.getByRole("button", { name: "BUY INFY" }));
+    expect(screen.getByText("is required (the last price is ₹1,500.00)")).toBeTruthy();
+    await user.type(screen.getByLabelText("Price (₹)"), "1500.03");
+    expect(screen.getByText("must be a multiple of ₹0.05: ₹1,500.00 or ₹1,500.05")).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "BUY INFY" }));
+    expect(callsTo(calls, "orders.place")).toEqual([]);
+    await user.type(screen.getByLabelText("Price (₹)"), "{Backspace}5");
+    expect(shown("estimate")).toBe("₹3,000.10");
+    await user.click(screen.getByRole("button", { name: "BUY INFY" }));
+    await screen.findByText(/order O7/);
+    expect(callsTo(calls, "orders.place")).toEqual([{ symbol: "INFY", side: "BUY", type: "LIMIT", quantity: 2, price: 1500.05, validity: "DAY" }]);
+  });
+
+  it("shows the free shares for a SELL, and warns when the quantity is more", async () => {
+    const user = userEvent.setup();
+    renderWithApi(<OrderTicket symbol="INFY" ltp={1500} tickSize={0.05} />, api());
+    await user.click(screen.getByRole("radio", { name: "SELL" }));
+    // 10 held, 3 of them in open SELL orders.
+    await waitFor(() => expect(document.querySelector("[data-free-shares]")?.textContent).toBe("7"));
+    expect(document.querySelector("[data-available]")).toBeNull();
+    await user.clear(screen.getByLabelText("Quantity"));
+    await user.type(screen.getByLabelText("Quantity"), "8");
+    expect(screen.getByText(/More than your 7 free shares/)).toBeTruthy();
   });
 });

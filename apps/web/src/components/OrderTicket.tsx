@@ -1,6 +1,7 @@
-// The order ticket validates as you type with the same zod schema the server uses, shows the
-// estimated value against available funds, and shows a server rejection's reason.
-import { orderRequestSchema, type OrderRequestInput } from "@trading/engine";
+// The order ticket validates as you type with the same zod schema the server uses (and the
+// instrument's tick size, naming the nearest valid prices), shows the estimated value against
+// available funds for a BUY and the free shares for a SELL, and shows a server rejection's reason.
+import { nearestTicks, orderRequestSchema, paiseToRupees, rupeesToPaise, type OrderRequestInput } from "@trading/engine";
 import { TRPCClientError } from "@trpc/client";
 import { cloneElement, useEffect, useRef, useState, type FormEvent, type InputHTMLAttributes, type ReactElement } from "react";
 import { formatInr } from "../format.js";
@@ -15,19 +16,52 @@ export interface SideRequest {
 }
 type Type = "MARKET" | "LIMIT" | "SL" | "SL_M";
 
-const num = (text: string): number | undefined => (text.trim() === "" ? undefined : Number(text));
+/**
+ * What a field holds, for the schema: a number only when it is written as plain decimal digits,
+ * so "10abc", "1e1" or "0x10" reach the schema as text and are refused, never read as NaN or 10.
+ */
+const fieldValue = (text: string): number | string | undefined => {
+  const trimmed = text.trim();
+  if (trimmed === "") return undefined;
+  return /^\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed;
+};
+const asNumber = (value: number | string | undefined): number | undefined => (typeof value === "number" ? value : undefined);
 
-export function OrderTicket({ symbol, ltp, sideRequest = null }: { symbol: string; ltp: number | undefined; sideRequest?: SideRequest | null }) {
+/** Why a price is not on the instrument's tick size, with the nearest ones that are; null when it is. */
+function offTick(price: number | undefined, tickSize: number | undefined): string | null {
+  const paise = price === undefined ? undefined : rupeesToPaise(price);
+  const tick = tickSize === undefined ? undefined : rupeesToPaise(tickSize);
+  if (paise === undefined || tick === undefined) return null;
+  const nearest = nearestTicks(paise, tick);
+  if (nearest === null) return null;
+  return `must be a multiple of ${formatInr(tickSize ?? 0)}: ${formatInr(paiseToRupees(nearest.below))} or ${formatInr(paiseToRupees(nearest.above))}`;
+}
+
+export function OrderTicket({
+  symbol,
+  ltp,
+  tickSize,
+  sideRequest = null,
+}: {
+  symbol: string;
+  ltp: number | undefined;
+  /** The instrument's tick size in rupees; prices off it are flagged while typing. */
+  tickSize?: number | undefined;
+  sideRequest?: SideRequest | null;
+}) {
   const [side, setSide] = useState<Side>("BUY");
   const [type, setType] = useState<Type>("MARKET");
   const [quantity, setQuantity] = useState("1");
   const [price, setPrice] = useState("");
   const [trigger, setTrigger] = useState("");
   const [ioc, setIoc] = useState(false);
-  const [touched, setTouched] = useState(false);
+  /** Fields whose errors show: each once typed in or left, all once the order is sent. */
+  const [touched, setTouched] = useState<ReadonlySet<string> | "all">(new Set());
+  const touch = (name: string) => setTouched((t) => (t === "all" || t.has(name) ? t : new Set([...t, name])));
   const [serverError, setServerError] = useState<string | null>(null);
   const [placed, setPlaced] = useState<string | null>(null);
   const funds = trpc.funds.get.useQuery();
+  const holdings = trpc.portfolio.holdings.useQuery(undefined, { enabled: side === "SELL" });
   const place = trpc.orders.place.useMutation();
   const quantityInput = useRef<HTMLInputElement>(null);
 
@@ -40,29 +74,40 @@ export function OrderTicket({ symbol, ltp, sideRequest = null }: { symbol: strin
 
   const needsPrice = type === "LIMIT" || type === "SL";
   const needsTrigger = type === "SL" || type === "SL_M";
+  const prices = { price: needsPrice ? fieldValue(price) : undefined, triggerPrice: needsTrigger ? fieldValue(trigger) : undefined };
   const request = {
     symbol,
     side,
     type,
-    quantity: num(quantity),
+    quantity: fieldValue(quantity),
     validity: ioc ? "IOC" : "DAY",
-    ...(needsPrice ? { price: num(price) } : {}),
-    ...(needsTrigger ? { triggerPrice: num(trigger) } : {}),
+    ...(needsPrice ? { price: prices.price } : {}),
+    ...(needsTrigger ? { triggerPrice: prices.triggerPrice } : {}),
   } as OrderRequestInput;
   const parsed = orderRequestSchema.safeParse(request);
   const errors: Record<string, string> = {};
   if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "order")] ??= issue.message;
-  const unit = needsPrice ? num(price) : type === "SL_M" ? num(trigger) : ltp;
-  const estimate = (num(quantity) ?? 0) * (unit ?? 0);
+  for (const name of ["price", "triggerPrice"] as const) {
+    const tickProblem = offTick(asNumber(prices[name]), tickSize);
+    if (tickProblem !== null) errors[name] ??= tickProblem;
+    if (errors[name] === "is required" && ltp !== undefined) errors[name] = `is required (the last price is ${formatInr(ltp)})`;
+  }
+  const valid = Object.keys(errors).length === 0;
+  const shares = errors.quantity === undefined ? asNumber(request.quantity) : undefined;
+  const unit = needsPrice ? asNumber(prices.price) : type === "SL_M" ? asNumber(prices.triggerPrice) : ltp;
+  const estimate = shares === undefined || unit === undefined ? undefined : shares * unit;
   const available = funds.data?.available;
-  const short = side === "BUY" && available !== undefined && estimate > available;
+  const held = holdings.data?.find((h) => h.symbol === symbol);
+  const freeShares = holdings.data === undefined ? undefined : held === undefined ? 0 : held.quantity - held.reservedQuantity;
+  const short = side === "BUY" && available !== undefined && estimate !== undefined && estimate > available;
+  const oversold = side === "SELL" && freeShares !== undefined && shares !== undefined && shares > freeShares;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setTouched(true);
+    setTouched("all");
     setServerError(null);
     setPlaced(null);
-    if (!parsed.success) return;
+    if (!parsed.success || !valid) return;
     try {
       const order = await place.mutateAsync(parsed.data);
       setPlaced(`${order.side} ${order.quantity} ${order.symbol}: order ${order.orderId} ${order.state.toLowerCase().replace("_", " ")}`);
@@ -73,7 +118,7 @@ export function OrderTicket({ symbol, ltp, sideRequest = null }: { symbol: strin
     }
   };
 
-  const shown = (name: string) => (touched ? errors[name] : undefined);
+  const shown = (name: string) => (touched === "all" || touched.has(name) ? errors[name] : undefined);
   const field = (name: string, label: string, input: ReactElement) => {
     const error = shown(name);
     const id = `ticket-${name}`;
@@ -82,7 +127,7 @@ export function OrderTicket({ symbol, ltp, sideRequest = null }: { symbol: strin
         <label htmlFor={id}>{label}</label>
         {cloneElement(input as ReactElement<InputHTMLAttributes<HTMLInputElement>>, {
           id,
-          onBlur: () => setTouched(true),
+          onBlur: () => touch(name),
           "aria-invalid": error !== undefined,
           "aria-describedby": error === undefined ? undefined : `${id}-error`,
         })}
@@ -121,18 +166,63 @@ export function OrderTicket({ symbol, ltp, sideRequest = null }: { symbol: strin
           <option value="SL_M">Stop-loss market</option>
         </select>
       </label>
-      {field("quantity", "Quantity", <input ref={quantityInput} inputMode="numeric" value={quantity} onChange={(e) => setQuantity(e.target.value)} />)}
-      {needsPrice && field("price", "Price (₹)", <input inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} />)}
-      {needsTrigger && field("triggerPrice", "Trigger (₹)", <input inputMode="decimal" value={trigger} onChange={(e) => setTrigger(e.target.value)} />)}
+      {field(
+        "quantity",
+        "Quantity",
+        <input
+          ref={quantityInput}
+          inputMode="numeric"
+          value={quantity}
+          onChange={(e) => {
+            setQuantity(e.target.value);
+            touch("quantity");
+          }}
+        />,
+      )}
+      {needsPrice &&
+        field(
+          "price",
+          "Price (₹)",
+          <input
+            inputMode="decimal"
+            value={price}
+            onChange={(e) => {
+              setPrice(e.target.value);
+              touch("price");
+            }}
+          />,
+        )}
+      {needsTrigger &&
+        field(
+          "triggerPrice",
+          "Trigger (₹)",
+          <input
+            inputMode="decimal"
+            value={trigger}
+            onChange={(e) => {
+              setTrigger(e.target.value);
+              touch("triggerPrice");
+            }}
+          />,
+        )}
       <label className="check">
         <input type="checkbox" checked={ioc} onChange={(e) => setIoc(e.target.checked)} /> Immediate or cancel
       </label>
       {/* One line each, so ticking prices never move the button under a thumb. */}
       <dl className="estimate">
         <dt>Estimated value</dt>
-        <dd data-estimate>{formatInr(estimate)}</dd>
-        <dt>Available</dt>
-        <dd data-available>{funds.isError ? "unknown (could not load funds)" : available === undefined ? "…" : formatInr(available)}</dd>
+        <dd data-estimate>{estimate === undefined ? "—" : formatInr(estimate)}</dd>
+        {side === "BUY" ? (
+          <>
+            <dt>Available</dt>
+            <dd data-available>{funds.isError ? "unknown (could not load funds)" : available === undefined ? "…" : formatInr(available)}</dd>
+          </>
+        ) : (
+          <>
+            <dt>Free shares</dt>
+            <dd data-free-shares>{holdings.isError ? "unknown (could not load holdings)" : freeShares === undefined ? "…" : String(freeShares)}</dd>
+          </>
+        )}
       </dl>
       <button type="submit" className={`submit ${side.toLowerCase()}`} disabled={place.isPending}>
         {place.isPending ? "Sending…" : `${side} ${symbol}`}
@@ -140,6 +230,11 @@ export function OrderTicket({ symbol, ltp, sideRequest = null }: { symbol: strin
       {short && (
         <p className="field-error" aria-live="polite">
           More than the funds available: the server will reject it.
+        </p>
+      )}
+      {oversold && (
+        <p className="field-error" aria-live="polite">
+          More than your {freeShares} free shares (shares in open SELL orders are taken): the server will reject it.
         </p>
       )}
       {placed !== null && (
