@@ -5,6 +5,7 @@ import { candleIntervalSchema, ORDER_CAUSE_TEXT, orderRequestSchema, type Candle
 import type { TradingClient } from "@trading/api/client";
 import { type Command, InvalidArgumentError } from "commander";
 import { clock, dateTime, day, minute } from "./clock.js";
+import { lasting } from "./lasting.js";
 import { CliError, EXIT, usageError } from "./errors.js";
 import { bold, dim, percent, pnl, print, rupees, table, type OutputOptions } from "./output.js";
 import { configPath, currentSettings, forget, save } from "./settings.js";
@@ -480,19 +481,4 @@ function registerAdmin(program: Command, opts: (command: Command) => OutputOptio
       const entries = await withClient((c) => c.admin.auditLog.query({ limit: options.limit }));
       print(opts(command), entries, () => table(["TIME (IST)", "ACTOR", "ACTION", "DETAIL"], entries.map((e) => [dateTime(e.time), e.actor, e.action, JSON.stringify(e.detail)])));
     });
-}
-
-/**
- * A subscription that lasts: when it reconnects after longer than the server keeps events for
- * (PRECONDITION_FAILED), it subscribes afresh, which starts from the current state; any other
- * error goes to `fail`.
- */
-function lasting(fail: (error: unknown) => void, subscribe: (onError: (error: unknown) => void) => { unsubscribe(): void }): { unsubscribe(): void } {
-  let current: { unsubscribe(): void };
-  const onError = (error: unknown) => {
-    if ((error as { data?: { code?: string } }).data?.code === "PRECONDITION_FAILED") current = subscribe(onError);
-    else fail(error);
-  };
-  current = subscribe(onError);
-  return { unsubscribe: () => current.unsubscribe() };
 }

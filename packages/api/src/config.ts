@@ -40,7 +40,7 @@ export const configSchema = z.object({
   maxWsPayloadBytes: z.coerce.number().int().positive().default(64 * 1024),
   maxSubscriptionsPerConnection: z.coerce.number().int().positive().default(20),
   maxSubscriptionsPerUser: z.coerce.number().int().positive().default(100),
-  /** Most recent events (ticks aside) kept in memory for subscribers that resume (see replay.ts). */
+  /** Most recent order events kept in memory for subscribers that resume (see replay.ts). */
   replayWindow: z.coerce.number().int().positive().max(1_000_000).default(50_000),
   development: bool.default(false),
   /** The built web app to serve at `/` (default: the workspace's apps/web/dist). */

@@ -10,7 +10,7 @@ import { Exchange, type CommandFactory } from "./exchange.js";
 import { PriceFeed } from "./feed.js";
 import type { Logger } from "./log.js";
 import { Metrics } from "./metrics.js";
-import { ReplayTurns } from "./replay.js";
+import { keepRecentFrom, ReplayTurns } from "./replay.js";
 import { BackgroundSnapshots, snapshotThreadAvailable } from "./snapshots.js";
 import { SqliteStorage } from "./storage/sqlite.js";
 import type { Storage } from "./storage/storage.js";
@@ -85,7 +85,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
         error: cause instanceof Error ? cause.message : String(cause),
       }),
   });
-  bus.recent.startAfter(exchange.engine.lastSeq);
+  await keepRecentFrom(store, bus.recent, exchange.engine.lastSeq);
   const keys = new KeyRing(store);
   await keys.load();
   const metrics = new Metrics();

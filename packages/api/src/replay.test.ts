@@ -6,7 +6,7 @@ const order = (seq: number) => ({ seq, time: seq, type: "order.accepted", order:
 const tick = (seq: number) => ({ seq, time: seq, type: "price.tick", symbol: "ITC", price: 1, volume: 1 }) as EngineEvent;
 
 describe("recent events", () => {
-  it("keep the newest events that are not ticks, and say which resume points they cover", () => {
+  it("keep the newest order events, and say which resume points they cover", () => {
     const recent = new RecentEvents(3);
     expect(recent.covers(0)).toBe(false);
     recent.startAfter(10);

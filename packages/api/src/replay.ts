@@ -1,23 +1,26 @@
 // What a reconnecting subscriber missed is replayed from memory, within bounds. Resuming is for
-// clients that were briefly away: the server keeps the most recent events (ticks aside: a tick
-// subscriber resumes from the latest price of each symbol) and answers a resume point older than
-// that with an error the client acts on by subscribing afresh. Replays take turns, a few at a
+// clients that were briefly away: the server keeps the most recent order events (the only ones
+// replayed: a tick subscriber resumes from the latest price of each symbol), across restarts too,
+// and answers a resume point older than that with an error the client acts on by subscribing afresh. Replays take turns, a few at a
 // time and one per user, work in slices of a hundred events with rests between them, and wait for
 // the socket to drain, so one user's replays never hold up other users' requests or ticks for
 // more than a slice.
 import type { EngineEvent } from "@trading/engine";
 import { TRPCError } from "@trpc/server";
+import type { Storage } from "./storage/storage.js";
 
 /** Replays that run at once in the whole server; the rest wait their turn. */
 export const REPLAYS_AT_ONCE = 2;
 /** Events a replay scans (and sends) before it gives the event loop back. */
 export const REPLAY_SLICE = 100;
+/** Events a starting server reads back (at most) to find the order events it keeps. */
+export const REPLAY_STARTUP_SCAN = 1_000_000;
 /** The share of its time a running replay may spend working: after each slice it rests 3× as long. */
 export const REPLAY_DUTY = 0.25;
 /** A replay waits while its socket has more than this many bytes still to send. */
 export const REPLAY_SOCKET_BUFFER = 256 * 1024;
 
-/** The most recent events that are not ticks, oldest first, for resuming subscribers. */
+/** The most recent order events (fills included), oldest first, for resuming subscribers. */
 export class RecentEvents {
   private events: EngineEvent[] = [];
   private start = 0;
@@ -33,7 +36,7 @@ export class RecentEvents {
   }
 
   add(event: EngineEvent): void {
-    if (event.type === "price.tick") return;
+    if (!("order" in event)) return;
     this.events.push(event);
     if (this.events.length - this.start <= this.capacity) return;
     this.coveredAfter = (this.events[this.start] as EngineEvent).seq;
@@ -61,6 +64,19 @@ export class RecentEvents {
     }
     return this.events.slice(low, low + limit);
   }
+}
+
+/**
+ * Fills `recent` from the journal's newest order events, so clients resume across a restart: it
+ * reads back at most REPLAY_STARTUP_SCAN events, and keeps as many order events as `recent` holds.
+ */
+export async function keepRecentFrom(storage: Storage, recent: RecentEvents, lastSeq: number): Promise<void> {
+  const scannedAfter = Math.max(0, lastSeq - REPLAY_STARTUP_SCAN);
+  const events = await storage.recentOrderEvents(scannedAfter, recent.capacity);
+  const first = events[0];
+  // A full read may have left older order events behind: only what follows the first one is whole.
+  recent.startAfter(events.length === recent.capacity && first !== undefined ? first.seq - 1 : scannedAfter);
+  for (const event of events) recent.add(event);
 }
 
 /** The error a subscriber gets when what it missed is no longer kept. */

@@ -131,7 +131,8 @@ describe("subscriptions", () => {
           },
         });
       });
-    // It keeps the last three events that are not ticks: setting up the demo users made more.
+    // It keeps the last three order events: four orders push the first one out.
+    for (let i = 0; i < 4; i++) await alice.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 100 });
     const tooOld = await failure({ lastEventId: "0" });
     expect(tooOld).toMatchObject({ code: "PRECONDITION_FAILED" });
     expect(tooOld.message).toContain("subscribe afresh");

@@ -122,6 +122,14 @@ for (const impl of implementations) {
       await storage.checkWritable();
     });
 
+    it("reads back the newest order events, oldest first", async () => {
+      const orderEvents = JSON.parse(JSON.stringify(events.filter((e) => "order" in e))) as EngineEvent[];
+      expect(await storage.recentOrderEvents(0, 100)).toEqual(orderEvents);
+      expect(await storage.recentOrderEvents(0, 2)).toEqual(orderEvents.slice(-2));
+      const third = orderEvents[2] as EngineEvent;
+      expect(await storage.recentOrderEvents(third.seq, 100)).toEqual(orderEvents.slice(3));
+    });
+
     it("keeps each batch's id with its last journal entry", async () => {
       expect(await storage.batchIdAt(commands.length)).toBe("writer-a/2");
       expect(await storage.batchIdAt(commands.length - 1)).toBeNull();

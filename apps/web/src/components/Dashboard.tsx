@@ -5,6 +5,7 @@
 import { useEffect, useState } from "react";
 import { formatInr } from "../format.js";
 import { applyToOpenOrders, prependTrade, type OrderUpdate } from "../live.js";
+import { useRestartWhenStale } from "../subscriptions.js";
 import { trpc, type ConnectionState } from "../trpc.js";
 import { Chart, chartTradesInput } from "./Chart.js";
 import { OrderTicket, type SideRequest } from "./OrderTicket.js";
@@ -144,16 +145,4 @@ export function Dashboard({ connection, onLogout, onUnauthorized }: DashboardPro
 function isOpenOrdersQuery(queryKey: readonly unknown[]): boolean {
   const options = queryKey[1] as { input?: { open?: boolean }; type?: string } | undefined;
   return options?.type === "query" && options.input?.open === true;
-}
-
-/**
- * A subscription that reconnected after longer than the server keeps events for (it answers
- * PRECONDITION_FAILED) starts afresh: a fresh one begins with the current state.
- */
-function useRestartWhenStale(subscription: { error: { data?: { code?: string } | null } | null; reset: () => void }): void {
-  const stale = subscription.error?.data?.code === "PRECONDITION_FAILED";
-  const { reset } = subscription;
-  useEffect(() => {
-    if (stale) reset();
-  }, [stale, reset]);
 }

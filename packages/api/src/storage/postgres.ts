@@ -307,6 +307,14 @@ export class PostgresStorage implements Storage {
     return rows.map((r) => JSON.parse(r.payload) as EngineEvent);
   }
 
+  async recentOrderEvents(afterSeq: number, limit: number): Promise<EngineEvent[]> {
+    const rows = await this.rows<{ payload: string }>(
+      "SELECT payload FROM (SELECT seq, payload FROM events WHERE seq > $1 AND order_id IS NOT NULL ORDER BY seq DESC LIMIT $2) newest ORDER BY seq",
+      [afterSeq, limit],
+    );
+    return rows.map((r) => JSON.parse(r.payload) as EngineEvent);
+  }
+
   async order(userId: string, orderId: string): Promise<StoredOrder | null> {
     const [row] = await this.rows<{ view: string }>("SELECT view FROM orders WHERE order_id = $1 AND user_id = $2", [orderId, userId]);
     if (row === undefined) return null;

@@ -309,6 +309,14 @@ export class SqliteStorage implements Storage {
     return rows.map((r) => JSON.parse(r.payload) as EngineEvent);
   }
 
+  async recentOrderEvents(afterSeq: number, limit: number): Promise<EngineEvent[]> {
+    const rows = this.db
+      .prepare("SELECT payload FROM (SELECT seq, payload FROM events WHERE seq > ? AND order_id IS NOT NULL ORDER BY seq DESC LIMIT ?) ORDER BY seq")
+      .pluck()
+      .all(afterSeq, limit) as string[];
+    return rows.map((r) => JSON.parse(r) as EngineEvent);
+  }
+
   async order(userId: string, orderId: string): Promise<StoredOrder | null> {
     const row = this.db.prepare("SELECT view FROM orders WHERE order_id = ? AND user_id = ?").get(orderId, userId) as { view: string } | undefined;
     if (row === undefined) return null;

@@ -150,6 +150,8 @@ export interface Storage {
   saveSnapshot(snapshot: StoredSnapshot): Promise<void>;
 
   events(query: EventQuery): Promise<EngineEvent[]>;
+  /** The newest `limit` order events (fills included) after `afterSeq`, oldest first. */
+  recentOrderEvents(afterSeq: number, limit: number): Promise<EngineEvent[]>;
   order(userId: string, orderId: string): Promise<StoredOrder | null>;
   /** The user's order placed with this clientOrderId, as last stored. */
   orderByClientId(userId: string, clientOrderId: string): Promise<OrderView | null>;
