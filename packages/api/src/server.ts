@@ -112,13 +112,13 @@ export async function startServer(config: Config, log: Logger, options: { storag
       res.writeHead(204).end();
       return;
     }
-    const charsetProblem = unreadableCharset(req.headers["content-type"]);
-    if (charsetProblem !== null && (url.pathname.startsWith("/trpc/") || url.pathname.startsWith("/api/v1/"))) {
-      if (url.pathname.startsWith("/trpc/")) return sendTrpcError(res, "UNSUPPORTED_MEDIA_TYPE", charsetProblem);
-      return sendRestError(res, 415, "UNSUPPORTED_MEDIA_TYPE", charsetProblem);
+    const trpc = url.pathname.startsWith("/trpc/");
+    const charsetProblem = trpc || url.pathname.startsWith("/api/v1/") ? unreadableCharset(req.headers["content-type"]) : null;
+    if (charsetProblem !== null) {
+      return trpc ? sendTrpcError(res, "UNSUPPORTED_MEDIA_TYPE", charsetProblem) : sendRestError(res, 415, "UNSUPPORTED_MEDIA_TYPE", charsetProblem);
     }
 
-    if (url.pathname.startsWith("/trpc/")) {
+    if (trpc) {
       void nodeHTTPRequestHandler({
         router: appRouter,
         req,

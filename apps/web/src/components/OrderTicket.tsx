@@ -3,7 +3,7 @@
 // available funds for a BUY and the free shares for a SELL, and shows a server rejection's reason.
 import { nearestTicks, orderRequestSchema, paiseToRupees, rupeesToPaise, type OrderRequestInput } from "@trading/engine";
 import { TRPCClientError } from "@trpc/client";
-import { cloneElement, useEffect, useRef, useState, type FormEvent, type InputHTMLAttributes, type ReactElement } from "react";
+import { cloneElement, useEffect, useRef, useState, type ChangeEvent, type FormEvent, type InputHTMLAttributes, type ReactElement } from "react";
 import { formatInr } from "../format.js";
 import { trpc } from "../trpc.js";
 
@@ -127,6 +127,11 @@ export function OrderTicket({
         <label htmlFor={id}>{label}</label>
         {cloneElement(input as ReactElement<InputHTMLAttributes<HTMLInputElement>>, {
           id,
+          // A field's errors show as soon as it is typed in, or left.
+          onChange: (event: ChangeEvent<HTMLInputElement>) => {
+            (input.props as InputHTMLAttributes<HTMLInputElement>).onChange?.(event);
+            touch(name);
+          },
           onBlur: () => touch(name),
           "aria-invalid": error !== undefined,
           "aria-describedby": error === undefined ? undefined : `${id}-error`,
@@ -166,45 +171,9 @@ export function OrderTicket({
           <option value="SL_M">Stop-loss market</option>
         </select>
       </label>
-      {field(
-        "quantity",
-        "Quantity",
-        <input
-          ref={quantityInput}
-          inputMode="numeric"
-          value={quantity}
-          onChange={(e) => {
-            setQuantity(e.target.value);
-            touch("quantity");
-          }}
-        />,
-      )}
-      {needsPrice &&
-        field(
-          "price",
-          "Price (₹)",
-          <input
-            inputMode="decimal"
-            value={price}
-            onChange={(e) => {
-              setPrice(e.target.value);
-              touch("price");
-            }}
-          />,
-        )}
-      {needsTrigger &&
-        field(
-          "triggerPrice",
-          "Trigger (₹)",
-          <input
-            inputMode="decimal"
-            value={trigger}
-            onChange={(e) => {
-              setTrigger(e.target.value);
-              touch("triggerPrice");
-            }}
-          />,
-        )}
+      {field("quantity", "Quantity", <input ref={quantityInput} inputMode="numeric" value={quantity} onChange={(e) => setQuantity(e.target.value)} />)}
+      {needsPrice && field("price", "Price (₹)", <input inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} />)}
+      {needsTrigger && field("triggerPrice", "Trigger (₹)", <input inputMode="decimal" value={trigger} onChange={(e) => setTrigger(e.target.value)} />)}
       <label className="check">
         <input type="checkbox" checked={ioc} onChange={(e) => setIoc(e.target.checked)} /> Immediate or cancel
       </label>
