@@ -2,7 +2,8 @@
 // every one asking to resume from far back, while another user goes on trading. Prints how much
 // the other user's requests slow down (their latency before and during the attack), how many
 // events the attacker received, and the server's peak memory. Run by hand after a build:
-// `npx -y pnpm@10 --filter @trading/api bench:replay`.
+// `npx -y pnpm@10 --filter @trading/api bench:replay`. BENCH_ATTACK=orders or ticks runs one half
+// of the attack alone; BENCH_FEED sets the feed's ticks per second per instrument (20; 0 is off).
 import { fork } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -39,7 +40,7 @@ const print = (record: Record<string, unknown>) => console.log(JSON.stringify(re
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "trading-bench-replay-"));
 const server = await spawnServer({
   args: ["--data-dir", dataDir],
-  env: { FEED_TICKS_PER_SECOND: "20", RATE_LIMIT_PER_SECOND: "1000000", RATE_LIMIT_BURST: "1000000" },
+  env: { FEED_TICKS_PER_SECOND: process.env.BENCH_FEED ?? "20", RATE_LIMIT_PER_SECOND: "1000000", RATE_LIMIT_BURST: "1000000" },
   timeoutMs: 120_000,
 });
 const rssMb = () => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, "utf8"))?.[1] ?? 0) / 1024);
