@@ -53,20 +53,25 @@ async function loopLag(): Promise<{ loop_lag_p99_ms: number; loop_lag_max_ms: nu
 }
 
 /** The other user: one request at a time, 10 ms apart; latency of each, in ms. */
-async function otherUser(client: TradingClient, ms: number): Promise<{ p50: number; p99: number; max: number; requests: number }> {
+async function otherUser(client: TradingClient, ms: number): Promise<{ p50: number; p99: number; max: number; requests: number; failed: number }> {
   const latencies: number[] = [];
   const until = performance.now() + ms;
   let n = 0;
+  let failed = 0;
   while (performance.now() < until) {
     const started = performance.now();
-    if (n++ % 2 === 0) await client.funds.get.query();
-    else await client.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 1 });
+    try {
+      if (n++ % 2 === 0) await client.funds.get.query();
+      else await client.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 1 });
+    } catch {
+      failed++;
+    }
     latencies.push(performance.now() - started);
     await new Promise((r) => setTimeout(r, 10));
   }
   const sorted = latencies.sort((a, b) => a - b);
   const at = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0) * 10) / 10;
-  return { p50: at(0.5), p99: at(0.99), max: at(1), requests: sorted.length };
+  return { p50: at(0.5), p99: at(0.99), max: at(1), requests: sorted.length, failed };
 }
 
 const attacker = createTradingClient({ url: server.url, apiKey: "alice-key" });
