@@ -157,8 +157,10 @@ export class Exchange {
           // A failed write may still have reached the disk (a writer thread can die after its
           // commit, before its answer): the database decides, and memory is rebuilt from it.
           const written = await this.recoverFromWriteFailure(results, cause, this.journalId + commands.length, batchId);
-          this.failing = !written;
-          if (!written) continue;
+          if (!written) {
+            this.failing = true;
+            continue;
+          }
         }
         this.failing = false;
         this.journalId += commands.length;

@@ -1,10 +1,10 @@
 // What a reconnecting subscriber missed is replayed from memory, within bounds. Resuming is for
 // clients that were briefly away: the server keeps the most recent order events (the only ones
 // replayed: a tick subscriber resumes from the latest price of each symbol), across restarts too,
-// and answers a resume point older than that with an error the client acts on by subscribing afresh. Replays take turns, a few at a
-// time and one per user, work in slices of a hundred events with rests between them, and wait for
-// the socket to drain, so one user's replays never hold up other users' requests or ticks for
-// more than a slice.
+// and answers a resume point older than that with an error the client acts on by subscribing
+// afresh. Replays take turns, a few at a time and one per user, work in slices of a hundred events
+// with rests between them, and wait for the socket to drain, so one user's replays never hold up
+// other users' requests or ticks for more than a slice.
 import type { EngineEvent } from "@trading/engine";
 import { TRPCError } from "@trpc/server";
 import type { Storage } from "./storage/storage.js";
@@ -83,7 +83,7 @@ export async function keepRecentFrom(storage: Storage, recent: RecentEvents, las
 export function resumeTooOld(kept: number): TRPCError {
   return new TRPCError({
     code: "PRECONDITION_FAILED",
-    message: `the last event id is older than the ${kept.toLocaleString("en-IN")} most recent events this server keeps for resuming; subscribe afresh`,
+    message: `the last event id is older than the ${kept.toLocaleString("en-IN")} most recent order events this server keeps for resuming; subscribe afresh`,
   });
 }
 
