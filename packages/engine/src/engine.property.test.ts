@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { Engine } from "./engine.js";
 import { checkInvariants } from "./invariants.js";
 import { INFY, LOTS, RELIANCE } from "./testing/market.js";
-import type { Command, OrderType, Side, Validity } from "./types.js";
+import type { Command, EngineEvent, OrderType, Side, Validity } from "./types.js";
 
 const USERS = ["u1", "u2", "u3"];
 const SYMBOLS = [RELIANCE, INFY, LOTS];
@@ -57,6 +57,12 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.constant({ op: "session" as const }) },
 );
+
+/** The same steps on one instrument with thin ticks: accounts' resting orders meet the same small volumes. */
+const contendedStepArb: fc.Arbitrary<Step> = stepArb.map((step) => {
+  if (step.op === "tick") return { ...step, symbol: 1, volume: step.volume % 6 };
+  return step.op === "place" ? { ...step, symbol: 1 } : step;
+});
 
 function setup(): Command[] {
   const commands: Command[] = [];
@@ -255,5 +261,33 @@ describe("engine properties over random command sequences", () => {
       }),
       { numRuns: 500 },
     );
+  }, 120_000);
+
+  it("keeps accounts independent: each account's events and state are those of its commands run alone with the same ticks", () => {
+    const ownedBy = (command: Command): string | null => ("userId" in command ? command.userId : null);
+    const concerns = (userId: string) => (event: EngineEvent) =>
+      ("order" in event && event.order.userId === userId) || ("userId" in event && event.userId === userId);
+    // Sequence numbers and trade ids are counted across all accounts: identities, not results.
+    const withoutSeq = (events: EngineEvent[]) =>
+      events.map(({ seq: _seq, ...rest }) => ("trade" in rest ? { ...rest, trade: { ...rest.trade, tradeId: "" } } : rest));
+    let fillsSeen = 0;
+    fc.assert(
+      fc.property(fc.array(contendedStepArb, { minLength: 1, maxLength: 120, size: "max" }), (steps) => {
+        const together = runSteps(steps, { check: false });
+        const allEvents = together.events as EngineEvent[];
+        fillsSeen += allEvents.filter((e) => e.type === "order.filled").length;
+        for (const userId of USERS) {
+          // The same commands, but only this account's and the market's (instruments, ticks, sessions).
+          const alone = new Engine();
+          const aloneEvents = together.log.filter((c) => ownedBy(c) === null || ownedBy(c) === userId).flatMap((c) => alone.apply(c).events);
+          expect(withoutSeq(aloneEvents.filter(concerns(userId)))).toEqual(withoutSeq(allEvents.filter(concerns(userId))));
+          expect(alone.funds(userId)).toEqual(together.engine.funds(userId));
+          expect(alone.holdings(userId)).toEqual(together.engine.holdings(userId));
+          expect(alone.orders(userId)).toEqual(together.engine.orders(userId));
+        }
+      }),
+      { numRuns: 1_000 },
+    );
+    expect(fillsSeen).toBeGreaterThan(500);
   }, 120_000);
 });

@@ -24,9 +24,9 @@ describe("resting LIMIT orders on ticks", () => {
     expect(m.holding("alice")).toMatchObject({ quantity: 0, realizedPnl: 5 * 5_000 });
   });
 
-  it("shares a tick's volume best price first, then earliest first, leaving the rest PARTIALLY_EXECUTED", () => {
+  it("shares a tick's volume among one account's orders best price first, then earliest first, leaving the rest PARTIALLY_EXECUTED", () => {
     const m = new TestMarket();
-    const early = m.placeOk("alice", { side: "BUY", quantity: 10, type: "LIMIT", price: 245_000 });
+    const early = m.placeOk("bob", { side: "BUY", quantity: 10, type: "LIMIT", price: 245_000 });
     const late = m.placeOk("bob", { side: "BUY", quantity: 10, type: "LIMIT", price: 245_000 });
     const better = m.placeOk("bob", { side: "BUY", quantity: 4, type: "LIMIT", price: 246_000 });
     const r = m.tick(245_000, 20);
@@ -41,6 +41,22 @@ describe("resting LIMIT orders on ticks", () => {
     m.tick(244_000, 100);
     expect(m.order("bob", late)).toMatchObject({ state: "EXECUTED", filledQuantity: 10, averageFillPrice: 245_000 });
     expect(m.order("bob", late).trades).toHaveLength(2);
+    expect(checkInvariants(m.engine)).toEqual([]);
+  });
+
+  it("gives every account the tick's whole volume: one trader's orders never shrink another's fill", () => {
+    const m = new TestMarket();
+    const alices = m.placeOk("alice", { side: "BUY", quantity: 10, type: "LIMIT", price: 246_000 });
+    const bobs = m.placeOk("bob", { side: "BUY", quantity: 10, type: "LIMIT", price: 245_000 });
+    const r = m.tick(245_000, 8);
+    const fills = r.events.flatMap((e) => (e.type === "order.filled" ? [[e.order.orderId, e.trade.quantity]] : []));
+    // Alice's better-priced order goes first, and Bob still has all 8 shares of the tick.
+    expect(fills).toEqual([
+      [alices, 8],
+      [bobs, 8],
+    ]);
+    expect(m.order("alice", alices)).toMatchObject({ state: "PARTIALLY_EXECUTED", filledQuantity: 8 });
+    expect(m.order("bob", bobs)).toMatchObject({ state: "PARTIALLY_EXECUTED", filledQuantity: 8 });
     expect(checkInvariants(m.engine)).toEqual([]);
   });
 
@@ -62,18 +78,17 @@ describe("resting LIMIT orders on ticks", () => {
   it("loses time priority when the price changes or the quantity grows, keeps it when the quantity shrinks", () => {
     const m = new TestMarket();
     const a = m.placeOk("alice", { side: "BUY", quantity: 10, type: "LIMIT", price: 245_000 });
-    const b = m.placeOk("bob", { side: "BUY", quantity: 10, type: "LIMIT", price: 245_000 });
-    m.modify("alice", a, { quantity: 8 }); // shrinks: alice stays first
+    m.placeOk("alice", { side: "BUY", quantity: 10, type: "LIMIT", price: 245_000 });
+    m.modify("alice", a, { quantity: 8 }); // shrinks: it stays first
     let r = m.tick(245_000, 8);
     expect(r.events.filter((e) => e.type === "order.filled").map((e) => (e.type === "order.filled" ? e.order.orderId : ""))).toEqual([a]);
 
     const m2 = new TestMarket();
     const c = m2.placeOk("alice", { side: "BUY", quantity: 10, type: "LIMIT", price: 245_000 });
-    const d = m2.placeOk("bob", { side: "BUY", quantity: 10, type: "LIMIT", price: 245_000 });
-    m2.modify("alice", c, { quantity: 12 }); // grows: alice goes behind bob
+    const d = m2.placeOk("alice", { side: "BUY", quantity: 10, type: "LIMIT", price: 245_000 });
+    m2.modify("alice", c, { quantity: 12 }); // grows: it goes behind the other
     r = m2.tick(245_000, 10);
     expect(r.events.filter((e) => e.type === "order.filled").map((e) => (e.type === "order.filled" ? e.order.orderId : ""))).toEqual([d]);
-    expect(b).toBeDefined();
   });
 
   it("visits only crossed price levels", () => {

@@ -1,6 +1,8 @@
-// The matcher: everything a price tick sets off (SPEC §2.4-§2.5). A tick moves the market price,
-// triggers the stops it crosses, then lets the resting limits it crosses share its volume in
-// price-time priority. Only crossed levels are visited, so a tick costs O(log n + fills).
+// The matcher: everything a price tick sets off. A tick moves the market price, triggers the stops
+// it crosses, then fills the resting limits it crosses: each account has the tick's whole volume,
+// shared by its own crossed orders in price-time priority. Only crossed levels and accounts are
+// visited, so a tick costs O(log n + fills).
+import type { AccountBook, LimitBook } from "./books.js";
 import type { PriceLadder } from "./ladder.js";
 import { formatRupees } from "./money.js";
 import { badTime, closeOrder, executeOnArrival, fill, isCommandTime, refuse } from "./executor.js";
@@ -80,27 +82,27 @@ function triggerStop(store: Store, instrument: InstrumentRecord, order: OrderRec
   executeOnArrival(store, order, instrument, time);
 }
 
-/** Crossed resting limits share the tick's volume: best price first, then earliest. */
-function fillCrossedLimits(
-  store: Store,
-  instrument: InstrumentRecord,
-  ladder: PriceLadder<OrderRecord>,
-  price: number,
-  volume: number,
-  time: Millis,
-): void {
+/**
+ * Crossed resting limits fill from the tick's volume: each account has all of it (accounts never
+ * compete), and one account's crossed orders share it, best price first, then earliest.
+ */
+function fillCrossedLimits(store: Store, instrument: InstrumentRecord, book: LimitBook, price: number, volume: number, time: Millis): void {
   const lot = instrument.spec.lotSize;
-  let left = volume - (volume % lot);
-  while (left > 0) {
-    const level = ladder.bestLevel();
-    if (level === undefined || !reaches(ladder, level.price, price)) return;
-    let order = level.head as OrderRecord | null;
-    while (order !== null && left > 0) {
-      const next = order.ladderNext as OrderRecord | null;
-      const quantity = Math.min(order.remaining, left);
-      fill(store, order, quantity, level.price, time);
-      left -= quantity;
-      order = next;
-    }
+  const usable = volume - (volume % lot);
+  if (usable === 0) return;
+  for (const account of book.takeCrossed(price)) {
+    fillAccount(store, book, account, price, usable, time);
+    book.putBack(account);
+  }
+}
+
+/** One account's crossed orders share `volume`, best price first, then earliest. */
+function fillAccount(store: Store, book: LimitBook, account: AccountBook, price: number, volume: number, time: Millis): void {
+  let left = volume;
+  for (let order = account.best; order !== undefined && left > 0 && book.reaches(order.price as number, price); order = account.best) {
+    const quantity = Math.min(order.remaining, left);
+    // A whole fill takes the order out of the book; a partial one uses up the volume.
+    fill(store, order, quantity, order.price as number, time);
+    left -= quantity;
   }
 }

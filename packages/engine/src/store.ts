@@ -1,6 +1,7 @@
 // The engine's state: instruments with their order books, accounts, holdings, orders, trades and
 // the event sequence. Only the executor and matcher change it, and only through these methods,
 // so reservations, the state machine and the event log stay in step.
+import { LimitBook, type AccountBook } from "./books.js";
 import { PriceLadder, type LadderEntry, type PriceLevel } from "./ladder.js";
 import { divRound, type Paise } from "./money.js";
 import type { ReasonCode } from "./reasons.js";
@@ -36,8 +37,9 @@ export class InstrumentRecord {
    * barrier's slow path on every tick.
    */
   private lastTick = Number.NaN;
-  readonly buyLimits = new PriceLadder<OrderRecord>(true);
-  readonly sellLimits = new PriceLadder<OrderRecord>(false);
+  /** Resting limits, apart by account (see books.ts): BUYs highest first, SELLs lowest first. */
+  readonly buyLimits: LimitBook;
+  readonly sellLimits: LimitBook;
   /** BUY stops trigger as the price rises: the lowest trigger is next. */
   readonly buyStops = new PriceLadder<OrderRecord>(false);
   /** SELL stops trigger as the price falls: the highest trigger is next. */
@@ -56,6 +58,8 @@ export class InstrumentRecord {
     /** Its place among the store's instruments (0, 1, 2...), for lookups by array index. */
     readonly ordinal: number,
   ) {
+    this.buyLimits = new LimitBook(true, ordinal * 2);
+    this.sellLimits = new LimitBook(false, ordinal * 2 + 1);
     this.lastTradedPrice = spec.price;
     this.previousClose = spec.price;
     this.open = spec.price;
@@ -84,6 +88,9 @@ export class AccountRecord {
     /** All cash ever put in (opening balance and resets), the base of total P&L. */
     public deposited: Paise,
   ) {}
+
+  /** This account's resting limits, by book (see `LimitBook.slot`): no hashing on a placement. */
+  readonly limitBooks: Array<AccountBook | undefined> = [];
 
   /** The same holdings by instrument ordinal, filled as they are looked up: no hashing on a fill. */
   private readonly holdingSlots: Array<HoldingRecord | undefined> = [];
@@ -867,7 +874,7 @@ export class Store {
     return order.side === "BUY" ? order.remaining * order.reservePrice : order.remaining;
   }
 
-  ladderOf(order: OrderRecord): PriceLadder<OrderRecord> {
+  ladderOf(order: OrderRecord): PriceLadder<OrderRecord> | LimitBook {
     const instrument = order.instrument;
     if (order.state === "TRIGGER_PENDING") return order.side === "BUY" ? instrument.buyStops : instrument.sellStops;
     return order.side === "BUY" ? instrument.buyLimits : instrument.sellLimits;

@@ -220,17 +220,22 @@ export class MarketModel {
     // Stops first: BUY stops at or below the price, lowest trigger first; SELL stops at or above, highest first.
     for (const stop of this.book(symbol, "BUY", "TRIGGER_PENDING", (o) => o.triggerPrice as number, (t) => t <= price, 1)) this.trigger(stop);
     for (const stop of this.book(symbol, "SELL", "TRIGGER_PENDING", (o) => o.triggerPrice as number, (t) => t >= price, -1)) this.trigger(stop);
-    // Then resting limits the price crossed share the volume, best price first, earliest first; each side has all of it.
+    // Then the resting limits the price crossed. Each side, and each account, has all of the volume:
+    // accounts never compete. Within an account its crossed orders share it, best price first,
+    // earliest first. Accounts take their turns in the order of their best crossed order.
     for (const [side, reached, direction] of [
       ["BUY", (limit: number) => limit >= price, -1],
       ["SELL", (limit: number) => limit <= price, 1],
     ] as const) {
-      let left = volume - (volume % lot);
-      for (const order of this.book(symbol, side, "RESTING", (o) => o.price as number, reached, direction)) {
-        if (left === 0) break;
-        const quantity = Math.min(order.quantity - order.filled, left);
-        this.fill(order, quantity, order.price as number);
-        left -= quantity;
+      const crossed = this.book(symbol, side, "RESTING", (o) => o.price as number, reached, direction);
+      for (const userId of new Set(crossed.map((o) => o.userId))) {
+        let left = volume - (volume % lot);
+        for (const order of crossed.filter((o) => o.userId === userId)) {
+          if (left === 0) break;
+          const quantity = Math.min(order.quantity - order.filled, left);
+          this.fill(order, quantity, order.price as number);
+          left -= quantity;
+        }
       }
     }
     return this.outcome("OK");

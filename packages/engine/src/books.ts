@@ -1,0 +1,175 @@
+// Resting limit orders of one side of one instrument, kept apart by account. Accounts never compete
+// for a tick's volume (each has all of it), so each account's orders here are a book of their own,
+// and a price ladder holds the best order of each account: a tick visits only the accounts whose
+// best order it crosses, and each of those fills at least one order, so a tick still costs
+// O(log n + fills). The price is memory: a placement or a cancel also touches its account's book,
+// where one shared ladder touched only the ladder.
+import { PriceLadder, PriceLevel } from "./ladder.js";
+import type { AccountRecord, OrderRecord } from "./store.js";
+
+/**
+ * The level of an order that rests in its account's book but not in the ladder of best orders:
+ * `ladderLevel` says whether an order rests anywhere, and such an order is in no ladder level.
+ */
+const IN_ACCOUNT_BOOK = new PriceLevel(0);
+
+/**
+ * One account's resting orders on one side of one instrument, best first: by price, then by time
+ * priority. A sorted array, with each order's price and priority beside it so that finding a place
+ * reads numbers rather than order records scattered over the heap.
+ */
+export class AccountBook {
+  /** Taken out of the best orders' ladder while a tick fills it (see `LimitBook.takeCrossed`). */
+  detached = false;
+  readonly orders: OrderRecord[] = [];
+  private readonly prices: number[] = [];
+  private readonly priorities: number[] = [];
+
+  constructor(private readonly highestFirst: boolean) {}
+
+  /** Its best order: the one a crossing tick fills first. */
+  get best(): OrderRecord | undefined {
+    return this.orders[0];
+  }
+
+  add(order: OrderRecord, price: number): void {
+    const at = this.indexAfter(price, order.priority);
+    insertAt(this.orders, at, order);
+    insertAt(this.prices, at, price);
+    insertAt(this.priorities, at, order.priority);
+  }
+
+  remove(order: OrderRecord): void {
+    const at = this.indexAfter(order.price as number, order.priority) - 1;
+    if (this.orders[at] !== order) throw new Error(`order ${order.orderId} is not where its price and priority put it in its book`);
+    removeAt(this.orders, at);
+    removeAt(this.prices, at);
+    removeAt(this.priorities, at);
+  }
+
+  /** The first position whose order comes after one at `price` with `priority` (binary search). */
+  private indexAfter(price: number, priority: number): number {
+    let low = 0;
+    let high = this.orders.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      const other = this.prices[mid] as number;
+      const after = other !== price ? (this.highestFirst ? other < price : other > price) : (this.priorities[mid] as number) > priority;
+      if (after) high = mid;
+      else low = mid + 1;
+    }
+    return low;
+  }
+}
+
+export class LimitBook {
+  /** The best order of every account with orders here. */
+  private readonly bests: PriceLadder<OrderRecord>;
+  private count = 0;
+
+  /** `slot`: where an account keeps its book of this side of this instrument (`AccountRecord.limitBooks`). */
+  constructor(
+    readonly highestFirst: boolean,
+    private readonly slot: number,
+  ) {
+    this.bests = new PriceLadder(highestFirst);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Puts the order in its account's book (`price` is its limit, where it sorts). */
+  add(order: OrderRecord, price: number): void {
+    const book = this.bookOf(order.account);
+    const best = book.best;
+    book.add(order, price);
+    this.count += 1;
+    order.ladderLevel = IN_ACCOUNT_BOOK;
+    if (book.best === order && !book.detached) {
+      if (best !== undefined) this.leaveBests(best);
+      this.bests.add(order, price);
+    }
+  }
+
+  remove(order: OrderRecord): void {
+    const book = order.account.limitBooks[this.slot];
+    if (book === undefined || order.ladderLevel === null) return;
+    const wasBest = book.best === order;
+    if (wasBest && !book.detached) this.bests.remove(order);
+    book.remove(order);
+    order.ladderLevel = null;
+    this.count -= 1;
+    if (wasBest && !book.detached) this.joinBests(book);
+  }
+
+  /** Whether a tick at `price` reaches a limit at `limit`: a BUY at or above it, a SELL at or below. */
+  reaches(limit: number, price: number): boolean {
+    return this.highestFirst ? limit >= price : limit <= price;
+  }
+
+  /**
+   * Takes out the books of every account whose best order a tick at `price` crosses, in
+   * price-time priority of those best orders: the same order whatever the history of the ladder,
+   * so a restored engine fills in the same order. Each must be given back with `putBack` once
+   * filled.
+   */
+  takeCrossed(price: number): readonly AccountBook[] {
+    let crossed: AccountBook[] | null = null;
+    for (let level = this.bests.bestLevel(); level !== undefined && this.reaches(level.price, price); level = this.bests.bestLevel()) {
+      const order = level.head as OrderRecord;
+      this.leaveBests(order);
+      const book = this.bookOf(order.account);
+      book.detached = true;
+      (crossed ??= []).push(book);
+    }
+    if (crossed === null) return NONE;
+    return crossed.sort((a, b) => compareOrders(a.best as OrderRecord, b.best as OrderRecord, this.highestFirst));
+  }
+
+  putBack(book: AccountBook): void {
+    book.detached = false;
+    this.joinBests(book);
+  }
+
+  private bookOf(account: AccountRecord): AccountBook {
+    let book = account.limitBooks[this.slot];
+    if (book === undefined) {
+      book = new AccountBook(this.highestFirst);
+      account.limitBooks[this.slot] = book;
+    }
+    return book;
+  }
+
+  /** An account's best order enters the ladder of best orders. */
+  private joinBests(book: AccountBook): void {
+    const best = book.best;
+    if (best !== undefined) this.bests.add(best, best.price as number);
+  }
+
+  /** An order leaves the ladder of best orders but stays in its account's book. */
+  private leaveBests(order: OrderRecord): void {
+    this.bests.remove(order);
+    order.ladderLevel = IN_ACCOUNT_BOOK;
+  }
+}
+
+const NONE: readonly AccountBook[] = [];
+
+/** `splice` without the array of removed items it allocates on every call. */
+function insertAt<T>(items: T[], at: number, item: T): void {
+  items.push(item);
+  for (let i = items.length - 1; i > at; i--) items[i] = items[i - 1] as T;
+  items[at] = item;
+}
+
+function removeAt<T>(items: T[], at: number): void {
+  for (let i = at; i < items.length - 1; i++) items[i] = items[i + 1] as T;
+  items.pop();
+}
+
+/** Price-time priority between two limit orders of one side. */
+function compareOrders(x: OrderRecord, y: OrderRecord, highestFirst: boolean): number {
+  const byPrice = (x.price as number) - (y.price as number);
+  return (highestFirst ? -byPrice : byPrice) || x.priority - y.priority;
+}
