@@ -229,7 +229,7 @@ export class Exchange {
 
   /** Writes a snapshot of the engine as of the last durable batch. */
   async snapshot(): Promise<void> {
-    await this.storage.saveSnapshot({ journalId: this.journalId, engine: this.engineRef.snapshot(), feed: null });
+    await this.storage.saveSnapshot({ journalId: this.journalId, engine: this.engineRef.snapshot() });
     this.sinceSnapshot = 0;
   }
 

@@ -44,7 +44,7 @@ export class JournalReplica {
       for (const command of commands) engine.apply(command);
       this.journalId += commands.length;
     }
-    await this.storage.saveSnapshot({ journalId: this.journalId, engine: engine.snapshot(), feed: null });
+    await this.storage.saveSnapshot({ journalId: this.journalId, engine: engine.snapshot() });
     return this.journalId;
   }
 }

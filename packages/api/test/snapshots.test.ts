@@ -172,7 +172,7 @@ describe("snapshot thread (built)", () => {
     await background.close();
     expect(errors).toEqual([]); // abandoned, not failed
     // The exchange's own last snapshot goes through at once, and is the one a restart reads.
-    await storage.saveSnapshot({ journalId: commands.length, engine: live.snapshot(), feed: null });
+    await storage.saveSnapshot({ journalId: commands.length, engine: live.snapshot() });
     await storage.close();
     const after = await restarted(file);
     expect(after.snapshot?.journalId).toBe(commands.length);

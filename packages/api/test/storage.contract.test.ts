@@ -162,7 +162,7 @@ for (const impl of implementations) {
 
     it("recovers from the newest snapshot plus the journal after it, across a reopen", async () => {
       const engine = Engine.replay(commands.slice(0, 5), { retainClosedOrders: false });
-      await storage.saveSnapshot({ journalId: 5, engine: engine.snapshot(), feed: null });
+      await storage.saveSnapshot({ journalId: 5, engine: engine.snapshot() });
       const reopened = await handle.reopen();
       await reopened.init();
       const recovery = await reopened.recover();
@@ -189,14 +189,14 @@ for (const impl of implementations) {
       }
       const snapshot = engine.snapshot();
       expect(snapshot.orders).toHaveLength(resting);
-      await storage.saveSnapshot({ journalId: commands.length, engine: snapshot, feed: null });
+      await storage.saveSnapshot({ journalId: commands.length, engine: snapshot });
       const stored = JSON.parse(JSON.stringify(snapshot)) as typeof snapshot;
-      expect((await storage.recover()).snapshot).toEqual({ journalId: commands.length, engine: stored, feed: null });
+      expect((await storage.recover()).snapshot).toEqual({ journalId: commands.length, engine: stored });
 
       // A later snapshot that fails while its third part is written (a crash would stop it there too).
       const broken = { ...snapshot, orders: [...snapshot.orders] };
       broken.orders[SNAPSHOT_PART_ORDERS * 2 + 1] = { toJSON: () => { throw new Error("cut off"); } } as never;
-      await expect(storage.saveSnapshot({ journalId: commands.length + 5, engine: broken, feed: null })).rejects.toThrow("cut off");
+      await expect(storage.saveSnapshot({ journalId: commands.length + 5, engine: broken })).rejects.toThrow("cut off");
       const recovery = await storage.recover();
       expect(recovery.snapshot?.journalId).toBe(commands.length);
       expect(recovery.snapshot?.engine.orders).toHaveLength(stored.orders.length);

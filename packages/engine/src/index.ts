@@ -6,7 +6,6 @@ export { SNAPSHOT_VERSION, type EngineSnapshot, type OrderSnapshot, type Instrum
 export {
   INITIAL_STATES,
   LEGAL_TRANSITIONS,
-  TERMINAL_STATES,
   isLegalTransition,
   isOpen,
   isTerminal,
@@ -15,13 +14,10 @@ export {
 export {
   ACCOUNT_REASONS,
   ORDER_REASONS,
-  ORDER_REJECTION_REASONS,
   REASON_CODES,
   RISK_REASONS,
   VALIDATION_REASONS,
-  reasonGroup,
   type ReasonCode,
-  type ReasonGroup,
 } from "./reasons.js";
 export {
   PAISE_PER_RUPEE,

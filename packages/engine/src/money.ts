@@ -10,11 +10,6 @@ export type Paise = number;
 
 export const PAISE_PER_RUPEE = 100;
 
-/** True when `value` is a whole number that survives arithmetic without precision loss. */
-export function isWholeAmount(value: number): boolean {
-  return Number.isSafeInteger(value);
-}
-
 /** a * b / c rounded half away from zero, exact even when a * b exceeds 2^53. */
 export function mulDivRound(a: number, b: number, c: number): number {
   if (c === 0) throw new RangeError("mulDivRound: division by zero");

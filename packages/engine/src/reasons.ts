@@ -39,14 +39,4 @@ export const REASON_CODES: readonly ReasonCode[] = [
   ...ACCOUNT_REASONS,
 ];
 
-/** Reasons that leave a REJECTED order in the book (the broker's risk checks refused it). */
-export const ORDER_REJECTION_REASONS: readonly ReasonCode[] = RISK_REASONS;
 
-export type ReasonGroup = "validation" | "risk" | "order" | "account";
-
-export function reasonGroup(code: ReasonCode): ReasonGroup {
-  if ((VALIDATION_REASONS as readonly string[]).includes(code)) return "validation";
-  if ((RISK_REASONS as readonly string[]).includes(code)) return "risk";
-  if ((ORDER_REASONS as readonly string[]).includes(code)) return "order";
-  return "account";
-}

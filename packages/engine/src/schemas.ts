@@ -3,7 +3,7 @@
 // `toEngineOrder` turns a parsed request into the engine's paise.
 import { z } from "zod";
 import { rupeesToPaise } from "./money.js";
-import { ORDER_STATES, ORDER_TYPES, SIDES, VALIDITIES, type OrderInput } from "./types.js";
+import { ORDER_TYPES, SIDES, VALIDITIES, type OrderInput } from "./types.js";
 import { MAX_ID_LENGTH, MAX_ORDER_QUANTITY } from "./limits.js";
 import { CANDLE_INTERVALS, type CandleInterval } from "./candles.js";
 
@@ -18,7 +18,6 @@ export const symbolSchema = z
 export const sideSchema = z.enum(SIDES, { error: "must be BUY or SELL" });
 export const orderTypeSchema = z.enum(ORDER_TYPES, { error: "must be MARKET, LIMIT, SL or SL_M" });
 export const validitySchema = z.enum(VALIDITIES, { error: "must be DAY or IOC" });
-export const orderStateSchema = z.enum(ORDER_STATES);
 
 const candleIntervals = Object.keys(CANDLE_INTERVALS) as [CandleInterval, ...CandleInterval[]];
 export const candleIntervalSchema = z.enum(candleIntervals, { error: `must be one of ${candleIntervals.join(", ")}` });

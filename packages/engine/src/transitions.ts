@@ -5,8 +5,6 @@ import { ORDER_STATES, orderStateIndex, type OrderState } from "./types.js";
 /** States a new order can start in. */
 export const INITIAL_STATES: readonly OrderState[] = ["PLACED", "TRIGGER_PENDING", "REJECTED"];
 
-export const TERMINAL_STATES: readonly OrderState[] = ["EXECUTED", "CANCELLED", "REJECTED", "EXPIRED"];
-
 /**
  * From each state, the states it may move to. A state listed under itself is a modification that
  * keeps the state (new price, quantity or trigger).
@@ -21,8 +19,9 @@ export const LEGAL_TRANSITIONS: Readonly<Record<OrderState, readonly OrderState[
   EXPIRED: [],
 };
 
+/** A terminal state is one an order never leaves. */
 export function isTerminal(state: OrderState): boolean {
-  return state === "EXECUTED" || state === "CANCELLED" || state === "REJECTED" || state === "EXPIRED";
+  return LEGAL_TRANSITIONS[state].length === 0;
 }
 
 export function isOpen(state: OrderState): boolean {

@@ -301,8 +301,6 @@ export type Command =
   | CloseSessionCommand
   | ForgetClientOrderIdsCommand;
 
-export type CommandKind = Command["kind"];
-
 // ---------------------------------------------------------------------------------------------
 // Events: every change, numbered by a global gap-free sequence.
 
@@ -364,8 +362,6 @@ export type EngineEvent =
   | InstrumentAddedEvent
   | AccountEvent
   | SessionEvent;
-
-export type EventType = EngineEvent["type"];
 
 // ---------------------------------------------------------------------------------------------
 // Results

@@ -166,12 +166,10 @@ export class PostgresStorage implements Storage {
 
   /** The newest snapshot with all its parts (one whose row is there always has them). */
   private async newestSnapshot(): Promise<StoredSnapshot | null> {
-    const rows = await this.rows<{ journal_id: string; engine: string; feed: string | null; parts: number }>(
-      "SELECT journal_id, engine, feed, parts FROM snapshots ORDER BY journal_id DESC",
-    );
+    const rows = await this.rows<{ journal_id: string; engine: string; parts: number }>("SELECT journal_id, engine, parts FROM snapshots ORDER BY journal_id DESC");
     for (const row of rows) {
       const parts = row.parts === 0 ? [] : (await this.rows<{ data: string }>("SELECT data FROM snapshot_parts WHERE journal_id = $1 ORDER BY part", [row.journal_id])).map((r) => r.data);
-      if (parts.length === row.parts) return joinSnapshot(Number(row.journal_id), row.engine, row.feed, parts);
+      if (parts.length === row.parts) return joinSnapshot(Number(row.journal_id), row.engine, parts);
     }
     return null;
   }
@@ -278,9 +276,9 @@ export class PostgresStorage implements Storage {
     }
     await this.inTransaction(async (client) => {
       await client.query(
-        `INSERT INTO snapshots (journal_id, taken_at, engine, feed, parts) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (journal_id) DO UPDATE SET engine = excluded.engine, feed = excluded.feed, parts = excluded.parts`,
-        [snapshot.journalId, Date.now(), stored.engine, stored.feed, stored.count],
+        `INSERT INTO snapshots (journal_id, taken_at, engine, parts) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (journal_id) DO UPDATE SET engine = excluded.engine, parts = excluded.parts`,
+        [snapshot.journalId, Date.now(), stored.engine, stored.count],
       );
       // Older snapshots are never read again; keep the newest two, and no parts without their row.
       await client.query("DELETE FROM snapshots WHERE journal_id NOT IN (SELECT journal_id FROM snapshots ORDER BY journal_id DESC LIMIT 2)");

@@ -227,16 +227,15 @@ export class SqliteStorage implements Storage {
 
   /** The newest snapshot with all its parts (one whose row is there always has them). */
   private newestSnapshot(): StoredSnapshot | null {
-    const rows = this.db.prepare("SELECT journal_id, engine, feed, parts FROM snapshots ORDER BY journal_id DESC").all() as Array<{
+    const rows = this.db.prepare("SELECT journal_id, engine, parts FROM snapshots ORDER BY journal_id DESC").all() as Array<{
       journal_id: number;
       engine: string;
-      feed: string | null;
       parts: number;
     }>;
     const partsOf = this.db.prepare("SELECT data FROM snapshot_parts WHERE journal_id = ? ORDER BY part").pluck();
     for (const row of rows) {
       const parts = row.parts === 0 ? [] : (partsOf.all(row.journal_id) as string[]);
-      if (parts.length === row.parts) return joinSnapshot(row.journal_id, row.engine, row.feed, parts);
+      if (parts.length === row.parts) return joinSnapshot(row.journal_id, row.engine, parts);
     }
     return null;
   }
@@ -275,8 +274,8 @@ export class SqliteStorage implements Storage {
     for (let part = 0; part < stored.count; part++) insertPart.run(snapshot.journalId, part, stored.part(part));
     this.db.transaction(() => {
       this.db
-        .prepare("INSERT OR REPLACE INTO snapshots (journal_id, taken_at, engine, feed, parts) VALUES (?, ?, ?, ?, ?)")
-        .run(snapshot.journalId, Date.now(), stored.engine, stored.feed, stored.count);
+        .prepare("INSERT OR REPLACE INTO snapshots (journal_id, taken_at, engine, parts) VALUES (?, ?, ?, ?)")
+        .run(snapshot.journalId, Date.now(), stored.engine, stored.count);
       // Older snapshots are never read again; keep the newest two, and no parts without their row.
       this.db.prepare("DELETE FROM snapshots WHERE journal_id NOT IN (SELECT journal_id FROM snapshots ORDER BY journal_id DESC LIMIT 2)").run();
       this.db.prepare("DELETE FROM snapshot_parts WHERE journal_id NOT IN (SELECT journal_id FROM snapshots)").run();

@@ -1,7 +1,7 @@
 // The storage contract: what the server needs from a database. One implementation per database
 // (SQLite embedded by default, PostgreSQL when DATABASE_URL is set); one contract test suite runs
 // against each.
-import type { CandleInterval, Command, EngineEvent, EngineSnapshot, GbmFeedState, OrderState, Trade } from "@trading/engine";
+import type { CandleInterval, Command, EngineEvent, EngineSnapshot, OrderState, Trade } from "@trading/engine";
 import type { OrderCause, OrderEventType, OrderView, StateChange } from "@trading/engine";
 
 /** A group of commands applied together and the events they caused: one durable transaction. */
@@ -22,7 +22,6 @@ export interface StoredSnapshot {
   /** The last journal entry the snapshot includes. */
   journalId: number;
   engine: EngineSnapshot;
-  feed: GbmFeedState | null;
 }
 
 export interface Recovery {
@@ -181,7 +180,6 @@ export const SNAPSHOT_PART_ORDERS = 5_000;
 /** A snapshot as stored: the engine without its orders, and the orders in parts made on demand. */
 export interface SnapshotParts {
   engine: string;
-  feed: string | null;
   count: number;
   part(index: number): string;
 }
@@ -190,17 +188,16 @@ export function snapshotParts(snapshot: StoredSnapshot): SnapshotParts {
   const { orders, ...rest } = snapshot.engine;
   return {
     engine: JSON.stringify({ ...rest, orders: [] }),
-    feed: snapshot.feed === null ? null : JSON.stringify(snapshot.feed),
     count: Math.ceil(orders.length / SNAPSHOT_PART_ORDERS),
     part: (index) => JSON.stringify(orders.slice(index * SNAPSHOT_PART_ORDERS, (index + 1) * SNAPSHOT_PART_ORDERS)),
   };
 }
 
 /** The inverse of `snapshotParts`. A snapshot stored whole (before parts existed) has no parts. */
-export function joinSnapshot(journalId: number, engine: string, feed: string | null, parts: string[]): StoredSnapshot {
+export function joinSnapshot(journalId: number, engine: string, parts: string[]): StoredSnapshot {
   const stored = JSON.parse(engine) as EngineSnapshot;
   for (const part of parts) for (const order of JSON.parse(part) as EngineSnapshot["orders"]) stored.orders.push(order);
-  return { journalId, engine: stored, feed: feed === null ? null : (JSON.parse(feed) as GbmFeedState) };
+  return { journalId, engine: stored };
 }
 
 /** Cursors are opaque to clients: the sort key of the last row, base64url-encoded. */
