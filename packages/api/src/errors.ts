@@ -1,5 +1,6 @@
 // One place that turns engine reason codes into tRPC errors (and so HTTP statuses).
 import { TRPCError } from "@trpc/server";
+import { InvalidCursorError } from "./storage/storage.js";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import type { ReasonCode } from "@trading/engine";
 
@@ -45,4 +46,10 @@ export class DomainError extends TRPCError {
 /** Raised when the server itself fails (journal write, shutdown): safe to show, no internals. */
 export function unavailable(message: string): TRPCError {
   return new TRPCError({ code: "SERVICE_UNAVAILABLE", message });
+}
+
+/** A cursor the server did not issue is the caller's mistake. */
+export function cursorError(error: unknown): never {
+  if (error instanceof InvalidCursorError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
+  throw error;
 }

@@ -5,4 +5,4 @@ export { startServer, CLOSE_KEY_REVOKED, type RunningServer } from "./server.js"
 export { loadConfig, configSchema, ENV_NAMES, type Config } from "./config.js";
 export { createLogger, type Logger } from "./log.js";
 export type { TickDto } from "./router/market.js";
-export type { OrderUpdateDto } from "./router/events.js";
+export type { OrderUpdateDto } from "./procedures/order-updates.js";

@@ -5,7 +5,7 @@
 import { orderRequestSchema, quantitySchema, rupeePriceSchema, symbolSchema } from "@trading/engine";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { candlesInput, isoTime, orderStateInput, pageSize, text } from "./router/inputs.js";
+import { candlesInput, isoTime, orderStateInput, pageSize, text } from "./procedures/inputs.js";
 import {
   candleOutput,
   fundsOutput,

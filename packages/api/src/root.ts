@@ -1,10 +1,13 @@
-// The whole API: one router per area (SPEC §3), combined.
+// The whole API: one router per area, each in router/ under its key's name, combined.
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import { authRouter, fundsRouter, portfolioRouter } from "./router/account.js";
 import { adminRouter } from "./router/admin.js";
+import { authRouter } from "./router/auth.js";
+import { fundsRouter } from "./router/funds.js";
 import { instrumentsRouter } from "./router/instruments.js";
 import { marketRouter } from "./router/market.js";
-import { ordersRouter, tradesRouter } from "./router/orders.js";
+import { ordersRouter } from "./router/orders.js";
+import { portfolioRouter } from "./router/portfolio.js";
+import { tradesRouter } from "./router/trades.js";
 import { createCallerFactory, router } from "./trpc.js";
 
 export const appRouter = router({

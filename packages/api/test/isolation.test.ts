@@ -3,7 +3,7 @@
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TradingClient } from "../src/client.js";
-import type { OrderUpdateDto } from "../src/router/events.js";
+import type { OrderUpdateDto } from "../src/procedures/order-updates.js";
 import { startTestServer, waitFor, type TestServer } from "./harness.js";
 
 let t: TestServer;

@@ -2,7 +2,7 @@ import net from "node:net";
 import type { EngineEvent } from "@trading/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { OrderUpdateDto } from "../src/router/events.js";
+import type { OrderUpdateDto } from "../src/procedures/order-updates.js";
 import type { TickDto } from "../src/router/market.js";
 import { CLOSE_KEY_REVOKED } from "../src/server.js";
 import { collect, startTestServer, waitFor, type TestServer } from "./harness.js";

@@ -3,12 +3,12 @@
 import { EXCHANGES, rupeesToPaise, rupeePriceSchema, symbolSchema, SYMBOL_PATTERN } from "@trading/engine";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { pageSize, text } from "./inputs.js";
+import { pageSize, text } from "../procedures/inputs.js";
 import { instrumentDto, quoteDto } from "../dto.js";
 import { DomainError } from "../errors.js";
 import type { Context } from "../trpc.js";
 import { adminProcedure, principalOf } from "../trpc.js";
-import { submitCommand } from "./orders.js";
+import { submitCommand } from "../procedures/commands.js";
 
 const userIdSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, "userId is 2-64 lower-case letters, digits, ., _ or -");
 const cashSchema = z

@@ -3,12 +3,12 @@ import type {} from "@trpc/server/unstable-core-do-not-import";
 import { paiseToRupees, ONE_MINUTE, symbolSchema, type EngineEvent } from "@trading/engine";
 import { tracked, TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { candlesInput } from "./inputs.js";
+import { candlesInput } from "../procedures/inputs.js";
 import { quoteDto } from "../dto.js";
 import type { Platform } from "../platform.js";
 import { authedProcedure } from "../trpc.js";
 import { markShared } from "../wsEncoder.js";
-import { eventStream, lastEventIdInput, resumePoint, sharedPerEvent } from "./streams.js";
+import { eventStream, lastEventIdInput, resumePoint, sharedPerEvent } from "../procedures/streams.js";
 
 const symbolsSchema = z.array(symbolSchema).max(100).optional();
 

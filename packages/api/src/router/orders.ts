@@ -9,34 +9,18 @@ import {
   toEngineModification,
   toEngineOrder,
   type CommandResult,
-  type EngineEvent,
   type OrderInput,
 } from "@trading/engine";
 import { tracked, TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { isoTime, orderStateInput, pageSize, text } from "./inputs.js";
-import { orderDetailDto, orderDto, tradeDto } from "../dto.js";
-import { DomainError, unavailable } from "../errors.js";
-import { ExchangeClosedError, JournalError } from "../exchange.js";
+import { isoTime, orderIdSchema, orderStateInput, pageLimitSchema, text } from "../procedures/inputs.js";
+import { submitCommand } from "../procedures/commands.js";
+import { orderDetailDto, orderDto } from "../dto.js";
+import { cursorError, DomainError } from "../errors.js";
 import type { Platform } from "../platform.js";
-import { InvalidCursorError } from "../storage/storage.js";
 import { authedProcedure, principalOf } from "../trpc.js";
-import { isOwnOrderEvent, orderUpdateDto } from "./events.js";
-import { eventStream, lastEventIdInput, resumePoint } from "./streams.js";
-
-export const orderIdSchema = text(64);
-export const pageLimitSchema = pageSize(500, 50);
-
-/** Runs a command through the exchange; server-side failures become safe, typed errors. */
-export async function submitCommand(platform: Platform, make: Parameters<Platform["submit"]>[0]): Promise<CommandResult> {
-  try {
-    return await platform.submit(make);
-  } catch (error) {
-    if (error instanceof JournalError) throw unavailable(error.message);
-    if (error instanceof ExchangeClosedError) throw unavailable("the server is shutting down; retry shortly");
-    throw error;
-  }
-}
+import { isOwnOrderEvent, orderUpdateDto } from "../procedures/order-updates.js";
+import { eventStream, lastEventIdInput, resumePoint } from "../procedures/streams.js";
 
 /** The command's order, or the engine's refusal as a typed error. */
 function orderOrThrow(result: CommandResult) {
@@ -85,11 +69,6 @@ const listInput = z
     limit: pageLimitSchema,
   })
   .optional();
-
-export function cursorError(error: unknown): never {
-  if (error instanceof InvalidCursorError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
-  throw error;
-}
 
 export const ordersRouter = {
   place: authedProcedure.input(orderRequestSchema).mutation(async ({ ctx, input }) => {
@@ -167,48 +146,6 @@ export const ordersRouter = {
           .orders(userId, { open: true })
           .map((order) => tracked(String(seq), { seq, type: "snapshot" as const, order: orderDto(order), trade: null })),
       map: (event) => ("order" in event ? tracked(String(event.seq), orderUpdateDto(event)) : null),
-    });
-  }),
-} satisfies TRPCRouterRecord;
-
-export const tradesRouter = {
-  list: authedProcedure
-    .input(
-      z
-        .object({
-          symbol: symbolSchema.optional(),
-          orderId: orderIdSchema.optional(),
-          from: isoTime().optional(),
-          to: isoTime().optional(),
-          cursor: text(200).optional(),
-          limit: pageLimitSchema,
-        })
-        .optional(),
-    )
-    .query(async ({ ctx, input }) => {
-      const page = await ctx.platform.storage
-        .trades({
-          userId: principalOf(ctx).userId,
-          symbol: input?.symbol,
-          orderId: input?.orderId,
-          from: input?.from === undefined ? undefined : Date.parse(input.from),
-          to: input?.to === undefined ? undefined : Date.parse(input.to),
-          cursor: input?.cursor,
-          limit: input?.limit ?? 50,
-        })
-        .catch(cursorError);
-      return { items: page.items.map(tradeDto), nextCursor: page.nextCursor };
-    }),
-
-  /** The caller's fills as they happen; resumable with the last event id. */
-  onTrade: authedProcedure.input(z.object({ lastEventId: lastEventIdInput }).optional()).subscription(({ ctx, input, signal }) => {
-    const userId = principalOf(ctx).userId;
-    return eventStream({
-      ctx,
-      signal,
-      filter: (e: EngineEvent) => e.type === "order.filled" && e.order.userId === userId,
-      resumeFrom: resumePoint(ctx, input?.lastEventId),
-      map: (event) => (event.type === "order.filled" ? tracked(String(event.seq), { seq: event.seq, trade: tradeDto(event.trade), order: orderDto(event.order) }) : null),
     });
   }),
 } satisfies TRPCRouterRecord;

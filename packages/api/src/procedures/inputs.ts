@@ -27,3 +27,8 @@ export const candlesInput = () =>
     to: isoTime().optional(),
     limit: pageSize(5_000, 500),
   });
+
+/** An order id as callers send it. */
+export const orderIdSchema = text(64);
+/** How many orders or trades a page holds. */
+export const pageLimitSchema = pageSize(500, 50);
