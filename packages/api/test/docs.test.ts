@@ -10,7 +10,7 @@ import { startTestServer, type TestServer } from "./harness.js";
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const here = fileURLToPath(new URL("..", import.meta.url));
 const read = (file: string) => readFileSync(path.join(root, file), "utf8");
-const DOCS = ["README.md", "docs/product.md", "docs/api.md", "docs/operations.md"];
+const DOCS = ["README.md", "docs/architecture.md", "docs/product.md", "docs/api.md", "docs/operations.md"];
 
 /** The fenced code blocks of a markdown text in a language, in order. */
 function blocks(markdown: string, language: string): string[] {
