@@ -15,50 +15,41 @@ const IN_ACCOUNT_BOOK = new PriceLevel(0);
 
 /**
  * One account's resting orders on one side of one instrument, best first: by price, then by time
- * priority. A sorted array, with each order's price and priority beside it so that finding a place
- * reads numbers rather than order records scattered over the heap.
+ * priority. A list linked through the orders themselves (`bookPrev`, `bookNext`): taking an order
+ * out touches only its neighbours, and a new order, which always has the latest time priority,
+ * is placed by walking back from the worst end past the orders priced worse than it.
  */
 export class AccountBook {
   /** Taken out of the best orders' ladder while a tick fills it (see `LimitBook.takeCrossed`). */
   detached = false;
-  readonly orders: OrderRecord[] = [];
-  private readonly prices: number[] = [];
-  private readonly priorities: number[] = [];
+  private head: OrderRecord | null = null;
+  private tail: OrderRecord | null = null;
 
   constructor(private readonly highestFirst: boolean) {}
 
   /** Its best order: the one a crossing tick fills first. */
   get best(): OrderRecord | undefined {
-    return this.orders[0];
+    return this.head ?? undefined;
   }
 
   add(order: OrderRecord, price: number): void {
-    const at = this.indexAfter(price, order.priority);
-    insertAt(this.orders, at, order);
-    insertAt(this.prices, at, price);
-    insertAt(this.priorities, at, order.priority);
+    let before = this.tail;
+    while (before !== null && (this.highestFirst ? (before.price as number) < price : (before.price as number) > price)) before = before.bookPrev;
+    order.bookPrev = before;
+    order.bookNext = before === null ? this.head : before.bookNext;
+    if (order.bookNext === null) this.tail = order;
+    else order.bookNext.bookPrev = order;
+    if (before === null) this.head = order;
+    else before.bookNext = order;
   }
 
   remove(order: OrderRecord): void {
-    const at = this.indexAfter(order.price as number, order.priority) - 1;
-    if (this.orders[at] !== order) throw new Error(`order ${order.orderId} is not where its price and priority put it in its book`);
-    removeAt(this.orders, at);
-    removeAt(this.prices, at);
-    removeAt(this.priorities, at);
-  }
-
-  /** The first position whose order comes after one at `price` with `priority` (binary search). */
-  private indexAfter(price: number, priority: number): number {
-    let low = 0;
-    let high = this.orders.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      const other = this.prices[mid] as number;
-      const after = other !== price ? (this.highestFirst ? other < price : other > price) : (this.priorities[mid] as number) > priority;
-      if (after) high = mid;
-      else low = mid + 1;
-    }
-    return low;
+    if (order.bookPrev === null) this.head = order.bookNext;
+    else order.bookPrev.bookNext = order.bookNext;
+    if (order.bookNext === null) this.tail = order.bookPrev;
+    else order.bookNext.bookPrev = order.bookPrev;
+    order.bookPrev = null;
+    order.bookNext = null;
   }
 }
 
@@ -155,18 +146,6 @@ export class LimitBook {
 }
 
 const NONE: readonly AccountBook[] = [];
-
-/** `splice` without the array of removed items it allocates on every call. */
-function insertAt<T>(items: T[], at: number, item: T): void {
-  items.push(item);
-  for (let i = items.length - 1; i > at; i--) items[i] = items[i - 1] as T;
-  items[at] = item;
-}
-
-function removeAt<T>(items: T[], at: number): void {
-  for (let i = at; i < items.length - 1; i++) items[i] = items[i + 1] as T;
-  items.pop();
-}
 
 /** Price-time priority between two limit orders of one side. */
 function compareOrders(x: OrderRecord, y: OrderRecord, highestFirst: boolean): number {

@@ -228,6 +228,9 @@ export class OrderRecord implements LadderEntry {
   ladderLevel: PriceLevel | null = null;
   ladderPrev: LadderEntry | null = null;
   ladderNext: LadderEntry | null = null;
+  /** Neighbours in its account's book of resting limits (see books.ts). */
+  bookPrev: OrderRecord | null = null;
+  bookNext: OrderRecord | null = null;
   /** Time priority: a counter taken when the order (re)enters a book; lower is earlier. */
   priority = 0;
   /** BUY: paise blocked for this order; SELL: shares reserved. Zero once the order is closed. */
@@ -288,6 +291,8 @@ export class OrderRecord implements LadderEntry {
     this.ladderLevel = null;
     this.ladderPrev = null;
     this.ladderNext = null;
+    this.bookPrev = null;
+    this.bookNext = null;
     this.priority = 0;
     this.reserved = 0;
     this.account = account;
@@ -446,6 +451,8 @@ export function newOrderRecord(): OrderRecord {
     ladderLevel: null,
     ladderPrev: null,
     ladderNext: null,
+    bookPrev: null,
+    bookNext: null,
     priority: 0,
     reserved: 0,
     account: null,
