@@ -4,7 +4,7 @@
 // wait and form the next batch (group commit): one transaction for many commands, and a result is
 // acknowledged, and its events published, only once its batch is durable.
 import { randomUUID } from "node:crypto";
-import type { Command, CommandResult, Engine, EngineEvent } from "@trading/engine";
+import { checkInvariants, type Command, type CommandResult, type Engine, type EngineEvent } from "@trading/engine";
 import type { EventBus } from "./bus.js";
 import { rebuild, type SnapshotTaker } from "./snapshots.js";
 import type { Storage } from "./storage/storage.js";
@@ -21,6 +21,13 @@ export class JournalError extends Error {
   constructor(cause: unknown) {
     super("the order journal could not be written; nothing was changed", { cause });
     this.name = "JournalError";
+  }
+}
+
+export class InconsistentStateError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`the stored state breaks ${problems.length} invariant(s), starting with: ${problems.slice(0, 3).join("; ")}`);
+    this.name = "InconsistentStateError";
   }
 }
 
@@ -89,9 +96,15 @@ export class Exchange {
     this.now = options.now ?? Date.now;
   }
 
-  /** Rebuilds the engine from the latest snapshot plus the journal after it. */
+  /**
+   * Rebuilds the engine from the latest snapshot plus the journal after it, and refuses to go on
+   * from a state that breaks the invariants money depends on (a damaged or hand-edited database):
+   * better not to start than to trade on it.
+   */
   static async open(storage: Storage, bus: EventBus, options: ExchangeOptions): Promise<Exchange> {
     const { engine, journalId, replayed } = await rebuild(storage);
+    const problems = checkInvariants(engine);
+    if (problems.length > 0) throw new InconsistentStateError(problems);
     const exchange = new Exchange(engine, storage, bus, options, journalId);
     exchange.sinceSnapshot = replayed;
     return exchange;

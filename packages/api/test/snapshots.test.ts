@@ -10,7 +10,7 @@ import { BackgroundSnapshots as BuiltBackgroundSnapshots } from "../dist/snapsho
 import { PostgresStorage as BuiltPostgresStorage } from "../dist/storage/postgres.js";
 import { SqliteStorage as BuiltSqliteStorage } from "../dist/storage/sqlite.js";
 import { EventBus } from "../src/bus.js";
-import { Exchange } from "../src/exchange.js";
+import { Exchange, InconsistentStateError } from "../src/exchange.js";
 import { JournalReplica, type SnapshotTaker } from "../src/snapshots.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
 import type { Recovery, Storage, StoredSnapshot } from "../src/storage/storage.js";
@@ -258,6 +258,26 @@ describe("exchange with background snapshots", () => {
     await exchange.close();
     expect(taker.closed).toBe(true);
     expect(storage.snapshots).toEqual([35]);
+    await storage.close();
+  });
+});
+
+describe("restoring", () => {
+  it("refuses to go on from a stored state that breaks the invariants money depends on", async () => {
+    const commands = [...market(), ...orders(0, 50)];
+    const { storage, live } = await journaled(commands);
+    const damaged = live.snapshot();
+    const alice = damaged.accounts.find((a) => a.userId === "alice");
+    if (alice === undefined) throw new Error("alice has no account in the snapshot");
+    alice.blocked += 1; // blocked cash no longer equals what her open orders hold back
+    await storage.saveSnapshot({ journalId: commands.length, engine: damaged });
+    const opening = Exchange.open(storage, new EventBus(1_000), { snapshotEvery: 1_000 });
+    await expect(opening).rejects.toBeInstanceOf(InconsistentStateError);
+    await expect(opening).rejects.toThrow(/alice/);
+    // The undamaged state opens.
+    await storage.saveSnapshot({ journalId: commands.length, engine: live.snapshot() });
+    const exchange = await Exchange.open(storage, new EventBus(1_000), { snapshotEvery: 1_000 });
+    expect(exchange.engine.lastSeq).toBe(live.lastSeq);
     await storage.close();
   });
 });

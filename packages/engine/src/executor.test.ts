@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { fill } from "./executor.js";
 import { checkInvariants } from "./invariants.js";
 import { TestMarket } from "./testing/market.js";
 
@@ -349,5 +350,19 @@ describe("average price and realized P&L", () => {
       dayChange: 50_000,
     });
     expect(m.funds("alice")).toMatchObject({ holdingsValue: 2_550_000, equity: 10 * LAKH + 50_000, totalPnl: 50_000 });
+  });
+});
+
+describe("fills", () => {
+  it("refuse, as an engine bug, to fill more than an order has left or nothing at all", () => {
+    const m = new TestMarket();
+    const id = m.placeOk("alice", { side: "BUY", quantity: 3, type: "LIMIT", price: 245_000 });
+    const store = m.engine.internals;
+    const order = [...store.orders.values()].find((o) => o.orderId === id);
+    if (order === undefined) throw new Error("the order is not in the store");
+    expect(() => fill(store, order, 4, 245_000, 1)).toThrow(/fill of 4 for order .* which has 3 left/);
+    expect(() => fill(store, order, 0, 245_000, 1)).toThrow(/fill of 0/);
+    expect(m.order("alice", id)).toMatchObject({ state: "PLACED", filledQuantity: 0 });
+    expect(checkInvariants(m.engine)).toEqual([]);
   });
 });

@@ -288,6 +288,8 @@ export function executeOnArrival(store: Store, order: OrderRecord, instrument: I
 
 /** Fills `quantity` of an order at `price`: cash, holding, trade, state and reservation. */
 export function fill(store: Store, order: OrderRecord, quantity: number, price: Paise, time: Millis): void {
+  // Callers size fills from what is left; a fill of more (or of nothing) would make money up.
+  if (!(quantity > 0 && quantity <= order.remaining)) throw new Error(`fill of ${quantity} for order ${order.orderId}, which has ${order.remaining} left`);
   const account = order.account;
   const holding = account.holdingOf(order.instrument);
   const value = quantity * price;

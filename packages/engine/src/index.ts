@@ -13,6 +13,7 @@ export {
 } from "./transitions.js";
 export {
   ACCOUNT_REASONS,
+  MARKET_REASONS,
   ORDER_REASONS,
   REASON_CODES,
   RISK_REASONS,

@@ -12,7 +12,11 @@ export const VALIDATION_REASONS = [
   "INVALID_COMMAND",
 ] as const;
 
-export const RISK_REASONS = ["INSUFFICIENT_FUNDS", "INSUFFICIENT_HOLDINGS", "MARKET_CLOSED"] as const;
+/** The broker's checks of funds and holdings. */
+export const RISK_REASONS = ["INSUFFICIENT_FUNDS", "INSUFFICIENT_HOLDINGS"] as const;
+
+/** The market itself: its session, its instruments. */
+export const MARKET_REASONS = ["MARKET_CLOSED", "INSTRUMENT_EXISTS"] as const;
 
 export const ORDER_REASONS = [
   "ORDER_NOT_FOUND",
@@ -23,18 +27,20 @@ export const ORDER_REASONS = [
   "IDEMPOTENCY_CONFLICT",
 ] as const;
 
-export const ACCOUNT_REASONS = ["UNKNOWN_ACCOUNT", "ACCOUNT_EXISTS", "INSTRUMENT_EXISTS"] as const;
+export const ACCOUNT_REASONS = ["UNKNOWN_ACCOUNT", "ACCOUNT_EXISTS"] as const;
 
 export type ValidationReason = (typeof VALIDATION_REASONS)[number];
 export type RiskReason = (typeof RISK_REASONS)[number];
+export type MarketReason = (typeof MARKET_REASONS)[number];
 export type OrderReason = (typeof ORDER_REASONS)[number];
 export type AccountReason = (typeof ACCOUNT_REASONS)[number];
 
-export type ReasonCode = ValidationReason | RiskReason | OrderReason | AccountReason;
+export type ReasonCode = ValidationReason | RiskReason | MarketReason | OrderReason | AccountReason;
 
 export const REASON_CODES: readonly ReasonCode[] = [
   ...VALIDATION_REASONS,
   ...RISK_REASONS,
+  ...MARKET_REASONS,
   ...ORDER_REASONS,
   ...ACCOUNT_REASONS,
 ];
