@@ -1,7 +1,7 @@
 // Every `trade` command. Each talks to the server through the typed client, so request and answer
 // shapes come from the router; order arguments are checked with the same schema the server uses.
 import { createInterface } from "node:readline/promises";
-import { candleIntervalSchema, ORDER_CAUSE_TEXT, orderRequestSchema, type CandleInterval, type OrderRequestInput } from "@trading/engine";
+import { candleIntervalSchema, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ORDER_CAUSE_TEXT, orderRequestSchema, type CandleInterval, type OrderRequestInput } from "@trading/engine";
 import type { TradingClient } from "@trading/api/client";
 import { type Command, InvalidArgumentError } from "commander";
 import { clock, dateTime, day, minute } from "./clock.js";
@@ -230,7 +230,7 @@ export function registerCommands(program: Command): void {
   add("orders", "your orders, newest first")
     .option("--open", "only orders that can still fill")
     .option("--symbol <symbol>")
-    .option("--limit <n>", "how many (at most 500)", count(500), 50)
+    .option("--limit <n>", `how many (at most ${MAX_PAGE_SIZE})`, count(MAX_PAGE_SIZE), DEFAULT_PAGE_SIZE)
     .action(async (options: { open?: boolean; symbol?: string; limit: number }, command: Command) => {
       const page = await withClient((c) => c.orders.list.query({ open: options.open, symbol: options.symbol?.toUpperCase(), limit: options.limit }));
       print(opts(command), page.items, () => ordersTable(page.items));
@@ -281,7 +281,7 @@ export function registerCommands(program: Command): void {
 
   add("trades", "your trades, newest first")
     .option("--symbol <symbol>")
-    .option("--limit <n>", "how many (at most 500)", count(500), 50)
+    .option("--limit <n>", `how many (at most ${MAX_PAGE_SIZE})`, count(MAX_PAGE_SIZE), DEFAULT_PAGE_SIZE)
     .action(async (options: { symbol?: string; limit: number }, command: Command) => {
       const page = await withClient((c) => c.trades.list.query({ symbol: options.symbol?.toUpperCase(), limit: options.limit }));
       print(opts(command), page.items, () =>

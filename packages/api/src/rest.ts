@@ -5,7 +5,7 @@
 import { orderRequestSchema, quantitySchema, rupeePriceSchema, symbolSchema } from "@trading/engine";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { candlesInput, isoTime, orderStateInput, pageSize, text } from "./procedures/inputs.js";
+import { candlesInput, cursorText, idText, isoTime, orderIdSchema, orderStateInput, pageLimitSchema } from "./procedures/inputs.js";
 import {
   candleOutput,
   fundsOutput,
@@ -52,7 +52,7 @@ const placeOrderBody = z
     price: jsonNumber(rupeePriceSchema).optional().describe("LIMIT and SL only"),
     triggerPrice: jsonNumber(rupeePriceSchema).optional().describe("SL and SL_M only"),
     validity: z.enum(["DAY", "IOC"], { error: "must be DAY or IOC" }).optional(),
-    clientOrderId: text(64).optional().describe("idempotency key: a retry returns the original order"),
+    clientOrderId: idText().optional().describe("idempotency key: a retry returns the original order"),
   })
   .partial()
   .superRefine(
@@ -66,8 +66,8 @@ const placeOrderBody = z
 const flag = z.enum(["true", "false"]).optional();
 const asBoolean = (value: "true" | "false" | undefined): boolean | undefined => (value === undefined ? undefined : value === "true");
 
-const orderId = z.object({ orderId: text(64) });
-const range = () => ({ from: isoTime().optional(), to: isoTime().optional(), cursor: text(200).optional(), limit: queryNumber(pageSize(500, 50)) });
+const orderId = z.object({ orderId: orderIdSchema });
+const range = () => ({ from: isoTime().optional(), to: isoTime().optional(), cursor: cursorText().optional(), limit: queryNumber(pageLimitSchema) });
 const get = (path: `/${string}`, summary: string, tags: string[]) => ({ openapi: { method: "GET" as const, path, summary, tags, protect: true } });
 const post = (path: `/${string}`, summary: string, tags: string[]) => ({ openapi: { method: "POST" as const, path, summary, tags, protect: true } });
 
@@ -131,7 +131,7 @@ export const restRouter = router({
     .mutation(({ ctx, input }) => call(ctx).orders.cancelAll(input)),
   listTrades: publicProcedure
     .meta(get("/trades", "Your trades, newest first, paginated", ["trades"]))
-    .input(z.object({ symbol: symbolSchema.optional(), orderId: text(64).optional(), ...range() }))
+    .input(z.object({ symbol: symbolSchema.optional(), orderId: orderIdSchema.optional(), ...range() }))
     .output(pageOf(tradeOutput))
     .query(({ ctx, input }) => call(ctx).trades.list(input)),
   portfolio: publicProcedure

@@ -2,6 +2,7 @@
 // Everything it needs (time, ids, prices) arrives in the command, so the same commands in the same
 // order always give the same events and state. Queries read the state without changing it.
 import { badTime, cancelOrder, closeOrder, expireOpenOrders, isCommandTime, isValidId, modifyOrder, placeOrder, refuse } from "./executor.js";
+import { MAX_ID_LENGTH } from "./limits.js";
 import { applyTick } from "./matcher.js";
 import type { Paise } from "./money.js";
 import { fundsOf, holdingsOf, quoteOf } from "./portfolio.js";
@@ -233,7 +234,7 @@ export class Engine {
   }
 
   private openAccount(command: OpenAccountCommand): CommandResult {
-    if (!isValidId(command.userId)) return refuse("INVALID_COMMAND", "userId must be 1 to 64 characters");
+    if (!isValidId(command.userId)) return refuse("INVALID_COMMAND", `userId must be 1 to ${MAX_ID_LENGTH} characters`);
     if (!isCashAmount(command.cash)) return refuse("INVALID_COMMAND", "cash must be zero or a positive amount in paise");
     if (this.store.accounts.has(command.userId)) return refuse("ACCOUNT_EXISTS", `account ${command.userId} already exists`);
     const account = new AccountRecord(command.userId, command.cash, command.cash);

@@ -30,7 +30,7 @@ export {
   rupeesToPaise,
   type Paise,
 } from "./money.js";
-export { MAX_ID_LENGTH, MAX_ORDER_QUANTITY } from "./limits.js";
+export { DEFAULT_PAGE_SIZE, MAX_ID_LENGTH, MAX_ORDER_QUANTITY, MAX_PAGE_SIZE } from "./limits.js";
 export * from "./types.js";
 export * from "./schemas.js";
 export { percent } from "./portfolio.js";

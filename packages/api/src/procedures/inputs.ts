@@ -1,7 +1,7 @@
 // Input pieces several procedures (and their REST mirrors) share, with messages that say what is
 // allowed rather than zod's defaults ("Too big: expected number to be <=500"). As with the order
 // schema, a message leaves out the field's name: errors list messages by field.
-import { ORDER_STATES, candleIntervalSchema, symbolSchema } from "@trading/engine";
+import { DEFAULT_PAGE_SIZE, MAX_ID_LENGTH, MAX_PAGE_SIZE, ORDER_STATES, candleIntervalSchema, symbolSchema } from "@trading/engine";
 import { z } from "zod";
 
 /** How many items to answer: a whole number from 1 to `max`, `fallback` when not given. */
@@ -28,7 +28,10 @@ export const candlesInput = () =>
     limit: pageSize(5_000, 500),
   });
 
-/** An order id as callers send it. */
-export const orderIdSchema = text(64);
+/** An id as callers send it (an order's, a key's, a clientOrderId in REST's flat body). */
+export const idText = () => text(MAX_ID_LENGTH);
+export const orderIdSchema = idText();
+/** A cursor from the previous page. */
+export const cursorText = () => text(200);
 /** How many orders or trades a page holds. */
-export const pageLimitSchema = pageSize(500, 50);
+export const pageLimitSchema = pageSize(MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);

@@ -3,7 +3,7 @@
 import { EXCHANGES, rupeesToPaise, rupeePriceSchema, symbolSchema, SYMBOL_PATTERN } from "@trading/engine";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { pageSize, text } from "../procedures/inputs.js";
+import { idText, pageSize, text } from "../procedures/inputs.js";
 import { instrumentDto, quoteDto } from "../dto.js";
 import { DomainError } from "../errors.js";
 import type { Context } from "../trpc.js";
@@ -55,7 +55,7 @@ export const adminRouter = {
   }),
 
   /** Revokes a key; its open WebSocket connections are closed at once. */
-  revokeKey: adminProcedure.input(z.object({ keyId: text(64) })).mutation(async ({ ctx, input }) => {
+  revokeKey: adminProcedure.input(z.object({ keyId: idText() })).mutation(async ({ ctx, input }) => {
     const revoked = await ctx.platform.keys.revoke(input.keyId);
     if (!revoked) throw new TRPCError({ code: "NOT_FOUND", message: `no active key ${input.keyId}` });
     await audit(ctx, "key.revoke", { keyId: input.keyId });

@@ -13,7 +13,7 @@ import {
 } from "@trading/engine";
 import { tracked, TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { isoTime, orderIdSchema, orderStateInput, pageLimitSchema, text } from "../procedures/inputs.js";
+import { cursorText, isoTime, orderIdSchema, orderStateInput, pageLimitSchema } from "../procedures/inputs.js";
 import { submitCommand } from "../procedures/commands.js";
 import { orderDetailDto, orderDto } from "../dto.js";
 import { cursorError, DomainError } from "../errors.js";
@@ -65,7 +65,7 @@ const listInput = z
     states: z.array(orderStateInput).max(7).optional(),
     from: isoTime().optional(),
     to: isoTime().optional(),
-    cursor: text(200).optional(),
+    cursor: cursorText().optional(),
     limit: pageLimitSchema,
   })
   .optional();

@@ -5,7 +5,7 @@ import { tracked, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { orderDto, tradeDto } from "../dto.js";
 import { cursorError } from "../errors.js";
-import { isoTime, orderIdSchema, pageLimitSchema, text } from "../procedures/inputs.js";
+import { cursorText, isoTime, orderIdSchema, pageLimitSchema } from "../procedures/inputs.js";
 import { eventStream, lastEventIdInput, resumePoint } from "../procedures/streams.js";
 import { authedProcedure, principalOf } from "../trpc.js";
 
@@ -18,7 +18,7 @@ export const tradesRouter = {
           orderId: orderIdSchema.optional(),
           from: isoTime().optional(),
           to: isoTime().optional(),
-          cursor: text(200).optional(),
+          cursor: cursorText().optional(),
           limit: pageLimitSchema,
         })
         .optional(),
