@@ -1,5 +1,5 @@
-// One process, one port: tRPC over HTTP at /trpc and over WebSocket, health, readiness and
-// metrics endpoints. (The REST mirror, docs and the web app join here in later steps.)
+// One process, one port: tRPC over HTTP at /trpc and over WebSocket, the REST mirror at /api/v1,
+// the API docs, health, readiness and metrics endpoints, and the built web app at /.
 import { readFile } from "node:fs/promises";
 import http from "node:http";
 import path from "node:path";
