@@ -15,7 +15,10 @@ export default [
         {
           patterns: [
             { group: ["node:*"], message: impure },
-            { group: ["ws", "@trpc/*", "better-sqlite3", "pg", "fs", "path", "os", "crypto", "child_process", "net", "http"], message: impure },
+            {
+              group: ["ws", "@trpc/*", "better-sqlite3", "pg", "fs", "path", "os", "crypto", "child_process", "net", "http"],
+              message: impure,
+            },
           ],
         },
       ],

@@ -12,7 +12,8 @@ export const dateTime = (iso: string | null): string => (iso === null ? "-" : ne
 export const clock = (iso: string): string => new Date(iso).toLocaleTimeString("en-IN", onMarketClock);
 
 /** 25/11/26, 00:10: a candle of minutes or hours. */
-export const minute = (iso: string): string => new Date(iso).toLocaleString("en-IN", { ...onMarketClock, dateStyle: "short", timeStyle: "short" });
+export const minute = (iso: string): string =>
+  new Date(iso).toLocaleString("en-IN", { ...onMarketClock, dateStyle: "short", timeStyle: "short" });
 
 /** 25 Nov 2026: a day candle. */
 export const day = (iso: string): string => new Date(iso).toLocaleDateString("en-IN", { timeZone: MARKET_TIME_ZONE, dateStyle: "medium" });

@@ -1,7 +1,15 @@
 // Every `trade` command. Each talks to the server through the typed client, so request and answer
 // shapes come from the router; order arguments are checked with the same schema the server uses.
 import { createInterface } from "node:readline/promises";
-import { candleIntervalSchema, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ORDER_CAUSE_TEXT, orderRequestSchema, type CandleInterval, type OrderRequestInput } from "@trading/engine";
+import {
+  candleIntervalSchema,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  ORDER_CAUSE_TEXT,
+  orderRequestSchema,
+  type CandleInterval,
+  type OrderRequestInput,
+} from "@trading/engine";
 import type { TradingClient } from "@trading/api/client";
 import { type Command, InvalidArgumentError } from "commander";
 import { clock, dateTime, day, minute } from "./clock.js";
@@ -20,7 +28,8 @@ const positiveInt = (label: string) => (value: string) => {
 /** How many items to ask for: the server answers at most `max`. */
 const count = (max: number) => (value: string) => {
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0 || n > max) throw new InvalidArgumentError(`--limit must be a whole number from 1 to ${max.toLocaleString("en-IN")}`);
+  if (!Number.isSafeInteger(n) || n <= 0 || n > max)
+    throw new InvalidArgumentError(`--limit must be a whole number from 1 to ${max.toLocaleString("en-IN")}`);
   return n;
 };
 const price = (label: string) => (value: string) => {
@@ -61,7 +70,9 @@ async function lookUp<T>(client: TradingClient, query: () => Promise<T>): Promis
     if ((error as { data?: { code?: string } }).data?.code !== "NOT_FOUND" || unknown === undefined) throw error;
     const listed = (await client.instruments.list.query()).map((i) => i.symbol);
     const close = closestSymbols(unknown, listed);
-    throw usageError(`no instrument with symbol ${unknown}${close.length === 0 ? "" : `; did you mean ${close.join(", ")}?`} (\`trade instruments\` lists them all)`);
+    throw usageError(
+      `no instrument with symbol ${unknown}${close.length === 0 ? "" : `; did you mean ${close.join(", ")}?`} (\`trade instruments\` lists them all)`,
+    );
   }
 }
 
@@ -80,7 +91,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }
@@ -108,7 +123,19 @@ function ordersTable(orders: OrderRow[]): string {
   if (orders.length === 0) return dim("no orders");
   return table(
     ["ORDER", "PLACED (IST)", "SIDE", "SYMBOL", "TYPE", "QTY", "FILLED", "PRICE", "TRIGGER", "AVG", "STATE"],
-    orders.map((o) => [o.orderId, dateTime(o.placedAt), o.side, o.symbol, o.type, String(o.quantity), String(o.filledQuantity), rupees(o.price), rupees(o.triggerPrice), rupees(o.averageFillPrice), o.state]),
+    orders.map((o) => [
+      o.orderId,
+      dateTime(o.placedAt),
+      o.side,
+      o.symbol,
+      o.type,
+      String(o.quantity),
+      String(o.filledQuantity),
+      rupees(o.price),
+      rupees(o.triggerPrice),
+      rupees(o.averageFillPrice),
+      o.state,
+    ]),
     RIGHT(5, 6, 7, 8, 9),
   );
 }
@@ -118,7 +145,7 @@ function jsonOption(command: Command): Command {
 }
 
 export function registerCommands(program: Command): void {
-  const opts = (command: Command): OutputOptions => ({ json: Boolean((command.opts() as Opts).json ?? (program.opts() as Opts).json) });
+  const opts = (command: Command): OutputOptions => ({ json: Boolean(command.opts<Opts>().json ?? program.opts<Opts>().json) });
   const add = (name: string, description: string) => jsonOption(program.command(name).description(description));
 
   add("login", "check an API key against the server and save it (with the URL) for later commands")
@@ -139,7 +166,11 @@ export function registerCommands(program: Command): void {
       try {
         const me = await client.auth.whoami.query();
         const file = save({ url: options.url, apiKey: key });
-        print(opts(command), { ...me, url: options.url, configFile: file }, () => `Logged in as ${bold(me.userId)} (${me.displayName}) at ${options.url}; saved to ${file}`);
+        print(
+          opts(command),
+          { ...me, url: options.url, configFile: file },
+          () => `Logged in as ${bold(me.userId)} (${me.displayName}) at ${options.url}; saved to ${file}`,
+        );
       } finally {
         client.close();
       }
@@ -147,7 +178,9 @@ export function registerCommands(program: Command): void {
 
   add("logout", "forget the saved URL and API key").action((_o: unknown, command: Command) => {
     const removed = forget();
-    print(opts(command), { loggedOut: removed, configFile: configPath() }, () => (removed ? `Logged out (removed ${configPath()})` : "Not logged in"));
+    print(opts(command), { loggedOut: removed, configFile: configPath() }, () =>
+      removed ? `Logged out (removed ${configPath()})` : "Not logged in",
+    );
   });
 
   add("whoami", "show who the API key belongs to").action(async (_o: unknown, command: Command) => {
@@ -160,7 +193,15 @@ export function registerCommands(program: Command): void {
     print(opts(command), list, () =>
       table(
         ["SYMBOL", "NAME", "EXCH", "LTP", "CHG%", "TICK", "LOT"],
-        list.map((i) => [i.symbol, i.name, i.exchange, rupees(i.lastTradedPrice), percent(i.changePercent), rupees(i.tickSize), String(i.lotSize)]),
+        list.map((i) => [
+          i.symbol,
+          i.name,
+          i.exchange,
+          rupees(i.lastTradedPrice),
+          percent(i.changePercent),
+          rupees(i.tickSize),
+          String(i.lotSize),
+        ]),
         RIGHT(3, 4, 5, 6),
       ),
     );
@@ -174,7 +215,17 @@ export function registerCommands(program: Command): void {
       print(opts(command), quotes, () =>
         table(
           ["SYMBOL", "LTP", "CHANGE", "CHG%", "OPEN", "HIGH", "LOW", "PREV CLOSE", "VOLUME"],
-          quotes.map((q) => [q.symbol, rupees(q.lastTradedPrice), pnl(q.change), percent(q.changePercent), rupees(q.open), rupees(q.high), rupees(q.low), rupees(q.previousClose), String(q.volume)]),
+          quotes.map((q) => [
+            q.symbol,
+            rupees(q.lastTradedPrice),
+            pnl(q.change),
+            percent(q.changePercent),
+            rupees(q.open),
+            rupees(q.high),
+            rupees(q.low),
+            rupees(q.previousClose),
+            String(q.volume),
+          ]),
           RIGHT(1, 2, 3, 4, 5, 6, 7, 8),
         ),
       );
@@ -185,12 +236,18 @@ export function registerCommands(program: Command): void {
     .option("--interval <interval>", `${CANDLE_INTERVAL_NAMES.join(", ")}; hours and days on the Indian clock`, interval, "1m")
     .option("--limit <n>", "how many (at most 5,000)", count(5_000), 30)
     .action(async (symbol: string, options: { interval: CandleInterval; limit: number }, command: Command) => {
-      const candles = await withClient((c) => lookUp(c, () => c.market.candles.query({ symbol: symbol.toUpperCase(), interval: options.interval, limit: options.limit })));
+      const candles = await withClient((c) =>
+        lookUp(c, () => c.market.candles.query({ symbol: symbol.toUpperCase(), interval: options.interval, limit: options.limit })),
+      );
       const when = options.interval === "1d" ? day : minute;
       print(opts(command), candles, () =>
         candles.length === 0
           ? dim("no candles yet")
-          : table(["TIME (IST)", "OPEN", "HIGH", "LOW", "CLOSE", "VOLUME"], candles.map((k) => [when(k.time), rupees(k.open), rupees(k.high), rupees(k.low), rupees(k.close), String(k.volume)]), RIGHT(1, 2, 3, 4, 5)),
+          : table(
+              ["TIME (IST)", "OPEN", "HIGH", "LOW", "CLOSE", "VOLUME"],
+              candles.map((k) => [when(k.time), rupees(k.open), rupees(k.high), rupees(k.low), rupees(k.close), String(k.volume)]),
+              RIGHT(1, 2, 3, 4, 5),
+            ),
       );
     });
 
@@ -206,25 +263,39 @@ export function registerCommands(program: Command): void {
         "after",
         `\nExamples:\n  trade ${side.toLowerCase()} INFY 10\n  trade ${side.toLowerCase()} INFY 10 --limit 1500.50\n  trade ${side.toLowerCase()} INFY 10 --trigger ${side === "BUY" ? "1600" : "1400"}\n  trade ${side.toLowerCase()} INFY 10 --trigger ${side === "BUY" ? "1600 --limit 1605" : "1400 --limit 1395"}`,
       )
-      .action(async (symbol: string, quantity: number, options: { limit?: number; trigger?: number; ioc?: boolean; clientId?: string }, command: Command) => {
-        const type = options.limit !== undefined ? (options.trigger !== undefined ? "SL" : "LIMIT") : options.trigger !== undefined ? "SL_M" : "MARKET";
-        const request: OrderRequestInput = {
-          symbol,
-          side,
-          type,
-          quantity,
-          validity: options.ioc === true ? "IOC" : "DAY",
-          ...(options.limit === undefined ? {} : { price: options.limit }),
-          ...(options.trigger === undefined ? {} : { triggerPrice: options.trigger }),
-          ...(options.clientId === undefined ? {} : { clientOrderId: options.clientId }),
-        } as OrderRequestInput;
-        const parsed = orderRequestSchema.safeParse(request);
-        if (!parsed.success) throw usageError(parsed.error.issues.map((i) => `${i.path.join(".") || "order"} ${i.message}`).join("; "));
-        const order = await withClient((c) => c.orders.place.mutate(parsed.data));
-        // Cancelled on placing can only be an IOC's unfilled remainder: say so, not just CANCELLED.
-        const why = order.state === "CANCELLED" ? ` (${ORDER_CAUSE_TEXT["ioc-unfilled"]})` : "";
-        print(opts(command), order, () => `${orderLine(order)}${why}`);
-      });
+      .action(
+        async (
+          symbol: string,
+          quantity: number,
+          options: { limit?: number; trigger?: number; ioc?: boolean; clientId?: string },
+          command: Command,
+        ) => {
+          const type =
+            options.limit !== undefined
+              ? options.trigger !== undefined
+                ? "SL"
+                : "LIMIT"
+              : options.trigger !== undefined
+                ? "SL_M"
+                : "MARKET";
+          const request: OrderRequestInput = {
+            symbol,
+            side,
+            type,
+            quantity,
+            validity: options.ioc === true ? "IOC" : "DAY",
+            ...(options.limit === undefined ? {} : { price: options.limit }),
+            ...(options.trigger === undefined ? {} : { triggerPrice: options.trigger }),
+            ...(options.clientId === undefined ? {} : { clientOrderId: options.clientId }),
+          } as OrderRequestInput;
+          const parsed = orderRequestSchema.safeParse(request);
+          if (!parsed.success) throw usageError(parsed.error.issues.map((i) => `${i.path.join(".") || "order"} ${i.message}`).join("; "));
+          const order = await withClient((c) => c.orders.place.mutate(parsed.data));
+          // Cancelled on placing can only be an IOC's unfilled remainder: say so, not just CANCELLED.
+          const why = order.state === "CANCELLED" ? ` (${ORDER_CAUSE_TEXT["ioc-unfilled"]})` : "";
+          print(opts(command), order, () => `${orderLine(order)}${why}`);
+        },
+      );
   }
 
   add("orders", "your orders, newest first")
@@ -232,7 +303,9 @@ export function registerCommands(program: Command): void {
     .option("--symbol <symbol>")
     .option("--limit <n>", `how many (at most ${MAX_PAGE_SIZE})`, count(MAX_PAGE_SIZE), DEFAULT_PAGE_SIZE)
     .action(async (options: { open?: boolean; symbol?: string; limit: number }, command: Command) => {
-      const page = await withClient((c) => c.orders.list.query({ open: options.open, symbol: options.symbol?.toUpperCase(), limit: options.limit }));
+      const page = await withClient((c) =>
+        c.orders.list.query({ open: options.open, symbol: options.symbol?.toUpperCase(), limit: options.limit }),
+      );
       print(opts(command), page.items, () => ordersTable(page.items));
     });
 
@@ -244,8 +317,20 @@ export function registerCommands(program: Command): void {
         [
           orderLine(order),
           "",
-          table(["TIME (IST)", "STATE", "WHY"], order.history.map((h) => [dateTime(h.time), h.state, h.description])),
-          ...(order.trades.length === 0 ? [] : ["", table(["TRADE", "TIME (IST)", "QTY", "PRICE"], order.trades.map((t) => [t.tradeId, dateTime(t.time), String(t.quantity), rupees(t.price)]), RIGHT(2, 3))]),
+          table(
+            ["TIME (IST)", "STATE", "WHY"],
+            order.history.map((h) => [dateTime(h.time), h.state, h.description]),
+          ),
+          ...(order.trades.length === 0
+            ? []
+            : [
+                "",
+                table(
+                  ["TRADE", "TIME (IST)", "QTY", "PRICE"],
+                  order.trades.map((t) => [t.tradeId, dateTime(t.time), String(t.quantity), rupees(t.price)]),
+                  RIGHT(2, 3),
+                ),
+              ]),
           ...(order.rejectMessage === null ? [] : ["", `Rejected (${order.rejectReason}): ${order.rejectMessage}`]),
         ].join("\n"),
       );
@@ -258,8 +343,11 @@ export function registerCommands(program: Command): void {
     .option("--trigger <price>", "new trigger price", price("--trigger"))
     .addHelpText("after", "\nExamples:\n  trade modify O123 --limit 1501 --qty 20")
     .action(async (orderId: string, options: { qty?: number; limit?: number; trigger?: number }, command: Command) => {
-      if (options.qty === undefined && options.limit === undefined && options.trigger === undefined) throw usageError("give at least one of --qty, --limit or --trigger");
-      const order = await withClient((c) => c.orders.modify.mutate({ orderId, quantity: options.qty, price: options.limit, triggerPrice: options.trigger }));
+      if (options.qty === undefined && options.limit === undefined && options.trigger === undefined)
+        throw usageError("give at least one of --qty, --limit or --trigger");
+      const order = await withClient((c) =>
+        c.orders.modify.mutate({ orderId, quantity: options.qty, price: options.limit, triggerPrice: options.trigger }),
+      );
       print(opts(command), order, () => orderLine(order));
     });
 
@@ -271,7 +359,9 @@ export function registerCommands(program: Command): void {
     .action(async (orderId: string | undefined, options: { all?: boolean; symbol?: string }, command: Command) => {
       if (options.all === true) {
         const { cancelled } = await withClient((c) => c.orders.cancelAll.mutate({ symbol: options.symbol?.toUpperCase() }));
-        print(opts(command), cancelled, () => (cancelled.length === 0 ? "No open orders" : `Cancelled ${cancelled.length}: ${cancelled.map((o) => o.orderId).join(", ")}`));
+        print(opts(command), cancelled, () =>
+          cancelled.length === 0 ? "No open orders" : `Cancelled ${cancelled.length}: ${cancelled.map((o) => o.orderId).join(", ")}`,
+        );
         return;
       }
       if (orderId === undefined) throw usageError("give an order id, or --all");
@@ -287,7 +377,11 @@ export function registerCommands(program: Command): void {
       print(opts(command), page.items, () =>
         page.items.length === 0
           ? dim("no trades")
-          : table(["TRADE", "TIME (IST)", "ORDER", "SIDE", "SYMBOL", "QTY", "PRICE"], page.items.map((t) => [t.tradeId, dateTime(t.time), t.orderId, t.side, t.symbol, String(t.quantity), rupees(t.price)]), RIGHT(5, 6)),
+          : table(
+              ["TRADE", "TIME (IST)", "ORDER", "SIDE", "SYMBOL", "QTY", "PRICE"],
+              page.items.map((t) => [t.tradeId, dateTime(t.time), t.orderId, t.side, t.symbol, String(t.quantity), rupees(t.price)]),
+              RIGHT(5, 6),
+            ),
       );
     });
 
@@ -298,7 +392,18 @@ export function registerCommands(program: Command): void {
         ? dim("no holdings")
         : table(
             ["SYMBOL", "QTY", "AVG", "LTP", "INVESTED", "CURRENT", "P&L", "P&L%", "DAY", "REALIZED"],
-            holdings.map((h) => [h.symbol, String(h.quantity), rupees(h.averagePrice), rupees(h.ltp), rupees(h.investedValue), rupees(h.currentValue), pnl(h.unrealizedPnl), percent(h.unrealizedPnlPercent), pnl(h.dayChange), pnl(h.realizedPnl)]),
+            holdings.map((h) => [
+              h.symbol,
+              String(h.quantity),
+              rupees(h.averagePrice),
+              rupees(h.ltp),
+              rupees(h.investedValue),
+              rupees(h.currentValue),
+              pnl(h.unrealizedPnl),
+              percent(h.unrealizedPnlPercent),
+              pnl(h.dayChange),
+              pnl(h.realizedPnl),
+            ]),
             RIGHT(1, 2, 3, 4, 5, 6, 7, 8, 9),
           ),
     );
@@ -329,17 +434,21 @@ export function registerCommands(program: Command): void {
     .action(async (symbols: string[], options: { ticks: boolean }, command: Command) => {
       const json = opts(command).json === true;
       const client = await connect();
-      const emit = (record: Record<string, unknown>, human: string) => process.stdout.write(json ? `${JSON.stringify(record)}\n` : `${human}\n`);
+      const emit = (record: Record<string, unknown>, human: string) =>
+        process.stdout.write(json ? `${JSON.stringify(record)}\n` : `${human}\n`);
       await new Promise<void>((resolve, reject) => {
         const fail = (error: unknown) => {
           client.close();
-          reject(error);
+          reject(error instanceof Error ? error : new Error(String(error)));
         };
         const subscriptions = [
           lasting(fail, (onError) =>
             client.orders.onUpdate.subscribe(undefined, {
               onData: ({ data }) =>
-                emit({ kind: "order", ...data }, `${dim(clock(data.order.updatedAt))} ${bold(data.type.toUpperCase())} ${orderLine(data.order)}`),
+                emit(
+                  { kind: "order", ...data },
+                  `${dim(clock(data.order.updatedAt))} ${bold(data.type.toUpperCase())} ${orderLine(data.order)}`,
+                ),
               onError,
             }),
           ),
@@ -349,7 +458,10 @@ export function registerCommands(program: Command): void {
             lasting(fail, (onError) =>
               client.market.onTick.subscribe(symbols.length === 0 ? undefined : { symbols: symbols.map((s) => s.toUpperCase()) }, {
                 onData: ({ data }) =>
-                  emit({ kind: "tick", ...data }, `${dim(clock(data.time))} ${data.symbol.padEnd(12)} ${rupees(data.price).padStart(14)} ${percent(data.changePercent)}`),
+                  emit(
+                    { kind: "tick", ...data },
+                    `${dim(clock(data.time))} ${data.symbol.padEnd(12)} ${rupees(data.price).padStart(14)} ${percent(data.changePercent)}`,
+                  ),
                 onError,
               }),
             ),
@@ -410,7 +522,12 @@ function registerAdmin(program: Command, opts: (command: Command) => OutputOptio
 
   add("users", "list users").action(async (_o: unknown, command: Command) => {
     const users = await withClient((c) => c.admin.users.query());
-    print(opts(command), users, () => table(["USER", "NAME", "ADMIN", "CREATED (IST)"], users.map((u) => [u.userId, u.displayName, u.isAdmin ? "yes" : "", dateTime(u.createdAt)])));
+    print(opts(command), users, () =>
+      table(
+        ["USER", "NAME", "ADMIN", "CREATED (IST)"],
+        users.map((u) => [u.userId, u.displayName, u.isAdmin ? "yes" : "", dateTime(u.createdAt)]),
+      ),
+    );
   });
   add("create-user", "create a user with a trading account and a first API key")
     .argument("<userId>")
@@ -418,7 +535,9 @@ function registerAdmin(program: Command, opts: (command: Command) => OutputOptio
     .option("--cash <rupees>", "starting cash", price("--cash"))
     .option("--admin", "make the user an admin")
     .action(async (userId: string, options: { name: string; cash?: number; admin?: boolean }, command: Command) => {
-      const created = await withClient((c) => c.admin.createUser.mutate({ userId, displayName: options.name, cash: options.cash, isAdmin: options.admin === true }));
+      const created = await withClient((c) =>
+        c.admin.createUser.mutate({ userId, displayName: options.name, cash: options.cash, isAdmin: options.admin === true }),
+      );
       done(command, created, `Created ${bold(created.userId)}; API key (shown once): ${created.apiKey}`);
     });
   add("create-key", "make another API key for a user")
@@ -448,7 +567,9 @@ function registerAdmin(program: Command, opts: (command: Command) => OutputOptio
     .option("--tick <rupees>", "tick size", price("--tick"), 0.05)
     .option("--lot <n>", "lot size", positiveInt("--lot"), 1)
     .action(async (symbol: string, name: string, startPrice: number, options: { tick: number; lot: number }, command: Command) => {
-      const instrument = await withClient((c) => c.admin.addInstrument.mutate({ symbol, name, price: startPrice, tickSize: options.tick, lotSize: options.lot }));
+      const instrument = await withClient((c) =>
+        c.admin.addInstrument.mutate({ symbol, name, price: startPrice, tickSize: options.tick, lotSize: options.lot }),
+      );
       done(command, instrument, `Added ${instrument.symbol} at ${rupees(instrument.lastTradedPrice)}`);
     });
   add("set-price", "move the market price, as a trade at that price would")
@@ -479,6 +600,11 @@ function registerAdmin(program: Command, opts: (command: Command) => OutputOptio
     .option("--limit <n>", "how many (at most 1,000)", count(1_000), 50)
     .action(async (options: { limit: number }, command: Command) => {
       const entries = await withClient((c) => c.admin.auditLog.query({ limit: options.limit }));
-      print(opts(command), entries, () => table(["TIME (IST)", "ACTOR", "ACTION", "DETAIL"], entries.map((e) => [dateTime(e.time), e.actor, e.action, JSON.stringify(e.detail)])));
+      print(opts(command), entries, () =>
+        table(
+          ["TIME (IST)", "ACTOR", "ACTION", "DETAIL"],
+          entries.map((e) => [dateTime(e.time), e.actor, e.action, JSON.stringify(e.detail)]),
+        ),
+      );
     });
 }

@@ -36,7 +36,8 @@ interface TrpcErrorLike {
 }
 
 function isConnectionFailure(error: unknown): boolean {
-  const text = `${String((error as { message?: unknown })?.message ?? "")} ${String((error as { cause?: { code?: unknown; message?: unknown } })?.cause?.code ?? "")} ${String((error as { cause?: { message?: unknown } })?.cause?.message ?? "")}`;
+  const { message, cause } = (error ?? {}) as { message?: unknown; cause?: { code?: unknown; message?: unknown } };
+  const text = [message, cause?.code, cause?.message].filter((part) => typeof part === "string").join(" ");
   return /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|fetch failed|socket hang up|Unable to connect/i.test(text);
 }
 
@@ -46,12 +47,14 @@ export function describeFailure(error: unknown, url: string): CliError {
   const trpc = error as TrpcErrorLike;
   const code = trpc.data?.code;
   if (code === undefined || code === null) {
-    if (isConnectionFailure(error)) return new CliError(`cannot reach the server at ${url} (is it running? set the URL with \`trade login --url\`)`, EXIT.connection);
+    if (isConnectionFailure(error))
+      return new CliError(`cannot reach the server at ${url} (is it running? set the URL with \`trade login --url\`)`, EXIT.connection);
     return new CliError(trpc.message ?? String(error), EXIT.failure);
   }
   if (code === "UNAUTHORIZED") return new CliError("the API key was not accepted; run `trade login` with a valid key", EXIT.auth);
   if (code === "FORBIDDEN") return new CliError(`not allowed: ${trpc.message}`, EXIT.auth);
-  if (code === "INTERNAL_SERVER_ERROR" || code === "SERVICE_UNAVAILABLE") return new CliError(`server error: ${trpc.message}`, EXIT.failure);
+  if (code === "INTERNAL_SERVER_ERROR" || code === "SERVICE_UNAVAILABLE")
+    return new CliError(`server error: ${trpc.message}`, EXIT.failure);
   const reason = trpc.data?.reason;
   const fields = trpc.data?.fieldErrors;
   const detail =

@@ -30,13 +30,18 @@ export function readSaved(env: NodeJS.ProcessEnv = process.env): Partial<Setting
   } catch (error) {
     return { problem: `the config file ${file} could not be read as JSON (${(error as Error).message})` };
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return { problem: `the config file ${file} does not hold settings` };
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    return { problem: `the config file ${file} does not hold settings` };
   const { url, apiKey } = parsed as Record<string, unknown>;
   return { ...(typeof url === "string" ? { url } : {}), ...(typeof apiKey === "string" ? { apiKey } : {}) };
 }
 
 /** The settings in force: environment over the saved file over the default URL. */
-export function currentSettings(env: NodeJS.ProcessEnv = process.env): { url: string; apiKey: string | undefined; problem: string | undefined } {
+export function currentSettings(env: NodeJS.ProcessEnv = process.env): {
+  url: string;
+  apiKey: string | undefined;
+  problem: string | undefined;
+} {
   const saved = readSaved(env);
   return {
     url: env.TRADE_API_URL !== undefined && env.TRADE_API_URL !== "" ? env.TRADE_API_URL : (saved.url ?? DEFAULT_URL),

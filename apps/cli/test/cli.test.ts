@@ -31,7 +31,9 @@ interface Run {
 
 function trade(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, TRADE_CONFIG: configFile, TRADE_API_URL: "", TRADE_API_KEY: "", NO_COLOR: "1", ...env } });
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, TRADE_CONFIG: configFile, TRADE_API_URL: "", TRADE_API_KEY: "", NO_COLOR: "1", ...env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -90,7 +92,9 @@ describe("trade", () => {
     expect(days.code).toBe(0);
     expect(days.stdout.split("\n")[0]).toMatch(/^TIME \(IST\)\s+OPEN\s+HIGH\s+LOW\s+CLOSE\s+VOLUME/);
     expect(days.stdout).toMatch(new RegExp(`${today}\\s+₹[\\d,.]+\\s+₹[\\d,.]+\\s+₹[\\d,.]+\\s+₹250\\.50\\s+7\\n`));
-    const hours = json<Array<{ time: string; close: number; volume: number }>>(await trade(["candles", "WIPRO", "--interval", "1h", "--json"]));
+    const hours = json<Array<{ time: string; close: number; volume: number }>>(
+      await trade(["candles", "WIPRO", "--interval", "1h", "--json"]),
+    );
     // An IST hour starts at half past a UTC hour.
     expect(hours.at(-1)).toMatchObject({ time: expect.stringMatching(/:30:00\.000Z$/), close: 250.5, volume: 7 });
     const wrong = await trade(["candles", "WIPRO", "--interval", "2m"]);
@@ -104,7 +108,9 @@ describe("trade", () => {
     expect(bought.stdout).toMatch(/^BUY 10 INFY MARKET: O\d+ EXECUTED, filled 10 at ₹1,512\.35/);
     const portfolio = await trade(["portfolio"]);
     expect(portfolio.stdout).toMatch(/INFY\s+10\s+₹1,512\.35/);
-    expect(json<Array<{ symbol: string; quantity: number }>>(await trade(["portfolio", "--json"]))).toEqual([expect.objectContaining({ symbol: "INFY", quantity: 10 })]);
+    expect(json<Array<{ symbol: string; quantity: number }>>(await trade(["portfolio", "--json"]))).toEqual([
+      expect.objectContaining({ symbol: "INFY", quantity: 10 }),
+    ]);
     expect(json<Array<{ symbol: string }>>(await trade(["trades", "--json"]))[0]?.symbol).toBe("INFY");
     expect((await trade(["funds"])).stdout).toMatch(/Cash\s+₹9,84,876\.50/);
   });
@@ -115,7 +121,9 @@ describe("trade", () => {
     expect((await trade(["orders", "--open"])).stdout).toContain(placed.orderId);
     const detail = await trade(["order", placed.orderId]);
     expect(detail.stdout).toMatch(/PLACED\s+placed/);
-    const modified = json<{ price: number; quantity: number }>(await trade(["modify", placed.orderId, "--limit", "3001.5", "--qty", "3", "--json"]));
+    const modified = json<{ price: number; quantity: number }>(
+      await trade(["modify", placed.orderId, "--limit", "3001.5", "--qty", "3", "--json"]),
+    );
     expect(modified).toMatchObject({ price: 3001.5, quantity: 3 });
     expect((await trade(["cancel", placed.orderId])).stdout).toContain("CANCELLED");
     const again = await trade(["cancel", placed.orderId]);
@@ -147,7 +155,13 @@ describe("trade", () => {
   });
 
   it("refuses bad arguments with exit 2 before contacting the server", async () => {
-    for (const args of [["buy", "INFY", "abc"], ["buy", "INFY", "10", "--limit", "10.001"], ["buy", "INFY"], ["frobnicate"], ["modify", "O1"]]) {
+    for (const args of [
+      ["buy", "INFY", "abc"],
+      ["buy", "INFY", "10", "--limit", "10.001"],
+      ["buy", "INFY"],
+      ["frobnicate"],
+      ["modify", "O1"],
+    ]) {
       const run = await trade(args);
       expect(run.code, args.join(" ")).toBe(2);
       expect(run.stderr.length).toBeGreaterThan(0);
@@ -176,7 +190,9 @@ describe("trade", () => {
   });
 
   it("watches: a fill of the user's own order arrives, Ctrl-C ends it cleanly", async () => {
-    const watcher = spawn(process.execPath, [bin, "watch", "--no-ticks", "--json"], { env: { ...process.env, TRADE_CONFIG: configFile, NO_COLOR: "1" } });
+    const watcher = spawn(process.execPath, [bin, "watch", "--no-ticks", "--json"], {
+      env: { ...process.env, TRADE_CONFIG: configFile, NO_COLOR: "1" },
+    });
     let out = "";
     watcher.stdout.on("data", (c: Buffer) => (out += c.toString()));
     await new Promise((r) => setTimeout(r, 1_000));
@@ -189,7 +205,10 @@ describe("trade", () => {
     const closed = new Promise<number | null>((r) => watcher.once("close", r));
     watcher.kill("SIGINT");
     expect(await closed).toBe(0);
-    const lines = out.trim().split("\n").map((l) => JSON.parse(l) as { kind: string; type: string });
+    const lines = out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { kind: string; type: string });
     expect(lines.some((l) => l.kind === "order" && l.type === "filled")).toBe(true);
   }, 20_000);
 
@@ -203,20 +222,34 @@ describe("trade", () => {
   });
 
   it("prints every reading command as an aligned table and as JSON", async () => {
-    for (const args of [["whoami"], ["instruments"], ["quote", "INFY"], ["candles", "INFY"], ["orders"], ["trades"], ["portfolio"], ["funds"]]) {
+    for (const args of [
+      ["whoami"],
+      ["instruments"],
+      ["quote", "INFY"],
+      ["candles", "INFY"],
+      ["orders"],
+      ["trades"],
+      ["portfolio"],
+      ["funds"],
+    ]) {
       const people = await trade(args);
       expect(people.code, args.join(" ")).toBe(0);
       expect(people.stdout.trim().length, args.join(" ")).toBeGreaterThan(0);
       expect(people.stdout.includes("\u001b[")).toBe(false); // NO_COLOR is honoured
       const machine = await trade([...args, "--json"]);
       expect(machine.code, args.join(" ")).toBe(0);
-      expect(() => JSON.parse(machine.stdout), args.join(" ")).not.toThrow();
+      expect(() => JSON.parse(machine.stdout) as unknown, args.join(" ")).not.toThrow();
     }
     const orders = (await trade(["orders"])).stdout.split("\n");
     // Columns line up: every row is as wide as the header's column positions say.
     const header = orders[0] ?? "";
     const stateColumn = header.indexOf("STATE");
-    expect(orders.slice(1).filter((row) => row !== "").every((row) => /^[A-Z]/.test(row.slice(stateColumn)))).toBe(true);
+    expect(
+      orders
+        .slice(1)
+        .filter((row) => row !== "")
+        .every((row) => /^[A-Z]/.test(row.slice(stateColumn))),
+    ).toBe(true);
   }, 30_000);
 
   it("logs out", async () => {

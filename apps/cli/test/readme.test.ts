@@ -29,7 +29,14 @@ it("runs the README's trade session: every command succeeds", async () => {
   symlinkSync(fileURLToPath(new URL("../dist/main.js", import.meta.url)), path.join(bin, "trade"));
   const script = (session as string).replaceAll("http://127.0.0.1:3000", server.url);
   const { stdout } = await promisify(execFile)("sh", ["-e", "-c", script], {
-    env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}`, TRADE_CONFIG: path.join(work, "trade.json"), TRADE_API_URL: "", TRADE_API_KEY: "", NO_COLOR: "1" },
+    env: {
+      ...process.env,
+      PATH: `${bin}:${process.env.PATH ?? ""}`,
+      TRADE_CONFIG: path.join(work, "trade.json"),
+      TRADE_API_URL: "",
+      TRADE_API_KEY: "",
+      NO_COLOR: "1",
+    },
   });
   expect(stdout).toContain("Logged in as demo-user");
   expect(stdout).toMatch(/BUY 10 INFY LIMIT @ ₹1,401\.00: O\d+ PLACED/);

@@ -53,11 +53,16 @@ it("resumes after the server restarts", async () => {
   await startServer(port);
   const after = JSON.parse(await run(["buy", "SBIN", "2", "--json"], env)) as { orderId: string };
   until = deadline();
-  while (!(out.includes(`"orderId":"${after.orderId}"`) && out.split("\n").some((l) => l.includes(after.orderId) && l.includes('"type":"filled"')))) {
+  while (!(
+    out.includes(`"orderId":"${after.orderId}"`) && out.split("\n").some((l) => l.includes(after.orderId) && l.includes('"type":"filled"'))
+  )) {
     if (Date.now() > until) throw new Error(`fill after the restart not seen: ${out}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  const lines = out.trim().split("\n").map((l) => JSON.parse(l) as { seq: number; type: string });
+  const lines = out
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { seq: number; type: string });
   const seqs = lines.map((l) => l.seq);
   expect(new Set(seqs).size).toBe(seqs.length); // none twice
   const closed = new Promise<number | null>((r) => watcher.once("close", r));

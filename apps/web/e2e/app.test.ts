@@ -30,7 +30,15 @@ if (!available) {
       url = server.url;
       browser = await chromium.launch({
         executablePath: CHROMIUM,
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        args: [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--no-first-run",
+        ],
       });
     }, 60_000);
 
@@ -71,7 +79,10 @@ if (!available) {
       await page.locator('[data-symbol="INFY"]').click();
       await page.getByLabel("Quantity").fill("3");
       await page.getByRole("button", { name: "BUY INFY" }).click();
-      await page.getByRole("log").getByText(/BUY 3 INFY filled at ₹/).waitFor({ timeout: 10_000 });
+      await page
+        .getByRole("log")
+        .getByText(/BUY 3 INFY filled at ₹/)
+        .waitFor({ timeout: 10_000 });
       await page.getByRole("tab", { name: "Holdings" }).click();
       const holding = page.locator('[data-holding="INFY"]');
       await holding.waitFor({ timeout: 10_000 });
@@ -125,7 +136,11 @@ if (!available) {
       await page.locator('[data-symbol="MARUTI"]').click();
       await page.getByLabel("Quantity").fill("1000");
       await page.getByRole("button", { name: "BUY MARUTI" }).click();
-      await page.getByRole("alert").filter({ hasText: /needs ₹.* but only ₹.* is available/ }).first().waitFor({ timeout: 10_000 });
+      await page
+        .getByRole("alert")
+        .filter({ hasText: /needs ₹.* but only ₹.* is available/ })
+        .first()
+        .waitFor({ timeout: 10_000 });
       await page.screenshot({ path: path.join(artifacts, "rejection.png") });
       await page.close();
     }, 30_000);
@@ -146,7 +161,10 @@ if (!available) {
       await expect.poll(async () => row.textContent(), { timeout: 10_000 }).toContain("₹2,501.50");
       await page.screenshot({ path: path.join(artifacts, "open-orders.png") });
       await row.getByRole("button", { name: "Cancel" }).click();
-      await page.getByRole("log").getByText(/cancelled/).waitFor({ timeout: 10_000 });
+      await page
+        .getByRole("log")
+        .getByText(/cancelled/)
+        .waitFor({ timeout: 10_000 });
       await page.getByText("No open orders").waitFor({ timeout: 10_000 });
       await page.close();
     }, 30_000);
@@ -156,7 +174,10 @@ if (!available) {
       await page.locator('[data-symbol="ITC"]').click();
       await page.getByLabel("Quantity").fill("4");
       await page.getByRole("button", { name: "BUY ITC" }).click();
-      await page.getByRole("log").getByText(/BUY 4 ITC filled/).waitFor({ timeout: 10_000 });
+      await page
+        .getByRole("log")
+        .getByText(/BUY 4 ITC filled/)
+        .waitFor({ timeout: 10_000 });
       await page.locator('[data-symbol="LT"]').click();
       await page.getByLabel("Type").selectOption("LIMIT");
       await page.getByLabel("Quantity").fill("1");
@@ -190,7 +211,10 @@ if (!available) {
       const itc = rows.filter({ hasText: "ITC" }).first();
       await itc.getByRole("button", { name: /Details/ }).click();
       await page.locator(".order-detail").getByText("EXECUTED").waitFor({ timeout: 10_000 });
-      await page.locator(".order-detail").getByText(/^.*4 @ ₹/).waitFor();
+      await page
+        .locator(".order-detail")
+        .getByText(/^.*4 @ ₹/)
+        .waitFor();
       await page.screenshot({ path: path.join(artifacts, "order-history.png") });
       await page.close();
     }, 45_000);
@@ -231,7 +255,10 @@ if (!available) {
       await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("ticket-quantity");
       await page.keyboard.type("2");
       await page.keyboard.press("Enter");
-      await page.getByRole("log").getByText(new RegExp(`BUY 2 ${next} filled`)).waitFor({ timeout: 10_000 });
+      await page
+        .getByRole("log")
+        .getByText(new RegExp(`BUY 2 ${next} filled`))
+        .waitFor({ timeout: 10_000 });
       // The tabs answer arrow keys.
       await page.getByRole("tab", { name: "Open orders" }).focus();
       await page.keyboard.press("ArrowRight");
@@ -256,10 +283,12 @@ if (!available) {
           return;
         }
         const server = ws.connectToServer();
-        open.add({ close: async () => {
-          await ws.close({ code: 4000, reason: "network down" });
-          await server.close();
-        } });
+        open.add({
+          close: async () => {
+            await ws.close({ code: 4000, reason: "network down" });
+            await server.close();
+          },
+        });
       });
       await page.goto(url);
       await page.getByRole("button", { name: "Bob" }).click();
@@ -281,11 +310,19 @@ if (!available) {
       await trpcCall("admin.setPrice", "admin-key", { symbol: "HINDUNILVR", price: limit - 1 }, "POST");
       const orders = await trpcCall("orders.list", "bob-key", { symbol: "HINDUNILVR" }, "GET");
       expect((orders.items as Array<{ state: string }>)[0]?.state).toBe("EXECUTED");
-      expect(await page.getByRole("log").getByText(/HINDUNILVR filled/).count()).toBe(0);
+      expect(
+        await page
+          .getByRole("log")
+          .getByText(/HINDUNILVR filled/)
+          .count(),
+      ).toBe(0);
 
       down = false;
       // The fill arrives from the resumed stream: its toast, and the order leaves the open list.
-      await page.getByRole("log").getByText(/BUY 1 HINDUNILVR filled/).waitFor({ timeout: 20_000 });
+      await page
+        .getByRole("log")
+        .getByText(/BUY 1 HINDUNILVR filled/)
+        .waitFor({ timeout: 20_000 });
       await page.getByText("No open orders").waitFor({ timeout: 10_000 });
       await page.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: 10_000 });
       await page.close();
@@ -307,7 +344,8 @@ if (!available) {
 
     /** Calls a procedure over plain HTTP, as any other service would. */
     async function trpcCall(procedure: string, apiKey: string, input: unknown, method: "GET" | "POST"): Promise<Record<string, unknown>> {
-      const target = method === "GET" ? `${url}/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}` : `${url}/trpc/${procedure}`;
+      const target =
+        method === "GET" ? `${url}/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}` : `${url}/trpc/${procedure}`;
       const response = await fetch(target, {
         method,
         headers: { "x-api-key": apiKey, "content-type": "application/json" },
@@ -352,7 +390,10 @@ if (!available) {
       await page.waitForTimeout(600);
       expect(await chartHeight()).toBe(first);
       await page.getByRole("button", { name: /^BUY/ }).click();
-      await page.getByRole("log").getByText(/filled at/).waitFor({ timeout: 10_000 });
+      await page
+        .getByRole("log")
+        .getByText(/filled at/)
+        .waitFor({ timeout: 10_000 });
       await page.screenshot({ path: path.join(artifacts, "phone.png"), fullPage: true });
       await page.close();
     }, 30_000);

@@ -19,7 +19,14 @@ export function formatChangePercent(percent: number): string {
 // midnight.
 const onMarketClock = { timeZone: MARKET_TIME_ZONE, hourCycle: "h23" } as const;
 const time = new Intl.DateTimeFormat("en-IN", { ...onMarketClock, hour: "2-digit", minute: "2-digit", second: "2-digit" });
-const dateTime = new Intl.DateTimeFormat("en-IN", { ...onMarketClock, day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+const dateTime = new Intl.DateTimeFormat("en-IN", {
+  ...onMarketClock,
+  day: "2-digit",
+  month: "short",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
 const marketDay = new Intl.DateTimeFormat("en-CA", { timeZone: MARKET_TIME_ZONE });
 
 /** The market's calendar day of a moment, yyyy-mm-dd. */

@@ -11,7 +11,10 @@ describe("order updates in the open-orders list", () => {
 
   it("replaces a changed order where it is", () => {
     const next = applyToOpenOrders(page, order({ orderId: "O1", state: "PARTIALLY_EXECUTED", filledQuantity: 1, quantity: 3 }));
-    expect(next.items.map((o) => [o.orderId, o.state])).toEqual([["O2", "PLACED"], ["O1", "PARTIALLY_EXECUTED"]]);
+    expect(next.items.map((o) => [o.orderId, o.state])).toEqual([
+      ["O2", "PLACED"],
+      ["O1", "PARTIALLY_EXECUTED"],
+    ]);
   });
 
   it("drops an order that closed, and leaves the page alone for one it never had", () => {
@@ -53,7 +56,11 @@ describe("fills", () => {
       ["2026-11-24T00:00:00.000Z", "B 4"],
       ["2026-11-25T00:00:00.000Z", "B 2"],
     ]);
-    expect(fillMarkers(fills, "1h").map((m) => new Date(m.time * 1000).toISOString())).toEqual(["2026-11-24T09:00:00.000Z", "2026-11-24T15:00:00.000Z", "2026-11-25T00:00:00.000Z"]);
+    expect(fillMarkers(fills, "1h").map((m) => new Date(m.time * 1000).toISOString())).toEqual([
+      "2026-11-24T09:00:00.000Z",
+      "2026-11-24T15:00:00.000Z",
+      "2026-11-25T00:00:00.000Z",
+    ]);
   });
 });
 

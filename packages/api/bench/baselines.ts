@@ -24,6 +24,7 @@ const trpcServer = http.createServer((req, res) => {
 });
 applyWSSHandler({ wss: new WebSocketServer({ server: trpcServer }), router, createContext: () => ({}) });
 
-const listen = (server: http.Server) => new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
+const listen = (server: http.Server) =>
+  new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
 const ports = { http: await listen(bareHttp), ws: await listen(bareWsServer), trpc: await listen(trpcServer) };
 process.stdout.write(`${JSON.stringify({ ports })}\n`);

@@ -27,7 +27,15 @@ let seq = 0;
 function nextTick(): Tick {
   seq++;
   const price = 2_500 + (seq % 40) * 0.05;
-  return { seq, symbol: SYMBOLS[seq % SYMBOLS.length] as string, price, volume: 10 + (seq % 90), change: price - 2_500, changePercent: 0.01, time: new Date().toISOString() };
+  return {
+    seq,
+    symbol: SYMBOLS[seq % SYMBOLS.length] as string,
+    price,
+    volume: 10 + (seq % 90),
+    change: price - 2_500,
+    changePercent: 0.01,
+    time: new Date().toISOString(),
+  };
 }
 
 const ticks = new EventEmitter();
@@ -53,6 +61,7 @@ setInterval(() => {
   if (ticks.listenerCount("tick") > 0) ticks.emit("tick", nextTick());
 }, 1000 / TICKS_PER_SECOND);
 
-const listen = (server: http.Server) => new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
+const listen = (server: http.Server) =>
+  new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
 const ports = { ws: await listen(bareServer), trpc: await listen(trpcServer) };
 process.stdout.write(`${JSON.stringify({ ports })}\n`);

@@ -54,7 +54,8 @@ export async function httpLoad(options: {
           res.setEncoding("utf8");
           res.on("data", (chunk: string) => (text += chunk));
           res.on("end", () => {
-            if (options.ok === undefined ? res.statusCode === 200 : options.ok(res.statusCode ?? 0, text)) latencies.push(performance.now() - t0);
+            if (options.ok === undefined ? res.statusCode === 200 : options.ok(res.statusCode ?? 0, text))
+              latencies.push(performance.now() - t0);
             else errors++;
             resolve();
           });

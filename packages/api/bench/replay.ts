@@ -53,7 +53,10 @@ async function loopLag(): Promise<{ loop_lag_p99_ms: number; loop_lag_max_ms: nu
 }
 
 /** The other user: one request at a time, 10 ms apart; latency of each, in ms. */
-async function otherUser(client: TradingClient, ms: number): Promise<{ p50: number; p99: number; max: number; requests: number; failed: number }> {
+async function otherUser(
+  client: TradingClient,
+  ms: number,
+): Promise<{ p50: number; p99: number; max: number; requests: number; failed: number }> {
   const latencies: number[] = [];
   const until = performance.now() + ms;
   let n = 0;
@@ -76,9 +79,12 @@ async function otherUser(client: TradingClient, ms: number): Promise<{ p50: numb
 
 const attacker = createTradingClient({ url: server.url, apiKey: "alice-key" });
 const bob = createTradingClient({ url: server.url, apiKey: "bob-key" });
-const firstSeq = Number((await attacker.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 1 })).orderId.slice(1)) - 1;
+const firstSeq =
+  Number((await attacker.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 1 })).orderId.slice(1)) - 1;
 for (let placed = 0; placed < HISTORY_ORDERS; placed += 50) {
-  await Promise.all(Array.from({ length: 50 }, () => attacker.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 1 })));
+  await Promise.all(
+    Array.from({ length: 50 }, () => attacker.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 1 })),
+  );
 }
 
 print({ name: "machine", cpu: os.cpus()[0]?.model ?? "unknown", cores: os.cpus().length, node: process.version });
@@ -93,7 +99,9 @@ let peakRss = rssMb();
 const attack = fork(fileURLToPath(import.meta.url), ["attack", server.url, String(firstSeq)], { execArgv: ["--import", "tsx"] });
 // Measured from when its subscriptions are sent, not while the process starts.
 await new Promise((resolve) => attack.once("message", resolve));
-const report = new Promise<{ received: number; refused: number }>((resolve) => attack.once("message", (m) => resolve(m as { received: number; refused: number })));
+const report = new Promise<{ received: number; refused: number }>((resolve) =>
+  attack.once("message", (m) => resolve(m as { received: number; refused: number })),
+);
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb())), 100);
 await loopLag();
 const attacked = await otherUser(bob, PHASE_MS);
@@ -101,8 +109,21 @@ const lagAttacked = await loopLag();
 clearInterval(sampler);
 attack.send("report");
 const { received, refused } = await report;
-print({ name: "other user, during the attack", ...attacked, ...lagAttacked, p99_added_ms: Math.round((attacked.p99 - quiet.p99) * 10) / 10, max_added_ms: Math.round((attacked.max - quiet.max) * 10) / 10 });
-print({ name: "attacker", history_orders: HISTORY_ORDERS, subscriptions: 100, events_received_in_phase: received, errors: refused, peak_server_rss_mb: peakRss });
+print({
+  name: "other user, during the attack",
+  ...attacked,
+  ...lagAttacked,
+  p99_added_ms: Math.round((attacked.p99 - quiet.p99) * 10) / 10,
+  max_added_ms: Math.round((attacked.max - quiet.max) * 10) / 10,
+});
+print({
+  name: "attacker",
+  history_orders: HISTORY_ORDERS,
+  subscriptions: 100,
+  events_received_in_phase: received,
+  errors: refused,
+  peak_server_rss_mb: peakRss,
+});
 
 for (const client of [attacker, bob]) client.close();
 await server.stop();

@@ -71,7 +71,13 @@ async function makeUsers(url: string, count: number): Promise<string[]> {
 }
 
 /** Resting BUY limits a few rupees below the market: the full placement path, journaled, no fills. */
-const orderInput = (n: number) => ({ symbol: SEED_INSTRUMENTS[n % SEED_INSTRUMENTS.length]?.symbol, side: "BUY", type: "LIMIT", quantity: 1, price: 10 + (n % 50) });
+const orderInput = (n: number) => ({
+  symbol: SEED_INSTRUMENTS[n % SEED_INSTRUMENTS.length]?.symbol,
+  side: "BUY",
+  type: "LIMIT",
+  quantity: 1,
+  price: 10 + (n % 50),
+});
 
 function line(name: string, result: LoadResult, ceilings: Record<string, number>, extra: Record<string, unknown> = {}) {
   print({
@@ -96,7 +102,8 @@ async function ordersOverWs(server: ServerProcess, keys: string[], ceilings: Rec
     url: wsUrl,
     concurrency: CONCURRENCY,
     seconds: SECONDS,
-    hello: (index) => JSON.stringify({ method: "connectionParams", data: { apiKey: keys[(process.env.BENCH_ONE_USER ? 0 : index) % keys.length] } }),
+    hello: (index) =>
+      JSON.stringify({ method: "connectionParams", data: { apiKey: keys[(process.env.BENCH_ONE_USER ? 0 : index) % keys.length] } }),
     message: (n, id) => JSON.stringify({ id, method: "mutation", params: { path: "orders.place", input: orderInput(n) } }),
     isAnswer: (data) => (data.includes('"id"') ? { ok: data.includes('"result"') } : null),
   });
@@ -112,9 +119,22 @@ async function throughput(): Promise<void> {
   const base = "http://127.0.0.1";
   const ceilings = {
     bare_http: (await httpLoad({ url: `${base}:${ports.http}/`, concurrency: CONCURRENCY, seconds: SECONDS, body: () => null })).perSecond,
-    trpc_http: (await httpLoad({ url: `${base}:${ports.trpc}/trpc/echo`, concurrency: CONCURRENCY, seconds: SECONDS, body: (n) => JSON.stringify({ n }) })).perSecond,
+    trpc_http: (
+      await httpLoad({
+        url: `${base}:${ports.trpc}/trpc/echo`,
+        concurrency: CONCURRENCY,
+        seconds: SECONDS,
+        body: (n) => JSON.stringify({ n }),
+      })
+    ).perSecond,
     bare_ws: (
-      await wsLoad({ url: `ws://127.0.0.1:${ports.ws}`, concurrency: CONCURRENCY, seconds: SECONDS, message: (n) => `{"n":${n}}`, isAnswer: () => ({ ok: true }) })
+      await wsLoad({
+        url: `ws://127.0.0.1:${ports.ws}`,
+        concurrency: CONCURRENCY,
+        seconds: SECONDS,
+        message: (n) => `{"n":${n}}`,
+        isAnswer: () => ({ ok: true }),
+      })
     ).perSecond,
     trpc_ws: (
       await wsLoad({
@@ -165,7 +185,12 @@ interface FanoutResult {
  * Latency from a tick's time stamp to its arrival at each of `sockets` subscribed sockets, over
  * SECONDS after a second of warm-up. The initial quotes a fresh subscriber gets (volume 0) do not count.
  */
-async function fanoutLatency(options: { url: string; sockets: number; hello?: (index: number) => string; subscribe: string }): Promise<FanoutResult> {
+async function fanoutLatency(options: {
+  url: string;
+  sockets: number;
+  hello?: (index: number) => string;
+  subscribe: string;
+}): Promise<FanoutResult> {
   const latencies: number[] = [];
   let measuring = false;
   const sockets = await Promise.all(
@@ -184,7 +209,8 @@ async function fanoutLatency(options: { url: string; sockets: number; hello?: (i
             const now = Date.now();
             const text = data.toString();
             const match = /"time":"([^"]+)"/.exec(text);
-            if (match !== null && text.includes('"volume":') && !text.includes('"volume":0,')) latencies.push(now - Date.parse(match[1] as string));
+            if (match !== null && text.includes('"volume":') && !text.includes('"volume":0,'))
+              latencies.push(now - Date.parse(match[1] as string));
           });
           socket.once("error", reject);
         }),
@@ -197,7 +223,13 @@ async function fanoutLatency(options: { url: string; sockets: number; hello?: (i
   for (const s of sockets) s.terminate();
   const sorted = Float64Array.from(latencies).sort();
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  return { deliveries: sorted.length, perSecond: Math.round(sorted.length / SECONDS), p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted[sorted.length - 1] ?? 0 };
+  return {
+    deliveries: sorted.length,
+    perSecond: Math.round(sorted.length / SECONDS),
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    maxMs: sorted[sorted.length - 1] ?? 0,
+  };
 }
 
 async function tickLatency(): Promise<void> {
@@ -215,7 +247,10 @@ async function tickLatency(): Promise<void> {
 
   // The ceilings, at the tick rate our server just ran at.
   const ticksPerSecond = Math.max(1, Math.round(ours.perSecond / SOCKETS));
-  const baselines = await spawnAndWait(["--import", "tsx", path.join(here, "fanout-baselines.ts"), String(ticksPerSecond)], /\{"ports":(\{[^}]+\})\}/);
+  const baselines = await spawnAndWait(
+    ["--import", "tsx", path.join(here, "fanout-baselines.ts"), String(ticksPerSecond)],
+    /\{"ports":(\{[^}]+\})\}/,
+  );
   const ports = JSON.parse(baselines.match[1] as string) as { ws: number; trpc: number };
   const bareWs = await fanoutLatency({ url: `ws://127.0.0.1:${ports.ws}`, sockets: SOCKETS, subscribe: "{}" });
   const stockTrpc = await fanoutLatency({
@@ -226,7 +261,13 @@ async function tickLatency(): Promise<void> {
   await stop(baselines.child);
 
   const figures = (r: FanoutResult) => ({ p50_ms: r.p50Ms, p99_ms: r.p99Ms, max_ms: r.maxMs, deliveries: r.deliveries });
-  print({ name: "tick-fanout-ceilings", sockets: SOCKETS, ticks_per_second: ticksPerSecond, bare_ws: figures(bareWs), trpc_ws: figures(stockTrpc) });
+  print({
+    name: "tick-fanout-ceilings",
+    sockets: SOCKETS,
+    ticks_per_second: ticksPerSecond,
+    bare_ws: figures(bareWs),
+    trpc_ws: figures(stockTrpc),
+  });
   print({
     name: "tick-to-subscriber",
     sockets: SOCKETS,
@@ -255,7 +296,9 @@ async function journalWith(events: number): Promise<string> {
     await storage.commit({ firstJournalId: journalId + 1, commands, events: all });
     journalId += commands.length;
   };
-  await commit(SEED_INSTRUMENTS.map(({ volatility: _v, typicalVolume: _t, ...instrument }) => ({ kind: "addInstrument" as const, time, instrument })));
+  await commit(
+    SEED_INSTRUMENTS.map(({ volatility: _v, typicalVolume: _t, ...instrument }) => ({ kind: "addInstrument" as const, time, instrument })),
+  );
   await commit(["demo-user", "alice", "bob", "admin"].map((userId) => ({ kind: "openAccount" as const, time, userId, cash: 1e12 })));
   let n = 0;
   while (engine.lastSeq < events) {
@@ -264,7 +307,13 @@ async function journalWith(events: number): Promise<string> {
       time += 10;
       const s = SEED_INSTRUMENTS[n % SEED_INSTRUMENTS.length] as (typeof SEED_INSTRUMENTS)[number];
       if (n % 10 === 0) {
-        batch.push({ kind: "placeOrder", time, userId: "alice", orderId: `R${n}`, order: { symbol: s.symbol, side: "BUY", type: "LIMIT", quantity: 1, price: s.price - 500, validity: "DAY" } });
+        batch.push({
+          kind: "placeOrder",
+          time,
+          userId: "alice",
+          orderId: `R${n}`,
+          order: { symbol: s.symbol, side: "BUY", type: "LIMIT", quantity: 1, price: s.price - 500, validity: "DAY" },
+        });
       } else {
         batch.push({ kind: "tick", time, symbol: s.symbol, price: s.price + ((n % 7) - 3) * 5, volume: 10 });
       }
@@ -314,29 +363,50 @@ async function candles(): Promise<void> {
   for (let minute = 0; minute < DAYS * 1440; minute += BATCH_MINUTES) {
     const events: EngineEvent[] = [];
     for (let m = minute; m < minute + BATCH_MINUTES; m++) {
-      for (const symbol of symbols) events.push({ seq: ++seq, time: start + m * 60_000, type: "price.tick", symbol, price: 150_000 + ((m * 7) % 41) * 5, volume: 10 });
+      for (const symbol of symbols)
+        events.push({ seq: ++seq, time: start + m * 60_000, type: "price.tick", symbol, price: 150_000 + ((m * 7) % 41) * 5, volume: 10 });
     }
     const t0 = performance.now();
     await storage.commit({ firstJournalId: minute / BATCH_MINUTES + 1, commands: [], events });
     committing += performance.now() - t0;
   }
   const reads: Record<string, number> = {};
-  for (const [interval, limit] of [["1m", 500], ["5m", 500], ["15m", 500], ["1h", 500], ["1d", 300]] as const) {
+  for (const [interval, limit] of [
+    ["1m", 500],
+    ["5m", 500],
+    ["15m", 500],
+    ["1h", 500],
+    ["1d", 300],
+  ] as const) {
     const times: number[] = [];
     for (let i = 0; i < 9; i++) {
       const t0 = performance.now();
       const rows = await storage.candles({ symbol: "INFY", interval, from: 0, to: Date.now(), limit });
       times.push(performance.now() - t0);
-      if (rows.length !== Math.min(limit, interval === "1d" ? DAYS : limit)) throw new Error(`expected ${limit} ${interval} candles, read ${rows.length}`);
+      if (rows.length !== Math.min(limit, interval === "1d" ? DAYS : limit))
+        throw new Error(`expected ${limit} ${interval} candles, read ${rows.length}`);
     }
     reads[`${interval}_x${limit}_ms`] = Math.round((times.sort((a, b) => a - b)[4] as number) * 100) / 100;
   }
   await storage.close();
   rmSync(dataDir, { recursive: true, force: true });
-  print({ name: "candles", days: DAYS, symbols: symbols.length, us_per_tick_stored: Math.round((committing * 1000) / seq * 100) / 100, median_read: reads });
+  print({
+    name: "candles",
+    days: DAYS,
+    symbols: symbols.length,
+    us_per_tick_stored: Math.round(((committing * 1000) / seq) * 100) / 100,
+    median_read: reads,
+  });
 }
 
-print({ name: "machine", cpu: os.cpus()[0]?.model ?? "unknown", cores: os.cpus().length, memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version, seconds: SECONDS });
+print({
+  name: "machine",
+  cpu: os.cpus()[0]?.model ?? "unknown",
+  cores: os.cpus().length,
+  memory_gb: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  seconds: SECONDS,
+});
 if (only === undefined || only === "throughput") await throughput();
 if (only === "orders-ws") {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "trading-bench-"));

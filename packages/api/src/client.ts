@@ -53,7 +53,7 @@ export function createTradingClient(options: TradingClientOptions): TradingClien
   // answered by a proxy in front of it.
   const close = () => wsClient.close();
   return new Proxy(client, {
-    get: (target, property, receiver) => (property === "close" ? close : Reflect.get(target, property, receiver)),
+    get: (target, property, receiver) => (property === "close" ? close : (Reflect.get(target, property, receiver) as unknown)),
   }) as TradingClient;
 }
 

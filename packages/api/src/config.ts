@@ -12,7 +12,10 @@ export const configSchema = z.object({
   dataDir: z.string().default("./data"),
   databaseUrl: z.string().url().optional(),
   /** PostgreSQL schema for this server's tables. */
-  databaseSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default("trading"),
+  databaseSchema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+    .default("trading"),
   logLevel: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Ticks per second per instrument from the random-walk feed; 0 turns the feed off. */
   feedTicksPerSecond: z.coerce.number().min(0).max(50).default(2),
@@ -32,12 +35,24 @@ export const configSchema = z.object({
    * key after that is answered from the database, so memory holds open state, not history. Keep it
    * well above the longest a request may take (see the orders router's repeatFromHistory).
    */
-  idempotencyMemorySeconds: z.coerce.number().min(0.5).max(7 * 86_400).default(600),
+  idempotencyMemorySeconds: z.coerce
+    .number()
+    .min(0.5)
+    .max(7 * 86_400)
+    .default(600),
   /** Comma-separated origins allowed by CORS and the WebSocket upgrade. */
   corsOrigins: z.string().default("http://localhost:5173,http://127.0.0.1:5173"),
-  maxBodyBytes: z.coerce.number().int().positive().default(64 * 1024),
+  maxBodyBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
   maxBatchSize: z.coerce.number().int().positive().default(50),
-  maxWsPayloadBytes: z.coerce.number().int().positive().default(64 * 1024),
+  maxWsPayloadBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
   maxSubscriptionsPerConnection: z.coerce.number().int().positive().default(20),
   maxSubscriptionsPerUser: z.coerce.number().int().positive().default(100),
   /** Most recent order events kept in memory for subscribers that resume (see replay.ts). */

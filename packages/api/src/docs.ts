@@ -15,9 +15,18 @@ export function openApiDocument(baseUrl: string): OpenAPIObject {
   });
 }
 
-const escape = (text: string): string => text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string);
+const escape = (text: string): string =>
+  text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string);
 
-type Schema = { type?: string | string[]; properties?: Record<string, Schema>; items?: Schema; enum?: unknown[]; required?: string[]; description?: string; anyOf?: Schema[] };
+type Schema = {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  enum?: unknown[];
+  required?: string[];
+  description?: string;
+  anyOf?: Schema[];
+};
 
 function describeType(schema: Schema | undefined): string {
   if (schema === undefined) return "";
@@ -32,7 +41,10 @@ function fieldsTable(schema: Schema | undefined): string {
   if (props === undefined) return "";
   const required = new Set(schema?.required ?? []);
   const rows = Object.entries(props)
-    .map(([name, s]) => `<tr><td><code>${escape(name)}</code>${required.has(name) ? "" : " <small>optional</small>"}</td><td>${escape(describeType(s))}</td></tr>`)
+    .map(
+      ([name, s]) =>
+        `<tr><td><code>${escape(name)}</code>${required.has(name) ? "" : " <small>optional</small>"}</td><td>${escape(describeType(s))}</td></tr>`,
+    )
     .join("");
   return `<table>${rows}</table>`;
 }
@@ -40,8 +52,23 @@ function fieldsTable(schema: Schema | undefined): string {
 export function docsPage(document: OpenAPIObject, baseUrl: string): string {
   const sections: string[] = [];
   for (const [path, item] of Object.entries(document.paths ?? {})) {
-    for (const [method, operation] of Object.entries(item as Record<string, { summary?: string; parameters?: Array<{ name: string; in: string; required?: boolean; schema?: Schema }>; requestBody?: { content: Record<string, { schema: Schema }> }; responses?: Record<string, { content?: Record<string, { schema: Schema }> }> }>)) {
-      const params = (operation.parameters ?? []).map((p) => `<tr><td><code>${escape(p.name)}</code> <small>${p.in}${p.required === true ? "" : ", optional"}</small></td><td>${escape(describeType(p.schema))}</td></tr>`).join("");
+    for (const [method, operation] of Object.entries(
+      item as Record<
+        string,
+        {
+          summary?: string;
+          parameters?: Array<{ name: string; in: string; required?: boolean; schema?: Schema }>;
+          requestBody?: { content: Record<string, { schema: Schema }> };
+          responses?: Record<string, { content?: Record<string, { schema: Schema }> }>;
+        }
+      >,
+    )) {
+      const params = (operation.parameters ?? [])
+        .map(
+          (p) =>
+            `<tr><td><code>${escape(p.name)}</code> <small>${p.in}${p.required === true ? "" : ", optional"}</small></td><td>${escape(describeType(p.schema))}</td></tr>`,
+        )
+        .join("");
       const body = operation.requestBody?.content["application/json"]?.schema;
       const answer = operation.responses?.["200"]?.content?.["application/json"]?.schema;
       const curlPath = path.replace(/\{(\w+)\}/g, (_, name: string) => (name === "symbol" ? "INFY" : "ORDER_ID"));

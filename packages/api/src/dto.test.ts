@@ -9,7 +9,15 @@ describe("DTOs at the API edge", () => {
     engine.apply({
       kind: "addInstrument",
       time: t,
-      instrument: { symbol: "TCS", name: "Tata Consultancy Services Ltd", exchange: "NSE", instrumentType: "EQ", tickSize: 5, lotSize: 1, price: 308_005 },
+      instrument: {
+        symbol: "TCS",
+        name: "Tata Consultancy Services Ltd",
+        exchange: "NSE",
+        instrumentType: "EQ",
+        tickSize: 5,
+        lotSize: 1,
+        price: 308_005,
+      },
     });
     engine.apply({ kind: "openAccount", time: t, userId: "alice", cash: 10_00_000_00 });
     const placed = engine.apply({

@@ -36,7 +36,14 @@ export function quoteDto(q: Quote): z.infer<typeof quoteOutput> {
 }
 
 export function instrumentDto(i: InstrumentView): z.infer<typeof instrumentOutput> {
-  return { ...quoteDto(i), name: i.name, exchange: i.exchange, instrumentType: i.instrumentType, tickSize: rupees(i.tickSize), lotSize: i.lotSize };
+  return {
+    ...quoteDto(i),
+    name: i.name,
+    exchange: i.exchange,
+    instrumentType: i.instrumentType,
+    tickSize: rupees(i.tickSize),
+    lotSize: i.lotSize,
+  };
 }
 
 export function orderDto(o: OrderView): z.infer<typeof orderOutput> {
@@ -63,7 +70,15 @@ export function orderDto(o: OrderView): z.infer<typeof orderOutput> {
 }
 
 export function tradeDto(t: Trade): z.infer<typeof tradeOutput> {
-  return { tradeId: t.tradeId, orderId: t.orderId, symbol: t.symbol, side: t.side, quantity: t.quantity, price: rupees(t.price), time: iso(t.time) };
+  return {
+    tradeId: t.tradeId,
+    orderId: t.orderId,
+    symbol: t.symbol,
+    side: t.side,
+    quantity: t.quantity,
+    price: rupees(t.price),
+    time: iso(t.time),
+  };
 }
 
 export function orderDetailDto(o: OrderDetail): z.infer<typeof orderDetailOutput> {

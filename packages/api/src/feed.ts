@@ -55,8 +55,13 @@ export class PriceFeed {
       volatility: volatility.get(i.symbol)?.volatility,
       typicalVolume: volatility.get(i.symbol)?.typicalVolume,
     }));
-    if (instruments.length === 0) return new GbmFeed({ seed: this.options.seed, instruments: [{ symbol: "NONE", price: 100, tickSize: 5 }], tickIntervalMs: 1000 });
-    return new GbmFeed({ seed: this.options.seed + engine.lastSeq, instruments, tickIntervalMs: 1000 / Math.max(this.options.ticksPerSecond, 1) });
+    if (instruments.length === 0)
+      return new GbmFeed({ seed: this.options.seed, instruments: [{ symbol: "NONE", price: 100, tickSize: 5 }], tickIntervalMs: 1000 });
+    return new GbmFeed({
+      seed: this.options.seed + engine.lastSeq,
+      instruments,
+      tickIntervalMs: 1000 / Math.max(this.options.ticksPerSecond, 1),
+    });
   }
 
   private loadCsv(file: string): void {

@@ -48,7 +48,11 @@ class Histogram {
     for (const [labels, s] of this.series) {
       const inner = labels === "" ? "" : `${labels.slice(1, -1)},`;
       this.buckets.forEach((b, i) => lines.push(`${this.name}_bucket{${inner}le="${b}"} ${s.counts[i]}`));
-      lines.push(`${this.name}_bucket{${inner}le="+Inf"} ${s.count}`, `${this.name}_sum${labels} ${s.sum}`, `${this.name}_count${labels} ${s.count}`);
+      lines.push(
+        `${this.name}_bucket{${inner}le="+Inf"} ${s.count}`,
+        `${this.name}_sum${labels} ${s.sum}`,
+        `${this.name}_count${labels} ${s.count}`,
+      );
     }
     return lines.join("\n");
   }
@@ -59,8 +63,16 @@ export class Metrics {
   readonly ordersRejected = new Counter("trading_orders_rejected_total", "Orders refused or rejected, by reason");
   readonly fills = new Counter("trading_fills_total", "Trades executed");
   readonly requests = new Counter("trading_http_requests_total", "HTTP requests by route and status");
-  readonly requestSeconds = new Histogram("trading_http_request_seconds", "HTTP request latency", [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]);
-  readonly commitSeconds = new Histogram("trading_journal_commit_seconds", "Time to make a batch durable", [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1]);
+  readonly requestSeconds = new Histogram(
+    "trading_http_request_seconds",
+    "HTTP request latency",
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+  );
+  readonly commitSeconds = new Histogram(
+    "trading_journal_commit_seconds",
+    "Time to make a batch durable",
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+  );
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
   private readonly gaugeReaders: Array<() => Record<string, { help: string; value: number }>> = [];
 
@@ -74,10 +86,15 @@ export class Metrics {
   }
 
   render(): string {
-    const parts = [this.ordersPlaced, this.ordersRejected, this.fills, this.requests, this.requestSeconds, this.commitSeconds].map((m) => m.render());
+    const parts = [this.ordersPlaced, this.ordersRejected, this.fills, this.requests, this.requestSeconds, this.commitSeconds].map((m) =>
+      m.render(),
+    );
     const gauges: Record<string, { help: string; value: number }> = {
-      ...Object.assign({}, ...this.gaugeReaders.map((read) => read())),
-      nodejs_eventloop_lag_p99_seconds: { help: "Event-loop delay, 99th percentile since the last scrape", value: this.loopDelay.percentile(99) / 1e9 },
+      ...(Object.assign({}, ...this.gaugeReaders.map((read) => read())) as Record<string, { help: string; value: number }>),
+      nodejs_eventloop_lag_p99_seconds: {
+        help: "Event-loop delay, 99th percentile since the last scrape",
+        value: this.loopDelay.percentile(99) / 1e9,
+      },
       nodejs_eventloop_lag_max_seconds: { help: "Event-loop delay, the longest since the last scrape", value: this.loopDelay.max / 1e9 },
     };
     for (const [name, g] of Object.entries(gauges)) parts.push(`# HELP ${name} ${g.help}\n# TYPE ${name} gauge\n${name} ${g.value}`);

@@ -81,9 +81,12 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
     snapshotEvery: config.snapshotEvery,
     background,
     onWriteFailure: (cause, written) =>
-      log.error(written ? "journal write reported a failure but the batch is on disk; acknowledged" : "journal write failed; the batch was refused", {
-        error: cause instanceof Error ? cause.message : String(cause),
-      }),
+      log.error(
+        written ? "journal write reported a failure but the batch is on disk; acknowledged" : "journal write failed; the batch was refused",
+        {
+          error: cause instanceof Error ? cause.message : String(cause),
+        },
+      ),
   });
   await keepRecentFrom(store, bus.recent, exchange.engine.lastSeq);
   const keys = new KeyRing(store);
@@ -110,11 +113,17 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
     trading_event_subscribers: { help: "Open event subscriptions", value: bus.size },
     trading_exchange_queue: { help: "Commands waiting for the writer", value: exchange.queueLength },
     trading_resting_orders: { help: "Orders resting in the books", value: exchange.engine.restingOrderCount() },
-    trading_closed_keyed_orders: { help: "Closed orders kept in memory for their clientOrderId (see IDEMPOTENCY_MEMORY_SECONDS)", value: exchange.engine.closedKeyedOrderCount() },
+    trading_closed_keyed_orders: {
+      help: "Closed orders kept in memory for their clientOrderId (see IDEMPOTENCY_MEMORY_SECONDS)",
+      value: exchange.engine.closedKeyedOrderCount(),
+    },
     trading_event_seq: { help: "Last event sequence number", value: exchange.engine.lastSeq },
     trading_exchange_batches: { help: "Batches written since start (group commits)", value: exchange.stats.batches },
     trading_exchange_commands: { help: "Commands applied since start", value: exchange.stats.commands },
-    trading_snapshot_journal_id: { help: "Journal id of the newest snapshot the snapshot thread stored since start", value: background?.lastStored ?? 0 },
+    trading_snapshot_journal_id: {
+      help: "Journal id of the newest snapshot the snapshot thread stored since start",
+      value: background?.lastStored ?? 0,
+    },
     trading_snapshot_failures: { help: "Background snapshots that failed since start", value: snapshotFailures },
   }));
 
@@ -155,7 +164,11 @@ function forgetOldClientOrderIds(exchange: Exchange, submit: Platform["submit"],
       if (sending || oldest === null || oldest >= Date.now() - memoryMs) return;
       sending = true;
       submit((stamp) => ({ kind: "forgetClientOrderIds", time: stamp.time, closedBefore: stamp.time - memoryMs }))
-        .catch((error: unknown) => log.warn("could not let go of old clientOrderIds; trying again later", { error: error instanceof Error ? error.message : String(error) }))
+        .catch((error: unknown) =>
+          log.warn("could not let go of old clientOrderIds; trying again later", {
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        )
         .finally(() => {
           sending = false;
         });

@@ -137,7 +137,10 @@ export class ReplayTurns {
 export const rest = (workedMs: number) => new Promise<void>((resolve) => setTimeout(resolve, (workedMs * (1 - REPLAY_DUTY)) / REPLAY_DUTY));
 
 /** Waits while a socket has more than REPLAY_SOCKET_BUFFER bytes still to send. */
-export async function drained(socket: { bufferedAmount: number; readyState: number } | undefined, signal: AbortSignal | undefined): Promise<void> {
+export async function drained(
+  socket: { bufferedAmount: number; readyState: number } | undefined,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   while (socket !== undefined && socket.bufferedAmount > REPLAY_SOCKET_BUFFER && socket.readyState === 1 && signal?.aborted !== true) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }

@@ -43,14 +43,16 @@ export async function readRestBody(req: http.IncomingMessage, limit: number): Pr
   const text = await readBody(req, limit);
   if (text === null) return { status: 413, code: "PAYLOAD_TOO_LARGE", message: `the request body is larger than ${limit} bytes` };
   if (text === "") return { body: undefined };
-  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return { status: 400, code: "BAD_REQUEST", message: `the request body is nested more than ${MAX_JSON_DEPTH} levels deep` };
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH))
+    return { status: 400, code: "BAD_REQUEST", message: `the request body is nested more than ${MAX_JSON_DEPTH} levels deep` };
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch (error) {
     return { status: 400, code: "PARSE_ERROR", message: `the request body is not valid JSON (${(error as Error).message})` };
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return { status: 400, code: "BAD_REQUEST", message: "the request body must be a JSON object" };
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    return { status: 400, code: "BAD_REQUEST", message: "the request body must be a JSON object" };
   return { body };
 }
 

@@ -36,7 +36,8 @@ const call = createCallerFactory(appRouter);
  * Booleans travel in query strings as "true"/"false" (`flag`); no body has one.
  */
 const jsonNumber = <T extends z.ZodType>(schema: T) => z.preprocess((value) => value, schema);
-const queryNumber = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value), schema);
+const queryNumber = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value), schema);
 
 /**
  * REST takes one flat object. Its fields describe the shape for the OpenAPI document and check
@@ -58,7 +59,8 @@ const placeOrderBody = z
   .superRefine(
     (value, ctx) => {
       const parsed = orderRequestSchema.safeParse(value);
-      if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+      if (!parsed.success)
+        for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
     },
     { when: (payload) => payload.issues.length === 0 },
   );
@@ -67,9 +69,18 @@ const flag = z.enum(["true", "false"]).optional();
 const asBoolean = (value: "true" | "false" | undefined): boolean | undefined => (value === undefined ? undefined : value === "true");
 
 const orderId = z.object({ orderId: orderIdSchema });
-const range = () => ({ from: isoTime().optional(), to: isoTime().optional(), cursor: cursorText().optional(), limit: queryNumber(pageLimitSchema) });
-const get = (path: `/${string}`, summary: string, tags: string[]) => ({ openapi: { method: "GET" as const, path, summary, tags, protect: true } });
-const post = (path: `/${string}`, summary: string, tags: string[]) => ({ openapi: { method: "POST" as const, path, summary, tags, protect: true } });
+const range = () => ({
+  from: isoTime().optional(),
+  to: isoTime().optional(),
+  cursor: cursorText().optional(),
+  limit: queryNumber(pageLimitSchema),
+});
+const get = (path: `/${string}`, summary: string, tags: string[]) => ({
+  openapi: { method: "GET" as const, path, summary, tags, protect: true },
+});
+const post = (path: `/${string}`, summary: string, tags: string[]) => ({
+  openapi: { method: "POST" as const, path, summary, tags, protect: true },
+});
 
 export const restRouter = router({
   listInstruments: publicProcedure
@@ -88,7 +99,13 @@ export const restRouter = router({
     .output(z.array(quoteOutput))
     .query(({ ctx, input }) => call(ctx).market.quotes({ symbols: input.symbols?.split(",").filter((s) => s.length > 0) })),
   candles: publicProcedure
-    .meta(get("/instruments/{symbol}/candles", "Candles oldest first; `interval` 1m (default), 5m, 15m, 30m, 1h or 1d (hours and days on the Indian clock)", ["market"]))
+    .meta(
+      get(
+        "/instruments/{symbol}/candles",
+        "Candles oldest first; `interval` 1m (default), 5m, 15m, 30m, 1h or 1d (hours and days on the Indian clock)",
+        ["market"],
+      ),
+    )
     .input(candlesInput().extend({ limit: queryNumber(candlesInput().shape.limit) }))
     .output(z.array(candleOutput))
     .query(({ ctx, input }) => call(ctx).market.candles(input)),
@@ -116,7 +133,13 @@ export const restRouter = router({
     .query(({ ctx, input }) => call(ctx).orders.get(input)),
   modifyOrder: publicProcedure
     .meta(post("/orders/{orderId}/modify", "Change quantity, price or trigger price of an open order", ["orders"]))
-    .input(orderId.extend({ quantity: jsonNumber(quantitySchema).optional(), price: jsonNumber(rupeePriceSchema).optional(), triggerPrice: jsonNumber(rupeePriceSchema).optional() }))
+    .input(
+      orderId.extend({
+        quantity: jsonNumber(quantitySchema).optional(),
+        price: jsonNumber(rupeePriceSchema).optional(),
+        triggerPrice: jsonNumber(rupeePriceSchema).optional(),
+      }),
+    )
     .output(orderOutput)
     .mutation(({ ctx, input }) => call(ctx).orders.modify(input)),
   cancelOrder: publicProcedure

@@ -36,7 +36,12 @@ export const CLOSE_KEY_REVOKED = 4001;
 
 export async function startServer(config: Config, log: Logger, options: { storage?: Storage } = {}): Promise<RunningServer> {
   const platform = await createPlatform(config, log, options.storage);
-  const allowedOrigins = new Set(config.corsOrigins.split(",").map((o) => o.trim()).filter((o) => o.length > 0));
+  const allowedOrigins = new Set(
+    config.corsOrigins
+      .split(",")
+      .map((o) => o.trim())
+      .filter((o) => o.length > 0),
+  );
   let ready = false;
 
   const socketsByKey = new Map<string, Set<WebSocket>>();
@@ -46,7 +51,12 @@ export async function startServer(config: Config, log: Logger, options: { storag
   });
 
   const createHttpContext = ({ req: request }: { req: http.IncomingMessage | Request }): Context =>
-    createContextInner(platform, platform.keys.authenticate(apiKeyOf(request)), null, request instanceof Request ? null : (request.socket.remoteAddress ?? null));
+    createContextInner(
+      platform,
+      platform.keys.authenticate(apiKeyOf(request)),
+      null,
+      request instanceof Request ? null : (request.socket.remoteAddress ?? null),
+    );
   /** The rate limiter's headers, on tRPC's answers and REST's alike (Retry-After on a 429). */
   const rateHeaders = ({ ctx }: { ctx?: Context | undefined }) => {
     const rate = ctx?.rate;
@@ -69,7 +79,11 @@ export async function startServer(config: Config, log: Logger, options: { storag
    * (see request-body.ts): left to it, a body that is not JSON, is nested thousands deep or is not
    * an object, or a query key such as `__proto__`, would escape as a 500 or be read as an input.
    */
-  const serveRest = async (req: http.IncomingMessage & { body?: unknown; query?: unknown }, res: http.ServerResponse, url: URL): Promise<void> => {
+  const serveRest = async (
+    req: http.IncomingMessage & { body?: unknown; query?: unknown },
+    res: http.ServerResponse,
+    url: URL,
+  ): Promise<void> => {
     req.query = queryOf(url);
     if (req.method !== "GET" && req.method !== "HEAD" && (req.headers["content-type"] ?? "").startsWith("application/json")) {
       let read: Awaited<ReturnType<typeof readRestBody>>;
@@ -115,7 +129,9 @@ export async function startServer(config: Config, log: Logger, options: { storag
     const trpc = url.pathname.startsWith("/trpc/");
     const charsetProblem = trpc || url.pathname.startsWith("/api/v1/") ? unreadableCharset(req.headers["content-type"]) : null;
     if (charsetProblem !== null) {
-      return trpc ? sendTrpcError(res, "UNSUPPORTED_MEDIA_TYPE", charsetProblem) : sendRestError(res, 415, "UNSUPPORTED_MEDIA_TYPE", charsetProblem);
+      return trpc
+        ? sendTrpcError(res, "UNSUPPORTED_MEDIA_TYPE", charsetProblem)
+        : sendRestError(res, 415, "UNSUPPORTED_MEDIA_TYPE", charsetProblem);
     }
 
     if (trpc) {
@@ -156,7 +172,11 @@ export async function startServer(config: Config, log: Logger, options: { storag
     if (url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
     if (url.pathname === "/readyz") {
       // Not ready while the journal cannot be written (a full disk, say): nothing would be accepted.
-      void platform.exchange.writable().then((writable) => sendJson(res, ready && writable ? 200 : 503, { ready: ready && writable, journal: writable ? "writable" : "failing" }));
+      void platform.exchange
+        .writable()
+        .then((writable) =>
+          sendJson(res, ready && writable ? 200 : 503, { ready: ready && writable, journal: writable ? "writable" : "failing" }),
+        );
       return;
     }
     if (url.pathname === "/metrics") {
@@ -192,7 +212,8 @@ export async function startServer(config: Config, log: Logger, options: { storag
       { origin, req }: { origin?: string; req: http.IncomingMessage },
       accept: (result: boolean, code?: number, message?: string) => void,
     ) => {
-      if (!URL.canParse(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`)) return accept(false, 400, "the request target is not a valid URL");
+      if (!URL.canParse(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`))
+        return accept(false, 400, "the request target is not a valid URL");
       accept(origin === undefined || origin === "" || allowedOrigins.has(origin) || isSameOrigin(origin, req.headers.host));
     },
   });
@@ -202,17 +223,19 @@ export async function startServer(config: Config, log: Logger, options: { storag
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
     experimental_encoder: sharedPayloadEncoder,
     createContext: ({ req, res, info }): Context => {
+      // The adapter's own declaration of the socket type does not resolve from here; it is ws's WebSocket.
+      const socket = res as WebSocket;
       const params = info.connectionParams ?? {};
       const principal = platform.keys.authenticate(params.apiKey ?? params["x-api-key"]);
-      const connection: ConnectionState = { subscriptions: 0, socket: res };
+      const connection: ConnectionState = { subscriptions: 0, socket };
       if (principal !== null) {
         let sockets = socketsByKey.get(principal.keyId);
         if (sockets === undefined) {
           sockets = new Set();
           socketsByKey.set(principal.keyId, sockets);
         }
-        sockets.add(res);
-        res.once("close", () => sockets.delete(res));
+        sockets.add(socket);
+        socket.once("close", () => sockets.delete(socket));
       }
       return createContextInner(platform, principal, connection, req.socket.remoteAddress ?? null);
     },
@@ -310,7 +333,10 @@ function serveWebApp(webDir: string, pathname: string, res: http.ServerResponse)
       },
       () => {
         if (fallback) void send(path.join(webDir, "index.html"), false);
-        else sendJson(res, 404, { error: { code: "NOT_FOUND", message: "the web app is not built (run the build) or there is no such file" } });
+        else
+          sendJson(res, 404, {
+            error: { code: "NOT_FOUND", message: "the web app is not built (run the build) or there is no such file" },
+          });
       },
     );
   void send(inside && pathname !== "/" ? file : path.join(webDir, "index.html"), inside && pathname !== "/" && path.extname(file) === "");
@@ -333,7 +359,8 @@ function apiKeyOf(request: http.IncomingMessage | Request): string | undefined {
 
 /** For pages the server renders: only its own origin, never framed. */
 export const PAGE_SECURITY_HEADERS = {
-  "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'",
+  "Content-Security-Policy":
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'",
   "X-Frame-Options": "DENY",
   "Referrer-Policy": "no-referrer",
 };
@@ -358,7 +385,13 @@ function sendRestError(res: http.ServerResponse, status: number, code: string, m
 /** The same before a tRPC procedure runs, in tRPC's error envelope. */
 function sendTrpcError(res: http.ServerResponse, code: "UNSUPPORTED_MEDIA_TYPE", message: string): void {
   const httpStatus = 415;
-  sendJson(res, httpStatus, { error: { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus, path: null, reason: null, orderId: null, fieldErrors: null } } });
+  sendJson(res, httpStatus, {
+    error: {
+      message,
+      code: TRPC_ERROR_CODES_BY_KEY[code],
+      data: { code, httpStatus, path: null, reason: null, orderId: null, fieldErrors: null },
+    },
+  });
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {

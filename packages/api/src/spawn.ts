@@ -17,7 +17,12 @@ export interface ServerProcess {
 const MAIN = fileURLToPath(new URL("./main.js", import.meta.url));
 
 /** `args` are server flags (e.g. `--data-dir`); `nodeArgs` go to node (e.g. `--cpu-prof`). */
-export function spawnServer(options: { args: string[]; env?: Record<string, string>; nodeArgs?: string[]; timeoutMs?: number }): Promise<ServerProcess> {
+export function spawnServer(options: {
+  args: string[];
+  env?: Record<string, string>;
+  nodeArgs?: string[];
+  timeoutMs?: number;
+}): Promise<ServerProcess> {
   const started = performance.now();
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN, "--port", "0", ...options.args], {
     stdio: ["ignore", "pipe", "inherit"],

@@ -26,32 +26,40 @@ export interface Context {
 }
 
 /** The same context without any transport: for `createCaller` in tests and scripts. */
-export function createContextInner(platform: Platform, auth: Principal | null, connection: ConnectionState | null = null, clientAddress: string | null = null): Context {
+export function createContextInner(
+  platform: Platform,
+  auth: Principal | null,
+  connection: ConnectionState | null = null,
+  clientAddress: string | null = null,
+): Context {
   return { platform, auth, connection, rate: null, clientAddress };
 }
 
-const t = initTRPC.context<Context>().meta<OpenApiMeta>().create({
-  errorFormatter({ shape, error, ctx }) {
-    const development = ctx?.platform.config.development ?? false;
-    const zod = error.cause instanceof ZodError ? error.cause : null;
-    const domain = error instanceof DomainError ? error : null;
-    // Unexpected errors never show their own text (driver or database messages): only a code.
-    const masked = error.code === "INTERNAL_SERVER_ERROR" && !development;
-    return {
-      ...shape,
-      message: masked ? "internal error" : zod !== null ? describeZodError(zod) : shape.message,
-      data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
-        path: shape.data.path,
-        reason: domain?.reason ?? null,
-        orderId: domain?.orderId ?? null,
-        fieldErrors: zod === null ? null : fieldErrors(zod),
-        ...(development && !masked ? { stack: shape.data.stack } : {}),
-      },
-    };
-  },
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<OpenApiMeta>()
+  .create({
+    errorFormatter({ shape, error, ctx }) {
+      const development = ctx?.platform.config.development ?? false;
+      const zod = error.cause instanceof ZodError ? error.cause : null;
+      const domain = error instanceof DomainError ? error : null;
+      // Unexpected errors never show their own text (driver or database messages): only a code.
+      const masked = error.code === "INTERNAL_SERVER_ERROR" && !development;
+      return {
+        ...shape,
+        message: masked ? "internal error" : zod !== null ? describeZodError(zod) : shape.message,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          reason: domain?.reason ?? null,
+          orderId: domain?.orderId ?? null,
+          fieldErrors: zod === null ? null : fieldErrors(zod),
+          ...(development && !masked ? { stack: shape.data.stack } : {}),
+        },
+      };
+    },
+  });
 
 function fieldErrors(error: ZodError): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -73,7 +81,8 @@ export const publicProcedure = t.procedure;
 const requireKey = t.middleware(({ ctx, next }) => {
   // Without a valid key, the client's address has the bucket: guessing keys is rate-limited too.
   const taken = ctx.platform.limiter.take(ctx.auth === null ? `address ${ctx.clientAddress ?? "unknown"}` : ctx.auth.keyId);
-  if (ctx.auth === null && taken.ok) throw new TRPCError({ code: "UNAUTHORIZED", message: "a valid API key is required (x-api-key header)" });
+  if (ctx.auth === null && taken.ok)
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "a valid API key is required (x-api-key header)" });
   if (!taken.ok) {
     ctx.rate = { limit: ctx.platform.limiter.limit, remaining: 0, retryAfterSeconds: taken.retryAfterSeconds };
     throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `rate limit exceeded; retry in ${taken.retryAfterSeconds} s` });

@@ -27,7 +27,7 @@ describe("shared payload encoder", () => {
   it("serialises a tracked, shared payload once for many subscribers", () => {
     const data = markShared({ n: 1 });
     const first = sharedPayloadEncoder.encode(trackedMessage(1, "9", data));
-    (data as { n: number }).n = 2; // a cached payload is not serialised again
+    data.n = 2; // a cached payload is not serialised again
     const second = sharedPayloadEncoder.encode(trackedMessage(2, "9", data));
     expect(JSON.parse(first)).toEqual(JSON.parse(JSON.stringify(trackedMessage(1, "9", { n: 1 }))));
     expect(JSON.parse(second)).toEqual(JSON.parse(JSON.stringify(trackedMessage(2, "9", { n: 1 }))));

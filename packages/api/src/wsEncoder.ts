@@ -51,7 +51,7 @@ function sharedPayload(message: Envelope): { payload: object; tracked: boolean }
 
 export const sharedPayloadEncoder = {
   encode(message: unknown): string {
-    const found = isObject(message) ? sharedPayload(message as Envelope) : null;
+    const found = isObject(message) ? sharedPayload(message) : null;
     if (found === null) return JSON.stringify(message);
     const envelope = message as Envelope & { result: { id?: unknown } };
     const entry = shared.get(found.payload) as SharedEntry;

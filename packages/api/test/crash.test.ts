@@ -53,7 +53,13 @@ function runLoad(client: TradingClient, acked: Map<string, Acked>, stop: { now: 
         }
         const order =
           i % 2 === 0
-            ? await client.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "MARKET", quantity: 1, clientOrderId: `w${worker}-${i}-${Date.now()}` })
+            ? await client.orders.place.mutate({
+                symbol: "ITC",
+                side: "BUY",
+                type: "MARKET",
+                quantity: 1,
+                clientOrderId: `w${worker}-${i}-${Date.now()}`,
+              })
             : await client.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 300 + (i % 20) });
         acked.set(order.orderId, { state: order.state, filledQuantity: order.filledQuantity, uncertain: false });
       } catch {
@@ -98,10 +104,18 @@ describe("crash safety", () => {
       for (const [orderId, expected] of acked) {
         const stored = await check.orders.get.query({ orderId });
         if (expected.uncertain) expect(["PLACED", "CANCELLED"]).toContain(stored.state);
-        else expect({ state: stored.state, filledQuantity: stored.filledQuantity }).toEqual({ state: expected.state, filledQuantity: expected.filledQuantity });
+        else
+          expect({ state: stored.state, filledQuantity: stored.filledQuantity }).toEqual({
+            state: expected.state,
+            filledQuantity: expected.filledQuantity,
+          });
       }
       // Cash and holdings agree with the trades on record.
-      const [funds, holdings, trades] = await Promise.all([check.funds.get.query(), check.portfolio.holdings.query(), check.trades.list.query({ limit: 500 })]);
+      const [funds, holdings, trades] = await Promise.all([
+        check.funds.get.query(),
+        check.portfolio.holdings.query(),
+        check.trades.list.query({ limit: 500 }),
+      ]);
       const bought = trades.items.reduce((sum, t) => sum + t.quantity, 0);
       const spent = trades.items.reduce((sum, t) => sum + Math.round(t.price * 100) * t.quantity, 0);
       expect(holdings.find((h) => h.symbol === "ITC")?.quantity ?? 0).toBe(bought);

@@ -72,9 +72,18 @@ describe("restart", () => {
     const bob = first.client("bob-key");
     const engine = () => first.server.platform.exchange.engine;
     const filled = await bob.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "MARKET", quantity: 2, clientOrderId: "algo-1" });
-    const refused = await rejection(bob.orders.place.mutate({ symbol: "MARUTI", side: "BUY", type: "MARKET", quantity: 10_000, clientOrderId: "algo-2" }));
+    const refused = await rejection(
+      bob.orders.place.mutate({ symbol: "MARUTI", side: "BUY", type: "MARKET", quantity: 10_000, clientOrderId: "algo-2" }),
+    );
     expect(refused).toMatchObject({ reason: "INSUFFICIENT_FUNDS" });
-    const open = await bob.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 100, clientOrderId: "algo-3" });
+    const open = await bob.orders.place.mutate({
+      symbol: "ITC",
+      side: "BUY",
+      type: "LIMIT",
+      quantity: 1,
+      price: 100,
+      clientOrderId: "algo-3",
+    });
     await waitFor(() => engine().orderByClientId("bob", "algo-1") === undefined && engine().orderByClientId("bob", "algo-2") === undefined);
     expect(engine().oldestClosedKeyedAt()).toBeNull();
     expect(await (await fetch(`${first.server.url}/metrics`)).text()).toMatch(/^trading_closed_keyed_orders 0$/m);
@@ -86,11 +95,17 @@ describe("restart", () => {
       const orders = (await client.orders.list.query({ limit: 500 })).items;
       const again = await client.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "MARKET", quantity: 2, clientOrderId: "algo-1" });
       expect(again).toEqual(filled);
-      expect(await rejection(client.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "MARKET", quantity: 3, clientOrderId: "algo-1" }))).toMatchObject({
+      expect(
+        await rejection(client.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "MARKET", quantity: 3, clientOrderId: "algo-1" })),
+      ).toMatchObject({
         code: "CONFLICT",
         reason: "IDEMPOTENCY_CONFLICT",
       });
-      expect(await rejection(client.orders.place.mutate({ symbol: "MARUTI", side: "BUY", type: "MARKET", quantity: 10_000, clientOrderId: "algo-2" }))).toEqual(refused);
+      expect(
+        await rejection(
+          client.orders.place.mutate({ symbol: "MARUTI", side: "BUY", type: "MARKET", quantity: 10_000, clientOrderId: "algo-2" }),
+        ),
+      ).toEqual(refused);
       // Nothing was placed or spent by the retries.
       expect(await client.funds.get.query()).toEqual(funds);
       expect((await client.orders.list.query({ limit: 500 })).items).toEqual(orders);
@@ -158,7 +173,7 @@ describe("readiness", () => {
     servers.push(server);
     const readyz = async () => {
       const answer = await fetch(`${server.server.url}/readyz`);
-      return { status: answer.status, body: (await answer.json()) as unknown };
+      return { status: answer.status, body: await answer.json() };
     };
     expect(await readyz()).toEqual({ status: 200, body: { ready: true, journal: "writable" } });
     storage.full = true;
@@ -179,7 +194,9 @@ describe("journal write reported failed after it reached the disk", () => {
     servers.push(server);
     const alice = server.client("alice-key");
     const seen: string[] = [];
-    const subscription = alice.orders.onUpdate.subscribe(undefined, { onData: ({ data }) => seen.push(`${data.type}:${data.order.orderId}`) });
+    const subscription = alice.orders.onUpdate.subscribe(undefined, {
+      onData: ({ data }) => seen.push(`${data.type}:${data.order.orderId}`),
+    });
     await new Promise((r) => setTimeout(r, 300));
     storage.failAfterWriteNext = true;
     const order = await alice.orders.place.mutate({ symbol: "TCS", side: "BUY", type: "MARKET", quantity: 2 });
@@ -189,7 +206,9 @@ describe("journal write reported failed after it reached the disk", () => {
     // Memory and disk agree, and the sequence goes on from there.
     const next = await alice.orders.place.mutate({ symbol: "TCS", side: "BUY", type: "MARKET", quantity: 1 });
     expect(next.state).toBe("EXECUTED");
-    expect((await accountState(server, "alice-key")).holdings).toEqual(expect.arrayContaining([expect.objectContaining({ symbol: "TCS", quantity: 3 })]));
+    expect((await accountState(server, "alice-key")).holdings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ symbol: "TCS", quantity: 3 })]),
+    );
     subscription.unsubscribe();
   });
 });
@@ -263,6 +282,7 @@ describe("data directory", () => {
     const file = path.join(base, "a", "b", "trading.sqlite");
     await expect(openStorage(loadConfig([], {}, { dataDir: path.join(file, "x") }))).rejects.toThrow(/ENOTDIR/);
     // Node's own recursive mkdir never returns for this one.
-    if (existsSync("/proc/self")) await expect(openStorage(loadConfig([], {}, { dataDir: "/proc/no-such-dir/data" }))).rejects.toThrow(/ENOENT/);
+    if (existsSync("/proc/self"))
+      await expect(openStorage(loadConfig([], {}, { dataDir: "/proc/no-such-dir/data" }))).rejects.toThrow(/ENOENT/);
   });
 });

@@ -44,11 +44,20 @@ describe("price feed", () => {
         const start = intervalStart(Date.parse(m.time), interval);
         const c = expected.get(start);
         if (c === undefined) expected.set(start, { ...m, time: new Date(start).toISOString() });
-        else expected.set(start, { ...c, high: Math.max(c.high, m.high), low: Math.min(c.low, m.low), close: m.close, volume: c.volume + m.volume });
+        else
+          expected.set(start, {
+            ...c,
+            high: Math.max(c.high, m.high),
+            low: Math.min(c.low, m.low),
+            close: m.close,
+            volume: c.volume + m.volume,
+          });
       }
       expect(await client.market.candles.query({ symbol: "TCS", interval, to })).toEqual([...expected.values()]);
     }
-    await expect(client.market.candles.query({ symbol: "TCS", interval: "2m" as "5m" })).rejects.toMatchObject({ data: { code: "BAD_REQUEST" } });
+    await expect(client.market.candles.query({ symbol: "TCS", interval: "2m" as "5m" })).rejects.toMatchObject({
+      data: { code: "BAD_REQUEST" },
+    });
   });
 
   it("replays a CSV file of ticks", async () => {
@@ -65,7 +74,9 @@ describe("price feed", () => {
 describe("origins", () => {
   it("sends CORS headers to allowed origins only, and refuses WebSocket upgrades from others", async () => {
     t = await startTestServer({ corsOrigins: "http://allowed.test" });
-    const allowed = await fetch(`${t.server.url}/trpc/auth.whoami`, { headers: { origin: "http://allowed.test", "x-api-key": "alice-key" } });
+    const allowed = await fetch(`${t.server.url}/trpc/auth.whoami`, {
+      headers: { origin: "http://allowed.test", "x-api-key": "alice-key" },
+    });
     expect(allowed.headers.get("access-control-allow-origin")).toBe("http://allowed.test");
     const other = await fetch(`${t.server.url}/trpc/auth.whoami`, { headers: { origin: "http://evil.test", "x-api-key": "alice-key" } });
     expect(other.headers.get("access-control-allow-origin")).toBeNull();

@@ -83,7 +83,10 @@ export async function rejection(promise: Promise<unknown>) {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof TRPCClientError) return (error as TRPCClientError<AppRouter>).data ? { message: error.message, ...(error as TRPCClientError<AppRouter>).data } : { message: error.message };
+    if (error instanceof TRPCClientError)
+      return (error as TRPCClientError<AppRouter>).data
+        ? { message: error.message, ...(error as TRPCClientError<AppRouter>).data }
+        : { message: error.message };
     throw error;
   }
   throw new Error("expected a rejection");

@@ -61,7 +61,9 @@ describe("isolation between users", () => {
   });
 
   it("a holding cannot be sold by another user", async () => {
-    expect(await code(bob.orders.place.mutate({ symbol: "HDFCBANK", side: "SELL", type: "MARKET", quantity: 1 }))).toBe("UNPROCESSABLE_CONTENT");
+    expect(await code(bob.orders.place.mutate({ symbol: "HDFCBANK", side: "SELL", type: "MARKET", quantity: 1 }))).toBe(
+      "UNPROCESSABLE_CONTENT",
+    );
   });
 
   it("orders.onUpdate and trades.onTrade carry only the caller's events, also when resuming", async () => {
@@ -93,7 +95,9 @@ describe("admin procedures", () => {
   it("resets an account, adds an instrument, pauses and resumes the feed, closes and opens the session", async () => {
     const admin = t.client("admin-key");
     // Too much cash is refused for that alone, not also for its decimals.
-    const tooMuch = await admin.admin.resetAccount.mutate({ userId: "alice", cash: 1e18 }).catch((e: { data?: { fieldErrors?: unknown } }) => e.data?.fieldErrors);
+    const tooMuch = await admin.admin.resetAccount
+      .mutate({ userId: "alice", cash: 1e18 })
+      .catch((e: { data?: { fieldErrors?: unknown } }) => e.data?.fieldErrors);
     expect(tooMuch).toEqual({ cash: ["cash must be at most ₹10,00,00,00,00,000"] });
     await admin.admin.resetAccount.mutate({ userId: "alice", cash: 5_00_000 });
     expect(await alice.funds.get.query()).toMatchObject({ cash: 5_00_000, blocked: 0 });
@@ -111,11 +115,15 @@ describe("admin procedures", () => {
     const resting = await alice.orders.place.mutate({ symbol: "ZOMATO", side: "BUY", type: "LIMIT", quantity: 1, price: 200 });
     await admin.admin.closeSession.mutate();
     expect((await alice.orders.get.query({ orderId: resting.orderId })).state).toBe("EXPIRED");
-    expect(await code(alice.orders.place.mutate({ symbol: "ZOMATO", side: "BUY", type: "MARKET", quantity: 1 }))).toBe("PRECONDITION_FAILED");
+    expect(await code(alice.orders.place.mutate({ symbol: "ZOMATO", side: "BUY", type: "MARKET", quantity: 1 }))).toBe(
+      "PRECONDITION_FAILED",
+    );
     await admin.admin.openSession.mutate();
     expect((await alice.orders.place.mutate({ symbol: "ZOMATO", side: "BUY", type: "MARKET", quantity: 1 })).state).toBe("EXECUTED");
 
     const log = (await admin.admin.auditLog.query()).map((e) => e.action);
-    expect(log).toEqual(expect.arrayContaining(["account.reset", "instrument.add", "feed.pause", "feed.resume", "session.close", "session.open"]));
+    expect(log).toEqual(
+      expect.arrayContaining(["account.reset", "instrument.add", "feed.pause", "feed.resume", "session.close", "session.open"]),
+    );
   });
 });

@@ -37,7 +37,7 @@ describe("subscriptions", () => {
     const admin = t.client("admin-key");
     const before = t.server.platform.bus.size;
     const got = collect<{ id: string; data: TickDto }>(
-      (h) => alice.market.onTick.subscribe({ symbols: ["ITC"] }, { onData: (d) => h.onData(d as { id: string; data: TickDto }), onError: h.onError }),
+      (h) => alice.market.onTick.subscribe({ symbols: ["ITC"] }, { onData: (d) => h.onData(d), onError: h.onError }),
       3,
     );
     await waitFor(() => t.server.platform.bus.size > before);
@@ -82,7 +82,10 @@ describe("subscriptions", () => {
     const missed = await alice.orders.place.mutate({ symbol: "NTPC", side: "BUY", type: "LIMIT", quantity: 2, price: 301 });
     await alice.orders.modify.mutate({ orderId: missed.orderId, price: 302 });
     await alice.orders.cancel.mutate({ orderId: missed.orderId });
-    const resumed = await collect<{ id: string; data: OrderUpdateDto }>((h) => alice.orders.onUpdate.subscribe({ lastEventId: lastId }, h), 3);
+    const resumed = await collect<{ id: string; data: OrderUpdateDto }>(
+      (h) => alice.orders.onUpdate.subscribe({ lastEventId: lastId }, h),
+      3,
+    );
     resumed.unsubscribe();
     expect(resumed.items.map((r) => r.data.type)).toEqual(["accepted", "modified", "cancelled"]);
     expect(resumed.items.every((r) => r.data.order.orderId === missed.orderId)).toBe(true);
@@ -193,7 +196,11 @@ describe("connection safety", () => {
 
   it("survives malformed connection params and oversized messages", async () => {
     const url = `${t.server.url.replace("http", "ws")}/trpc`;
-    for (const junk of ["{not json", JSON.stringify({ method: "connectionParams", data: 42 }), JSON.stringify({ method: "connectionParams", data: { apiKey: { $gt: "" } } })]) {
+    for (const junk of [
+      "{not json",
+      JSON.stringify({ method: "connectionParams", data: 42 }),
+      JSON.stringify({ method: "connectionParams", data: { apiKey: { $gt: "" } } }),
+    ]) {
       const socket = new WebSocket(url);
       await new Promise((r) => socket.once("open", r));
       socket.send(junk);
@@ -230,7 +237,11 @@ describe("connection safety", () => {
 
   it("answers 413 to an oversized body and 400 to an oversized batch", async () => {
     const body = JSON.stringify({ symbol: "TCS", side: "BUY", type: "MARKET", quantity: 1, pad: "x".repeat(t.config.maxBodyBytes) });
-    const big = await fetch(`${t.server.url}/trpc/orders.place`, { method: "POST", headers: { "x-api-key": "alice-key", "content-type": "application/json" }, body });
+    const big = await fetch(`${t.server.url}/trpc/orders.place`, {
+      method: "POST",
+      headers: { "x-api-key": "alice-key", "content-type": "application/json" },
+      body,
+    });
     expect(big.status).toBe(413);
     const paths = Array.from({ length: t.config.maxBatchSize + 1 }, () => "funds.get").join(",");
     const batch = await fetch(`${t.server.url}/trpc/${paths}?batch=1`, { headers: { "x-api-key": "alice-key" } });

@@ -30,7 +30,12 @@ describe("orders over the API", () => {
     expect(ioc.state).toBe("CANCELLED");
     expect((await alice.orders.get.query({ orderId: ioc.orderId })).history).toEqual([
       { state: "PLACED", time: expect.any(String), cause: "placed", description: "placed" },
-      { state: "CANCELLED", time: expect.any(String), cause: "ioc-unfilled", description: "IOC: nothing more filled on arrival, cancelled" },
+      {
+        state: "CANCELLED",
+        time: expect.any(String),
+        cause: "ioc-unfilled",
+        description: "IOC: nothing more filled on arrival, cancelled",
+      },
     ]);
     const resting = await alice.orders.place.mutate({ symbol: "INFY", side: "BUY", type: "LIMIT", quantity: 1, price: 1 });
     await alice.orders.cancel.mutate({ orderId: resting.orderId });
@@ -59,7 +64,12 @@ describe("orders over the API", () => {
   it("answers a rejected order with its reason code and the rejected order's id", async () => {
     const bob = t.client("bob-key");
     const error = await rejection(bob.orders.place.mutate({ symbol: "MARUTI", side: "BUY", type: "MARKET", quantity: 1_000 }));
-    expect(error).toMatchObject({ code: "UNPROCESSABLE_CONTENT", httpStatus: 422, reason: "INSUFFICIENT_FUNDS", orderId: expect.stringMatching(/^O\d+$/) });
+    expect(error).toMatchObject({
+      code: "UNPROCESSABLE_CONTENT",
+      httpStatus: 422,
+      reason: "INSUFFICIENT_FUNDS",
+      orderId: expect.stringMatching(/^O\d+$/),
+    });
     expect(error.message).toMatch(/needs ₹.* but only ₹10,00,000.00 is available/);
     const rejected = await bob.orders.get.query({ orderId: (error as { orderId: string }).orderId });
     expect(rejected).toMatchObject({ state: "REJECTED", rejectReason: "INSUFFICIENT_FUNDS" });
@@ -71,8 +81,14 @@ describe("orders over the API", () => {
     const error = await rejection(
       bob.orders.place.mutate({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1.5, price: 10.001 } as never),
     );
-    expect(error).toMatchObject({ code: "BAD_REQUEST", httpStatus: 400, fieldErrors: { quantity: [expect.any(String)], price: [expect.any(String)] } });
-    expect(await rejection(bob.orders.place.mutate({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 3000.03 }))).toMatchObject({
+    expect(error).toMatchObject({
+      code: "BAD_REQUEST",
+      httpStatus: 400,
+      fieldErrors: { quantity: [expect.any(String)], price: [expect.any(String)] },
+    });
+    expect(
+      await rejection(bob.orders.place.mutate({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 3000.03 })),
+    ).toMatchObject({
       reason: "PRICE_NOT_ON_TICK",
       message: expect.stringContaining("₹3,000.00 and ₹3,000.05"),
     });
@@ -81,23 +97,49 @@ describe("orders over the API", () => {
 
   it("returns the original order for a repeated clientOrderId and a conflict for different parameters", async () => {
     const bob = t.client("bob-key");
-    const first = await bob.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 100, clientOrderId: "bob-1" });
-    const again = await bob.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 100, clientOrderId: "bob-1" });
+    const first = await bob.orders.place.mutate({
+      symbol: "ITC",
+      side: "BUY",
+      type: "LIMIT",
+      quantity: 1,
+      price: 100,
+      clientOrderId: "bob-1",
+    });
+    const again = await bob.orders.place.mutate({
+      symbol: "ITC",
+      side: "BUY",
+      type: "LIMIT",
+      quantity: 1,
+      price: 100,
+      clientOrderId: "bob-1",
+    });
     expect(again.orderId).toBe(first.orderId);
-    expect(await rejection(bob.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 2, price: 100, clientOrderId: "bob-1" }))).toMatchObject({
+    expect(
+      await rejection(
+        bob.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 2, price: 100, clientOrderId: "bob-1" }),
+      ),
+    ).toMatchObject({
       code: "CONFLICT",
       reason: "IDEMPOTENCY_CONFLICT",
     });
     // Closed orders leave the engine's memory, but their key still answers.
     await bob.orders.cancel.mutate({ orderId: first.orderId });
-    const afterClose = await bob.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 100, clientOrderId: "bob-1" });
+    const afterClose = await bob.orders.place.mutate({
+      symbol: "ITC",
+      side: "BUY",
+      type: "LIMIT",
+      quantity: 1,
+      price: 100,
+      clientOrderId: "bob-1",
+    });
     expect(afterClose).toMatchObject({ orderId: first.orderId, state: "CANCELLED" });
   });
 
   it("pages order history newest first with a cursor, and filters it", async () => {
     const demo = t.client("demo-key");
     const ids: string[] = [];
-    for (let i = 0; i < 7; i++) ids.push((await demo.orders.place.mutate({ symbol: "SBIN", side: "BUY", type: "LIMIT", quantity: 1, price: 500 + i })).orderId);
+    for (let i = 0; i < 7; i++)
+      ids.push((await demo.orders.place.mutate({ symbol: "SBIN", side: "BUY", type: "LIMIT", quantity: 1, price: 500 + i })).orderId);
     const first = await demo.orders.list.query({ limit: 3 });
     expect(first.items.map((o) => o.orderId)).toEqual(ids.slice(-3).reverse());
     const second = await demo.orders.list.query({ limit: 3, cursor: first.nextCursor ?? undefined });

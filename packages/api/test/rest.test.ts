@@ -16,7 +16,11 @@ const as = (key: string) => ({ "x-api-key": key, "content-type": "application/js
 
 async function send(method: "GET" | "POST", path: string, key: string, body?: unknown) {
   const response = await fetch(`${api}${path}`, { method, headers: as(key), body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> & { data?: Record<string, unknown> } };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown> & { data?: Record<string, unknown> },
+  };
 }
 
 describe("REST mirror", () => {
@@ -69,7 +73,9 @@ describe("REST mirror", () => {
     const brokenBody = (await broken.json()) as { message: string; code: string; data: Record<string, unknown> };
     expect(brokenBody).toMatchObject({ code: "PARSE_ERROR", data: { httpStatus: 400, reason: null, fieldErrors: null } });
     expect(brokenBody.message).toContain("not valid JSON");
-    const oversized = await raw(JSON.stringify({ symbol: "TCS", side: "BUY", type: "MARKET", quantity: 1, pad: "x".repeat(t.config.maxBodyBytes) }));
+    const oversized = await raw(
+      JSON.stringify({ symbol: "TCS", side: "BUY", type: "MARKET", quantity: 1, pad: "x".repeat(t.config.maxBodyBytes) }),
+    );
     expect(oversized.status).toBe(413);
     expect(await oversized.json()).toMatchObject({ code: "PAYLOAD_TOO_LARGE", data: { httpStatus: 413 } });
     const decimals = await send("POST", "/orders", "bob-key", { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 3000.123 });
@@ -98,7 +104,10 @@ describe("REST mirror", () => {
       ["/orders?limit=abc", { limit: ["must be a whole number from 1 to 500"] }],
       ["/orders?limit=0", { limit: ["must be a whole number from 1 to 500"] }],
       ["/trades?limit=2.5", { limit: ["must be a whole number from 1 to 500"] }],
-      ["/orders?state=FOO", { state: ["must be one of PLACED, TRIGGER_PENDING, PARTIALLY_EXECUTED, EXECUTED, CANCELLED, REJECTED, EXPIRED"] }],
+      [
+        "/orders?state=FOO",
+        { state: ["must be one of PLACED, TRIGGER_PENDING, PARTIALLY_EXECUTED, EXECUTED, CANCELLED, REJECTED, EXPIRED"] },
+      ],
       ["/trades?from=yesterday", { from: ["must be a UTC time such as 2026-11-25T09:15:00Z"] }],
       ["/instruments/INFY/candles?limit=100000", { limit: ["must be a whole number from 1 to 5,000"] }],
       ["/instruments/INFY/candles?to=2026-13-01T00:00:00Z", { to: ["must be a UTC time such as 2026-11-25T09:15:00Z"] }],
@@ -123,7 +132,9 @@ describe("REST mirror", () => {
     const { hostname, port } = new URL(t.server.url);
     const socket = net.connect(Number(port), hostname);
     await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
-    socket.write(`POST /api/v1/orders HTTP/1.1\r\nHost: ${hostname}\r\nx-api-key: bob-key\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"symbol":`);
+    socket.write(
+      `POST /api/v1/orders HTTP/1.1\r\nHost: ${hostname}\r\nx-api-key: bob-key\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"symbol":`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     socket.destroy();
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -160,7 +171,17 @@ describe("REST mirror", () => {
 
   it("publishes an OpenAPI document and a self-contained docs page", async () => {
     const doc = (await (await fetch(`${api}/openapi.json`)).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/instruments", "/instruments/{symbol}", "/orders", "/orders/{orderId}", "/orders/{orderId}/cancel", "/portfolio", "/trades"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/instruments",
+        "/instruments/{symbol}",
+        "/orders",
+        "/orders/{orderId}",
+        "/orders/{orderId}/cancel",
+        "/portfolio",
+        "/trades",
+      ]),
+    );
     const page = await fetch(`${t.server.url}/docs`);
     expect(page.status).toBe(200);
     expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
@@ -193,10 +214,15 @@ describe("REST inputs are exactly tRPC's", () => {
     await t.stop();
   });
   const send = async (method: "GET" | "POST", path: string, key: string, body?: unknown) => {
-    const response = await fetch(`${api}${path}`, { method, headers: as(key), body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${api}${path}`, {
+      method,
+      headers: as(key),
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> & { data?: Record<string, unknown> } };
   };
-  const openOrders = async (key: string) => ((await send("GET", "/orders?open=true&limit=500", key)).body.items as Array<{ orderId: string }>).map((o) => o.orderId);
+  const openOrders = async (key: string) =>
+    ((await send("GET", "/orders?open=true&limit=500", key)).body.items as Array<{ orderId: string }>).map((o) => o.orderId);
 
   it("takes JSON numbers for numbers: a string, array, boolean or hex is refused as tRPC refuses it, and places nothing", async () => {
     const carol = t.client("demo-key");
@@ -224,7 +250,9 @@ describe("REST inputs are exactly tRPC's", () => {
       );
       answers.push({ body, rest: rest.status, trpc });
     }
-    expect(answers).toEqual(bodies.map((body, i) => ({ body, rest: i === bodies.length - 1 ? 200 : 400, trpc: i === bodies.length - 1 ? 200 : 400 })));
+    expect(answers).toEqual(
+      bodies.map((body, i) => ({ body, rest: i === bodies.length - 1 ? 200 : 400, trpc: i === bodies.length - 1 ? 200 : 400 })),
+    );
     const wrong = await send("POST", "/orders", "demo-key", { ...base, quantity: "0x10", price: 1 });
     expect(wrong.body.data?.fieldErrors).toEqual({ quantity: ["must be a number of shares"] });
     // Two placed: the valid body once over each surface.
@@ -299,7 +327,11 @@ describe("REST inputs are exactly tRPC's", () => {
       expect({ charset, status: trpc.status }).toEqual({ charset, status: 415 });
     }
     expect(await openOrders("bob-key")).toEqual(before);
-    const utf8 = await fetch(`${api}/orders`, { method: "POST", headers: { "x-api-key": "bob-key", "content-type": "application/json; charset=UTF-8" }, body });
+    const utf8 = await fetch(`${api}/orders`, {
+      method: "POST",
+      headers: { "x-api-key": "bob-key", "content-type": "application/json; charset=UTF-8" },
+      body,
+    });
     expect(utf8.status).toBe(200);
   });
 });

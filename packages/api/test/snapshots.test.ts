@@ -30,7 +30,11 @@ const TIME = 60_000;
 
 function market(): Command[] {
   return [
-    { kind: "addInstrument", time: TIME, instrument: { symbol: "TCS", name: "TCS", exchange: "NSE", instrumentType: "EQ", tickSize: 5, lotSize: 1, price: 300_000 } },
+    {
+      kind: "addInstrument",
+      time: TIME,
+      instrument: { symbol: "TCS", name: "TCS", exchange: "NSE", instrumentType: "EQ", tickSize: 5, lotSize: 1, price: 300_000 },
+    },
     { kind: "openAccount", time: TIME, userId: "alice", cash: 1e12 },
   ];
 }
@@ -40,7 +44,13 @@ function orders(from: number, count: number): Command[] {
     const n = from + i;
     return n % 5 === 4
       ? { kind: "tick", time: TIME + n, symbol: "TCS", price: 299_000 - (n % 20) * 5, volume: 3 }
-      : { kind: "placeOrder", time: TIME + n, userId: "alice", orderId: `O${n}`, order: { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 2, price: 299_000 - (n % 40) * 5, validity: "DAY" } };
+      : {
+          kind: "placeOrder",
+          time: TIME + n,
+          userId: "alice",
+          orderId: `O${n}`,
+          order: { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 2, price: 299_000 - (n % 40) * 5, validity: "DAY" },
+        };
   });
 }
 
@@ -106,7 +116,11 @@ describe("snapshots stored before parts existed", () => {
     await storage.close();
     // As version 2 of the schema wrote it: no parts, the orders inside the engine JSON.
     const db = new Database(file);
-    db.prepare("INSERT INTO snapshots (journal_id, taken_at, engine, feed) VALUES (?, ?, ?, NULL)").run(commands.length, 1, JSON.stringify(live.snapshot()));
+    db.prepare("INSERT INTO snapshots (journal_id, taken_at, engine, feed) VALUES (?, ?, ?, NULL)").run(
+      commands.length,
+      1,
+      JSON.stringify(live.snapshot()),
+    );
     db.close();
     const after = await restarted(file);
     expect(after.snapshot?.journalId).toBe(commands.length);
@@ -148,7 +162,11 @@ describe("snapshot thread (built)", () => {
     const { file, storage, live } = await journaled(commands, (f) => new BuiltSqliteStorage(f));
     const errors: Error[] = [];
     const stored: number[] = [];
-    const background = new BuiltBackgroundSnapshots(storage.location, (e) => errors.push(e), (id) => stored.push(id));
+    const background = new BuiltBackgroundSnapshots(
+      storage.location,
+      (e) => errors.push(e),
+      (id) => stored.push(id),
+    );
     background.request(200);
     background.request(commands.length); // asked again while the first is under way: one more covers it
     await background.idle();
@@ -180,32 +198,38 @@ describe("snapshot thread (built)", () => {
   });
 
   const databaseUrl = process.env.DATABASE_URL;
-  it.runIf(databaseUrl !== undefined && databaseUrl !== "")("works the same on PostgreSQL (run when DATABASE_URL is set, as CI does)", async () => {
-    const schema = `snapshots_${process.pid}_${Date.now()}`;
-    const storage = new BuiltPostgresStorage(databaseUrl as string, schema);
-    try {
-      await storage.init();
-      const live = new Engine({ retainClosedOrders: false });
-      const commands = [...market(), ...orders(0, 300)];
-      await commitAll(storage, live, commands, 1);
-      const errors: Error[] = [];
-      const background = new BuiltBackgroundSnapshots(storage.location, (e) => errors.push(e));
-      background.request(commands.length);
-      await background.idle();
-      await background.close();
-      expect(errors).toEqual([]);
-      const recovery = await storage.recover();
-      expect(recovery.snapshot?.journalId).toBe(commands.length);
-      expect(recovery.snapshot?.engine).toEqual(JSON.parse(JSON.stringify(live.snapshot())));
-    } finally {
-      await storage.dropSchema();
-      await storage.close();
-    }
-  });
+  it.runIf(databaseUrl !== undefined && databaseUrl !== "")(
+    "works the same on PostgreSQL (run when DATABASE_URL is set, as CI does)",
+    async () => {
+      const schema = `snapshots_${process.pid}_${Date.now()}`;
+      const storage = new BuiltPostgresStorage(databaseUrl as string, schema);
+      try {
+        await storage.init();
+        const live = new Engine({ retainClosedOrders: false });
+        const commands = [...market(), ...orders(0, 300)];
+        await commitAll(storage, live, commands, 1);
+        const errors: Error[] = [];
+        const background = new BuiltBackgroundSnapshots(storage.location, (e) => errors.push(e));
+        background.request(commands.length);
+        await background.idle();
+        await background.close();
+        expect(errors).toEqual([]);
+        const recovery = await storage.recover();
+        expect(recovery.snapshot?.journalId).toBe(commands.length);
+        expect(recovery.snapshot?.engine).toEqual(JSON.parse(JSON.stringify(live.snapshot())));
+      } finally {
+        await storage.dropSchema();
+        await storage.close();
+      }
+    },
+  );
 
   it("reports a failure instead of throwing, and tries again with a new thread", async () => {
     const errors: Error[] = [];
-    const background = new BuiltBackgroundSnapshots({ kind: "sqlite", file: path.join(tmpdir(), "no-such-dir", "x", "trading.sqlite") }, (e) => errors.push(e));
+    const background = new BuiltBackgroundSnapshots(
+      { kind: "sqlite", file: path.join(tmpdir(), "no-such-dir", "x", "trading.sqlite") },
+      (e) => errors.push(e),
+    );
     background.request(10);
     await background.idle();
     expect(errors).toHaveLength(1);

@@ -30,7 +30,12 @@ const PER_BATCH = 10;
 function batches(count: number): CommitBatch[] {
   const engine = new Engine();
   return Array.from({ length: count }, (_, b) => {
-    const commands: Command[] = Array.from({ length: PER_BATCH }, (_, i) => ({ kind: "openAccount", time: 1_000 + b, userId: `user${b}-${i}`, cash: 1_000_000 }));
+    const commands: Command[] = Array.from({ length: PER_BATCH }, (_, i) => ({
+      kind: "openAccount",
+      time: 1_000 + b,
+      userId: `user${b}-${i}`,
+      cash: 1_000_000,
+    }));
     return { firstJournalId: b * PER_BATCH + 1, commands, events: commands.flatMap((command) => engine.apply(command).events) };
   });
 }
@@ -44,7 +49,11 @@ describe("SQLite writer thread", () => {
     const storage = await open();
     expect(storage.writer).toBe("thread");
     const [large] = batches(1) as [CommitBatch];
-    const small: CommitBatch = { firstJournalId: PER_BATCH + 1, commands: large.commands.slice(0, 1).map((c) => ({ ...c, userId: "solo" }) as Command), events: [] };
+    const small: CommitBatch = {
+      firstJournalId: PER_BATCH + 1,
+      commands: large.commands.slice(0, 1).map((c) => ({ ...c, userId: "solo" }) as Command),
+      events: [],
+    };
     const first = threadOf(storage);
     await first.terminate();
     // A small batch does not need the thread: it is written and no thread is started for it.

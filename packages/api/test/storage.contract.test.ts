@@ -84,12 +84,34 @@ if (databaseUrl !== undefined && databaseUrl !== "") {
 function history(): { commands: Command[]; events: EngineEvent[] } {
   const engine = new Engine({ retainClosedOrders: false });
   const commands: Command[] = [
-    { kind: "addInstrument", time: 60_000, instrument: { symbol: "TCS", name: "TCS", exchange: "NSE", instrumentType: "EQ", tickSize: 5, lotSize: 1, price: 300_000 } },
+    {
+      kind: "addInstrument",
+      time: 60_000,
+      instrument: { symbol: "TCS", name: "TCS", exchange: "NSE", instrumentType: "EQ", tickSize: 5, lotSize: 1, price: 300_000 },
+    },
     { kind: "openAccount", time: 60_000, userId: "alice", cash: 10_00_000_00 },
     { kind: "openAccount", time: 60_000, userId: "bob", cash: 10_00_000_00 },
-    { kind: "placeOrder", time: 61_000, userId: "alice", orderId: "A1", order: { symbol: "TCS", side: "BUY", type: "MARKET", quantity: 2, validity: "DAY" } },
-    { kind: "placeOrder", time: 62_000, userId: "alice", orderId: "A2", order: { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 3, price: 299_000, validity: "DAY", clientOrderId: "same-key" } },
-    { kind: "placeOrder", time: 63_000, userId: "bob", orderId: "B1", order: { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 290_000, validity: "DAY", clientOrderId: "same-key" } },
+    {
+      kind: "placeOrder",
+      time: 61_000,
+      userId: "alice",
+      orderId: "A1",
+      order: { symbol: "TCS", side: "BUY", type: "MARKET", quantity: 2, validity: "DAY" },
+    },
+    {
+      kind: "placeOrder",
+      time: 62_000,
+      userId: "alice",
+      orderId: "A2",
+      order: { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 3, price: 299_000, validity: "DAY", clientOrderId: "same-key" },
+    },
+    {
+      kind: "placeOrder",
+      time: 63_000,
+      userId: "bob",
+      orderId: "B1",
+      order: { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 290_000, validity: "DAY", clientOrderId: "same-key" },
+    },
     { kind: "tick", time: 64_000, symbol: "TCS", price: 299_000, volume: 1 },
     { kind: "tick", time: 121_000, symbol: "TCS", price: 298_000, volume: 5 },
     { kind: "cancelOrder", time: 122_000, userId: "bob", orderId: "B1" },
@@ -110,7 +132,12 @@ for (const impl of implementations) {
       await storage.init();
       // Two batches, as group commit would write them.
       await storage.commit({ firstJournalId: 1, commands: commands.slice(0, 6), events: events.filter((e) => e.time < 64_000) });
-      await storage.commit({ firstJournalId: 7, commands: commands.slice(6), events: events.filter((e) => e.time >= 64_000), batchId: "writer-a/2" });
+      await storage.commit({
+        firstJournalId: 7,
+        commands: commands.slice(6),
+        events: events.filter((e) => e.time >= 64_000),
+        batchId: "writer-a/2",
+      });
     });
     afterAll(async () => {
       await storage.close();
@@ -185,7 +212,13 @@ for (const impl of implementations) {
       const resting = SNAPSHOT_PART_ORDERS * 2 + SNAPSHOT_PART_ORDERS / 2;
       engine.apply({ kind: "openAccount", time: 130_000, userId: "carl", cash: 1e13 });
       for (let i = 0; i < resting; i++) {
-        engine.apply({ kind: "placeOrder", time: 130_000, userId: "carl", orderId: `P${i}`, order: { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 100_000 + (i % 100) * 5, validity: "DAY" } });
+        engine.apply({
+          kind: "placeOrder",
+          time: 130_000,
+          userId: "carl",
+          orderId: `P${i}`,
+          order: { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 100_000 + (i % 100) * 5, validity: "DAY" },
+        });
       }
       const snapshot = engine.snapshot();
       expect(snapshot.orders).toHaveLength(resting);
@@ -195,7 +228,11 @@ for (const impl of implementations) {
 
       // A later snapshot that fails while its third part is written (a crash would stop it there too).
       const broken = { ...snapshot, orders: [...snapshot.orders] };
-      broken.orders[SNAPSHOT_PART_ORDERS * 2 + 1] = { toJSON: () => { throw new Error("cut off"); } } as never;
+      broken.orders[SNAPSHOT_PART_ORDERS * 2 + 1] = {
+        toJSON: () => {
+          throw new Error("cut off");
+        },
+      } as never;
       await expect(storage.saveSnapshot({ journalId: commands.length + 5, engine: broken })).rejects.toThrow("cut off");
       const recovery = await storage.recover();
       expect(recovery.snapshot?.journalId).toBe(commands.length);
@@ -254,9 +291,28 @@ for (const impl of implementations) {
         { symbol: "TCS", time: 60_000, open: 299_000, high: 299_000, low: 299_000, close: 299_000, volume: 1 },
         { symbol: "TCS", time: 120_000, open: 298_000, high: 298_000, low: 298_000, close: 298_000, volume: 5 },
       ]);
-      const tick = (time: number, price: number, volume: number, seq: number): EngineEvent => ({ seq, time, type: "price.tick", symbol: "TCS", price, volume });
-      await storage.commit({ firstJournalId: 100, commands: [], events: [tick(125_000, 299_500, 2, 1000), tick(126_000, 297_000, 1, 1001)] });
-      expect((await storage.candles({ symbol: "TCS", interval: "1m", from: 120_000, to: 180_000, limit: 10 }))[0]).toEqual({ symbol: "TCS", time: 120_000, open: 298_000, high: 299_500, low: 297_000, close: 297_000, volume: 8 });
+      const tick = (time: number, price: number, volume: number, seq: number): EngineEvent => ({
+        seq,
+        time,
+        type: "price.tick",
+        symbol: "TCS",
+        price,
+        volume,
+      });
+      await storage.commit({
+        firstJournalId: 100,
+        commands: [],
+        events: [tick(125_000, 299_500, 2, 1000), tick(126_000, 297_000, 1, 1001)],
+      });
+      expect((await storage.candles({ symbol: "TCS", interval: "1m", from: 120_000, to: 180_000, limit: 10 }))[0]).toEqual({
+        symbol: "TCS",
+        time: 120_000,
+        open: 298_000,
+        high: 299_500,
+        low: 297_000,
+        close: 297_000,
+        volume: 8,
+      });
       expect((await storage.candles({ symbol: "TCS", interval: "1m", from: 0, to: 1e13, limit: 1 })).map((c) => c.time)).toEqual([120_000]);
     });
 
@@ -271,13 +327,32 @@ for (const impl of implementations) {
         [ist(25, "09:16:00"), 110_00, 4],
         [ist(25, "15:29:59"), 108_00, 1],
       ];
-      const tick = (seq: number, [time, price, volume]: [number, number, number]): EngineEvent => ({ seq, time, type: "price.tick", symbol: "WIPRO", price, volume });
+      const tick = (seq: number, [time, price, volume]: [number, number, number]): EngineEvent => ({
+        seq,
+        time,
+        type: "price.tick",
+        symbol: "WIPRO",
+        price,
+        volume,
+      });
       const events = ticks.map((t, i) => tick(3_000 + i, t));
       // Two batches, the second adding to a minute the first began.
       await storage.commit({ firstJournalId: 300, commands: [], events: events.slice(0, 2) });
-      await storage.commit({ firstJournalId: 300, commands: [], events: [tick(3_100, [ist(24, "09:17:30"), 104_00, 1]), ...events.slice(2)] });
+      await storage.commit({
+        firstJournalId: 300,
+        commands: [],
+        events: [tick(3_100, [ist(24, "09:17:30"), 104_00, 1]), ...events.slice(2)],
+      });
       const all = { symbol: "WIPRO", from: 0, to: 1e13, limit: 100 };
-      const candle = (time: number, open: number, high: number, low: number, close: number, volume: number) => ({ symbol: "WIPRO", time, open, high, low, close, volume });
+      const candle = (time: number, open: number, high: number, low: number, close: number, volume: number) => ({
+        symbol: "WIPRO",
+        time,
+        open,
+        high,
+        low,
+        close,
+        volume,
+      });
 
       expect(await storage.candles({ ...all, interval: "5m" })).toEqual([
         candle(ist(24, "09:15"), 100_00, 105_00, 100_00, 104_00, 4),
@@ -298,15 +373,23 @@ for (const impl of implementations) {
         candle(ist(25, "00:00"), 110_00, 110_00, 108_00, 108_00, 5),
       ]);
       // The newest ones with trading, across the night and the quiet hours between.
-      expect((await storage.candles({ ...all, interval: "5m", limit: 3 })).map((c) => c.time)).toEqual([ist(24, "10:05"), ist(25, "09:15"), ist(25, "15:25")]);
+      expect((await storage.candles({ ...all, interval: "5m", limit: 3 })).map((c) => c.time)).toEqual([
+        ist(24, "10:05"),
+        ist(25, "09:15"),
+        ist(25, "15:25"),
+      ]);
       expect((await storage.candles({ ...all, interval: "30m", limit: 1 })).map((c) => c.time)).toEqual([ist(25, "15:00")]);
       // Candles that start from the one `from` falls in up to `to`, each whole.
       expect(await storage.candles({ ...all, interval: "1h", from: ist(24, "09:50"), to: ist(25, "09:00") })).toEqual([
         candle(ist(24, "09:00"), 100_00, 105_00, 98_00, 98_00, 7),
         candle(ist(24, "10:00"), 101_00, 101_00, 101_00, 101_00, 1),
       ]);
-      expect(await storage.candles({ ...all, interval: "1h", to: ist(24, "09:20") })).toEqual([candle(ist(24, "09:00"), 100_00, 105_00, 98_00, 98_00, 7)]);
-      expect(await storage.candles({ ...all, interval: "1d", from: ist(25, "12:00"), to: ist(25, "12:00") })).toEqual([candle(ist(25, "00:00"), 110_00, 110_00, 108_00, 108_00, 5)]);
+      expect(await storage.candles({ ...all, interval: "1h", to: ist(24, "09:20") })).toEqual([
+        candle(ist(24, "09:00"), 100_00, 105_00, 98_00, 98_00, 7),
+      ]);
+      expect(await storage.candles({ ...all, interval: "1d", from: ist(25, "12:00"), to: ist(25, "12:00") })).toEqual([
+        candle(ist(25, "00:00"), 110_00, 110_00, 108_00, 108_00, 5),
+      ]);
       expect(await storage.candles({ ...all, interval: "1h", from: ist(24, "10:00"), to: ist(24, "10:00") })).toEqual([]);
       expect(await storage.candles({ ...all, interval: "1d", to: ist(24, "00:00") })).toEqual([]);
       expect(await storage.candles({ ...all, symbol: "NOPE", interval: "1d" })).toEqual([]);
@@ -315,7 +398,11 @@ for (const impl of implementations) {
     it("fills the longer candles from the minutes already stored when it migrates to keeping them", async () => {
       const intervals = ["5m", "15m", "30m", "1h", "1d"] as const;
       const read = async (from: Storage) =>
-        Promise.all(["TCS", "WIPRO"].flatMap((symbol) => intervals.map((interval) => from.candles({ symbol, interval, from: 0, to: 1e13, limit: 100 }))));
+        Promise.all(
+          ["TCS", "WIPRO"].flatMap((symbol) =>
+            intervals.map((interval) => from.candles({ symbol, interval, from: 0, to: 1e13, limit: 100 })),
+          ),
+        );
       const kept = await read(storage);
       expect(kept.flat().length).toBeGreaterThan(10);
       // Back to the schema before longer candles were kept, with the minutes still there (undoing
@@ -339,7 +426,9 @@ for (const impl of implementations) {
       expect(await storage.revokeApiKey("k1", 3)).toBe(true);
       expect(await storage.revokeApiKey("k1", 4)).toBe(false);
       expect((await storage.apiKeys()).find((k) => k.keyId === "k1")).toMatchObject({ revokedAt: 3 });
-      await expect(storage.insertApiKey({ keyId: "k2", userId: "nobody", keyHash: "h2", label: "x", createdAt: 5, revokedAt: null })).rejects.toThrow();
+      await expect(
+        storage.insertApiKey({ keyId: "k2", userId: "nobody", keyHash: "h2", label: "x", createdAt: 5, revokedAt: null }),
+      ).rejects.toThrow();
       await storage.audit({ time: 6, actor: "admin", action: "key.revoke", detail: { keyId: "k1" } });
       expect(await storage.auditLog(1)).toEqual([{ time: 6, actor: "admin", action: "key.revoke", detail: { keyId: "k1" } }]);
     });

@@ -39,7 +39,15 @@ function setupCommands(users: number, symbols: number): Command[] {
     commands.push({
       kind: "addInstrument",
       time: OPEN,
-      instrument: { symbol: `SYM${s}`, name: `Symbol ${s}`, exchange: "NSE", instrumentType: "EQ", tickSize: TICK, lotSize: 1, price: BASE },
+      instrument: {
+        symbol: `SYM${s}`,
+        name: `Symbol ${s}`,
+        exchange: "NSE",
+        instrumentType: "EQ",
+        tickSize: TICK,
+        lotSize: 1,
+        price: BASE,
+      },
     });
   }
   for (let u = 0; u < users; u++) commands.push({ kind: "openAccount", time: OPEN, userId: `u${u}`, cash: 10_000_000_00 });
@@ -137,28 +145,57 @@ class MixedStream {
         // SELL limits need shares, so resting orders are BUYs; SELLs come from market round trips.
         const price = ltp - (1 + Math.floor(random() * 60)) * TICK;
         const orderNo = this.nextId++;
-        commands.push({ kind: "placeOrder", time, userId, orderId: `O${orderNo}`, order: { symbol, side: "BUY", type: "LIMIT", quantity: 1 + Math.floor(random() * 10), price, validity: "DAY" } });
+        commands.push({
+          kind: "placeOrder",
+          time,
+          userId,
+          orderId: `O${orderNo}`,
+          order: { symbol, side: "BUY", type: "LIMIT", quantity: 1 + Math.floor(random() * 10), price, validity: "DAY" },
+        });
         resting.push(user, orderNo, price);
         mix.limit++;
       } else if (r < 0.55) {
         const sell = pendingSell.pop();
         if (sell !== undefined) {
-          commands.push({ kind: "placeOrder", time, userId: sell.userId, orderId: `O${this.nextId++}`, order: { symbol: sell.symbol, side: "SELL", type: "MARKET", quantity: 1, validity: "DAY" } });
+          commands.push({
+            kind: "placeOrder",
+            time,
+            userId: sell.userId,
+            orderId: `O${this.nextId++}`,
+            order: { symbol: sell.symbol, side: "SELL", type: "MARKET", quantity: 1, validity: "DAY" },
+          });
         } else {
-          commands.push({ kind: "placeOrder", time, userId, orderId: `O${this.nextId++}`, order: { symbol, side: "BUY", type: "MARKET", quantity: 1, validity: "DAY" } });
+          commands.push({
+            kind: "placeOrder",
+            time,
+            userId,
+            orderId: `O${this.nextId++}`,
+            order: { symbol, side: "BUY", type: "MARKET", quantity: 1, validity: "DAY" },
+          });
           pendingSell.push({ userId, symbol });
         }
         mix.market++;
       } else if (r < 0.7 && resting.length > 0) {
         const i = Math.floor(random() * resting.length);
-        commands.push({ kind: "cancelOrder", time, userId: this.userIds[resting.user[i] as number] as string, orderId: `O${resting.order[i]}` });
+        commands.push({
+          kind: "cancelOrder",
+          time,
+          userId: this.userIds[resting.user[i] as number] as string,
+          orderId: `O${resting.order[i]}`,
+        });
         resting.removeAt(i);
         mix.cancel++;
       } else if (r < 0.8 && resting.length > 0) {
         const i = Math.floor(random() * resting.length);
         const price = (resting.price[i] as number) - TICK;
         resting.price[i] = price;
-        commands.push({ kind: "modifyOrder", time, userId: this.userIds[resting.user[i] as number] as string, orderId: `O${resting.order[i]}`, price });
+        commands.push({
+          kind: "modifyOrder",
+          time,
+          userId: this.userIds[resting.user[i] as number] as string,
+          orderId: `O${resting.order[i]}`,
+          price,
+        });
         mix.modify++;
       } else {
         const step = (Math.floor(random() * 9) - 4) * TICK;
@@ -239,7 +276,13 @@ function benchPlaceCancel(): void {
       const orderId = `O${nextId++}`;
       const price = BASE - (1 + (i % 50)) * TICK;
       time += 1;
-      commands.push({ kind: "placeOrder", time, userId, orderId, order: { symbol: "SYM0", side: "BUY", type: "LIMIT", quantity: 1, price, validity: "DAY" } });
+      commands.push({
+        kind: "placeOrder",
+        time,
+        userId,
+        orderId,
+        order: { symbol: "SYM0", side: "BUY", type: "LIMIT", quantity: 1, price, validity: "DAY" },
+      });
       commands.push({ kind: "cancelOrder", time, userId, orderId });
     }
     const start = performance.now();
@@ -252,7 +295,12 @@ function benchPlaceCancel(): void {
   round(100_000); // warm-up
   const samples: number[] = [];
   for (let run = 0; run < RUNS; run++) samples.push(round(100_000));
-  print({ name: "place-cancel", ns_per_command: Math.round(median(samples)), runs: samples.map(Math.round), resting_at_end: engine.restingOrderCount() });
+  print({
+    name: "place-cancel",
+    ns_per_command: Math.round(median(samples)),
+    runs: samples.map(Math.round),
+    resting_at_end: engine.restingOrderCount(),
+  });
 }
 
 /** Seconds per non-crossing tick with `resting` orders in the book, spread over many price levels. */
@@ -266,15 +314,28 @@ function tickCost(resting: number): number {
     const price = buy ? BASE - level * TICK : BASE + 2 * TICK + level * TICK;
     const result = engine.apply(
       buy
-        ? { kind: "placeOrder", time: OPEN, userId: `u${i % 1_000}`, orderId: `b${i}`, order: { symbol: "SYM0", side: "BUY", type: "LIMIT", quantity: 1, price, validity: "DAY" } }
-        : { kind: "placeOrder", time: OPEN, userId: `u${i % 1_000}`, orderId: `s${i}`, order: { symbol: "SYM0", side: "BUY", type: "SL_M", quantity: 1, triggerPrice: price, validity: "DAY" } },
+        ? {
+            kind: "placeOrder",
+            time: OPEN,
+            userId: `u${i % 1_000}`,
+            orderId: `b${i}`,
+            order: { symbol: "SYM0", side: "BUY", type: "LIMIT", quantity: 1, price, validity: "DAY" },
+          }
+        : {
+            kind: "placeOrder",
+            time: OPEN,
+            userId: `u${i % 1_000}`,
+            orderId: `s${i}`,
+            order: { symbol: "SYM0", side: "BUY", type: "SL_M", quantity: 1, triggerPrice: price, validity: "DAY" },
+          },
     );
     if (!result.ok) throw new Error(`setup order refused: ${result.message}`);
   }
   // Ticks move between the best bid and the nearest stop, crossing nothing.
   const TICKS = 200_000;
   const ticks: Command[] = [];
-  for (let i = 0; i < TICKS; i++) ticks.push({ kind: "tick", time: OPEN + 1 + i, symbol: "SYM0", price: BASE + (i % 2) * TICK, volume: 10 });
+  for (let i = 0; i < TICKS; i++)
+    ticks.push({ kind: "tick", time: OPEN + 1 + i, symbol: "SYM0", price: BASE + (i % 2) * TICK, volume: 10 });
   gc();
   const samples: number[] = [];
   for (let run = 0; run < RUNS; run++) {

@@ -34,7 +34,8 @@ export class AccountBook {
 
   add(order: OrderRecord, price: number): void {
     let before = this.tail;
-    while (before !== null && (this.highestFirst ? (before.price as number) < price : (before.price as number) > price)) before = before.bookPrev;
+    while (before !== null && (this.highestFirst ? (before.price as number) < price : (before.price as number) > price))
+      before = before.bookPrev;
     order.bookPrev = before;
     order.bookNext = before === null ? this.head : before.bookNext;
     if (order.bookNext === null) this.tail = order;

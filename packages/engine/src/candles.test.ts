@@ -7,7 +7,13 @@ const tick = (dt: number, price: number, volume = 1, symbol = "RELIANCE") => ({ 
 
 describe("candles", () => {
   it("aggregates ticks into 1-minute OHLCV buckets", () => {
-    const candles = aggregateCandles([tick(0, 100, 2), tick(5_000, 104, 1), tick(10_000, 98, 3), tick(19_999, 101, 1), tick(20_000, 102, 5)]);
+    const candles = aggregateCandles([
+      tick(0, 100, 2),
+      tick(5_000, 104, 1),
+      tick(10_000, 98, 3),
+      tick(19_999, 101, 1),
+      tick(20_000, 102, 5),
+    ]);
     expect(candles).toEqual([
       { symbol: "RELIANCE", time: bucketStart(t0), open: 100, high: 104, low: 98, close: 101, volume: 7 },
       { symbol: "RELIANCE", time: bucketStart(t0) + 60_000, open: 102, high: 102, low: 102, close: 102, volume: 5 },

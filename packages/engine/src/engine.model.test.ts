@@ -95,7 +95,9 @@ function materialize(model: MarketModel, step: Step, index: number): { command: 
       const input: ModelOrderInput = { symbol: spec.symbol, side: step.side, type: step.type, validity: step.validity, quantity };
       if (step.type === "LIMIT") input.price = near(model, step.symbol, step.side === "BUY" ? -step.offset : step.offset) + skew;
       if (step.type === "SL" || step.type === "SL_M") input.triggerPrice = trigger + skew;
-      if (step.type === "SL") input.price = step.side === "BUY" ? trigger + step.lots * spec.tickSize : Math.max(spec.tickSize, trigger - step.lots * spec.tickSize);
+      if (step.type === "SL")
+        input.price =
+          step.side === "BUY" ? trigger + step.lots * spec.tickSize : Math.max(spec.tickSize, trigger - step.lots * spec.tickSize);
       const orderId = `O${index + 1}`;
       return {
         command: { kind: "placeOrder", time, userId, orderId, order: { ...input } as OrderInput },
@@ -114,7 +116,10 @@ function materialize(model: MarketModel, step: Step, index: number): { command: 
       if (step.op === "cancel") {
         return { command: { kind: "cancelOrder", time, userId, orderId }, expected: () => model.cancel(userId, orderId) };
       }
-      const symbol = Math.max(0, SYMBOLS.findIndex((s) => s.symbol === target?.symbol));
+      const symbol = Math.max(
+        0,
+        SYMBOLS.findIndex((s) => s.symbol === target?.symbol),
+      );
       const lot = (SYMBOLS[symbol] ?? RELIANCE).lotSize;
       const price = near(model, symbol, step.offset);
       const change =
@@ -136,12 +141,16 @@ function materialize(model: MarketModel, step: Step, index: number): { command: 
     }
     case "tick": {
       // A closed market opens again at the next tick step with an even volume: closed spells stay short.
-      if (!model.marketOpen && step.volume % 2 === 0) return { command: { kind: "openSession", time }, expected: () => model.openSession() };
+      if (!model.marketOpen && step.volume % 2 === 0)
+        return { command: { kind: "openSession", time }, expected: () => model.openSession() };
       const spec = SYMBOLS[step.symbol] ?? RELIANCE;
       const price = near(model, step.symbol, step.offset);
       // Now and then a few shares over whole lots, which no order may be given.
       const volume = step.volume * spec.lotSize + (step.volume % 3);
-      return { command: { kind: "tick", time, symbol: spec.symbol, price, volume }, expected: () => model.tick(spec.symbol, price, volume) };
+      return {
+        command: { kind: "tick", time, symbol: spec.symbol, price, volume },
+        expected: () => model.tick(spec.symbol, price, volume),
+      };
     }
     case "session":
       return model.marketOpen
@@ -151,7 +160,9 @@ function materialize(model: MarketModel, step: Step, index: number): { command: 
 }
 
 function engineFills(result: CommandResult): ModelFill[] {
-  return result.events.flatMap((e) => (e.type === "order.filled" ? [{ orderId: e.trade.orderId, quantity: e.trade.quantity, price: e.trade.price }] : []));
+  return result.events.flatMap((e) =>
+    e.type === "order.filled" ? [{ orderId: e.trade.orderId, quantity: e.trade.quantity, price: e.trade.price }] : [],
+  );
 }
 
 /** Every order, account and holding as the engine has it, in the model's terms. */
@@ -159,12 +170,26 @@ function expectSameState(engine: Engine, model: MarketModel, where: string): voi
   for (const userId of USERS) {
     // Both list a user's orders oldest first; the engine must have no order the model lacks.
     expect(
-      engine.orders(userId).map((o) => ({ orderId: o.orderId, state: o.state, filled: o.filledQuantity, quantity: o.quantity, price: o.price, triggerPrice: o.triggerPrice })),
+      engine.orders(userId).map((o) => ({
+        orderId: o.orderId,
+        state: o.state,
+        filled: o.filledQuantity,
+        quantity: o.quantity,
+        price: o.price,
+        triggerPrice: o.triggerPrice,
+      })),
       `${where}: orders of ${userId}`,
     ).toEqual(
       model.orders
         .filter((o) => o.userId === userId)
-        .map((o) => ({ orderId: o.orderId, state: o.state, filled: o.filled, quantity: o.quantity, price: o.price, triggerPrice: o.triggerPrice })),
+        .map((o) => ({
+          orderId: o.orderId,
+          state: o.state,
+          filled: o.filled,
+          quantity: o.quantity,
+          price: o.price,
+          triggerPrice: o.triggerPrice,
+        })),
     );
   }
   for (const userId of USERS) {

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Engine } from "./engine.js";
 import { checkInvariants } from "./invariants.js";
-import { INFY, LOTS, RELIANCE } from "./testing/market.js";
+import { INFY, LOTS, RELIANCE, throughJson } from "./testing/market.js";
 import type { Command, EngineEvent, OrderType, Side, Validity } from "./types.js";
 
 const USERS = ["u1", "u2", "u3"];
@@ -12,7 +12,18 @@ const SYMBOLS = [RELIANCE, INFY, LOTS];
 
 /** An abstract step; `materialize` turns it into a command against the engine's current prices. */
 type Step =
-  | { op: "place"; user: number; symbol: number; side: Side; type: OrderType; validity: Validity; lots: number; offset: number; gap: number; clientKey: number }
+  | {
+      op: "place";
+      user: number;
+      symbol: number;
+      side: Side;
+      type: OrderType;
+      validity: Validity;
+      lots: number;
+      offset: number;
+      gap: number;
+      clientKey: number;
+    }
   | { op: "modify"; user: number; pick: number; lots: number; offset: number; which: number }
   | { op: "cancel"; user: number; pick: number }
   | { op: "tick"; symbol: number; offset: number; volume: number }
@@ -88,14 +99,26 @@ function materialize(engine: Engine, step: Step, index: number): Command {
       const away = step.side === "BUY" ? 1 : -1;
       const trigger = Math.max(spec.tickSize, ltp + away * step.gap * spec.tickSize * 10);
       const limit = priceNear(spec.symbol, step.offset);
-      const base = { symbol: spec.symbol, side: step.side, quantity, validity: step.validity, clientOrderId: step.clientKey > 0 ? `k${step.clientKey}` : undefined };
+      const base = {
+        symbol: spec.symbol,
+        side: step.side,
+        quantity,
+        validity: step.validity,
+        clientOrderId: step.clientKey > 0 ? `k${step.clientKey}` : undefined,
+      };
       const order =
         step.type === "MARKET"
           ? { ...base, type: "MARKET" as const }
           : step.type === "LIMIT"
             ? { ...base, type: "LIMIT" as const, price: limit }
             : step.type === "SL"
-              ? { ...base, type: "SL" as const, triggerPrice: trigger, price: step.side === "BUY" ? trigger + spec.tickSize * step.gap : Math.max(spec.tickSize, trigger - spec.tickSize * step.gap) }
+              ? {
+                  ...base,
+                  type: "SL" as const,
+                  triggerPrice: trigger,
+                  price:
+                    step.side === "BUY" ? trigger + spec.tickSize * step.gap : Math.max(spec.tickSize, trigger - spec.tickSize * step.gap),
+                }
               : { ...base, type: "SL_M" as const, triggerPrice: trigger };
       return { kind: "placeOrder", time, userId, orderId: index % 2 === 0 ? `O${index + 1}` : `o${index}`, order };
     }
@@ -216,7 +239,7 @@ describe("engine properties over random command sequences", () => {
         const full = runSteps(steps, { check: false });
         const cut = setup().length + (cutSeed % steps.length);
         const head = Engine.replay(full.log.slice(0, cut));
-        const restored = Engine.restore(JSON.parse(JSON.stringify(head.snapshot())));
+        const restored = Engine.restore(throughJson(head.snapshot()));
         expect(checkInvariants(restored)).toEqual([]);
         const tailEvents: unknown[] = [];
         for (const c of full.log.slice(cut)) tailEvents.push(...restored.apply(c).events);
@@ -242,7 +265,7 @@ describe("engine properties over random command sequences", () => {
 
         const cut = setup().length + (cutSeed % steps.length);
         const head = Engine.replay(lean.log.slice(0, cut), { retainClosedOrders: false });
-        const restored = Engine.restore(JSON.parse(JSON.stringify(head.snapshot())));
+        const restored = Engine.restore(throughJson(head.snapshot()));
         const tail: unknown[] = [];
         for (const c of lean.log.slice(cut)) tail.push(...restored.apply(c).events);
         expect(JSON.stringify(restored.snapshot())).toBe(JSON.stringify(lean.engine.snapshot()));
@@ -255,7 +278,7 @@ describe("engine properties over random command sequences", () => {
         const whole = Engine.replay(forgetting, { retainClosedOrders: false });
         expect(checkInvariants(whole)).toEqual([]);
         const at = setup().length + (cutSeed % (forgetting.length - setup().length));
-        const resumed = Engine.restore(JSON.parse(JSON.stringify(Engine.replay(forgetting.slice(0, at), { retainClosedOrders: false }).snapshot())));
+        const resumed = Engine.restore(throughJson(Engine.replay(forgetting.slice(0, at), { retainClosedOrders: false }).snapshot()));
         for (const c of forgetting.slice(at)) resumed.apply(c);
         expect(JSON.stringify(resumed.snapshot())).toBe(JSON.stringify(whole.snapshot()));
       }),
@@ -279,7 +302,9 @@ describe("engine properties over random command sequences", () => {
         for (const userId of USERS) {
           // The same commands, but only this account's and the market's (instruments, ticks, sessions).
           const alone = new Engine();
-          const aloneEvents = together.log.filter((c) => ownedBy(c) === null || ownedBy(c) === userId).flatMap((c) => alone.apply(c).events);
+          const aloneEvents = together.log
+            .filter((c) => ownedBy(c) === null || ownedBy(c) === userId)
+            .flatMap((c) => alone.apply(c).events);
           expect(withoutSeq(aloneEvents.filter(concerns(userId)))).toEqual(withoutSeq(allEvents.filter(concerns(userId))));
           expect(alone.funds(userId)).toEqual(together.engine.funds(userId));
           expect(alone.holdings(userId)).toEqual(together.engine.holdings(userId));

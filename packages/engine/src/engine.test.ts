@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Engine } from "./engine.js";
 import { checkInvariants } from "./invariants.js";
 import { orderKey } from "./store.js";
-import { RELIANCE, TestMarket } from "./testing/market.js";
+import { RELIANCE, TestMarket, throughJson } from "./testing/market.js";
 import type { Command } from "./types.js";
 
 describe("sessions", () => {
@@ -14,7 +14,11 @@ describe("sessions", () => {
     const stop = m.placeOk("bob", { side: "BUY", quantity: 1, type: "SL_M", triggerPrice: 260_000 });
     const r = m.ok(m.engine.apply({ kind: "closeSession", time: m.now() }));
     expect(r.events.filter((e) => e.type === "order.expired")).toHaveLength(3);
-    for (const [user, id] of [["alice", buy], ["alice", sell], ["bob", stop]] as const) {
+    for (const [user, id] of [
+      ["alice", buy],
+      ["alice", sell],
+      ["bob", stop],
+    ] as const) {
       expect(m.order(user, id).state).toBe("EXPIRED");
     }
     expect(m.funds("alice").blocked).toBe(0);
@@ -120,7 +124,10 @@ describe("events", () => {
       expect(placed.events.map((e) => e.type)).toEqual(["order.accepted", "funds.changed"]);
       const cancelled = m.engine.apply({ kind: "cancelOrder", time: m.now(), userId: "alice", orderId: placed.order?.orderId ?? "" });
       expect(cancelled.events.map((e) => e.type)).toEqual(["order.cancelled", "funds.changed"]);
-      for (const [result, orderId] of [[placed, placed.order?.orderId], [cancelled, placed.order?.orderId]] as const) {
+      for (const [result, orderId] of [
+        [placed, placed.order?.orderId],
+        [cancelled, placed.order?.orderId],
+      ] as const) {
         expect(result.events.map((e) => e.seq)).toEqual([expected + 1, expected + 2]);
         expect(result.events[0]).toMatchObject({ order: { orderId } });
         expected += 2;
@@ -171,7 +178,7 @@ describe("snapshot, restore and replay", () => {
   it("restores a snapshot into an engine with identical state and books", () => {
     const m = busyMarket();
     const snapshot = m.engine.snapshot();
-    const restored = Engine.restore(JSON.parse(JSON.stringify(snapshot)));
+    const restored = Engine.restore(throughJson(snapshot));
     expect(JSON.stringify(restored.snapshot())).toBe(JSON.stringify(snapshot));
     expect(checkInvariants(restored)).toEqual([]);
     // The restored books keep price-time priority: the same tick fills the same orders.
@@ -202,11 +209,28 @@ describe("order ids", () => {
     const m = new TestMarket();
     const ids = ["O7", "O07", "7", "o7", "O70"];
     for (const orderId of ids) {
-      const r = m.engine.apply({ kind: "placeOrder", time: m.now(), userId: "alice", orderId, order: { symbol: "RELIANCE", side: "BUY", type: "LIMIT", quantity: 1, price: 240_000, validity: "DAY" } });
+      const r = m.engine.apply({
+        kind: "placeOrder",
+        time: m.now(),
+        userId: "alice",
+        orderId,
+        order: { symbol: "RELIANCE", side: "BUY", type: "LIMIT", quantity: 1, price: 240_000, validity: "DAY" },
+      });
       expect(r.ok).toBe(true);
     }
-    expect(m.engine.apply({ kind: "placeOrder", time: m.now(), userId: "bob", orderId: "O7", order: { symbol: "RELIANCE", side: "BUY", type: "MARKET", quantity: 1, validity: "DAY" } })).toMatchObject({ ok: false, code: "DUPLICATE_ORDER_ID" });
-    expect(m.engine.apply({ kind: "cancelOrder", time: m.now(), userId: "alice", orderId: "O07" })).toMatchObject({ ok: true, order: { orderId: "O07", state: "CANCELLED" } });
+    expect(
+      m.engine.apply({
+        kind: "placeOrder",
+        time: m.now(),
+        userId: "bob",
+        orderId: "O7",
+        order: { symbol: "RELIANCE", side: "BUY", type: "MARKET", quantity: 1, validity: "DAY" },
+      }),
+    ).toMatchObject({ ok: false, code: "DUPLICATE_ORDER_ID" });
+    expect(m.engine.apply({ kind: "cancelOrder", time: m.now(), userId: "alice", orderId: "O07" })).toMatchObject({
+      ok: true,
+      order: { orderId: "O07", state: "CANCELLED" },
+    });
     expect(m.engine.orders("alice", { open: true }).map((o) => o.orderId)).toEqual(["O7", "7", "o7", "O70"]);
     expect(m.engine.order("alice", "O7")?.state).toBe("PLACED");
     expect(m.engine.order("alice", "O07")?.state).toBe("CANCELLED");
@@ -216,14 +240,26 @@ describe("order ids", () => {
 describe("closed orders not retained", () => {
   it("makes a closed order's memory a new order that carries nothing of the old one", () => {
     const engine = new Engine({ retainClosedOrders: false });
-    engine.apply({ kind: "addInstrument", time: 0, instrument: { symbol: "RELIANCE", name: "Reliance", exchange: "NSE", instrumentType: "EQ", tickSize: 5, lotSize: 1, price: 250_000 } });
+    engine.apply({
+      kind: "addInstrument",
+      time: 0,
+      instrument: { symbol: "RELIANCE", name: "Reliance", exchange: "NSE", instrumentType: "EQ", tickSize: 5, lotSize: 1, price: 250_000 },
+    });
     engine.apply({ kind: "openAccount", time: 0, userId: "alice", cash: 10_000_000_00 });
     const limit = (orderId: string, time: number, price: number, clientOrderId?: string): Command => ({
       kind: "placeOrder",
       time,
       userId: "alice",
       orderId,
-      order: { symbol: "RELIANCE", side: "BUY", type: "LIMIT", quantity: 4, price, validity: "DAY", ...(clientOrderId === undefined ? {} : { clientOrderId }) },
+      order: {
+        symbol: "RELIANCE",
+        side: "BUY",
+        type: "LIMIT",
+        quantity: 4,
+        price,
+        validity: "DAY",
+        ...(clientOrderId === undefined ? {} : { clientOrderId }),
+      },
     });
     // O1 rests, half fills, is modified and cancelled: a record with trades and a long history.
     engine.apply(limit("O1", 1, 249_000));
@@ -231,7 +267,14 @@ describe("closed orders not retained", () => {
     engine.apply({ kind: "modifyOrder", time: 3, userId: "alice", orderId: "O1", price: 248_000 });
     expect(engine.apply({ kind: "cancelOrder", time: 4, userId: "alice", orderId: "O1" }).ok).toBe(true);
     const placed = engine.apply(limit("O3", 7, 247_000));
-    expect(placed.order).toMatchObject({ orderId: "O3", state: "PLACED", filledQuantity: 0, averageFillPrice: null, placedAt: 7, triggeredAt: null });
+    expect(placed.order).toMatchObject({
+      orderId: "O3",
+      state: "PLACED",
+      filledQuantity: 0,
+      averageFillPrice: null,
+      placedAt: 7,
+      triggeredAt: null,
+    });
     expect(engine.order("alice", "O3")).toMatchObject({ history: [{ state: "PLACED", time: 7, cause: "placed" }], trades: [] });
     expect(engine.order("alice", "O1")).toBeUndefined();
 
@@ -247,7 +290,11 @@ describe("closed orders not retained", () => {
 
   it("lets go of closed keyed orders that closed before the time a forgetClientOrderIds command gives, oldest first", () => {
     const engine = new Engine({ retainClosedOrders: false });
-    engine.apply({ kind: "addInstrument", time: 0, instrument: { symbol: "RELIANCE", name: "Reliance", exchange: "NSE", instrumentType: "EQ", tickSize: 5, lotSize: 1, price: 250_000 } });
+    engine.apply({
+      kind: "addInstrument",
+      time: 0,
+      instrument: { symbol: "RELIANCE", name: "Reliance", exchange: "NSE", instrumentType: "EQ", tickSize: 5, lotSize: 1, price: 250_000 },
+    });
     engine.apply({ kind: "openAccount", time: 0, userId: "alice", cash: 10_000_000_00 });
     const keyed = (orderId: string, time: number, clientOrderId: string, price = 249_000): Command => ({
       kind: "placeOrder",
@@ -294,7 +341,10 @@ describe("closed orders not retained", () => {
     restored.apply({ kind: "forgetClientOrderIds", time: 20, closedBefore: 11 });
     expect(restored.orderByClientId("alice", "a")).toBeUndefined();
     expect(restored.orderByClientId("alice", "b")).toMatchObject({ orderId: "O2" });
-    expect(restored.apply({ kind: "forgetClientOrderIds", time: 20, closedBefore: -1 })).toMatchObject({ ok: false, code: "INVALID_COMMAND" });
+    expect(restored.apply({ kind: "forgetClientOrderIds", time: 20, closedBefore: -1 })).toMatchObject({
+      ok: false,
+      code: "INVALID_COMMAND",
+    });
   });
 
   it("keeps every closed order when closed orders are retained, whatever forgetClientOrderIds says", () => {

@@ -1,7 +1,17 @@
 // The engine's one entry point: `apply(command)` returns a result code and the events it caused.
 // Everything it needs (time, ids, prices) arrives in the command, so the same commands in the same
 // order always give the same events and state. Queries read the state without changing it.
-import { badTime, cancelOrder, closeOrder, expireOpenOrders, isCommandTime, isValidId, modifyOrder, placeOrder, refuse } from "./executor.js";
+import {
+  badTime,
+  cancelOrder,
+  closeOrder,
+  expireOpenOrders,
+  isCommandTime,
+  isValidId,
+  modifyOrder,
+  placeOrder,
+  refuse,
+} from "./executor.js";
 import { MAX_ID_LENGTH } from "./limits.js";
 import { applyTick } from "./matcher.js";
 import type { Paise } from "./money.js";
@@ -88,7 +98,8 @@ export class Engine {
       case "closeSession":
         return this.closeSession(command.time);
       case "forgetClientOrderIds":
-        if (!isCommandTime(command.closedBefore)) return refuse("INVALID_COMMAND", "closedBefore must be whole milliseconds since the epoch");
+        if (!isCommandTime(command.closedBefore))
+          return refuse("INVALID_COMMAND", "closedBefore must be whole milliseconds since the epoch");
         this.store.forgetClosedKeyed(command.closedBefore);
         return { ok: true, events: [] };
       default:
@@ -223,7 +234,8 @@ export class Engine {
     if (!Number.isSafeInteger(spec.tickSize) || spec.tickSize <= 0) {
       return refuse("INVALID_COMMAND", "tickSize must be a positive amount in paise");
     }
-    if (!Number.isSafeInteger(spec.lotSize) || spec.lotSize <= 0) return refuse("INVALID_COMMAND", "lotSize must be a positive whole number");
+    if (!Number.isSafeInteger(spec.lotSize) || spec.lotSize <= 0)
+      return refuse("INVALID_COMMAND", "lotSize must be a positive whole number");
     if (!Number.isSafeInteger(spec.price) || spec.price <= 0 || spec.price % spec.tickSize !== 0) {
       return refuse("INVALID_PRICE", "price must be a positive amount in paise on the tick size");
     }
@@ -305,4 +317,3 @@ function instrumentView(record: InstrumentRecord): InstrumentView {
     ...quoteOf(record),
   };
 }
-

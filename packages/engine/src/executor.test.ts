@@ -108,7 +108,11 @@ describe("placement checks", () => {
   it("rejects orders while the market is closed", () => {
     const m = new TestMarket();
     m.ok(m.engine.apply({ kind: "closeSession", time: m.now() }));
-    expect(m.place("alice", { side: "BUY", quantity: 1 })).toMatchObject({ ok: false, code: "MARKET_CLOSED", order: { state: "REJECTED" } });
+    expect(m.place("alice", { side: "BUY", quantity: 1 })).toMatchObject({
+      ok: false,
+      code: "MARKET_CLOSED",
+      order: { state: "REJECTED" },
+    });
   });
 
   it("refuses unknown accounts and reused order ids", () => {

@@ -6,7 +6,17 @@ import { formatRupees, mulDivRound, nearestTicks, type Paise } from "./money.js"
 import type { ReasonCode } from "./reasons.js";
 import { InstrumentRecord, orderKey, orderView, OrderRecord, type AccountRecord, type Store } from "./store.js";
 import { isOpen } from "./transitions.js";
-import type { CancelOrderCommand, CommandResult, Millis, ModifyOrderCommand, OrderCause, OrderInput, OrderView, PlaceOrderCommand, Refused } from "./types.js";
+import type {
+  CancelOrderCommand,
+  CommandResult,
+  Millis,
+  ModifyOrderCommand,
+  OrderCause,
+  OrderInput,
+  OrderView,
+  PlaceOrderCommand,
+  Refused,
+} from "./types.js";
 
 export function refuse(code: ReasonCode, message: string): Refused {
   return { ok: false, code, message, events: [] };
@@ -65,12 +75,7 @@ function checkQuantity(quantity: unknown, instrument: InstrumentRecord): Refused
  * Where a stop's trigger must sit: a BUY stop above the market (it protects against a rise), a
  * SELL stop below it; and a stop-limit's price on the far side of its trigger.
  */
-function checkStopPrices(
-  side: "BUY" | "SELL",
-  trigger: Paise,
-  limit: Paise | null,
-  instrument: InstrumentRecord,
-): Refused | undefined {
+function checkStopPrices(side: "BUY" | "SELL", trigger: Paise, limit: Paise | null, instrument: InstrumentRecord): Refused | undefined {
   const ltp = instrument.lastTradedPrice;
   if (side === "BUY" && trigger <= ltp) {
     return refuse(
@@ -178,8 +183,7 @@ export function repeatPlacement(original: OrderView, input: OrderInput): Command
 /** The cash a BUY must find available at placement, or the shares a SELL must find free. */
 function checkRisk(account: AccountRecord, input: OrderInput, instrument: InstrumentRecord): Refused | undefined {
   if (input.side === "BUY") {
-    const unitPrice =
-      input.type === "MARKET" ? instrument.lastTradedPrice : input.type === "SL_M" ? input.triggerPrice : input.price;
+    const unitPrice = input.type === "MARKET" ? instrument.lastTradedPrice : input.type === "SL_M" ? input.triggerPrice : input.price;
     const required = input.quantity * unitPrice;
     const available = account.cash - account.blocked;
     if (required > available) {
@@ -221,22 +225,24 @@ export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult 
     : refuse("MARKET_CLOSED", "the market is closed; orders are accepted while a session is open");
   const isStop = input.type === "SL" || input.type === "SL_M";
   const fields = input as { price?: Paise; triggerPrice?: Paise };
-  const order = store.orderRecord().reuse(
-    orderId,
-    account,
-    input.clientOrderId ?? null,
-    instrument,
-    input.side,
-    input.type,
-    input.validity,
-    input.quantity,
-    fields.price ?? null,
-    fields.triggerPrice ?? null,
-    time,
-    riskRefusal ? "REJECTED" : isStop ? "TRIGGER_PENDING" : "PLACED",
-    riskRefusal ? "rejected" : "placed",
-    key,
-  );
+  const order = store
+    .orderRecord()
+    .reuse(
+      orderId,
+      account,
+      input.clientOrderId ?? null,
+      instrument,
+      input.side,
+      input.type,
+      input.validity,
+      input.quantity,
+      fields.price ?? null,
+      fields.triggerPrice ?? null,
+      time,
+      riskRefusal ? "REJECTED" : isStop ? "TRIGGER_PENDING" : "PLACED",
+      riskRefusal ? "rejected" : "placed",
+      key,
+    );
 
   if (riskRefusal) {
     order.rejectReason = riskRefusal.code;
@@ -289,7 +295,8 @@ export function executeOnArrival(store: Store, order: OrderRecord, instrument: I
 /** Fills `quantity` of an order at `price`: cash, holding, trade, state and reservation. */
 export function fill(store: Store, order: OrderRecord, quantity: number, price: Paise, time: Millis): void {
   // Callers size fills from what is left; a fill of more (or of nothing) would make money up.
-  if (!(quantity > 0 && quantity <= order.remaining)) throw new Error(`fill of ${quantity} for order ${order.orderId}, which has ${order.remaining} left`);
+  if (!(quantity > 0 && quantity <= order.remaining))
+    throw new Error(`fill of ${quantity} for order ${order.orderId}, which has ${order.remaining} left`);
   const account = order.account;
   const holding = account.holdingOf(order.instrument);
   const value = quantity * price;
@@ -298,8 +305,7 @@ export function fill(store: Store, order: OrderRecord, quantity: number, price: 
     holding.quantity += quantity;
     holding.costBasis += value;
   } else {
-    const costRemoved =
-      quantity === holding.quantity ? holding.costBasis : mulDivRound(holding.costBasis, quantity, holding.quantity);
+    const costRemoved = quantity === holding.quantity ? holding.costBasis : mulDivRound(holding.costBasis, quantity, holding.quantity);
     account.cash += value;
     holding.quantity -= quantity;
     holding.costBasis -= costRemoved;

@@ -3,14 +3,7 @@ export { Engine, SYMBOL_PATTERN, type OrderFilter } from "./engine.js";
 export { checkInvariants } from "./invariants.js";
 export { repeatPlacement } from "./executor.js";
 export { SNAPSHOT_VERSION, type EngineSnapshot, type OrderSnapshot, type InstrumentSnapshot } from "./snapshot.js";
-export {
-  INITIAL_STATES,
-  LEGAL_TRANSITIONS,
-  isLegalTransition,
-  isOpen,
-  isTerminal,
-  IllegalTransitionError,
-} from "./transitions.js";
+export { INITIAL_STATES, LEGAL_TRANSITIONS, isLegalTransition, isOpen, isTerminal, IllegalTransitionError } from "./transitions.js";
 export {
   ACCOUNT_REASONS,
   MARKET_REASONS,
@@ -20,16 +13,7 @@ export {
   VALIDATION_REASONS,
   type ReasonCode,
 } from "./reasons.js";
-export {
-  PAISE_PER_RUPEE,
-  divRound,
-  formatRupees,
-  mulDivRound,
-  nearestTicks,
-  paiseToRupees,
-  rupeesToPaise,
-  type Paise,
-} from "./money.js";
+export { PAISE_PER_RUPEE, divRound, formatRupees, mulDivRound, nearestTicks, paiseToRupees, rupeesToPaise, type Paise } from "./money.js";
 export { DEFAULT_PAGE_SIZE, MAX_ID_LENGTH, MAX_ORDER_QUANTITY, MAX_PAGE_SIZE } from "./limits.js";
 export * from "./types.js";
 export * from "./schemas.js";

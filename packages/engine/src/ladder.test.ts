@@ -12,7 +12,12 @@ describe("PriceLadder", () => {
   it("orders bids highest first and asks lowest first, earliest first within a price", () => {
     const bids = new PriceLadder<Entry>(true);
     const asks = new PriceLadder<Entry>(false);
-    for (const [id, price] of [["a", 100], ["b", 105], ["c", 100], ["d", 95]] as const) {
+    for (const [id, price] of [
+      ["a", 100],
+      ["b", 105],
+      ["c", 100],
+      ["d", 95],
+    ] as const) {
       bids.add(entry(id), price);
       asks.add(entry(id), price);
     }

@@ -172,7 +172,9 @@ describe("ticks", () => {
   it("refuses ticks for unknown symbols or off the tick size, changing nothing", () => {
     const m = new TestMarket();
     const seq = m.engine.lastSeq;
-    expect(m.engine.apply({ kind: "tick", time: m.now(), symbol: "NOPE", price: 100, volume: 1 })).toMatchObject({ code: "UNKNOWN_INSTRUMENT" });
+    expect(m.engine.apply({ kind: "tick", time: m.now(), symbol: "NOPE", price: 100, volume: 1 })).toMatchObject({
+      code: "UNKNOWN_INSTRUMENT",
+    });
     expect(m.engine.apply({ kind: "tick", time: m.now(), symbol: "RELIANCE", price: 250_001, volume: 1 })).toMatchObject({
       code: "PRICE_NOT_ON_TICK",
     });

@@ -39,7 +39,7 @@ export function divRound(n: number, d: number): number {
     r -= ad;
   }
   if (2 * r >= ad) q += 1;
-  return q !== 0 && (n < 0) !== (d < 0) ? -q : q;
+  return q !== 0 && n < 0 !== d < 0 ? -q : q;
 }
 
 /**

@@ -44,5 +44,3 @@ export const REASON_CODES: readonly ReasonCode[] = [
   ...ORDER_REASONS,
   ...ACCOUNT_REASONS,
 ];
-
-

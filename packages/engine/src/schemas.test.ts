@@ -8,7 +8,9 @@ describe("orderRequestSchema", () => {
     expect(toEngineOrder(limit)).toMatchObject({ type: "LIMIT", price: 245_005 });
     const stop = orderRequestSchema.parse({ symbol: "TCS", side: "SELL", type: "SL", quantity: 1, price: 3000, triggerPrice: 3001.5 });
     expect(toEngineOrder(stop)).toMatchObject({ price: 300_000, triggerPrice: 300_150 });
-    expect(toEngineOrder(orderRequestSchema.parse({ symbol: "TCS", side: "BUY", type: "SL_M", quantity: 1, triggerPrice: 10 }))).toMatchObject({
+    expect(
+      toEngineOrder(orderRequestSchema.parse({ symbol: "TCS", side: "BUY", type: "SL_M", quantity: 1, triggerPrice: 10 })),
+    ).toMatchObject({
       triggerPrice: 1_000,
     });
   });
@@ -27,7 +29,9 @@ describe("orderRequestSchema", () => {
       "price: must have at most two decimals (whole paise)",
     ]);
     // Out of range, a price gets that one message, not also one about its decimals.
-    expect(issues({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 1e20 })).toEqual(["price: must be at most ₹1,00,00,000"]);
+    expect(issues({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 1e20 })).toEqual([
+      "price: must be at most ₹1,00,00,000",
+    ]);
     expect(issues({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: -0.001 })).toEqual(["price: must be greater than zero"]);
     expect(issues({ symbol: "TCS", side: "HOLD", type: "MARKET", quantity: 1 })).toEqual(["side: must be BUY or SELL"]);
     expect(issues({ symbol: "TCS", side: "BUY", type: "SL", quantity: 1, price: 9, triggerPrice: 10 })[0]).toMatch(/^price: .*trigger/);

@@ -25,20 +25,20 @@ export const candleIntervalSchema = z.enum(candleIntervals, { error: `must be on
 /** A fresh quantity schema (a new instance, for tools that annotate or alter schemas in place). */
 export const makeQuantitySchema = () =>
   z
-  .number({ error: (issue) => (issue.input === undefined ? "is required" : "must be a number of shares") })
-  .int("must be a whole number of shares")
-  .positive("must be greater than zero")
-  .max(MAX_ORDER_QUANTITY, `must be at most ${MAX_ORDER_QUANTITY.toLocaleString("en-IN")}`);
+    .number({ error: (issue) => (issue.input === undefined ? "is required" : "must be a number of shares") })
+    .int("must be a whole number of shares")
+    .positive("must be greater than zero")
+    .max(MAX_ORDER_QUANTITY, `must be at most ${MAX_ORDER_QUANTITY.toLocaleString("en-IN")}`);
 export const quantitySchema = makeQuantitySchema();
 
 /** A price in rupees: positive, with at most two decimals (whole paise). A fresh instance each call. */
 export const makeRupeePriceSchema = () =>
   z
-  .number({ error: (issue) => (issue.input === undefined ? "is required" : "must be a number in rupees") })
-  .positive({ message: "must be greater than zero", abort: true })
-  // Past the range, a value's decimals are beside the point (and a huge one never has exact paise).
-  .max(10_000_000, { message: "must be at most ₹1,00,00,000", abort: true })
-  .refine((v) => rupeesToPaise(v) !== undefined, "must have at most two decimals (whole paise)");
+    .number({ error: (issue) => (issue.input === undefined ? "is required" : "must be a number in rupees") })
+    .positive({ message: "must be greater than zero", abort: true })
+    // Past the range, a value's decimals are beside the point (and a huge one never has exact paise).
+    .max(10_000_000, { message: "must be at most ₹1,00,00,000", abort: true })
+    .refine((v) => rupeesToPaise(v) !== undefined, "must have at most two decimals (whole paise)");
 export const rupeePriceSchema = makeRupeePriceSchema();
 
 export const clientOrderIdSchema = z
@@ -69,13 +69,17 @@ export const stopMarketOrderSchema = z.strictObject({ ...orderBase, type: z.lite
  * An order as a user asks for it. A discriminated union on `type`, so a LIMIT without a price or
  * a MARKET with one cannot be written down.
  */
-export const orderRequestSchema = z.discriminatedUnion("type", [marketOrderSchema, limitOrderSchema, stopLimitOrderSchema, stopMarketOrderSchema], {
-  // The union's own issues: what is not an object at all, and a type missing or not one of the four.
-  error: (issue) =>
-    typeof issue.input !== "object" || issue.input === null || Array.isArray(issue.input)
-      ? "an order is an object with symbol, side, type, quantity and the type's prices"
-      : "must be MARKET, LIMIT, SL or SL_M",
-});
+export const orderRequestSchema = z.discriminatedUnion(
+  "type",
+  [marketOrderSchema, limitOrderSchema, stopLimitOrderSchema, stopMarketOrderSchema],
+  {
+    // The union's own issues: what is not an object at all, and a type missing or not one of the four.
+    error: (issue) =>
+      typeof issue.input !== "object" || issue.input === null || Array.isArray(issue.input)
+        ? "an order is an object with symbol, side, type, quantity and the type's prices"
+        : "must be MARKET, LIMIT, SL or SL_M",
+  },
+);
 
 export type OrderRequest = z.infer<typeof orderRequestSchema>;
 export type OrderRequestInput = z.input<typeof orderRequestSchema>;

@@ -100,8 +100,9 @@ function orderSnapshot(o: OrderRecord): OrderSnapshot {
 }
 
 export function restoreStore(snapshot: EngineSnapshot): Store {
-  if (snapshot.version !== SNAPSHOT_VERSION) {
-    throw new Error(`snapshot version ${String(snapshot.version)} is not supported (expected ${SNAPSHOT_VERSION})`);
+  const version: unknown = snapshot.version;
+  if (version !== SNAPSHOT_VERSION) {
+    throw new Error(`snapshot version ${String(version)} is not supported (expected ${SNAPSHOT_VERSION})`);
   }
   const store = new Store({ retainClosedOrders: snapshot.retainClosedOrders });
   store.seq = snapshot.seq;

@@ -88,10 +88,27 @@ describe("order index", () => {
 
 describe("order records made new again", () => {
   it("are field for field what a fresh record would be", () => {
-    const instrument = new InstrumentRecord({ symbol: "INFY", name: "Infosys", exchange: "NSE", instrumentType: "EQ", tickSize: 5, lotSize: 1, price: 150_000 }, 0);
+    const instrument = new InstrumentRecord(
+      { symbol: "INFY", name: "Infosys", exchange: "NSE", instrumentType: "EQ", tickSize: 5, lotSize: 1, price: 150_000 },
+      0,
+    );
     const account = new AccountRecord("alice", 1_000_000, 1_000_000);
     const args = ["O9", account, null, instrument, "BUY", "LIMIT", "DAY", 3, 149_000, null, 42, "PLACED", "placed"] as const;
-    const used = new OrderRecord().reuse("O1", account, "c-1", instrument, "SELL", "SL", "IOC", 7, 151_000, 151_500, 7, "TRIGGER_PENDING", "placed");
+    const used = new OrderRecord().reuse(
+      "O1",
+      account,
+      "c-1",
+      instrument,
+      "SELL",
+      "SL",
+      "IOC",
+      7,
+      151_000,
+      151_500,
+      7,
+      "TRIGGER_PENDING",
+      "placed",
+    );
     used.recordChange({ state: "EXECUTED", time: 9, cause: "filled" });
     // Every field a life in the book can touch.
     for (const key of Object.keys(used)) {
@@ -112,9 +129,26 @@ describe("new order records", () => {
     const literal = newOrderRecord();
     expect(Object.keys(literal)).toEqual(Object.keys(new OrderRecord()));
     expect(literal).toBeInstanceOf(OrderRecord);
-    const instrument = new InstrumentRecord({ symbol: "INFY", name: "Infosys", exchange: "NSE", instrumentType: "EQ", tickSize: 5, lotSize: 1, price: 150_000 }, 0);
+    const instrument = new InstrumentRecord(
+      { symbol: "INFY", name: "Infosys", exchange: "NSE", instrumentType: "EQ", tickSize: 5, lotSize: 1, price: 150_000 },
+      0,
+    );
     const account = new AccountRecord("alice", 1_000_000, 1_000_000);
-    const args = ["O9", account, "c-9", instrument, "SELL", "SL", "IOC", 3, 149_000, 149_500, 1_795_000_000_000, "TRIGGER_PENDING", "placed"] as const;
+    const args = [
+      "O9",
+      account,
+      "c-9",
+      instrument,
+      "SELL",
+      "SL",
+      "IOC",
+      3,
+      149_000,
+      149_500,
+      1_795_000_000_000,
+      "TRIGGER_PENDING",
+      "placed",
+    ] as const;
     const made = literal.reuse(...args);
     expect({ ...made }).toEqual({ ...new OrderRecord().reuse(...args) });
     expect(orderView(made)).toEqual(orderView(new OrderRecord().reuse(...args)));

@@ -7,15 +7,7 @@ export const ORDER_TYPES = ["MARKET", "LIMIT", "SL", "SL_M"] as const;
 export const VALIDITIES = ["DAY", "IOC"] as const;
 export const EXCHANGES = ["NSE", "BSE"] as const;
 export const INSTRUMENT_TYPES = ["EQ"] as const;
-export const ORDER_STATES = [
-  "PLACED",
-  "TRIGGER_PENDING",
-  "PARTIALLY_EXECUTED",
-  "EXECUTED",
-  "CANCELLED",
-  "REJECTED",
-  "EXPIRED",
-] as const;
+export const ORDER_STATES = ["PLACED", "TRIGGER_PENDING", "PARTIALLY_EXECUTED", "EXECUTED", "CANCELLED", "REJECTED", "EXPIRED"] as const;
 
 /** `ORDER_TYPES.indexOf(type)`, spelled out: it runs for every order placed. */
 export function orderTypeIndex(type: OrderType): number {
@@ -310,12 +302,7 @@ interface EventBase {
 }
 
 export type OrderEventType =
-  | "order.accepted"
-  | "order.rejected"
-  | "order.triggered"
-  | "order.modified"
-  | "order.cancelled"
-  | "order.expired";
+  "order.accepted" | "order.rejected" | "order.triggered" | "order.modified" | "order.cancelled" | "order.expired";
 
 export interface OrderEvent extends EventBase {
   type: OrderEventType;
@@ -355,13 +342,7 @@ export interface SessionEvent extends EventBase {
 }
 
 export type EngineEvent =
-  | OrderEvent
-  | OrderFilledEvent
-  | TickEvent
-  | FundsChangedEvent
-  | InstrumentAddedEvent
-  | AccountEvent
-  | SessionEvent;
+  OrderEvent | OrderFilledEvent | TickEvent | FundsChangedEvent | InstrumentAddedEvent | AccountEvent | SessionEvent;
 
 // ---------------------------------------------------------------------------------------------
 // Results

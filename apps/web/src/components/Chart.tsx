@@ -59,7 +59,13 @@ export function Chart({ symbol, ltp }: { symbol: string; ltp: number | undefined
       grid: { vertLines: { color: "#1c212b" }, horzLines: { color: "#1c212b" } },
       timeScale: { timeVisible: true, secondsVisible: false },
     });
-    series.current = c.addSeries(CandlestickSeries, { upColor: "#26a69a", downColor: "#ef5350", wickUpColor: "#26a69a", wickDownColor: "#ef5350", borderVisible: false });
+    series.current = c.addSeries(CandlestickSeries, {
+      upColor: "#26a69a",
+      downColor: "#ef5350",
+      wickUpColor: "#26a69a",
+      wickDownColor: "#ef5350",
+      borderVisible: false,
+    });
     markers.current = createSeriesMarkers(series.current, []);
     chart.current = c;
     return () => {
@@ -79,7 +85,13 @@ export function Chart({ symbol, ltp }: { symbol: string; ltp: number | undefined
 
   useEffect(() => {
     if (series.current === null || candles.data === undefined) return;
-    const data = candles.data.map((k) => ({ time: chartTime(Date.parse(k.time)) as UTCTimestamp, open: k.open, high: k.high, low: k.low, close: k.close }));
+    const data = candles.data.map((k) => ({
+      time: chartTime(Date.parse(k.time)) as UTCTimestamp,
+      open: k.open,
+      high: k.high,
+      low: k.low,
+      close: k.close,
+    }));
     series.current.setData(data);
     last.current = data.length === 0 ? null : { ...(data[data.length - 1] as (typeof data)[number]) };
     chart.current?.timeScale().fitContent();
@@ -120,12 +132,27 @@ export function Chart({ symbol, ltp }: { symbol: string; ltp: number | undefined
     <>
       <div className="chart-tools" role="group" aria-label="Candle interval">
         {INTERVALS.map((i) => (
-          <button key={i} type="button" className={i === interval ? "on" : ""} aria-pressed={i === interval} aria-label={INTERVAL_NAMES[i]} title={`${INTERVAL_NAMES[i]} candles`} onClick={() => pick(i)}>
+          <button
+            key={i}
+            type="button"
+            className={i === interval ? "on" : ""}
+            aria-pressed={i === interval}
+            aria-label={INTERVAL_NAMES[i]}
+            title={`${INTERVAL_NAMES[i]} candles`}
+            onClick={() => pick(i)}
+          >
             {INTERVAL_LABELS[i]}
           </button>
         ))}
       </div>
-      <div className="chart-box" ref={box} data-fills={fills} data-interval={interval} data-candles={candles.data?.length ?? 0} data-last-candle={lastCandle}>
+      <div
+        className="chart-box"
+        ref={box}
+        data-fills={fills}
+        data-interval={interval}
+        data-candles={candles.data?.length ?? 0}
+        data-last-candle={lastCandle}
+      >
         {candles.isLoading && <p className="chart-note muted">Loading candles…</p>}
         {candles.isError && (
           <p role="alert" className="chart-note error">
@@ -136,7 +163,11 @@ export function Chart({ symbol, ltp }: { symbol: string; ltp: number | undefined
       </div>
       <p className="muted legend">
         {INTERVAL_NAMES[interval]} candles, times in IST ·{" "}
-        {trades.isError ? "Your fills could not be loaded." : fills === 0 ? `No fills of yours in ${symbol}` : `${fills} of your fills marked: B buy, S sell`}
+        {trades.isError
+          ? "Your fills could not be loaded."
+          : fills === 0
+            ? `No fills of yours in ${symbol}`
+            : `${fills} of your fills marked: B buy, S sell`}
       </p>
     </>
   );

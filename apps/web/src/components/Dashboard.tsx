@@ -47,7 +47,9 @@ export function Dashboard({ connection, onLogout, onUnauthorized }: DashboardPro
         setFlash((f) => ({ ...f, [tick.symbol]: tick.price > before.lastTradedPrice ? "up" : "down" }));
       }
       utils.instruments.list.setData(undefined, (list) =>
-        list?.map((i) => (i.symbol === tick.symbol ? { ...i, lastTradedPrice: tick.price, change: tick.change, changePercent: tick.changePercent } : i)),
+        list?.map((i) =>
+          i.symbol === tick.symbol ? { ...i, lastTradedPrice: tick.price, change: tick.change, changePercent: tick.changePercent } : i,
+        ),
       );
     },
   });
@@ -70,7 +72,10 @@ export function Dashboard({ connection, onLogout, onUnauthorized }: DashboardPro
       void utils.portfolio.holdings.invalidate();
       toasts.push("success", `${order.side} ${trade.quantity} ${order.symbol} filled at ${formatInr(trade.price)}`);
     } else if (update.type === "rejected") {
-      toasts.push("error", `${order.side} ${order.quantity} ${order.symbol} rejected: ${order.rejectMessage ?? order.rejectReason ?? "no reason given"}`);
+      toasts.push(
+        "error",
+        `${order.side} ${order.quantity} ${order.symbol} rejected: ${order.rejectMessage ?? order.rejectReason ?? "no reason given"}`,
+      );
     } else if (update.type === "cancelled" || update.type === "expired") {
       toasts.push("info", `${order.side} ${order.quantity} ${order.symbol} (${order.orderId}) ${update.type}`);
     }

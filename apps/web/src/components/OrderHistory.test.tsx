@@ -15,7 +15,9 @@ const ORDERS = [
 /** A fake orders.list that filters like the server and pages two at a time. */
 function ordersList(input: unknown) {
   const q = input as { states?: string[]; symbol?: string; cursor?: string };
-  const matching = ORDERS.filter((o) => (q.states === undefined || q.states.includes(o.state)) && (q.symbol === undefined || o.symbol === q.symbol));
+  const matching = ORDERS.filter(
+    (o) => (q.states === undefined || q.states.includes(o.state)) && (q.symbol === undefined || o.symbol === q.symbol),
+  );
   const start = q.cursor === undefined ? 0 : Number(q.cursor);
   return { items: matching.slice(start, start + 2), nextCursor: start + 2 < matching.length ? String(start + 2) : null };
 }
@@ -27,13 +29,22 @@ const api = {
     ...ORDERS[1],
     history: [
       { state: "PLACED", time: "2026-11-24T09:15:00.000Z", cause: "placed", description: "placed" },
-      { state: "CANCELLED", time: "2026-11-24T09:15:00.000Z", cause: "ioc-unfilled", description: "IOC: nothing more filled on arrival, cancelled" },
+      {
+        state: "CANCELLED",
+        time: "2026-11-24T09:15:00.000Z",
+        cause: "ioc-unfilled",
+        description: "IOC: nothing more filled on arrival, cancelled",
+      },
     ],
     trades: [trade({ tradeId: "T9", orderId: (input as { orderId: string }).orderId })],
   }),
 };
 
-const shownOrders = () => screen.queryAllByRole("row").map((r) => r.getAttribute("data-order")).filter((id) => id !== null);
+const shownOrders = () =>
+  screen
+    .queryAllByRole("row")
+    .map((r) => r.getAttribute("data-order"))
+    .filter((id) => id !== null);
 
 describe("order history", () => {
   it("pages through every order, newest first", async () => {

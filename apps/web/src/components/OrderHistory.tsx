@@ -28,7 +28,13 @@ const PAGE = 50;
 /** The orders.list input for a set of filters: a day is midnight IST to the next midnight, as shown. */
 export function historyInput(filters: HistoryFilters) {
   const states = STATUS_FILTERS[filters.status];
-  const input: { limit: number; states?: Array<(typeof OPEN_STATES)[number] | "EXECUTED" | "CANCELLED" | "REJECTED" | "EXPIRED">; symbol?: string; from?: string; to?: string } = { limit: PAGE };
+  const input: {
+    limit: number;
+    states?: Array<(typeof OPEN_STATES)[number] | "EXECUTED" | "CANCELLED" | "REJECTED" | "EXPIRED">;
+    symbol?: string;
+    from?: string;
+    to?: string;
+  } = { limit: PAGE };
   if (states !== undefined) input.states = [...states];
   if (filters.symbol !== "") input.symbol = filters.symbol;
   if (filters.day !== "") Object.assign(input, marketDayRange(filters.day));
@@ -89,7 +95,12 @@ export function OrderHistory() {
                   <tr data-order={o.orderId}>
                     <OrderCells order={o} />
                     <td>
-                      <button type="button" aria-expanded={open === o.orderId} aria-label={`Details of order ${o.orderId}`} onClick={() => setOpen(open === o.orderId ? null : o.orderId)}>
+                      <button
+                        type="button"
+                        aria-expanded={open === o.orderId}
+                        aria-label={`Details of order ${o.orderId}`}
+                        onClick={() => setOpen(open === o.orderId ? null : o.orderId)}
+                      >
                         {open === o.orderId ? "Hide" : "Details"}
                       </button>
                     </td>

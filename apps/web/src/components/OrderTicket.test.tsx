@@ -58,9 +58,12 @@ describe("order ticket", () => {
 
   it("shows the server's reason when it refuses the order", async () => {
     const user = userEvent.setup();
-    renderWithApi(<OrderTicket symbol="INFY" ltp={1500} />, api(() => {
-      throw new Error("buying 9 INFY needs ₹13,500.00 but only ₹10,000.00 is available");
-    }));
+    renderWithApi(
+      <OrderTicket symbol="INFY" ltp={1500} />,
+      api(() => {
+        throw new Error("buying 9 INFY needs ₹13,500.00 but only ₹10,000.00 is available");
+      }),
+    );
     await user.click(screen.getByRole("button", { name: "BUY INFY" }));
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("needs ₹13,500.00 but only ₹10,000.00 is available");
@@ -105,7 +108,9 @@ describe("order ticket", () => {
     expect(shown("estimate")).toBe("₹3,000.10");
     await user.click(screen.getByRole("button", { name: "BUY INFY" }));
     await screen.findByText(/order O7/);
-    expect(callsTo(calls, "orders.place")).toEqual([{ symbol: "INFY", side: "BUY", type: "LIMIT", quantity: 2, price: 1500.05, validity: "DAY" }]);
+    expect(callsTo(calls, "orders.place")).toEqual([
+      { symbol: "INFY", side: "BUY", type: "LIMIT", quantity: 2, price: 1500.05, validity: "DAY" },
+    ]);
   });
 
   it("shows the free shares for a SELL, and warns when the quantity is more", async () => {

@@ -3,7 +3,16 @@
 // available funds for a BUY and the free shares for a SELL, and shows a server rejection's reason.
 import { nearestTicks, orderRequestSchema, paiseToRupees, rupeesToPaise, type OrderRequestInput } from "@trading/engine";
 import { TRPCClientError } from "@trpc/client";
-import { cloneElement, useEffect, useRef, useState, type ChangeEvent, type FormEvent, type InputHTMLAttributes, type ReactElement } from "react";
+import {
+  cloneElement,
+  useEffect,
+  useRef,
+  useState,
+  type ChangeEvent,
+  type FormEvent,
+  type InputHTMLAttributes,
+  type ReactElement,
+} from "react";
 import { formatInr } from "../format.js";
 import { trpc } from "../trpc.js";
 
@@ -157,7 +166,14 @@ export function OrderTicket({
     >
       <div className="sides" role="radiogroup" aria-label="Side">
         {(["BUY", "SELL"] as const).map((s) => (
-          <button key={s} type="button" role="radio" aria-checked={side === s} className={`side ${s.toLowerCase()} ${side === s ? "on" : ""}`} onClick={() => setSide(s)}>
+          <button
+            key={s}
+            type="button"
+            role="radio"
+            aria-checked={side === s}
+            className={`side ${s.toLowerCase()} ${side === s ? "on" : ""}`}
+            onClick={() => setSide(s)}
+          >
             {s}
           </button>
         ))}
@@ -171,9 +187,14 @@ export function OrderTicket({
           <option value="SL_M">Stop-loss market</option>
         </select>
       </label>
-      {field("quantity", "Quantity", <input ref={quantityInput} inputMode="numeric" value={quantity} onChange={(e) => setQuantity(e.target.value)} />)}
+      {field(
+        "quantity",
+        "Quantity",
+        <input ref={quantityInput} inputMode="numeric" value={quantity} onChange={(e) => setQuantity(e.target.value)} />,
+      )}
       {needsPrice && field("price", "Price (₹)", <input inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} />)}
-      {needsTrigger && field("triggerPrice", "Trigger (₹)", <input inputMode="decimal" value={trigger} onChange={(e) => setTrigger(e.target.value)} />)}
+      {needsTrigger &&
+        field("triggerPrice", "Trigger (₹)", <input inputMode="decimal" value={trigger} onChange={(e) => setTrigger(e.target.value)} />)}
       <label className="check">
         <input type="checkbox" checked={ioc} onChange={(e) => setIoc(e.target.checked)} /> Immediate or cancel
       </label>
@@ -184,12 +205,16 @@ export function OrderTicket({
         {side === "BUY" ? (
           <>
             <dt>Available</dt>
-            <dd data-available>{funds.isError ? "unknown (could not load funds)" : available === undefined ? "…" : formatInr(available)}</dd>
+            <dd data-available>
+              {funds.isError ? "unknown (could not load funds)" : available === undefined ? "…" : formatInr(available)}
+            </dd>
           </>
         ) : (
           <>
             <dt>Free shares</dt>
-            <dd data-free-shares>{holdings.isError ? "unknown (could not load holdings)" : freeShares === undefined ? "…" : String(freeShares)}</dd>
+            <dd data-free-shares>
+              {holdings.isError ? "unknown (could not load holdings)" : freeShares === undefined ? "…" : String(freeShares)}
+            </dd>
           </>
         )}
       </dl>

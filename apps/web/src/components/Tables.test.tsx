@@ -49,7 +49,9 @@ describe("orders and portfolio tables", () => {
     const price = screen.getByLabelText("New price");
     await user.clear(price);
     await user.type(price, "1495{Enter}");
-    await waitFor(() => expect(calls.filter((c) => c.path === "orders.modify").map((c) => c.input)).toEqual([{ orderId: "O5", price: 1495 }]));
+    await waitFor(() =>
+      expect(calls.filter((c) => c.path === "orders.modify").map((c) => c.input)).toEqual([{ orderId: "O5", price: 1495 }]),
+    );
     await user.click(await screen.findByRole("button", { name: "Cancel order O5" }));
     await waitFor(() => expect(calls.filter((c) => c.path === "orders.cancel").map((c) => c.input)).toEqual([{ orderId: "O5" }]));
   });

@@ -91,7 +91,8 @@ function OpenOrders() {
     const change: { orderId: string; quantity?: number; price?: number; triggerPrice?: number } = { orderId: o.orderId };
     if (Number(e.quantity) !== o.quantity) change.quantity = Number(e.quantity);
     if (o.price !== null && Number(e.price) !== o.price) change.price = Number(e.price);
-    if (o.triggerPrice !== null && o.state === "TRIGGER_PENDING" && Number(e.trigger) !== o.triggerPrice) change.triggerPrice = Number(e.trigger);
+    if (o.triggerPrice !== null && o.state === "TRIGGER_PENDING" && Number(e.trigger) !== o.triggerPrice)
+      change.triggerPrice = Number(e.trigger);
     void act(() => modify.mutateAsync(change));
   };
   return (
@@ -126,18 +127,31 @@ function OpenOrders() {
                         </span>
                         <label>
                           New quantity
-                          <input autoFocus inputMode="numeric" value={editing.quantity} onChange={(e) => setEditing({ ...editing, quantity: e.target.value })} />
+                          <input
+                            autoFocus
+                            inputMode="numeric"
+                            value={editing.quantity}
+                            onChange={(e) => setEditing({ ...editing, quantity: e.target.value })}
+                          />
                         </label>
                         {o.price !== null && (
                           <label>
                             New price
-                            <input inputMode="decimal" value={editing.price} onChange={(e) => setEditing({ ...editing, price: e.target.value })} />
+                            <input
+                              inputMode="decimal"
+                              value={editing.price}
+                              onChange={(e) => setEditing({ ...editing, price: e.target.value })}
+                            />
                           </label>
                         )}
                         {o.triggerPrice !== null && o.state === "TRIGGER_PENDING" && (
                           <label>
                             New trigger
-                            <input inputMode="decimal" value={editing.trigger} onChange={(e) => setEditing({ ...editing, trigger: e.target.value })} />
+                            <input
+                              inputMode="decimal"
+                              value={editing.trigger}
+                              onChange={(e) => setEditing({ ...editing, trigger: e.target.value })}
+                            />
                           </label>
                         )}
                         <button type="submit" disabled={modify.isPending}>
@@ -156,11 +170,23 @@ function OpenOrders() {
                       <button
                         type="button"
                         aria-label={`Modify order ${o.orderId}`}
-                        onClick={() => setEditing({ orderId: o.orderId, price: String(o.price ?? ""), trigger: String(o.triggerPrice ?? ""), quantity: String(o.quantity) })}
+                        onClick={() =>
+                          setEditing({
+                            orderId: o.orderId,
+                            price: String(o.price ?? ""),
+                            trigger: String(o.triggerPrice ?? ""),
+                            quantity: String(o.quantity),
+                          })
+                        }
                       >
                         Modify
                       </button>
-                      <button type="button" aria-label={`Cancel order ${o.orderId}`} disabled={cancel.isPending} onClick={() => void act(() => cancel.mutateAsync({ orderId: o.orderId }))}>
+                      <button
+                        type="button"
+                        aria-label={`Cancel order ${o.orderId}`}
+                        disabled={cancel.isPending}
+                        onClick={() => void act(() => cancel.mutateAsync({ orderId: o.orderId }))}
+                      >
                         Cancel
                       </button>
                     </td>

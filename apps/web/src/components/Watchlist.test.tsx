@@ -14,7 +14,15 @@ function Harness() {
   const [selected, setSelected] = useState("INFY");
   return (
     <>
-      <Watchlist instruments={LIST} loading={false} error={null} selected={selected} onSelect={setSelected} flash={{}} onFlashEnd={() => undefined} />
+      <Watchlist
+        instruments={LIST}
+        loading={false}
+        error={null}
+        selected={selected}
+        onSelect={setSelected}
+        flash={{}}
+        onFlashEnd={() => undefined}
+      />
       <output>{selected}</output>
     </>
   );
@@ -55,10 +63,30 @@ describe("watchlist", () => {
   });
 
   it("has loading and error states", () => {
-    render(<Watchlist instruments={undefined} loading error={null} selected="INFY" onSelect={() => undefined} flash={{}} onFlashEnd={() => undefined} />);
+    render(
+      <Watchlist
+        instruments={undefined}
+        loading
+        error={null}
+        selected="INFY"
+        onSelect={() => undefined}
+        flash={{}}
+        onFlashEnd={() => undefined}
+      />,
+    );
     expect(screen.getByText("Loading instruments…")).toBeTruthy();
     cleanup();
-    render(<Watchlist instruments={undefined} loading={false} error="server down" selected="INFY" onSelect={() => undefined} flash={{}} onFlashEnd={() => undefined} />);
+    render(
+      <Watchlist
+        instruments={undefined}
+        loading={false}
+        error="server down"
+        selected="INFY"
+        onSelect={() => undefined}
+        flash={{}}
+        onFlashEnd={() => undefined}
+      />,
+    );
     expect(screen.getByRole("alert").textContent).toContain("server down");
   });
 });

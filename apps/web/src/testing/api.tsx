@@ -19,26 +19,28 @@ export interface Call {
 
 export function renderWithApi(ui: ReactNode, handlers: Record<string, Handler>) {
   const calls: Call[] = [];
-  const link: TRPCLink<AppRouter> = () => ({ op }) =>
-    observable((observer) => {
-      calls.push({ path: op.path, input: op.input });
-      if (op.type === "subscription") return () => undefined;
-      const handler = handlers[op.path];
-      if (handler === undefined) {
-        observer.error(TRPCClientError.from(new Error(`no handler for ${op.path}`)));
+  const link: TRPCLink<AppRouter> =
+    () =>
+    ({ op }) =>
+      observable((observer) => {
+        calls.push({ path: op.path, input: op.input });
+        if (op.type === "subscription") return () => undefined;
+        const handler = handlers[op.path];
+        if (handler === undefined) {
+          observer.error(TRPCClientError.from(new Error(`no handler for ${op.path}`)));
+          return () => undefined;
+        }
+        Promise.resolve()
+          .then(() => handler(op.input))
+          .then(
+            (data) => {
+              observer.next({ result: { type: "data", data } });
+              observer.complete();
+            },
+            (error: unknown) => observer.error(TRPCClientError.from(error instanceof Error ? error : new Error(String(error)))),
+          );
         return () => undefined;
-      }
-      Promise.resolve()
-        .then(() => handler(op.input))
-        .then(
-          (data) => {
-            observer.next({ result: { type: "data", data } });
-            observer.complete();
-          },
-          (error: unknown) => observer.error(TRPCClientError.from(error instanceof Error ? error : new Error(String(error)))),
-        );
-      return () => undefined;
-    });
+      });
   const client = trpc.createClient({ links: [link] });
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const wrap = (node: ReactNode) => (

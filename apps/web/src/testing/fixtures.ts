@@ -19,7 +19,7 @@ export function instrument(symbol: string, ltp: number, previousClose = ltp): In
     change,
     changePercent: previousClose === 0 ? 0 : Math.round((change / previousClose) * 10_000) / 100,
     lastTickAt: null,
-  } as Instrument;
+  };
 }
 
 export function order(fields: Partial<Order> & Pick<Order, "orderId">): Order {
@@ -42,7 +42,7 @@ export function order(fields: Partial<Order> & Pick<Order, "orderId">): Order {
     updatedAt: "2026-11-24T09:15:00.000Z",
     triggeredAt: null,
     ...fields,
-  } as Order;
+  };
 }
 
 export function trade(fields: Partial<Trade> & Pick<Trade, "tradeId">): Trade {
@@ -69,5 +69,14 @@ export function holding(symbol: string, quantity: number, averagePrice: number, 
 }
 
 export function funds(fields: Partial<FundsView> = {}): FundsView {
-  return { cash: 1_000_000, blocked: 0, available: 1_000_000, holdingsValue: 0, equity: 1_000_000, totalPnl: 0, deposited: 1_000_000, ...fields };
+  return {
+    cash: 1_000_000,
+    blocked: 0,
+    available: 1_000_000,
+    holdingsValue: 0,
+    equity: 1_000_000,
+    totalPnl: 0,
+    deposited: 1_000_000,
+    ...fields,
+  };
 }

@@ -14,7 +14,11 @@ export function pageSize(max: number, fallback: number) {
 export const isoTime = () => z.iso.datetime({ error: "must be a UTC time such as 2026-11-25T09:15:00Z" });
 
 /** Free text or an id: required, and at most `max` characters. */
-export const text = (max: number) => z.string().min(1, "is required").max(max, `is at most ${max.toLocaleString("en-IN")} characters`);
+export const text = (max: number) =>
+  z
+    .string()
+    .min(1, "is required")
+    .max(max, `is at most ${max.toLocaleString("en-IN")} characters`);
 
 export const orderStateInput = z.enum(ORDER_STATES, { error: `must be one of ${ORDER_STATES.join(", ")}` });
 

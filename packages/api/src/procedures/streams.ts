@@ -23,7 +23,11 @@ export function resumePoint(ctx: Context, lastEventId: string | null | undefined
   if (lastEventId === undefined || lastEventId === null) return null;
   const seq = Number(lastEventId);
   const lastSeq = ctx.platform.exchange.engine.lastSeq;
-  if (seq > lastSeq) throw new TRPCError({ code: "BAD_REQUEST", message: `lastEventId ${lastEventId} is after the last event this server sent (${lastSeq})` });
+  if (seq > lastSeq)
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `lastEventId ${lastEventId} is after the last event this server sent (${lastSeq})`,
+    });
   return seq;
 }
 
@@ -31,7 +35,9 @@ export function resumePoint(ctx: Context, lastEventId: string | null | undefined
  * Every subscriber of an event gets the same event object from the bus, so what it turns into is
  * computed once and shared: a tick sent to 200 sockets is converted once, not 200 times.
  */
-export function sharedPerEvent<A extends unknown[], T>(convert: (event: EngineEvent, ...args: A) => T): (event: EngineEvent, ...args: A) => T {
+export function sharedPerEvent<A extends unknown[], T>(
+  convert: (event: EngineEvent, ...args: A) => T,
+): (event: EngineEvent, ...args: A) => T {
   const cache = new WeakMap<EngineEvent, T>();
   return (event, ...args) => {
     let value = cache.get(event);
@@ -82,7 +88,13 @@ export async function* eventStream<T>(options: StreamOptions<T>): AsyncGenerator
     } else {
       if (!platform.bus.recent.covers(last)) throw resumeTooOld(platform.bus.recent.capacity);
       // A subscription that ends while it waits for its turn just ends.
-      if (!(await platform.replays.take(userId, options.signal).then(() => true, () => false))) return;
+      if (
+        !(await platform.replays.take(userId, options.signal).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return;
       try {
         for (;;) {
           await drained(ctx.connection?.socket, options.signal);

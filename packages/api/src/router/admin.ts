@@ -30,16 +30,24 @@ function paise(rupees: number): number {
 
 export const adminRouter = {
   users: adminProcedure.query(({ ctx }) =>
-    ctx.platform.keys.allUsers().map((u) => ({ userId: u.userId, displayName: u.displayName, isAdmin: u.isAdmin, createdAt: new Date(u.createdAt).toISOString() })),
+    ctx.platform.keys
+      .allUsers()
+      .map((u) => ({ userId: u.userId, displayName: u.displayName, isAdmin: u.isAdmin, createdAt: new Date(u.createdAt).toISOString() })),
   ),
 
   /** Creates a user with a trading account and a first API key (shown only in this answer). */
   createUser: adminProcedure
     .input(z.object({ userId: userIdSchema, displayName: text(100), cash: cashSchema.optional(), isAdmin: z.boolean().default(false) }))
     .mutation(async ({ ctx, input }) => {
-      if (ctx.platform.keys.user(input.userId) !== undefined) throw new TRPCError({ code: "CONFLICT", message: `user ${input.userId} already exists` });
+      if (ctx.platform.keys.user(input.userId) !== undefined)
+        throw new TRPCError({ code: "CONFLICT", message: `user ${input.userId} already exists` });
       const cash = paise(input.cash ?? ctx.platform.config.startingCash);
-      await ctx.platform.keys.addUser({ userId: input.userId, displayName: input.displayName, isAdmin: input.isAdmin, createdAt: Date.now() });
+      await ctx.platform.keys.addUser({
+        userId: input.userId,
+        displayName: input.displayName,
+        isAdmin: input.isAdmin,
+        createdAt: Date.now(),
+      });
       const opened = await submitCommand(ctx.platform, (stamp) => ({ kind: "openAccount", time: stamp.time, userId: input.userId, cash }));
       if (!opened.ok && opened.code !== "ACCOUNT_EXISTS") throw new DomainError(opened.code, opened.message);
       const key = await ctx.platform.keys.addKey(input.userId, "created with the user");
@@ -47,12 +55,15 @@ export const adminRouter = {
       return { userId: input.userId, keyId: key.keyId, apiKey: key.apiKey };
     }),
 
-  createKey: adminProcedure.input(z.object({ userId: userIdSchema, label: text(100).default("api key") })).mutation(async ({ ctx, input }) => {
-    if (ctx.platform.keys.user(input.userId) === undefined) throw new TRPCError({ code: "NOT_FOUND", message: `no user ${input.userId}` });
-    const key = await ctx.platform.keys.addKey(input.userId, input.label);
-    await audit(ctx, "key.create", { userId: input.userId, keyId: key.keyId, label: input.label });
-    return key;
-  }),
+  createKey: adminProcedure
+    .input(z.object({ userId: userIdSchema, label: text(100).default("api key") }))
+    .mutation(async ({ ctx, input }) => {
+      if (ctx.platform.keys.user(input.userId) === undefined)
+        throw new TRPCError({ code: "NOT_FOUND", message: `no user ${input.userId}` });
+      const key = await ctx.platform.keys.addKey(input.userId, input.label);
+      await audit(ctx, "key.create", { userId: input.userId, keyId: key.keyId, label: input.label });
+      return key;
+    }),
 
   /** Revokes a key; its open WebSocket connections are closed at once. */
   revokeKey: adminProcedure.input(z.object({ keyId: idText() })).mutation(async ({ ctx, input }) => {
@@ -103,10 +114,27 @@ export const adminRouter = {
 
   /** Sets the market price as a trade at that price would: stops trigger, crossed limits fill. */
   setPrice: adminProcedure
-    .input(z.object({ symbol: symbolSchema, price: rupeePriceSchema, volume: z.number().int("must be a whole number").min(0, "must be zero or more").max(100_000_000, "must be at most 10,00,00,000").default(10_000) }))
+    .input(
+      z.object({
+        symbol: symbolSchema,
+        price: rupeePriceSchema,
+        volume: z
+          .number()
+          .int("must be a whole number")
+          .min(0, "must be zero or more")
+          .max(100_000_000, "must be at most 10,00,00,000")
+          .default(10_000),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       const price = paise(input.price);
-      const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "tick", time: stamp.time, symbol: input.symbol, price, volume: input.volume }));
+      const result = await submitCommand(ctx.platform, (stamp) => ({
+        kind: "tick",
+        time: stamp.time,
+        symbol: input.symbol,
+        price,
+        volume: input.volume,
+      }));
       if (!result.ok) throw new DomainError(result.code, result.message);
       ctx.platform.feed.refresh();
       await audit(ctx, "market.setPrice", { ...input });

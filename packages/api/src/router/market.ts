@@ -77,7 +77,8 @@ export const marketRouter = {
       const symbols = input?.symbols ?? null;
       const wanted = symbols === null ? null : new Set(symbols);
       for (const symbol of symbols ?? []) {
-        if (platform.exchange.engine.instrument(symbol) === undefined) throw new TRPCError({ code: "NOT_FOUND", message: `no instrument with symbol ${symbol}` });
+        if (platform.exchange.engine.instrument(symbol) === undefined)
+          throw new TRPCError({ code: "NOT_FOUND", message: `no instrument with symbol ${symbol}` });
       }
       // Checked, though a resume starts from the latest prices as a fresh subscriber does.
       resumePoint(ctx, input?.lastEventId);
@@ -91,7 +92,17 @@ export const marketRouter = {
             .instruments()
             .filter((i) => wanted === null || wanted.has(i.symbol))
             .map((i) =>
-              tracked(String(seq), tickDto(platform, { seq, time: i.lastTickAt ?? Date.now(), type: "price.tick", symbol: i.symbol, price: i.lastTradedPrice, volume: 0 })),
+              tracked(
+                String(seq),
+                tickDto(platform, {
+                  seq,
+                  time: i.lastTickAt ?? Date.now(),
+                  type: "price.tick",
+                  symbol: i.symbol,
+                  price: i.lastTradedPrice,
+                  volume: 0,
+                }),
+              ),
             ),
         map: (event) => trackedTick(event, platform),
       });

@@ -76,21 +76,38 @@ export const ordersRouter = {
     const order = toEngineOrder(input);
     const repeat = await repeatFromHistory(ctx.platform, userId, order);
     if (repeat !== null) return orderOrThrow(repeat);
-    const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "placeOrder", time: stamp.time, userId, orderId: stamp.orderId, order }));
+    const result = await submitCommand(ctx.platform, (stamp) => ({
+      kind: "placeOrder",
+      time: stamp.time,
+      userId,
+      orderId: stamp.orderId,
+      order,
+    }));
     return orderOrThrow(result);
   }),
 
   modify: authedProcedure.input(modifyOrderRequestSchema).mutation(async ({ ctx, input }) => {
     const userId = principalOf(ctx).userId;
     const change = toEngineModification(input);
-    const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "modifyOrder", time: stamp.time, userId, orderId: input.orderId, ...change }));
+    const result = await submitCommand(ctx.platform, (stamp) => ({
+      kind: "modifyOrder",
+      time: stamp.time,
+      userId,
+      orderId: input.orderId,
+      ...change,
+    }));
     if (!result.ok) await explainMissing(ctx.platform, userId, input.orderId, result);
     return orderOrThrow(result);
   }),
 
   cancel: authedProcedure.input(z.object({ orderId: orderIdSchema })).mutation(async ({ ctx, input }) => {
     const userId = principalOf(ctx).userId;
-    const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "cancelOrder", time: stamp.time, userId, orderId: input.orderId }));
+    const result = await submitCommand(ctx.platform, (stamp) => ({
+      kind: "cancelOrder",
+      time: stamp.time,
+      userId,
+      orderId: input.orderId,
+    }));
     if (!result.ok) await explainMissing(ctx.platform, userId, input.orderId, result);
     return orderOrThrow(result);
   }),

@@ -46,7 +46,10 @@ export const tradesRouter = {
       signal,
       filter: (e: EngineEvent) => e.type === "order.filled" && e.order.userId === userId,
       resumeFrom: resumePoint(ctx, input?.lastEventId),
-      map: (event) => (event.type === "order.filled" ? tracked(String(event.seq), { seq: event.seq, trade: tradeDto(event.trade), order: orderDto(event.order) }) : null),
+      map: (event) =>
+        event.type === "order.filled"
+          ? tracked(String(event.seq), { seq: event.seq, trade: tradeDto(event.trade), order: orderDto(event.order) })
+          : null,
     });
   }),
 } satisfies TRPCRouterRecord;

@@ -11,7 +11,9 @@ import pg from "pg";
 /** Another server holds the database. */
 export class DatabaseInUseError extends Error {
   constructor(what: string, holder: string | null) {
-    super(`${what} is in use by another server${holder === null ? "" : ` (${holder})`}; stop it first, or give this one a database of its own`);
+    super(
+      `${what} is in use by another server${holder === null ? "" : ` (${holder})`}; stop it first, or give this one a database of its own`,
+    );
     this.name = "DatabaseInUseError";
   }
 }
@@ -81,7 +83,8 @@ export async function lockPostgresSchema(config: pg.ClientConfig, schema: string
     );
     await client.end();
     const row = holder.rows[0];
-    const who = row === undefined ? null : `${row.application_name}${row.client_addr === null ? "" : ` at ${row.client_addr}`}, since ${row.since}`;
+    const who =
+      row === undefined ? null : `${row.application_name}${row.client_addr === null ? "" : ` at ${row.client_addr}`}, since ${row.since}`;
     throw new DatabaseInUseError(`the PostgreSQL schema ${schema}`, who);
   }
   let released = false;

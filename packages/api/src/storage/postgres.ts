@@ -114,13 +114,16 @@ export class PostgresStorage implements Storage {
       await client.query(`SET search_path TO ${this.schema}`);
       const sync = (await client.query("SHOW synchronous_commit")).rows[0] as { synchronous_commit: string };
       const fsync = (await client.query("SHOW fsync")).rows[0] as { fsync: string };
-      if (!DURABLE_COMMIT.has(sync.synchronous_commit)) throw new DurabilityError(`PostgreSQL synchronous_commit is ${sync.synchronous_commit}, on is required`);
+      if (!DURABLE_COMMIT.has(sync.synchronous_commit))
+        throw new DurabilityError(`PostgreSQL synchronous_commit is ${sync.synchronous_commit}, on is required`);
       if (fsync.fsync !== "on") throw new DurabilityError("PostgreSQL fsync is off; it must be on");
       await client.query("BEGIN");
       // One server migrates at a time.
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${this.schema}.migrations`]);
       await client.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INT PRIMARY KEY, applied_at BIGINT NOT NULL)");
-      const current = Number(((await client.query("SELECT MAX(version) AS v FROM schema_migrations")).rows[0] as { v: number | null }).v ?? 0);
+      const current = Number(
+        ((await client.query("SELECT MAX(version) AS v FROM schema_migrations")).rows[0] as { v: number | null }).v ?? 0,
+      );
       for (const [index, sql] of MIGRATIONS.entries()) {
         const version = index + 1;
         if (version <= current) continue;
@@ -158,24 +161,41 @@ export class PostgresStorage implements Storage {
   async recover(): Promise<Recovery> {
     const snapshot = await this.newestSnapshot();
     const after = snapshot?.journalId ?? 0;
-    const rows = await this.rows<{ journal_id: string; command: string }>("SELECT journal_id, command FROM journal WHERE journal_id > $1 ORDER BY journal_id", [after]);
+    const rows = await this.rows<{ journal_id: string; command: string }>(
+      "SELECT journal_id, command FROM journal WHERE journal_id > $1 ORDER BY journal_id",
+      [after],
+    );
     // The last id is the last entry read, not a separate MAX(): another connection may commit in between.
     const last = rows[rows.length - 1];
-    return { snapshot, commands: rows.map((r) => JSON.parse(r.command)), lastJournalId: last === undefined ? after : Number(last.journal_id) };
+    return {
+      snapshot,
+      commands: rows.map((r) => JSON.parse(r.command) as Command),
+      lastJournalId: last === undefined ? after : Number(last.journal_id),
+    };
   }
 
   /** The newest snapshot with all its parts (one whose row is there always has them). */
   private async newestSnapshot(): Promise<StoredSnapshot | null> {
-    const rows = await this.rows<{ journal_id: string; engine: string; parts: number }>("SELECT journal_id, engine, parts FROM snapshots ORDER BY journal_id DESC");
+    const rows = await this.rows<{ journal_id: string; engine: string; parts: number }>(
+      "SELECT journal_id, engine, parts FROM snapshots ORDER BY journal_id DESC",
+    );
     for (const row of rows) {
-      const parts = row.parts === 0 ? [] : (await this.rows<{ data: string }>("SELECT data FROM snapshot_parts WHERE journal_id = $1 ORDER BY part", [row.journal_id])).map((r) => r.data);
+      const parts =
+        row.parts === 0
+          ? []
+          : (
+              await this.rows<{ data: string }>("SELECT data FROM snapshot_parts WHERE journal_id = $1 ORDER BY part", [row.journal_id])
+            ).map((r) => r.data);
       if (parts.length === row.parts) return joinSnapshot(Number(row.journal_id), row.engine, parts);
     }
     return null;
   }
 
   async journal(afterJournalId: number, limit: number): Promise<Command[]> {
-    const rows = await this.rows<{ command: string }>("SELECT command FROM journal WHERE journal_id > $1 ORDER BY journal_id LIMIT $2", [afterJournalId, limit]);
+    const rows = await this.rows<{ command: string }>("SELECT command FROM journal WHERE journal_id > $1 ORDER BY journal_id LIMIT $2", [
+      afterJournalId,
+      limit,
+    ]);
     return rows.map((r) => JSON.parse(r.command) as Command);
   }
 
@@ -231,7 +251,14 @@ export class PostgresStorage implements Storage {
       if (trades.length > 0) {
         await client.query(
           "INSERT INTO trades (trade_id, user_id, order_id, symbol, time, payload) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])",
-          [trades.map((t) => t.tradeId), trades.map((t) => t.userId), trades.map((t) => t.orderId), trades.map((t) => t.symbol), trades.map((t) => t.time), trades.map((t) => JSON.stringify(t))],
+          [
+            trades.map((t) => t.tradeId),
+            trades.map((t) => t.userId),
+            trades.map((t) => t.orderId),
+            trades.map((t) => t.symbol),
+            trades.map((t) => t.time),
+            trades.map((t) => JSON.stringify(t)),
+          ],
         );
       }
       if (minutes.length > 0) {
@@ -241,7 +268,15 @@ export class PostgresStorage implements Storage {
            SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[])
            ON CONFLICT (symbol, time) DO UPDATE SET high = GREATEST(candles.high, excluded.high), low = LEAST(candles.low, excluded.low),
              close = excluded.close, volume = candles.volume + excluded.volume`,
-          [list.map((c) => c.symbol), list.map((c) => c.time), list.map((c) => c.open), list.map((c) => c.high), list.map((c) => c.low), list.map((c) => c.close), list.map((c) => c.volume)],
+          [
+            list.map((c) => c.symbol),
+            list.map((c) => c.time),
+            list.map((c) => c.open),
+            list.map((c) => c.high),
+            list.map((c) => c.low),
+            list.map((c) => c.close),
+            list.map((c) => c.volume),
+          ],
         );
       }
       if (rollups.length > 0) {
@@ -251,14 +286,26 @@ export class PostgresStorage implements Storage {
            SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
            ON CONFLICT (symbol, span, time) DO UPDATE SET high = GREATEST(candle_rollups.high, excluded.high), low = LEAST(candle_rollups.low, excluded.low),
              close = excluded.close, volume = candle_rollups.volume + excluded.volume`,
-          [list.map((c) => c.symbol), list.map((c) => c.span), list.map((c) => c.time), list.map((c) => c.open), list.map((c) => c.high), list.map((c) => c.low), list.map((c) => c.close), list.map((c) => c.volume)],
+          [
+            list.map((c) => c.symbol),
+            list.map((c) => c.span),
+            list.map((c) => c.time),
+            list.map((c) => c.open),
+            list.map((c) => c.high),
+            list.map((c) => c.low),
+            list.map((c) => c.close),
+            list.map((c) => c.volume),
+          ],
         );
       }
     });
   }
 
   async checkWritable(): Promise<void> {
-    await this.pool.query("INSERT INTO write_check (id, checked_at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at", [Date.now()]);
+    await this.pool.query(
+      "INSERT INTO write_check (id, checked_at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+      [Date.now()],
+    );
   }
 
   async batchIdAt(journalId: number): Promise<string | null> {
@@ -281,7 +328,9 @@ export class PostgresStorage implements Storage {
         [snapshot.journalId, Date.now(), stored.engine, stored.count],
       );
       // Older snapshots are never read again; keep the newest two, and no parts without their row.
-      await client.query("DELETE FROM snapshots WHERE journal_id NOT IN (SELECT journal_id FROM snapshots ORDER BY journal_id DESC LIMIT 2)");
+      await client.query(
+        "DELETE FROM snapshots WHERE journal_id NOT IN (SELECT journal_id FROM snapshots ORDER BY journal_id DESC LIMIT 2)",
+      );
       await client.query("DELETE FROM snapshot_parts WHERE journal_id NOT IN (SELECT journal_id FROM snapshots)");
     });
   }
@@ -289,16 +338,22 @@ export class PostgresStorage implements Storage {
   async events(query: EventQuery): Promise<EngineEvent[]> {
     let rows: Array<{ payload: string }>;
     if (query.userId !== undefined) {
-      rows = await this.rows("SELECT payload FROM events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3", [query.userId, query.afterSeq, query.limit]);
+      rows = await this.rows("SELECT payload FROM events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3", [
+        query.userId,
+        query.afterSeq,
+        query.limit,
+      ]);
     } else if (query.ticks !== undefined) {
       rows =
         query.ticks.symbols === null
-          ? await this.rows("SELECT payload FROM events WHERE type = 'price.tick' AND seq > $1 ORDER BY seq LIMIT $2", [query.afterSeq, query.limit])
-          : await this.rows("SELECT payload FROM events WHERE type = 'price.tick' AND symbol = ANY($1::text[]) AND seq > $2 ORDER BY seq LIMIT $3", [
-              query.ticks.symbols,
+          ? await this.rows("SELECT payload FROM events WHERE type = 'price.tick' AND seq > $1 ORDER BY seq LIMIT $2", [
               query.afterSeq,
               query.limit,
-            ]);
+            ])
+          : await this.rows(
+              "SELECT payload FROM events WHERE type = 'price.tick' AND symbol = ANY($1::text[]) AND seq > $2 ORDER BY seq LIMIT $3",
+              [query.ticks.symbols, query.afterSeq, query.limit],
+            );
     } else {
       rows = await this.rows("SELECT payload FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", [query.afterSeq, query.limit]);
     }
@@ -332,13 +387,23 @@ export class PostgresStorage implements Storage {
   async orders(query: OrderQuery): Promise<Page<OrderView>> {
     const { sql, args } = ordersQuery(query, postgresPlaceholder);
     const rows = await this.rows<{ view: string; placed_at: string; order_id: string }>(sql, args);
-    return toPage(rows, query.limit, (r) => JSON.parse(r.view) as OrderView, (r) => [Number(r.placed_at), r.order_id]);
+    return toPage(
+      rows,
+      query.limit,
+      (r) => JSON.parse(r.view) as OrderView,
+      (r) => [Number(r.placed_at), r.order_id],
+    );
   }
 
   async trades(query: TradeQuery): Promise<Page<Trade>> {
     const { sql, args } = tradesQuery(query, postgresPlaceholder);
     const rows = await this.rows<{ payload: string; trade_seq: string }>(sql, args);
-    return toPage(rows, query.limit, (r) => JSON.parse(r.payload) as Trade, (r) => [Number(r.trade_seq)]);
+    return toPage(
+      rows,
+      query.limit,
+      (r) => JSON.parse(r.payload) as Trade,
+      (r) => [Number(r.trade_seq)],
+    );
   }
 
   async candles(query: CandleQuery): Promise<CandleRow[]> {
@@ -354,13 +419,23 @@ export class PostgresStorage implements Storage {
   }
 
   async insertUser(user: UserRow): Promise<void> {
-    await this.pool.query("INSERT INTO users (user_id, display_name, is_admin, created_at) VALUES ($1, $2, $3, $4)", [user.userId, user.displayName, user.isAdmin, user.createdAt]);
+    await this.pool.query("INSERT INTO users (user_id, display_name, is_admin, created_at) VALUES ($1, $2, $3, $4)", [
+      user.userId,
+      user.displayName,
+      user.isAdmin,
+      user.createdAt,
+    ]);
   }
 
   async apiKeys(): Promise<ApiKeyRow[]> {
-    const rows = await this.rows<{ key_id: string; user_id: string; key_hash: string; label: string; created_at: string; revoked_at: string | null }>(
-      "SELECT key_id, user_id, key_hash, label, created_at, revoked_at FROM api_keys",
-    );
+    const rows = await this.rows<{
+      key_id: string;
+      user_id: string;
+      key_hash: string;
+      label: string;
+      created_at: string;
+      revoked_at: string | null;
+    }>("SELECT key_id, user_id, key_hash, label, created_at, revoked_at FROM api_keys");
     return rows.map((r) => ({
       keyId: r.key_id,
       userId: r.user_id,
@@ -372,14 +447,10 @@ export class PostgresStorage implements Storage {
   }
 
   async insertApiKey(key: ApiKeyRow): Promise<void> {
-    await this.pool.query("INSERT INTO api_keys (key_id, user_id, key_hash, label, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)", [
-      key.keyId,
-      key.userId,
-      key.keyHash,
-      key.label,
-      key.createdAt,
-      key.revokedAt,
-    ]);
+    await this.pool.query(
+      "INSERT INTO api_keys (key_id, user_id, key_hash, label, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)",
+      [key.keyId, key.userId, key.keyHash, key.label, key.createdAt, key.revokedAt],
+    );
   }
 
   async revokeApiKey(keyId: string, time: number): Promise<boolean> {
@@ -388,12 +459,25 @@ export class PostgresStorage implements Storage {
   }
 
   async audit(entry: AuditEntry): Promise<void> {
-    await this.pool.query("INSERT INTO audit_log (time, actor, action, detail) VALUES ($1, $2, $3, $4)", [entry.time, entry.actor, entry.action, JSON.stringify(entry.detail)]);
+    await this.pool.query("INSERT INTO audit_log (time, actor, action, detail) VALUES ($1, $2, $3, $4)", [
+      entry.time,
+      entry.actor,
+      entry.action,
+      JSON.stringify(entry.detail),
+    ]);
   }
 
   async auditLog(limit: number): Promise<AuditEntry[]> {
-    const rows = await this.rows<{ time: string; actor: string; action: string; detail: string }>("SELECT time, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT $1", [limit]);
-    return rows.map((r) => ({ time: Number(r.time), actor: r.actor, action: r.action, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+    const rows = await this.rows<{ time: string; actor: string; action: string; detail: string }>(
+      "SELECT time, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT $1",
+      [limit],
+    );
+    return rows.map((r) => ({
+      time: Number(r.time),
+      actor: r.actor,
+      action: r.action,
+      detail: JSON.parse(r.detail) as Record<string, unknown>,
+    }));
   }
 
   /** Drops this store's schema: for tests that made a throwaway one. */

@@ -33,11 +33,13 @@ export function ordersQuery(query: OrderQuery, placeholder: Placeholder): Query 
   const where = new Where(placeholder);
   where.add("user_id = ?", query.userId);
   if (query.symbol !== undefined) where.add("symbol = ?", query.symbol);
-  if (query.states !== undefined && query.states.length > 0) where.add(`state IN (${query.states.map(() => "?").join(", ")})`, ...query.states);
+  if (query.states !== undefined && query.states.length > 0)
+    where.add(`state IN (${query.states.map(() => "?").join(", ")})`, ...query.states);
   if (query.from !== undefined) where.add("placed_at >= ?", query.from);
   if (query.to !== undefined) where.add("placed_at < ?", query.to);
   const cursor = decodeCursor(query.cursor);
-  if (cursor !== null) where.add("(placed_at < ? OR (placed_at = ? AND order_id < ?))", Number(cursor[0]), Number(cursor[0]), String(cursor[1]));
+  if (cursor !== null)
+    where.add("(placed_at < ? OR (placed_at = ? AND order_id < ?))", Number(cursor[0]), Number(cursor[0]), String(cursor[1]));
   const limit = where.next();
   return {
     sql: `SELECT view, placed_at, order_id FROM orders WHERE ${where.clauses.join(" AND ")} ORDER BY placed_at DESC, order_id DESC LIMIT ${limit}`,

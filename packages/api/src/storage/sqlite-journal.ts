@@ -56,7 +56,9 @@ export class JournalWriter {
       let statement = this.multiInserts.get(key);
       if (statement === undefined) {
         const row = `(${columns.map(() => "?").join(", ")})`;
-        statement = this.db.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES ${Array.from({ length: chunk.length }, () => row).join(", ")}`);
+        statement = this.db.prepare(
+          `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${Array.from({ length: chunk.length }, () => row).join(", ")}`,
+        );
         this.multiInserts.set(key, statement);
       }
       statement.run(chunk.flat());
@@ -68,7 +70,11 @@ export class JournalWriter {
       this.insertRows(
         "journal",
         ["journal_id", "command", "batch_id"],
-        batch.commands.map((command, i) => [batch.firstJournalId + i, JSON.stringify(command), i === batch.commands.length - 1 ? (batch.batchId ?? null) : null]),
+        batch.commands.map((command, i) => [
+          batch.firstJournalId + i,
+          JSON.stringify(command),
+          i === batch.commands.length - 1 ? (batch.batchId ?? null) : null,
+        ]),
       );
       this.insertRows(
         "events",

@@ -222,7 +222,11 @@ export class SqliteStorage implements Storage {
       command: string;
     }>;
     // The last id is the last entry read, not a separate MAX(): another connection may commit in between.
-    return { snapshot, commands: rows.map((r) => JSON.parse(r.command)), lastJournalId: rows[rows.length - 1]?.journal_id ?? after };
+    return {
+      snapshot,
+      commands: rows.map((r) => JSON.parse(r.command) as Command),
+      lastJournalId: rows[rows.length - 1]?.journal_id ?? after,
+    };
   }
 
   /** The newest snapshot with all its parts (one whose row is there always has them). */
@@ -241,7 +245,10 @@ export class SqliteStorage implements Storage {
   }
 
   async journal(afterJournalId: number, limit: number): Promise<Command[]> {
-    const rows = this.db.prepare("SELECT command FROM journal WHERE journal_id > ? ORDER BY journal_id LIMIT ?").pluck().all(afterJournalId, limit) as string[];
+    const rows = this.db
+      .prepare("SELECT command FROM journal WHERE journal_id > ? ORDER BY journal_id LIMIT ?")
+      .pluck()
+      .all(afterJournalId, limit) as string[];
     return rows.map((r) => JSON.parse(r) as Command);
   }
 
@@ -260,7 +267,9 @@ export class SqliteStorage implements Storage {
   }
 
   async checkWritable(): Promise<void> {
-    this.db.prepare("INSERT INTO write_check (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at").run(Date.now());
+    this.db
+      .prepare("INSERT INTO write_check (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at")
+      .run(Date.now());
   }
 
   async batchIdAt(journalId: number): Promise<string | null> {
@@ -277,7 +286,9 @@ export class SqliteStorage implements Storage {
         .prepare("INSERT OR REPLACE INTO snapshots (journal_id, taken_at, engine, parts) VALUES (?, ?, ?, ?)")
         .run(snapshot.journalId, Date.now(), stored.engine, stored.count);
       // Older snapshots are never read again; keep the newest two, and no parts without their row.
-      this.db.prepare("DELETE FROM snapshots WHERE journal_id NOT IN (SELECT journal_id FROM snapshots ORDER BY journal_id DESC LIMIT 2)").run();
+      this.db
+        .prepare("DELETE FROM snapshots WHERE journal_id NOT IN (SELECT journal_id FROM snapshots ORDER BY journal_id DESC LIMIT 2)")
+        .run();
       this.db.prepare("DELETE FROM snapshot_parts WHERE journal_id NOT IN (SELECT journal_id FROM snapshots)").run();
     })();
   }
@@ -310,14 +321,17 @@ export class SqliteStorage implements Storage {
 
   async recentOrderEvents(afterSeq: number, limit: number): Promise<EngineEvent[]> {
     const rows = this.db
-      .prepare("SELECT payload FROM (SELECT seq, payload FROM events WHERE seq > ? AND order_id IS NOT NULL ORDER BY seq DESC LIMIT ?) ORDER BY seq")
+      .prepare(
+        "SELECT payload FROM (SELECT seq, payload FROM events WHERE seq > ? AND order_id IS NOT NULL ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+      )
       .pluck()
       .all(afterSeq, limit) as string[];
     return rows.map((r) => JSON.parse(r) as EngineEvent);
   }
 
   async order(userId: string, orderId: string): Promise<StoredOrder | null> {
-    const row = this.db.prepare("SELECT view FROM orders WHERE order_id = ? AND user_id = ?").get(orderId, userId) as { view: string } | undefined;
+    const row = this.db.prepare("SELECT view FROM orders WHERE order_id = ? AND user_id = ?").get(orderId, userId) as
+      { view: string } | undefined;
     if (row === undefined) return null;
     const events = this.db.prepare("SELECT payload FROM events WHERE order_id = ? ORDER BY seq").all(orderId) as Array<{ payload: string }>;
     const history = events.map((e) => historyStep(JSON.parse(e.payload) as EngineEvent)).filter((h) => h !== null);
@@ -326,21 +340,30 @@ export class SqliteStorage implements Storage {
 
   async orderByClientId(userId: string, clientOrderId: string): Promise<OrderView | null> {
     const row = this.db.prepare("SELECT view FROM orders WHERE user_id = ? AND client_order_id = ?").get(userId, clientOrderId) as
-      | { view: string }
-      | undefined;
+      { view: string } | undefined;
     return row === undefined ? null : (JSON.parse(row.view) as OrderView);
   }
 
   async orders(query: OrderQuery): Promise<Page<OrderView>> {
     const { sql, args } = ordersQuery(query, sqlitePlaceholder);
     const rows = this.db.prepare(sql).all(...args) as Array<{ view: string; placed_at: number; order_id: string }>;
-    return toPage(rows, query.limit, (r) => JSON.parse(r.view) as OrderView, (r) => [r.placed_at, r.order_id]);
+    return toPage(
+      rows,
+      query.limit,
+      (r) => JSON.parse(r.view) as OrderView,
+      (r) => [r.placed_at, r.order_id],
+    );
   }
 
   async trades(query: TradeQuery): Promise<Page<Trade>> {
     const { sql, args } = tradesQuery(query, sqlitePlaceholder);
     const rows = this.db.prepare(sql).all(...args) as Array<{ payload: string; trade_seq: number }>;
-    return toPage(rows, query.limit, (r) => JSON.parse(r.payload) as Trade, (r) => [r.trade_seq]);
+    return toPage(
+      rows,
+      query.limit,
+      (r) => JSON.parse(r.payload) as Trade,
+      (r) => [r.trade_seq],
+    );
   }
 
   async candles(query: CandleQuery): Promise<CandleRow[]> {
@@ -349,7 +372,9 @@ export class SqliteStorage implements Storage {
   }
 
   async users(): Promise<UserRow[]> {
-    const rows = this.db.prepare("SELECT user_id, display_name, is_admin, created_at FROM users ORDER BY created_at, user_id").all() as Array<{
+    const rows = this.db
+      .prepare("SELECT user_id, display_name, is_admin, created_at FROM users ORDER BY created_at, user_id")
+      .all() as Array<{
       user_id: string;
       display_name: string;
       is_admin: number;
@@ -373,7 +398,14 @@ export class SqliteStorage implements Storage {
       created_at: number;
       revoked_at: number | null;
     }>;
-    return rows.map((r) => ({ keyId: r.key_id, userId: r.user_id, keyHash: r.key_hash, label: r.label, createdAt: r.created_at, revokedAt: r.revoked_at }));
+    return rows.map((r) => ({
+      keyId: r.key_id,
+      userId: r.user_id,
+      keyHash: r.key_hash,
+      label: r.label,
+      createdAt: r.created_at,
+      revokedAt: r.revoked_at,
+    }));
   }
 
   async insertApiKey(key: ApiKeyRow): Promise<void> {
@@ -388,7 +420,9 @@ export class SqliteStorage implements Storage {
   }
 
   async audit(entry: AuditEntry): Promise<void> {
-    this.db.prepare("INSERT INTO audit_log (time, actor, action, detail) VALUES (?, ?, ?, ?)").run(entry.time, entry.actor, entry.action, JSON.stringify(entry.detail));
+    this.db
+      .prepare("INSERT INTO audit_log (time, actor, action, detail) VALUES (?, ?, ?, ?)")
+      .run(entry.time, entry.actor, entry.action, JSON.stringify(entry.detail));
   }
 
   async auditLog(limit: number): Promise<AuditEntry[]> {

@@ -40,7 +40,8 @@ export function parseTickCsv(text: string): CsvParseResult {
     const [timeText, symbol, priceText, volumeText] = cells as [string, string, string, string];
     const time = parseTime(timeText);
     const rowErrors: string[] = [];
-    if (time === undefined) rowErrors.push(`time ${JSON.stringify(timeText)} is neither epoch milliseconds nor an ISO-8601 date-time with a zone`);
+    if (time === undefined)
+      rowErrors.push(`time ${JSON.stringify(timeText)} is neither epoch milliseconds nor an ISO-8601 date-time with a zone`);
     else if (time < lastTime) rowErrors.push(`time ${timeText} is earlier than the row before it; rows must be in time order`);
     else lastTime = time;
     if (!SYMBOL.test(symbol)) rowErrors.push(`symbol ${JSON.stringify(symbol)} must be upper-case letters, digits, &, _ or -`);

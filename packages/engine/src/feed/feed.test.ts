@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseTickCsv } from "./csv.js";
 import { GbmFeed } from "./gbm.js";
 import { SeededRandom } from "./random.js";
+import { throughJson } from "../testing/market.js";
 
 const instruments = [
   { symbol: "RELIANCE", price: 142_550, tickSize: 5, volatility: 0.3 },
@@ -33,7 +34,7 @@ describe("GbmFeed", () => {
   it("resumes from saved state exactly where it stopped", () => {
     const a = new GbmFeed({ seed: 1, instruments, tickIntervalMs: 500 });
     for (let i = 0; i < 37; i++) a.next(i);
-    const b = new GbmFeed({ seed: 999, instruments, tickIntervalMs: 500 }, JSON.parse(JSON.stringify(a.state())));
+    const b = new GbmFeed({ seed: 999, instruments, tickIntervalMs: 500 }, throughJson(a.state()));
     expect(Array.from({ length: 50 }, (_, i) => b.next(i))).toEqual(Array.from({ length: 50 }, (_, i) => a.next(i)));
   });
 
@@ -61,7 +62,15 @@ describe("parseTickCsv", () => {
 
   it("reports every bad row with its line number and what is wrong", () => {
     const r = parseTickCsv(
-      ["time,symbol,price,volume", "1000,RELIANCE,abc,1", "2000,reliance,10,1", "3000,TCS,10.001,1.5", "500,TCS,10,1", "4000,TCS,10", "yesterday,TCS,1,1"].join("\n"),
+      [
+        "time,symbol,price,volume",
+        "1000,RELIANCE,abc,1",
+        "2000,reliance,10,1",
+        "3000,TCS,10.001,1.5",
+        "500,TCS,10,1",
+        "4000,TCS,10",
+        "yesterday,TCS,1,1",
+      ].join("\n"),
     );
     expect(r.ok).toBe(false);
     if (r.ok) return;

@@ -16,6 +16,11 @@ export const INFY: InstrumentSpec = { ...RELIANCE, symbol: "INFY", name: "Infosy
 /** A lot-traded instrument, to exercise lot-size rules. */
 export const LOTS: InstrumentSpec = { ...RELIANCE, symbol: "LOTS", name: "Lot Traded Ltd", price: 10_000, lotSize: 10 };
 
+/** A value as it comes back from being stored as JSON (a snapshot written to disk and read again). */
+export function throughJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
 export class TestMarket {
   readonly engine = new Engine();
   /** Every command applied through this market, in order, for replay tests. */
@@ -29,7 +34,7 @@ export class TestMarket {
   }
 
   apply(command: Command): CommandResult {
-    this.log.push(JSON.parse(JSON.stringify(command)) as Command);
+    this.log.push(throughJson(command));
     return this.engine.apply(command);
   }
 

@@ -218,8 +218,24 @@ export class MarketModel {
     this.ltp.set(symbol, price);
     const lot = (this.specs.get(symbol) as InstrumentSpec).lotSize;
     // Stops first: BUY stops at or below the price, lowest trigger first; SELL stops at or above, highest first.
-    for (const stop of this.book(symbol, "BUY", "TRIGGER_PENDING", (o) => o.triggerPrice as number, (t) => t <= price, 1)) this.trigger(stop);
-    for (const stop of this.book(symbol, "SELL", "TRIGGER_PENDING", (o) => o.triggerPrice as number, (t) => t >= price, -1)) this.trigger(stop);
+    for (const stop of this.book(
+      symbol,
+      "BUY",
+      "TRIGGER_PENDING",
+      (o) => o.triggerPrice as number,
+      (t) => t <= price,
+      1,
+    ))
+      this.trigger(stop);
+    for (const stop of this.book(
+      symbol,
+      "SELL",
+      "TRIGGER_PENDING",
+      (o) => o.triggerPrice as number,
+      (t) => t >= price,
+      -1,
+    ))
+      this.trigger(stop);
     // Then the resting limits the price crossed. Each side, and each account, has all of the volume:
     // accounts never compete. Within an account its crossed orders share it, best price first,
     // earliest first. Accounts take their turns in the order of their best crossed order.
@@ -332,7 +348,9 @@ export class MarketModel {
   private meetMarket(order: ModelOrder): void {
     const ltp = this.ltpOf(order.symbol);
     const marketable =
-      order.type === "MARKET" || order.type === "SL_M" || (order.side === "BUY" ? (order.price as number) >= ltp : (order.price as number) <= ltp);
+      order.type === "MARKET" ||
+      order.type === "SL_M" ||
+      (order.side === "BUY" ? (order.price as number) >= ltp : (order.price as number) <= ltp);
     if (marketable) {
       order.arrival = null;
       this.fill(order, order.quantity - order.filled, ltp);
@@ -351,7 +369,8 @@ export class MarketModel {
       holding.quantity += quantity;
       holding.costBasis += value;
     } else {
-      const costOut = quantity === holding.quantity ? holding.costBasis : proportionHalfAwayFromZero(holding.costBasis, quantity, holding.quantity);
+      const costOut =
+        quantity === holding.quantity ? holding.costBasis : proportionHalfAwayFromZero(holding.costBasis, quantity, holding.quantity);
       this.cash.set(order.userId, this.cashOf(order.userId) + value);
       holding.quantity -= quantity;
       holding.costBasis -= costOut;
