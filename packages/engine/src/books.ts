@@ -5,7 +5,8 @@
 // O(log n + fills). The price is memory: a placement or a cancel also touches its account's book,
 // where one shared ladder touched only the ladder.
 import { PriceLadder, PriceLevel } from "./ladder.js";
-import type { AccountRecord, OrderRecord } from "./store.js";
+import type { AccountRecord } from "./records.js";
+import type { OrderRecord } from "./order-record.js";
 
 /**
  * The level of an order that rests in its account's book but not in the ladder of best orders:

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Engine } from "./engine.js";
 import { checkInvariants } from "./invariants.js";
-import { orderKey } from "./store.js";
+import { orderKey } from "./order-index.js";
 import { RELIANCE, TestMarket, throughJson } from "./testing/market.js";
 import type { Command } from "./types.js";
 

@@ -1,44 +1,32 @@
 // The engine's one entry point: `apply(command)` returns a result code and the events it caused.
 // Everything it needs (time, ids, prices) arrives in the command, so the same commands in the same
 // order always give the same events and state. Queries read the state without changing it.
-import {
-  badTime,
-  cancelOrder,
-  closeOrder,
-  expireOpenOrders,
-  isCommandTime,
-  isValidId,
-  modifyOrder,
-  placeOrder,
-  refuse,
-} from "./executor.js";
-import { MAX_ID_LENGTH } from "./limits.js";
-import { applyTick } from "./matcher.js";
-import type { Paise } from "./money.js";
+import { addInstrument } from "./commands/instruments.js";
+import { openAccount, resetAccount } from "./commands/accounts.js";
+import { badTime, isCommandTime, refuse } from "./commands/common.js";
+import { cancelOrder, forgetClientOrderIds, modifyOrder, placeOrder } from "./commands/orders.js";
+import { closeSession, openSession } from "./commands/session.js";
+import { applyTick } from "./commands/ticks.js";
 import { fundsOf, holdingsOf, quoteOf } from "./portfolio.js";
+import type { InstrumentRecord } from "./records.js";
+import type { OrderRecord } from "./order-record.js";
 import { restoreStore, snapshotStore, type EngineSnapshot } from "./snapshot.js";
-import { AccountRecord, InstrumentRecord, orderDetail, orderView, Store, type OrderRecord, type StoreOptions } from "./store.js";
+import { Store, type StoreOptions } from "./store.js";
 import { isOpen } from "./transitions.js";
-import {
-  EXCHANGES,
-  INSTRUMENT_TYPES,
-  type AddInstrumentCommand,
-  type Command,
-  type CommandResult,
-  type Funds,
-  type HoldingView,
-  type InstrumentView,
-  type Millis,
-  type OpenAccountCommand,
-  type OrderDetail,
-  type OrderState,
-  type OrderView,
-  type Quote,
-  type ResetAccountCommand,
-  type Trade,
+import type {
+  Command,
+  CommandResult,
+  Funds,
+  HoldingView,
+  InstrumentView,
+  Millis,
+  OrderDetail,
+  OrderState,
+  OrderView,
+  Quote,
+  Trade,
 } from "./types.js";
-
-export const SYMBOL_PATTERN = /^[A-Z0-9][A-Z0-9&_-]{0,19}$/;
+import { orderDetail, orderView } from "./views.js";
 
 export interface OrderFilter {
   symbol?: string | undefined;
@@ -88,20 +76,17 @@ export class Engine {
     if (!isCommandTime(command.time)) return badTime();
     switch (command.kind) {
       case "addInstrument":
-        return this.addInstrument(command);
+        return addInstrument(this.store, command);
       case "openAccount":
-        return this.openAccount(command);
+        return openAccount(this.store, command);
       case "resetAccount":
-        return this.resetAccount(command);
+        return resetAccount(this.store, command);
       case "openSession":
-        return this.openSession(command.time);
+        return openSession(this.store, command.time);
       case "closeSession":
-        return this.closeSession(command.time);
+        return closeSession(this.store, command.time);
       case "forgetClientOrderIds":
-        if (!isCommandTime(command.closedBefore))
-          return refuse("INVALID_COMMAND", "closedBefore must be whole milliseconds since the epoch");
-        this.store.forgetClosedKeyed(command.closedBefore);
-        return { ok: true, events: [] };
+        return forgetClientOrderIds(this.store, command);
       default:
         return refuse("INVALID_COMMAND", `unknown command kind ${JSON.stringify((command as { kind?: unknown }).kind)}`);
     }
@@ -213,89 +198,6 @@ export class Engine {
   get internals(): Store {
     return this.store;
   }
-
-  // ------------------------------------------------------------------------------------------
-  // Commands that manage accounts, instruments and sessions
-
-  private addInstrument(command: AddInstrumentCommand): CommandResult {
-    const spec = command.instrument;
-    if (typeof spec !== "object" || spec === null) return refuse("INVALID_COMMAND", "instrument is missing");
-    if (typeof spec.symbol !== "string" || !SYMBOL_PATTERN.test(spec.symbol)) {
-      return refuse("INVALID_COMMAND", "symbol must be 1 to 20 upper-case letters, digits, &, _ or -");
-    }
-    if (this.store.instruments.has(spec.symbol)) return refuse("INSTRUMENT_EXISTS", `instrument ${spec.symbol} already exists`);
-    if (typeof spec.name !== "string" || spec.name.length === 0 || spec.name.length > 100) {
-      return refuse("INVALID_COMMAND", "name must be 1 to 100 characters");
-    }
-    if (!(EXCHANGES as readonly string[]).includes(spec.exchange)) return refuse("INVALID_COMMAND", "exchange must be NSE or BSE");
-    if (!(INSTRUMENT_TYPES as readonly string[]).includes(spec.instrumentType)) {
-      return refuse("INVALID_COMMAND", "instrumentType must be EQ");
-    }
-    if (!Number.isSafeInteger(spec.tickSize) || spec.tickSize <= 0) {
-      return refuse("INVALID_COMMAND", "tickSize must be a positive amount in paise");
-    }
-    if (!Number.isSafeInteger(spec.lotSize) || spec.lotSize <= 0)
-      return refuse("INVALID_COMMAND", "lotSize must be a positive whole number");
-    if (!Number.isSafeInteger(spec.price) || spec.price <= 0 || spec.price % spec.tickSize !== 0) {
-      return refuse("INVALID_PRICE", "price must be a positive amount in paise on the tick size");
-    }
-    const frozen = { ...spec };
-    this.store.instruments.set(spec.symbol, new InstrumentRecord(frozen, this.store.instruments.size));
-    this.store.emit({ seq: this.store.nextSeq(), time: command.time, type: "instrument.added", instrument: { ...frozen } });
-    return { ok: true, events: this.store.takeEvents(command.time) };
-  }
-
-  private openAccount(command: OpenAccountCommand): CommandResult {
-    if (!isValidId(command.userId)) return refuse("INVALID_COMMAND", `userId must be 1 to ${MAX_ID_LENGTH} characters`);
-    if (!isCashAmount(command.cash)) return refuse("INVALID_COMMAND", "cash must be zero or a positive amount in paise");
-    if (this.store.accounts.has(command.userId)) return refuse("ACCOUNT_EXISTS", `account ${command.userId} already exists`);
-    const account = new AccountRecord(command.userId, command.cash, command.cash);
-    this.store.accounts.set(command.userId, account);
-    this.store.emit({ seq: this.store.nextSeq(), time: command.time, type: "account.opened", userId: command.userId, cash: command.cash });
-    this.store.touchFunds(account);
-    return { ok: true, events: this.store.takeEvents(command.time) };
-  }
-
-  private resetAccount(command: ResetAccountCommand): CommandResult {
-    const account = this.store.account(command.userId);
-    if (account === undefined) return refuse("UNKNOWN_ACCOUNT", `no account for user ${String(command.userId)}`);
-    if (!isCashAmount(command.cash)) return refuse("INVALID_COMMAND", "cash must be zero or a positive amount in paise");
-    for (const order of account.orders.values()) {
-      if (isOpen(order.state)) closeOrder(this.store, order, "CANCELLED", command.time, "account-reset", "order.cancelled");
-    }
-    account.clearHoldings();
-    account.cash = command.cash;
-    account.deposited = command.cash;
-    this.store.emit({ seq: this.store.nextSeq(), time: command.time, type: "account.reset", userId: command.userId, cash: command.cash });
-    this.store.touchFunds(account);
-    return { ok: true, events: this.store.takeEvents(command.time) };
-  }
-
-  private openSession(time: number): CommandResult {
-    if (this.store.marketOpen) return refuse("INVALID_COMMAND", "the session is already open");
-    this.store.marketOpen = true;
-    for (const instrument of this.store.instruments.values()) {
-      instrument.previousClose = instrument.lastTradedPrice;
-      instrument.open = instrument.lastTradedPrice;
-      instrument.high = instrument.lastTradedPrice;
-      instrument.low = instrument.lastTradedPrice;
-      instrument.volume = 0;
-    }
-    this.store.emit({ seq: this.store.nextSeq(), time, type: "session.opened" });
-    return { ok: true, events: this.store.takeEvents(time) };
-  }
-
-  private closeSession(time: number): CommandResult {
-    if (!this.store.marketOpen) return refuse("INVALID_COMMAND", "the session is already closed");
-    expireOpenOrders(this.store, time);
-    this.store.marketOpen = false;
-    this.store.emit({ seq: this.store.nextSeq(), time, type: "session.closed" });
-    return { ok: true, events: this.store.takeEvents(time) };
-  }
-}
-
-function isCashAmount(value: unknown): value is Paise {
-  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 && value <= 1e15;
 }
 
 function matchesFilter(order: OrderRecord, filter: OrderFilter): boolean {

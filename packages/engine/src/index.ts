@@ -1,7 +1,8 @@
-// The public surface of @trading/engine: exactly what the API, web app and CLI may use.
-export { Engine, SYMBOL_PATTERN, type OrderFilter } from "./engine.js";
+// The public surface of @trading/engine: exactly what the API, web app and CLI may use. Records,
+// books and the store stay inside; commands go in through `Engine.apply`, state comes out as views.
+export { Engine, type OrderFilter } from "./engine.js";
 export { checkInvariants } from "./invariants.js";
-export { repeatPlacement } from "./executor.js";
+export { repeatPlacement } from "./commands/orders.js";
 export { SNAPSHOT_VERSION, type EngineSnapshot, type OrderSnapshot, type InstrumentSnapshot } from "./snapshot.js";
 export { INITIAL_STATES, LEGAL_TRANSITIONS, isLegalTransition, isOpen, isTerminal, IllegalTransitionError } from "./transitions.js";
 export {
@@ -14,9 +15,75 @@ export {
   type ReasonCode,
 } from "./reasons.js";
 export { PAISE_PER_RUPEE, divRound, formatRupees, mulDivRound, nearestTicks, paiseToRupees, rupeesToPaise, type Paise } from "./money.js";
-export { DEFAULT_PAGE_SIZE, MAX_ID_LENGTH, MAX_ORDER_QUANTITY, MAX_PAGE_SIZE } from "./limits.js";
-export * from "./types.js";
-export * from "./schemas.js";
+export { DEFAULT_PAGE_SIZE, MAX_ID_LENGTH, MAX_ORDER_QUANTITY, MAX_PAGE_SIZE, SYMBOL_PATTERN } from "./limits.js";
+export {
+  type Accepted,
+  type AccountEvent,
+  type AddInstrumentCommand,
+  type CancelOrderCommand,
+  type CloseSessionCommand,
+  type Command,
+  type CommandResult,
+  type EngineEvent,
+  type Exchange,
+  EXCHANGES,
+  type ForgetClientOrderIdsCommand,
+  type Funds,
+  type FundsChangedEvent,
+  type HoldingView,
+  INSTRUMENT_TYPES,
+  type InstrumentAddedEvent,
+  type InstrumentSpec,
+  type InstrumentType,
+  type InstrumentView,
+  type LimitOrderInput,
+  type MarketOrderInput,
+  type Millis,
+  type ModifyOrderCommand,
+  type OpenAccountCommand,
+  type OpenSessionCommand,
+  ORDER_CAUSE_TEXT,
+  ORDER_CAUSES,
+  ORDER_STATES,
+  ORDER_TYPES,
+  type OrderCause,
+  type OrderDetail,
+  type OrderEvent,
+  type OrderEventType,
+  type OrderFilledEvent,
+  type OrderInput,
+  type OrderState,
+  type OrderType,
+  type OrderView,
+  type PlaceOrderCommand,
+  type Quote,
+  type Refused,
+  type ResetAccountCommand,
+  type SessionEvent,
+  type Side,
+  SIDES,
+  type StateChange,
+  type StopLimitOrderInput,
+  type StopMarketOrderInput,
+  type TickCommand,
+  type TickEvent,
+  type Trade,
+  VALIDITIES,
+  type Validity,
+} from "./types.js";
+export {
+  candleIntervalSchema,
+  type ModifyOrderRequest,
+  modifyOrderRequestSchema,
+  type OrderRequest,
+  type OrderRequestInput,
+  orderRequestSchema,
+  quantitySchema,
+  rupeePriceSchema,
+  symbolSchema,
+  toEngineModification,
+  toEngineOrder,
+} from "./schemas.js";
 export { percent } from "./portfolio.js";
 export {
   CANDLE_INTERVALS,

@@ -1,7 +1,8 @@
 // Valuation of holdings and funds at the current market price. Amounts stay in paise; the only
 // fractions are percentages, rounded to two decimals for display.
 import { divRound } from "./money.js";
-import type { AccountRecord, InstrumentRecord, Store } from "./store.js";
+import type { AccountRecord, InstrumentRecord } from "./records.js";
+import type { Store } from "./store.js";
 import type { Funds, HoldingView, Quote } from "./types.js";
 
 export function percent(part: number, whole: number): number {

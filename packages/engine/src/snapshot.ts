@@ -1,6 +1,9 @@
 // Snapshot and restore: the whole engine state as plain JSON-safe data, and back. Books are not
 // stored; they are rebuilt from the open orders in their time-priority order.
-import { AccountRecord, InstrumentRecord, newOrderRecord, Store, orderView, type OrderRecord, type HoldingRecord } from "./store.js";
+import { AccountRecord, InstrumentRecord, type HoldingRecord } from "./records.js";
+import { newOrderRecord, type OrderRecord } from "./order-record.js";
+import { Store } from "./store.js";
+import { orderView } from "./views.js";
 import { isOpen } from "./transitions.js";
 import type { InstrumentSpec, Millis, OrderView, StateChange, Trade } from "./types.js";
 
@@ -131,7 +134,7 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
     return account;
   };
   for (const { userId, holding } of snapshot.holdings) {
-    Object.assign(accountOf(userId).holdingFor(holding.symbol), holding);
+    accountOf(userId).restoreHolding(holding);
   }
   for (const t of snapshot.trades) store.recordTrade(accountOf(t.userId), { ...t });
   const resting: OrderRecord[] = [];
@@ -155,7 +158,7 @@ function restoreOrder(store: Store, s: OrderSnapshot, account: AccountRecord): O
   const instrument = store.instruments.get(s.symbol);
   if (instrument === undefined) throw new Error(`snapshot: order ${s.orderId} names unknown instrument ${s.symbol}`);
   const first = s.history[0];
-  const order = newOrderRecord().reuse(
+  const order = newOrderRecord().init(
     s.orderId,
     account,
     s.clientOrderId,
@@ -180,6 +183,6 @@ function restoreOrder(store: Store, s: OrderSnapshot, account: AccountRecord): O
   order.triggeredAt = s.triggeredAt;
   order.reserved = s.reserved;
   order.priority = s.priority;
-  for (const t of s.trades) store.attachTrade(order, { ...t });
+  for (const t of s.trades) order.attachTrade({ ...t });
   return order;
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { AccountRecord, InstrumentRecord, newOrderRecord, OrderIndex, OrderRecord, orderKey, orderView } from "./store.js";
+import { AccountRecord, InstrumentRecord } from "./records.js";
+import { newOrderRecord, OrderRecord } from "./order-record.js";
+import { OrderIndex, orderKey } from "./order-index.js";
+import { orderView } from "./views.js";
 
 /** Just what the index reads of an order. */
 const order = (orderId: string) => ({ orderId, key: orderKey(orderId) }) as OrderRecord;
@@ -94,7 +97,7 @@ describe("order records made new again", () => {
     );
     const account = new AccountRecord("alice", 1_000_000, 1_000_000);
     const args = ["O9", account, null, instrument, "BUY", "LIMIT", "DAY", 3, 149_000, null, 42, "PLACED", "placed"] as const;
-    const used = new OrderRecord().reuse(
+    const used = new OrderRecord().init(
       "O1",
       account,
       "c-1",
@@ -117,8 +120,8 @@ describe("order records made new again", () => {
       else if (typeof record[key] === "string") record[key] = "stale";
       else if (record[key] === null) record[key] = { stale: true };
     }
-    expect({ ...used.reuse(...args) }).toEqual({ ...new OrderRecord().reuse(...args) });
-    expect(used.history).toEqual(new OrderRecord().reuse(...args).history);
+    expect({ ...used.init(...args) }).toEqual({ ...new OrderRecord().init(...args) });
+    expect(used.history).toEqual(new OrderRecord().init(...args).history);
   });
 });
 
@@ -149,9 +152,9 @@ describe("new order records", () => {
       "TRIGGER_PENDING",
       "placed",
     ] as const;
-    const made = literal.reuse(...args);
-    expect({ ...made }).toEqual({ ...new OrderRecord().reuse(...args) });
-    expect(orderView(made)).toEqual(orderView(new OrderRecord().reuse(...args)));
+    const made = literal.init(...args);
+    expect({ ...made }).toEqual({ ...new OrderRecord().init(...args) });
+    expect(orderView(made)).toEqual(orderView(new OrderRecord().init(...args)));
     expect(made.history).toEqual([{ state: "TRIGGER_PENDING", time: 1_795_000_000_000, cause: "placed" }]);
     // Times are kept in two parts (see TIME_SPLIT): exact at epoch milliseconds and at the largest safe time.
     made.updatedAt = 1_795_000_123_457;

@@ -1,4 +1,4 @@
-// The order state machine. The executor moves orders only through `LEGAL_TRANSITIONS`; any other
+// The order state machine. The commands move orders only through `LEGAL_TRANSITIONS`; any other
 // move is a bug in the engine and throws.
 import { ORDER_STATES, orderStateIndex, type OrderState } from "./types.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkInvariants } from "./invariants.js";
-import { TestMarket } from "./testing/market.js";
+import { checkInvariants } from "../invariants.js";
+import { TestMarket } from "../testing/market.js";
 
 describe("resting LIMIT orders on ticks", () => {
   it("fills a resting BUY at its limit price when a tick crosses it", () => {

@@ -1,13 +1,16 @@
-// The matcher: everything a price tick sets off. A tick moves the market price, triggers the stops
+// Ticks: everything a price tick sets off. A tick moves the market price, triggers the stops
 // it crosses, then fills the resting limits it crosses: each account has the tick's whole volume,
 // shared by its own crossed orders in price-time priority. Only crossed levels and accounts are
 // visited, so a tick costs O(log n + fills).
-import type { AccountBook, LimitBook } from "./books.js";
-import type { PriceLadder } from "./ladder.js";
-import { formatRupees } from "./money.js";
-import { badTime, closeOrder, executeOnArrival, fill, isCommandTime, refuse } from "./executor.js";
-import type { InstrumentRecord, OrderRecord, Store } from "./store.js";
-import type { CommandResult, Millis, TickCommand } from "./types.js";
+import type { AccountBook, LimitBook } from "../books.js";
+import { closeOrder, executeOnArrival, fill } from "../execution.js";
+import type { PriceLadder } from "../ladder.js";
+import type { OrderRecord } from "../order-record.js";
+import type { InstrumentRecord } from "../records.js";
+import { checkTriggeredBuy } from "../risk.js";
+import type { Store } from "../store.js";
+import type { CommandResult, Millis, TickCommand } from "../types.js";
+import { badTime, isCommandTime, refuse } from "./common.js";
 
 export function applyTick(store: Store, cmd: TickCommand): CommandResult {
   if (!isCommandTime(cmd.time)) return badTime();
@@ -60,21 +63,14 @@ function triggerStops(store: Store, instrument: InstrumentRecord, ladder: PriceL
  * the difference cannot be found, the order is rejected rather than overdrawing the account.
  */
 function triggerStop(store: Store, instrument: InstrumentRecord, order: OrderRecord, time: Millis): void {
-  store.unrest(order);
-  if (order.type === "SL_M" && order.side === "BUY") {
-    const account = order.account;
-    const cost = order.remaining * instrument.lastTradedPrice;
-    const available = account.cash - account.blocked + order.reserved;
-    if (cost > available) {
-      const message =
-        `stop triggered at ₹${formatRupees(instrument.lastTradedPrice)} but buying ${order.remaining} needs ` +
-        `₹${formatRupees(cost)} and only ₹${formatRupees(available)} is available`;
-      order.rejectReason = "INSUFFICIENT_FUNDS";
-      order.rejectMessage = message;
-      order.triggeredAt = time;
-      closeOrder(store, order, "REJECTED", time, "trigger-unfunded", "order.rejected");
-      return;
-    }
+  store.removeFromBook(order);
+  const unfunded = order.type === "SL_M" && order.side === "BUY" ? checkTriggeredBuy(order, instrument.lastTradedPrice) : undefined;
+  if (unfunded) {
+    order.rejectReason = unfunded.code;
+    order.rejectMessage = unfunded.message;
+    order.triggeredAt = time;
+    closeOrder(store, order, "REJECTED", time, "trigger-unfunded", "order.rejected");
+    return;
   }
   order.triggeredAt = time;
   store.transition(order, "PLACED", time, "triggered");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { fill } from "./executor.js";
-import { checkInvariants } from "./invariants.js";
-import { TestMarket } from "./testing/market.js";
+import { fill } from "../execution.js";
+import { checkInvariants } from "../invariants.js";
+import { TestMarket } from "../testing/market.js";
 
 const LAKH = 1_00_000_00; // ₹1,00,000 in paise
 

@@ -1,0 +1,98 @@
+// The life of an accepted order: meeting the market, filling, resting, closing. Shared by every
+// command that moves an order (placing, modifying, a tick, a session's close, an account's reset).
+import { mulDivRound, type Paise } from "./money.js";
+import type { OrderRecord } from "./order-record.js";
+import type { InstrumentRecord } from "./records.js";
+import type { Store } from "./store.js";
+import type { Millis, OrderCause } from "./types.js";
+import { orderView } from "./views.js";
+
+/** True when a limit price can trade against the market right now. */
+function isMarketable(order: OrderRecord, ltp: Paise): boolean {
+  if (order.type === "MARKET" || order.type === "SL_M") return true;
+  const price = order.price as Paise;
+  return order.side === "BUY" ? price >= ltp : price <= ltp;
+}
+
+/**
+ * An order meeting the market (new, modified to a marketable price, or a stop just triggered):
+ * marketable ones fill in full at the last traded price (a limit gets the price improvement),
+ * IOC leftovers are cancelled, the rest rests in the book holding its reservation.
+ */
+export function executeOnArrival(store: Store, order: OrderRecord, instrument: InstrumentRecord, time: Millis): void {
+  const ltp = instrument.lastTradedPrice;
+  if (isMarketable(order, ltp)) {
+    store.removeFromBook(order);
+    fill(store, order, order.remaining, ltp, time);
+    return;
+  }
+  if (order.validity === "IOC") {
+    store.removeFromBook(order);
+    closeOrder(store, order, "CANCELLED", time, "ioc-unfilled", "order.cancelled");
+    return;
+  }
+  store.setReserve(order, store.reserveNeeded(order));
+  if (order.ladderLevel === null) store.addToBook(order);
+}
+
+/** Fills `quantity` of an order at `price`: cash, holding, trade, state and reservation. */
+export function fill(store: Store, order: OrderRecord, quantity: number, price: Paise, time: Millis): void {
+  // Callers size fills from what is left; a fill of more (or of nothing) would make money up.
+  if (!(quantity > 0 && quantity <= order.remaining))
+    throw new Error(`fill of ${quantity} for order ${order.orderId}, which has ${order.remaining} left`);
+  const account = order.account;
+  const holding = account.getOrCreateHolding(order.instrument);
+  const value = quantity * price;
+  if (order.side === "BUY") {
+    account.cash -= value;
+    holding.quantity += quantity;
+    holding.costBasis += value;
+  } else {
+    const costRemoved = quantity === holding.quantity ? holding.costBasis : mulDivRound(holding.costBasis, quantity, holding.quantity);
+    account.cash += value;
+    holding.quantity -= quantity;
+    holding.costBasis -= costRemoved;
+    holding.realizedPnl += value - costRemoved;
+  }
+  store.touchFunds(account);
+
+  store.tradeCounter += 1;
+  const trade = {
+    tradeId: `T${store.tradeCounter}`,
+    orderId: order.orderId,
+    userId: order.userId,
+    symbol: order.symbol,
+    side: order.side,
+    quantity,
+    price,
+    time,
+  };
+  store.recordTrade(account, trade);
+  order.filledQuantity += quantity;
+  order.filledValue += value;
+  const done = order.filledQuantity === order.quantity;
+  // An order filled in full that leaves memory (see Store.retire) never shows its trades again.
+  if (!done || store.keepsClosed(order)) order.attachTrade(trade);
+
+  store.transition(order, done ? "EXECUTED" : "PARTIALLY_EXECUTED", time, "filled");
+  if (done) store.removeFromBook(order);
+  store.setReserve(order, store.reserveNeeded(order));
+  store.emit({ seq: store.nextSeq(), time, type: "order.filled", cause: "filled", order: orderView(order), trade });
+  if (done) store.retire(order);
+}
+
+/** Ends an open order: out of the book, reservation released, one event. */
+export function closeOrder(
+  store: Store,
+  order: OrderRecord,
+  state: "CANCELLED" | "EXPIRED" | "REJECTED",
+  time: Millis,
+  cause: OrderCause,
+  eventType: "order.cancelled" | "order.expired" | "order.rejected",
+): void {
+  store.removeFromBook(order);
+  store.transition(order, state, time, cause);
+  store.setReserve(order, 0);
+  store.emitOrder(order, eventType, time, cause);
+  store.retire(order);
+}

@@ -1,0 +1,120 @@
+// The records the store keeps for instruments, accounts and holdings.
+import { LimitBook, type AccountBook } from "./books.js";
+import { PriceLadder } from "./ladder.js";
+import { type Paise } from "./money.js";
+import type { InstrumentSpec, Millis, Trade } from "./types.js";
+import { AccountOrders } from "./account-orders.js";
+import type { OrderRecord } from "./order-record.js";
+
+export class InstrumentRecord {
+  lastTradedPrice: Paise;
+  previousClose: Paise;
+  open: Paise;
+  high: Paise;
+  low: Paise;
+  volume = 0;
+  /**
+   * The last tick's time, NaN before the first. A number field, not `Millis | null`: V8 keeps a
+   * number-only field's value inside the record, where a field that may hold null holds a pointer
+   * to the command's own number object, kept alive by the record and stored through the write
+   * barrier's slow path on every tick.
+   */
+  private lastTick = Number.NaN;
+  /** Resting limits, apart by account (see books.ts): BUYs highest first, SELLs lowest first. */
+  readonly buyLimits: LimitBook;
+  readonly sellLimits: LimitBook;
+  /** BUY stops trigger as the price rises: the lowest trigger is next. */
+  readonly buyStops = new PriceLadder<OrderRecord>(false);
+  /** SELL stops trigger as the price falls: the highest trigger is next. */
+  readonly sellStops = new PriceLadder<OrderRecord>(true);
+
+  get lastTickAt(): Millis | null {
+    return Number.isNaN(this.lastTick) ? null : this.lastTick;
+  }
+
+  set lastTickAt(time: Millis | null) {
+    this.lastTick = time ?? Number.NaN;
+  }
+
+  constructor(
+    readonly spec: InstrumentSpec,
+    /** Its place among the store's instruments (0, 1, 2...), for lookups by array index. */
+    readonly ordinal: number,
+  ) {
+    this.buyLimits = new LimitBook(true, ordinal * 2);
+    this.sellLimits = new LimitBook(false, ordinal * 2 + 1);
+    this.lastTradedPrice = spec.price;
+    this.previousClose = spec.price;
+    this.open = spec.price;
+    this.high = spec.price;
+    this.low = spec.price;
+  }
+}
+
+export class AccountRecord {
+  /** Cash reserved for open BUY orders: always the sum of their `reserved`. */
+  blocked: Paise = 0;
+  /** True while the command being applied has changed this account (one funds event per command). */
+  touched = false;
+  /** By symbol, in the order first bought. */
+  readonly holdings = new Map<string, HoldingRecord>();
+  /** The user's orders in memory, oldest first (open ones only when closed orders are not retained). */
+  readonly orders = new AccountOrders();
+  /** Orders placed with a clientOrderId, by that id; null until the first. */
+  clientOrderIds: Map<string, OrderRecord> | null = null;
+  /** The user's trades, oldest first; empty when closed orders are not retained. */
+  readonly trades: Trade[] = [];
+
+  constructor(
+    readonly userId: string,
+    public cash: Paise,
+    /** All cash ever put in (opening balance and resets), the base of total P&L. */
+    public deposited: Paise,
+  ) {}
+
+  /** This account's resting limits, by book (see `LimitBook.slot`): no hashing on a placement. */
+  readonly limitBooks: Array<AccountBook | undefined> = [];
+
+  /** The same holdings by instrument ordinal, filled as they are looked up: no hashing on a fill. */
+  private readonly holdingSlots: Array<HoldingRecord | undefined> = [];
+
+  /** The holding of an instrument, created empty when there is none. */
+  getOrCreateHolding(instrument: InstrumentRecord): HoldingRecord {
+    let holding = this.holdingSlots[instrument.ordinal];
+    if (holding === undefined) {
+      const symbol = instrument.spec.symbol;
+      holding = this.holdings.get(symbol);
+      if (holding === undefined) {
+        holding = { symbol, quantity: 0, reserved: 0, costBasis: 0, realizedPnl: 0 };
+        this.holdings.set(symbol, holding);
+      }
+      this.holdingSlots[instrument.ordinal] = holding;
+    }
+    return holding;
+  }
+
+  /** Puts back a holding read from a snapshot. */
+  restoreHolding(holding: HoldingRecord): void {
+    this.holdings.set(holding.symbol, { ...holding });
+  }
+
+  /** The holding of an instrument, if there is one. */
+  holding(instrument: InstrumentRecord): HoldingRecord | undefined {
+    return this.holdingSlots[instrument.ordinal] ?? this.holdings.get(instrument.spec.symbol);
+  }
+
+  clearHoldings(): void {
+    this.holdings.clear();
+    this.holdingSlots.length = 0;
+  }
+}
+
+export interface HoldingRecord {
+  symbol: string;
+  quantity: number;
+  /** Shares promised to open SELL orders: always the sum of their `reserved`. */
+  reserved: number;
+  /** Exact cost of the shares held, in paise. */
+  costBasis: Paise;
+  realizedPnl: Paise;
+}

@@ -1,0 +1,94 @@
+// Risk: what an account can pay for and deliver. Every check of cash and shares before an order is
+// accepted, changed or triggered is made here (intraday margin and charges will join them).
+import { refuse, rupees } from "./commands/common.js";
+import type { Paise } from "./money.js";
+import type { OrderRecord } from "./order-record.js";
+import type { AccountRecord, InstrumentRecord } from "./records.js";
+import type { OrderInput, Refused } from "./types.js";
+
+/** Cash the account can still commit; `order`'s own blocked cash counts as available to it. */
+export function availableCash(account: AccountRecord, order?: OrderRecord): Paise {
+  return account.cash - account.blocked + (order?.reserved ?? 0);
+}
+
+/** Shares held and not promised to open SELL orders; `order`'s own reserved shares count as free to it. */
+export function freeShares(account: AccountRecord, instrument: InstrumentRecord, order?: OrderRecord): number {
+  const holding = account.holding(instrument);
+  return holding === undefined ? 0 : holding.quantity - holding.reserved + (order?.reserved ?? 0);
+}
+
+/**
+ * Refuses an order whose value (or twice it, as a fill adds it to one total and takes it from
+ * another) would leave the range where whole paise are exact.
+ */
+export function checkOrderValue(quantity: number, unitPrice: Paise): Refused | undefined {
+  return Number.isSafeInteger(quantity * unitPrice * 2) ? undefined : refuse("INVALID_QUANTITY", "order value is too large");
+}
+
+/** The price a BUY blocks cash at: its limit, a stop-market's trigger, or the market for a MARKET order. */
+export function blockingPrice(input: OrderInput, instrument: InstrumentRecord): Paise {
+  return input.type === "MARKET" ? instrument.lastTradedPrice : input.type === "SL_M" ? input.triggerPrice : input.price;
+}
+
+/** The cash a new BUY must find available, or the shares a new SELL must find free. */
+export function checkPlacement(account: AccountRecord, input: OrderInput, instrument: InstrumentRecord): Refused | undefined {
+  if (input.side === "BUY") {
+    const required = input.quantity * blockingPrice(input, instrument);
+    const available = availableCash(account);
+    if (required > available) {
+      return refuse(
+        "INSUFFICIENT_FUNDS",
+        `buying ${input.quantity} ${input.symbol} needs ${rupees(required)} but only ${rupees(available)} is available`,
+      );
+    }
+    return undefined;
+  }
+  const free = freeShares(account, instrument);
+  if (input.quantity > free) {
+    return refuse(
+      "INSUFFICIENT_HOLDINGS",
+      `selling ${input.quantity} ${input.symbol} needs that many free shares but you hold ${free} not already in open SELL orders (no short selling)`,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * What an open order changed to `remaining` shares at `unitPrice` must find: only what it adds to
+ * what it holds back already.
+ */
+export function checkModification(order: OrderRecord, remaining: number, unitPrice: Paise): Refused | undefined {
+  if (order.side === "BUY") {
+    const needed = remaining * unitPrice;
+    const tooLarge = checkOrderValue(remaining, unitPrice);
+    if (tooLarge) return tooLarge;
+    const available = availableCash(order.account, order);
+    if (needed > available) {
+      return refuse(
+        "INSUFFICIENT_FUNDS",
+        `the modified order needs ${rupees(needed)} blocked but only ${rupees(available)} is available to it`,
+      );
+    }
+    return undefined;
+  }
+  const free = freeShares(order.account, order.instrument, order);
+  if (remaining > free) {
+    return refuse("INSUFFICIENT_HOLDINGS", `the modified order needs ${remaining} free shares but only ${free} are free`);
+  }
+  return undefined;
+}
+
+/**
+ * A triggered SL-M BUY blocked cash at its trigger; a market that gapped past it may need more.
+ * The refusal when the difference cannot be found.
+ */
+export function checkTriggeredBuy(order: OrderRecord, marketPrice: Paise): Refused | undefined {
+  const cost = order.remaining * marketPrice;
+  const available = availableCash(order.account, order);
+  if (cost <= available) return undefined;
+  return refuse(
+    "INSUFFICIENT_FUNDS",
+    `stop triggered at ${rupees(marketPrice)} but buying ${order.remaining} needs ` +
+      `${rupees(cost)} and only ${rupees(available)} is available`,
+  );
+}
