@@ -1,8 +1,8 @@
 // Drives the market: a timer that turns the feed generator's ticks into engine commands. The
 // generators themselves are pure (in the engine); the clock lives here.
 import { readFileSync } from "node:fs";
-import { GbmFeed, parseTickCsv, SEED_INSTRUMENTS, type Engine, type TickCommand } from "@trading/engine";
-import type { Exchange } from "./exchange.js";
+import { GbmFeed, parseTickCsv, SEED_INSTRUMENTS, type TickCommand } from "@trading/engine";
+import type { CommandQueue, EngineReader } from "./command-queue.js";
 
 export interface FeedOptions {
   ticksPerSecond: number;
@@ -19,7 +19,7 @@ export class PriceFeed {
   private replayOffset = 0;
 
   constructor(
-    private readonly exchange: Exchange,
+    private readonly queue: CommandQueue,
     private readonly options: FeedOptions,
   ) {}
 
@@ -29,7 +29,7 @@ export class PriceFeed {
 
   start(): void {
     if (this.options.csvFile !== undefined) this.loadCsv(this.options.csvFile);
-    else this.gbm = this.createGbm(this.exchange.engine);
+    else this.gbm = this.createGbm(this.queue.engine);
     this.schedule();
   }
 
@@ -39,14 +39,14 @@ export class PriceFeed {
     if (this.options.ticksPerSecond <= 0) return;
     // Instruments tick in turn, spread over the second, as a real feed's ticks arrive: not all at
     // once, which would make every subscriber wait for one burst of them.
-    const instruments = Math.max(1, this.exchange.engine.instruments().length);
+    const instruments = Math.max(1, this.queue.engine.instruments().length);
     const every = Math.max(1, 1000 / (this.options.ticksPerSecond * (this.gbm === null ? 1 : instruments)));
     this.timer = setInterval(() => this.step(), every);
     this.timer.unref();
   }
 
   /** The walk restarts from the engine's current prices, so a restart or a set-price carries on from there. */
-  private createGbm(engine: Engine): GbmFeed {
+  private createGbm(engine: EngineReader): GbmFeed {
     const volatility = new Map(SEED_INSTRUMENTS.map((i) => [i.symbol, i]));
     const instruments = engine.instruments().map((i) => ({
       symbol: i.symbol,
@@ -74,14 +74,14 @@ export class PriceFeed {
   }
 
   private step(): void {
-    if (this.paused || !this.exchange.engine.marketOpen) return;
+    if (this.paused || !this.queue.engine.marketOpen) return;
     // Do not pile up ticks behind a slow disk: skip a beat while commands are still queued.
-    if (this.exchange.queueLength > 1_000) return;
+    if (this.queue.queueLength > 1_000) return;
     const now = Date.now();
     const ticks = this.gbm !== null ? [this.gbm.next(now)] : this.nextReplayRound(now);
     for (const tick of ticks) {
-      if (this.exchange.engine.instrument(tick.symbol) === undefined) continue;
-      this.exchange.submit((stamp) => ({ ...tick, time: stamp.time })).catch(() => undefined);
+      if (this.queue.engine.instrument(tick.symbol) === undefined) continue;
+      this.queue.submit((stamp) => ({ ...tick, time: stamp.time })).catch(() => undefined);
     }
   }
 
@@ -112,7 +112,7 @@ export class PriceFeed {
   /** After an admin changes instruments or prices, the walk continues from the engine's state. */
   refresh(): void {
     if (this.gbm === null) return;
-    this.gbm = this.createGbm(this.exchange.engine);
+    this.gbm = this.createGbm(this.queue.engine);
     if (this.timer !== null) this.schedule();
   }
 

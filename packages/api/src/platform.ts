@@ -1,4 +1,4 @@
-// Everything the server runs, wired together: storage, the single-writer exchange, the event bus,
+// Everything the server runs, wired together: storage, the single-writer command queue, the event bus,
 // API keys and rate limits, the price feed and metrics. Procedures reach them through the context.
 import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
@@ -6,7 +6,7 @@ import { rupeesToPaise, SEED_INSTRUMENTS, type CommandResult } from "@trading/en
 import { DEMO_ADMIN, DEMO_USERS, KeyRing, RateLimiter } from "./auth.js";
 import { EventBus } from "./bus.js";
 import type { Config } from "./config.js";
-import { Exchange, type CommandFactory } from "./exchange.js";
+import { CommandQueue, type CommandFactory, type EngineReader } from "./command-queue.js";
 import { PriceFeed } from "./feed.js";
 import type { Logger } from "./log.js";
 import { Metrics } from "./metrics.js";
@@ -19,7 +19,10 @@ export interface Platform {
   config: Config;
   log: Logger;
   storage: Storage;
-  exchange: Exchange;
+  /** The single writer: every command goes through it, in order (use `submit`). */
+  queue: CommandQueue;
+  /** The engine to read from (the queue's, which may be rebuilt after a failed write). */
+  readonly engine: EngineReader;
   bus: EventBus;
   keys: KeyRing;
   limiter: RateLimiter;
@@ -77,7 +80,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
         (journalId) => log.info("snapshot stored", { journalId }),
       )
     : undefined;
-  const exchange = await Exchange.open(store, bus, {
+  const queue = await CommandQueue.open(store, bus, {
     snapshotEvery: config.snapshotEvery,
     background,
     onWriteFailure: (cause, written) =>
@@ -88,7 +91,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
         },
       ),
   });
-  await keepRecentFrom(store, bus.recent, exchange.engine.lastSeq);
+  await keepRecentFrom(store, bus.recent, queue.engine.lastSeq);
   const keys = new KeyRing(store);
   await keys.load();
   const metrics = new Metrics();
@@ -96,7 +99,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
 
   const submit = async (make: CommandFactory): Promise<CommandResult> => {
     const started = performance.now();
-    const result = await exchange.submit(make);
+    const result = await queue.submit(make);
     metrics.commitSeconds.observe((performance.now() - started) / 1000);
     for (const event of result.events) {
       if (event.type === "order.accepted") metrics.ordersPlaced.inc();
@@ -106,20 +109,20 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
     return result;
   };
 
-  await bootstrap(config, exchange, keys, submit, log);
-  const feed = new PriceFeed(exchange, { ticksPerSecond: config.feedTicksPerSecond, seed: config.feedSeed, csvFile: config.feedCsv });
-  const stopForgetting = forgetOldClientOrderIds(exchange, submit, config.idempotencyMemorySeconds * 1000, log);
+  await bootstrap(config, queue, keys, submit, log);
+  const feed = new PriceFeed(queue, { ticksPerSecond: config.feedTicksPerSecond, seed: config.feedSeed, csvFile: config.feedCsv });
+  const stopForgetting = forgetOldClientOrderIds(queue, submit, config.idempotencyMemorySeconds * 1000, log);
   metrics.addGauges(() => ({
     trading_event_subscribers: { help: "Open event subscriptions", value: bus.size },
-    trading_exchange_queue: { help: "Commands waiting for the writer", value: exchange.queueLength },
-    trading_resting_orders: { help: "Orders resting in the books", value: exchange.engine.restingOrderCount() },
+    trading_exchange_queue: { help: "Commands waiting for the writer", value: queue.queueLength },
+    trading_resting_orders: { help: "Orders resting in the books", value: queue.engine.restingOrderCount() },
     trading_closed_keyed_orders: {
       help: "Closed orders kept in memory for their clientOrderId (see IDEMPOTENCY_MEMORY_SECONDS)",
-      value: exchange.engine.closedKeyedOrderCount(),
+      value: queue.engine.closedKeyedOrderCount(),
     },
-    trading_event_seq: { help: "Last event sequence number", value: exchange.engine.lastSeq },
-    trading_exchange_batches: { help: "Batches written since start (group commits)", value: exchange.stats.batches },
-    trading_exchange_commands: { help: "Commands applied since start", value: exchange.stats.commands },
+    trading_event_seq: { help: "Last event sequence number", value: queue.engine.lastSeq },
+    trading_exchange_batches: { help: "Batches written since start (group commits)", value: queue.stats.batches },
+    trading_exchange_commands: { help: "Commands applied since start", value: queue.stats.commands },
     trading_snapshot_journal_id: {
       help: "Journal id of the newest snapshot the snapshot thread stored since start",
       value: background?.lastStored ?? 0,
@@ -131,7 +134,10 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
     config,
     log,
     storage: store,
-    exchange,
+    queue,
+    get engine() {
+      return queue.engine;
+    },
     bus,
     keys,
     limiter,
@@ -142,7 +148,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
     async close() {
       feed.stop();
       stopForgetting();
-      await exchange.close();
+      await queue.close();
       bus.closeAll();
       metrics.close();
       await store.close();
@@ -156,11 +162,11 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
  * answers later retries of those keys from the database. Looks every tenth of that time (at most
  * every minute) and sends a command only when there is something to let go of.
  */
-function forgetOldClientOrderIds(exchange: Exchange, submit: Platform["submit"], memoryMs: number, log: Logger): () => void {
+function forgetOldClientOrderIds(queue: CommandQueue, submit: Platform["submit"], memoryMs: number, log: Logger): () => void {
   let sending = false;
   const timer = setInterval(
     () => {
-      const oldest = exchange.engine.oldestClosedKeyedAt();
+      const oldest = queue.engine.oldestClosedKeyedAt();
       if (sending || oldest === null || oldest >= Date.now() - memoryMs) return;
       sending = true;
       submit((stamp) => ({ kind: "forgetClientOrderIds", time: stamp.time, closedBefore: stamp.time - memoryMs }))
@@ -180,8 +186,8 @@ function forgetOldClientOrderIds(exchange: Exchange, submit: Platform["submit"],
 }
 
 /** First start: the seeded instruments; every start: the demo users and the admin key, if configured. */
-async function bootstrap(config: Config, exchange: Exchange, keys: KeyRing, submit: Platform["submit"], log: Logger): Promise<void> {
-  if (exchange.engine.instruments().length === 0) {
+async function bootstrap(config: Config, queue: CommandQueue, keys: KeyRing, submit: Platform["submit"], log: Logger): Promise<void> {
+  if (queue.engine.instruments().length === 0) {
     for (const seed of SEED_INSTRUMENTS) {
       const { volatility: _v, typicalVolume: _t, ...instrument } = seed;
       await submit((stamp) => ({ kind: "addInstrument", time: stamp.time, instrument }));
@@ -191,7 +197,7 @@ async function bootstrap(config: Config, exchange: Exchange, keys: KeyRing, subm
   const cash = rupeesToPaise(config.startingCash) ?? 10_00_000_00;
   const ensureUser = async (userId: string, displayName: string, isAdmin: boolean) => {
     if (keys.user(userId) === undefined) await keys.addUser({ userId, displayName, isAdmin, createdAt: Date.now() });
-    if (!exchange.engine.hasAccount(userId)) await submit((stamp) => ({ kind: "openAccount", time: stamp.time, userId, cash }));
+    if (!queue.engine.hasAccount(userId)) await submit((stamp) => ({ kind: "openAccount", time: stamp.time, userId, cash }));
   };
   if (config.demoUsers) {
     for (const demo of [...DEMO_USERS, DEMO_ADMIN]) {

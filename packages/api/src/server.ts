@@ -172,7 +172,7 @@ export async function startServer(config: Config, log: Logger, options: { storag
     if (url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
     if (url.pathname === "/readyz") {
       // Not ready while the journal cannot be written (a full disk, say): nothing would be accepted.
-      void platform.exchange
+      void platform.queue
         .writable()
         .then((writable) =>
           sendJson(res, ready && writable ? 200 : 503, { ready: ready && writable, journal: writable ? "writable" : "failing" }),
@@ -255,7 +255,7 @@ export async function startServer(config: Config, log: Logger, options: { storag
   platform.feed.start();
   ready = true;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-  log.info("listening", { url, storage: platform.storage.kind, seq: platform.exchange.engine.lastSeq });
+  log.info("listening", { url, storage: platform.storage.kind, seq: platform.engine.lastSeq });
 
   let closing: Promise<void> | null = null;
   return {

@@ -60,7 +60,7 @@ export interface SnapshotReply {
   error: string | null;
 }
 
-/** What the exchange needs of a background snapshot taker. */
+/** What the queue needs of a background snapshot taker. */
 export interface SnapshotTaker {
   /** Asks for a snapshot that includes at least `journalId`; returns at once. */
   request(journalId: number): void;

@@ -52,25 +52,25 @@ describe("restart", () => {
     await alice.orders.place.mutate({ symbol: "INFY", side: "BUY", type: "SL_M", quantity: 1, triggerPrice: 1600 });
     await admin.admin.setPrice.mutate({ symbol: "RELIANCE", price: 1500, volume: 2 });
     const before = await accountState(first, "alice-key");
-    const seq = first.server.platform.exchange.engine.lastSeq;
+    const seq = first.server.platform.engine.lastSeq;
     expect(before.orders.find((o) => o.orderId === resting.orderId)).toMatchObject({ state: "PARTIALLY_EXECUTED", filledQuantity: 2 });
     await first.stop({ keepData: true });
 
     const second = await start(dir);
-    expect(second.server.platform.exchange.engine.lastSeq).toBe(seq);
+    expect(second.server.platform.engine.lastSeq).toBe(seq);
     expect(await accountState(second, "alice-key")).toEqual(before);
     // The book survived too: the rest of the resting SELL fills on the next crossing tick.
     await second.client("admin-key").admin.setPrice.mutate({ symbol: "RELIANCE", price: 1500.5, volume: 10 });
     const after = await second.client("alice-key").orders.get.query({ orderId: resting.orderId });
     expect(after).toMatchObject({ state: "EXECUTED", filledQuantity: 4 });
-    expect(second.server.platform.exchange.engine.lastSeq).toBeGreaterThan(seq);
+    expect(second.server.platform.engine.lastSeq).toBeGreaterThan(seq);
   });
 
   it("lets closed keyed orders go from memory after IDEMPOTENCY_MEMORY_SECONDS and still answers their keys, before and after a restart", async () => {
     const dir = freshDir();
     const first = await start(dir, { idempotencyMemorySeconds: 0.5 });
     const bob = first.client("bob-key");
-    const engine = () => first.server.platform.exchange.engine;
+    const engine = () => first.server.platform.engine;
     const filled = await bob.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "MARKET", quantity: 2, clientOrderId: "algo-1" });
     const refused = await rejection(
       bob.orders.place.mutate({ symbol: "MARUTI", side: "BUY", type: "MARKET", quantity: 10_000, clientOrderId: "algo-2" }),
@@ -115,8 +115,8 @@ describe("restart", () => {
 
     // The journal holds the command that let them go: a restart does not bring them back.
     const second = await start(dir, { idempotencyMemorySeconds: 0.5 });
-    expect(second.server.platform.exchange.engine.orderByClientId("bob", "algo-1")).toBeUndefined();
-    expect(second.server.platform.exchange.engine.orderByClientId("bob", "algo-3")).toMatchObject({ orderId: open.orderId });
+    expect(second.server.platform.engine.orderByClientId("bob", "algo-1")).toBeUndefined();
+    expect(second.server.platform.engine.orderByClientId("bob", "algo-3")).toMatchObject({ orderId: open.orderId });
     await answers(second);
   });
 });
@@ -152,13 +152,13 @@ describe("journal write failure", () => {
     servers.push(server);
     const alice = server.client("alice-key");
     const before = await accountState(server, "alice-key");
-    const seq = server.server.platform.exchange.engine.lastSeq;
+    const seq = server.server.platform.engine.lastSeq;
     storage.failNext = true;
     const error = await alice.orders.place.mutate({ symbol: "TCS", side: "BUY", type: "MARKET", quantity: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCClientError);
     expect((error as TRPCClientError<never>).data).toMatchObject({ code: "SERVICE_UNAVAILABLE", httpStatus: 503 });
     expect((error as Error).message).not.toContain("SQLITE");
-    expect(server.server.platform.exchange.engine.lastSeq).toBe(seq);
+    expect(server.server.platform.engine.lastSeq).toBe(seq);
     expect(await accountState(server, "alice-key")).toEqual(before);
     const ok = await alice.orders.place.mutate({ symbol: "TCS", side: "BUY", type: "MARKET", quantity: 1 });
     expect(ok.state).toBe("EXECUTED");

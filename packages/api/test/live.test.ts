@@ -139,7 +139,7 @@ describe("subscriptions", () => {
     const tooOld = await failure({ lastEventId: "0" });
     expect(tooOld).toMatchObject({ code: "PRECONDITION_FAILED" });
     expect(tooOld.message).toContain("subscribe afresh");
-    const lastSeq = small.server.platform.exchange.engine.lastSeq;
+    const lastSeq = small.server.platform.engine.lastSeq;
     for (const lastEventId of ["", "0x10", "1e3", "-1", " 5", String(lastSeq + 1_000_000), "99999999999999999999"]) {
       const refused = await failure({ lastEventId });
       expect({ lastEventId, code: refused.code }).toEqual({ lastEventId, code: "BAD_REQUEST" });

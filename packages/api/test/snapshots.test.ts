@@ -1,5 +1,5 @@
 // Snapshots taken off the main thread: a replica that follows the durable journal, the built
-// snapshot thread that hosts it, and an exchange that asks for snapshots without waiting for them.
+// snapshot thread that hosts it, and a queue that asks for snapshots without waiting for them.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,7 +10,7 @@ import { BackgroundSnapshots as BuiltBackgroundSnapshots } from "../dist/snapsho
 import { PostgresStorage as BuiltPostgresStorage } from "../dist/storage/postgres.js";
 import { SqliteStorage as BuiltSqliteStorage } from "../dist/storage/sqlite.js";
 import { EventBus } from "../src/bus.js";
-import { Exchange, InconsistentStateError } from "../src/exchange.js";
+import { CommandQueue, InconsistentStateError } from "../src/command-queue.js";
 import { JournalReplica, type SnapshotTaker } from "../src/snapshots.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
 import type { Recovery, Storage, StoredSnapshot } from "../src/storage/storage.js";
@@ -54,7 +54,7 @@ function orders(from: number, count: number): Command[] {
   });
 }
 
-/** Commits commands as the exchange would, in batches, returning the engine that applied them. */
+/** Commits commands as the queue would, in batches, returning the engine that applied them. */
 async function commitAll(storage: Storage, engine: Engine, commands: Command[], firstJournalId: number, batchSize = 50): Promise<void> {
   for (let i = 0; i < commands.length; i += batchSize) {
     const batch = commands.slice(i, i + batchSize);
@@ -189,7 +189,7 @@ describe("snapshot thread (built)", () => {
     await new Promise((r) => setTimeout(r, 150)); // the thread is replaying and writing parts by now
     await background.close();
     expect(errors).toEqual([]); // abandoned, not failed
-    // The exchange's own last snapshot goes through at once, and is the one a restart reads.
+    // The queue's own last snapshot goes through at once, and is the one a restart reads.
     await storage.saveSnapshot({ journalId: commands.length, engine: live.snapshot() });
     await storage.close();
     const after = await restarted(file);
@@ -262,24 +262,24 @@ class CountingStorage extends SqliteStorage {
   }
 }
 
-describe("exchange with background snapshots", () => {
+describe("queue with background snapshots", () => {
   it("asks for a snapshot every so many entries without taking one itself, and takes the last at close", async () => {
     const storage = new CountingStorage(freshFile(), { writerThread: false });
     await storage.init();
     const taker = new RecordingTaker();
-    const exchange = await Exchange.open(storage, new EventBus(1_000), { snapshotEvery: 10, background: taker });
+    const queue = await CommandQueue.open(storage, new EventBus(1_000), { snapshotEvery: 10, background: taker });
     const results: CommandResult[] = [];
     const seen: EngineEvent[] = [];
     for (const command of [...market(), ...orders(0, 33)]) {
-      const result = await exchange.submit(() => command);
+      const result = await queue.submit(() => command);
       results.push(result);
       seen.push(...result.events);
     }
     expect(results.every((r) => r.ok)).toBe(true);
     expect(taker.requests).toEqual([10, 20, 30]);
     expect(storage.snapshots).toEqual([]);
-    // The stand-in stored nothing, so the exchange writes the final snapshot itself.
-    await exchange.close();
+    // The stand-in stored nothing, so the queue writes the final snapshot itself.
+    await queue.close();
     expect(taker.closed).toBe(true);
     expect(storage.snapshots).toEqual([35]);
     await storage.close();
@@ -295,13 +295,13 @@ describe("restoring", () => {
     if (alice === undefined) throw new Error("alice has no account in the snapshot");
     alice.blocked += 1; // blocked cash no longer equals what her open orders hold back
     await storage.saveSnapshot({ journalId: commands.length, engine: damaged });
-    const opening = Exchange.open(storage, new EventBus(1_000), { snapshotEvery: 1_000 });
+    const opening = CommandQueue.open(storage, new EventBus(1_000), { snapshotEvery: 1_000 });
     await expect(opening).rejects.toBeInstanceOf(InconsistentStateError);
     await expect(opening).rejects.toThrow(/alice/);
     // The undamaged state opens.
     await storage.saveSnapshot({ journalId: commands.length, engine: live.snapshot() });
-    const exchange = await Exchange.open(storage, new EventBus(1_000), { snapshotEvery: 1_000 });
-    expect(exchange.engine.lastSeq).toBe(live.lastSeq);
+    const queue = await CommandQueue.open(storage, new EventBus(1_000), { snapshotEvery: 1_000 });
+    expect(queue.engine.lastSeq).toBe(live.lastSeq);
     await storage.close();
   });
 });

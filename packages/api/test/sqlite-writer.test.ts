@@ -1,6 +1,6 @@
 // The SQLite writer thread: a batch is reported written only once durable; a thread that dies
 // while holding a batch reports it failed, and that batch is then on disk whole or not at all
-// (it may have committed just before the thread died: the exchange asks the database); the next
+// (it may have committed just before the thread died: the queue asks the database); the next
 // commit starts a new thread.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,7 +26,7 @@ async function open(): Promise<SqliteStorage> {
 
 const PER_BATCH = 10;
 
-/** Batches as the exchange makes them under load (large enough for the thread): ten accounts each. */
+/** Batches as the queue makes them under load (large enough for the thread): ten accounts each. */
 function batches(count: number): CommitBatch[] {
   const engine = new Engine();
   return Array.from({ length: count }, (_, b) => {

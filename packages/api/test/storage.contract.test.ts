@@ -80,7 +80,7 @@ if (databaseUrl !== undefined && databaseUrl !== "") {
   });
 }
 
-/** A little trading history made by the real engine, as the exchange would commit it. */
+/** A little trading history made by the real engine, as the queue would commit it. */
 function history(): { commands: Command[]; events: EngineEvent[] } {
   const engine = new Engine({ retainClosedOrders: false });
   const commands: Command[] = [

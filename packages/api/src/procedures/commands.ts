@@ -1,16 +1,16 @@
 // Commands from procedures reach the single writer here, with its failures made safe to show.
 import type { CommandResult } from "@trading/engine";
 import { unavailable } from "../errors.js";
-import { ExchangeClosedError, JournalError } from "../exchange.js";
+import { QueueClosedError, JournalError } from "../command-queue.js";
 import type { Platform } from "../platform.js";
 
-/** Runs a command through the exchange; server-side failures become safe, typed errors. */
+/** Runs a command through the queue; server-side failures become safe, typed errors. */
 export async function submitCommand(platform: Platform, make: Parameters<Platform["submit"]>[0]): Promise<CommandResult> {
   try {
     return await platform.submit(make);
   } catch (error) {
     if (error instanceof JournalError) throw unavailable(error.message);
-    if (error instanceof ExchangeClosedError) throw unavailable("the server is shutting down; retry shortly");
+    if (error instanceof QueueClosedError) throw unavailable("the server is shutting down; retry shortly");
     throw error;
   }
 }

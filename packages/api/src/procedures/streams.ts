@@ -7,7 +7,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { EventFilter } from "../bus.js";
 import { drained, REPLAY_SLICE, rest, resumeTooOld } from "../replay.js";
-import { principalOf, type Context } from "../trpc.js";
+import type { AuthedContext, Context } from "../trpc.js";
 
 /** What a subscription takes to resume: the id of the last event it received, as the server issued it. */
 export const lastEventIdInput = z
@@ -22,7 +22,7 @@ export const lastEventIdInput = z
 export function resumePoint(ctx: Context, lastEventId: string | null | undefined): number | null {
   if (lastEventId === undefined || lastEventId === null) return null;
   const seq = Number(lastEventId);
-  const lastSeq = ctx.platform.exchange.engine.lastSeq;
+  const lastSeq = ctx.platform.engine.lastSeq;
   if (seq > lastSeq)
     throw new TRPCError({
       code: "BAD_REQUEST",
@@ -53,7 +53,7 @@ export function sharedPerEvent<A extends unknown[], T>(
 const subscriptionsByUser = new Map<string, number>();
 
 export interface StreamOptions<T> {
-  ctx: Context;
+  ctx: AuthedContext;
   filter: EventFilter;
   /** Continue after this event (see `resumePoint`); null for a fresh subscriber, which starts from now, after `initial`. */
   resumeFrom: number | null;
@@ -67,7 +67,7 @@ export interface StreamOptions<T> {
 export async function* eventStream<T>(options: StreamOptions<T>): AsyncGenerator<T> {
   const { ctx } = options;
   const platform = ctx.platform;
-  const userId = principalOf(ctx).userId;
+  const userId = ctx.auth.userId;
   const { maxSubscriptionsPerConnection, maxSubscriptionsPerUser } = platform.config;
   if (ctx.connection !== null && ctx.connection.subscriptions >= maxSubscriptionsPerConnection) {
     throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `at most ${maxSubscriptionsPerConnection} subscriptions per connection` });
@@ -82,7 +82,7 @@ export async function* eventStream<T>(options: StreamOptions<T>): AsyncGenerator
   const onAbort = () => live.close();
   options.signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    let last = options.resumeFrom ?? platform.exchange.engine.lastSeq;
+    let last = options.resumeFrom ?? platform.engine.lastSeq;
     if (options.resumeFrom === null) {
       for (const item of options.initial?.(last) ?? []) yield item;
     } else {

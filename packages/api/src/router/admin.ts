@@ -6,8 +6,8 @@ import { z } from "zod";
 import { idText, pageSize, text } from "../procedures/inputs.js";
 import { instrumentDto, quoteDto } from "../dto.js";
 import { DomainError } from "../errors.js";
-import type { Context } from "../trpc.js";
-import { adminProcedure, principalOf } from "../trpc.js";
+import type { AuthedContext } from "../trpc.js";
+import { adminProcedure } from "../trpc.js";
 import { submitCommand } from "../procedures/commands.js";
 
 const userIdSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, "userId is 2-64 lower-case letters, digits, ., _ or -");
@@ -17,9 +17,9 @@ const cashSchema = z
   .max(1e12, { message: `cash must be at most ₹${(1e12).toLocaleString("en-IN")}`, abort: true })
   .refine((v) => rupeesToPaise(v) !== undefined, "cash must have at most two decimals");
 
-async function audit(ctx: Context, action: string, detail: Record<string, unknown>): Promise<void> {
-  await ctx.platform.storage.audit({ time: Date.now(), actor: principalOf(ctx).userId, action, detail });
-  ctx.platform.log.info("admin action", { actor: principalOf(ctx).userId, action, ...detail });
+async function audit(ctx: AuthedContext, action: string, detail: Record<string, unknown>): Promise<void> {
+  await ctx.platform.storage.audit({ time: Date.now(), actor: ctx.auth.userId, action, detail });
+  ctx.platform.log.info("admin action", { actor: ctx.auth.userId, action, ...detail });
 }
 
 function paise(rupees: number): number {
@@ -107,7 +107,7 @@ export const adminRouter = {
       if (!result.ok) throw new DomainError(result.code, result.message);
       ctx.platform.feed.refresh();
       await audit(ctx, "instrument.add", { ...input });
-      const view = ctx.platform.exchange.engine.instrument(input.symbol);
+      const view = ctx.platform.engine.instrument(input.symbol);
       if (view === undefined) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "instrument missing after add" });
       return instrumentDto(view);
     }),
@@ -138,7 +138,7 @@ export const adminRouter = {
       if (!result.ok) throw new DomainError(result.code, result.message);
       ctx.platform.feed.refresh();
       await audit(ctx, "market.setPrice", { ...input });
-      const quote = ctx.platform.exchange.engine.quote(input.symbol);
+      const quote = ctx.platform.engine.quote(input.symbol);
       if (quote === undefined) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "quote missing after set price" });
       return quoteDto(quote);
     }),

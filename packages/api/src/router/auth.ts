@@ -1,15 +1,15 @@
 import type { TRPCRouterRecord } from "@trpc/server";
-import { authedProcedure, principalOf } from "../trpc.js";
+import { protectedProcedure } from "../trpc.js";
 
 export const authRouter = {
   /** Who the API key belongs to: a cheap way to check a key. */
-  whoami: authedProcedure.query(({ ctx }) => {
-    const user = ctx.platform.keys.user(principalOf(ctx).userId);
+  whoami: protectedProcedure.query(({ ctx }) => {
+    const user = ctx.platform.keys.user(ctx.auth.userId);
     return {
-      userId: principalOf(ctx).userId,
-      displayName: user?.displayName ?? principalOf(ctx).userId,
-      isAdmin: principalOf(ctx).isAdmin,
-      keyId: principalOf(ctx).keyId,
+      userId: ctx.auth.userId,
+      displayName: user?.displayName ?? ctx.auth.userId,
+      isAdmin: ctx.auth.isAdmin,
+      keyId: ctx.auth.keyId,
     };
   }),
 } satisfies TRPCRouterRecord;

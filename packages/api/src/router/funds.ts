@@ -1,12 +1,12 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { fundsDto } from "../dto.js";
 import { DomainError } from "../errors.js";
-import { authedProcedure, principalOf } from "../trpc.js";
+import { protectedProcedure } from "../trpc.js";
 
 export const fundsRouter = {
-  get: authedProcedure.query(({ ctx }) => {
-    const funds = ctx.platform.exchange.engine.funds(principalOf(ctx).userId);
-    if (funds === undefined) throw new DomainError("UNKNOWN_ACCOUNT", `no trading account for ${principalOf(ctx).userId}`);
+  get: protectedProcedure.query(({ ctx }) => {
+    const funds = ctx.platform.engine.funds(ctx.auth.userId);
+    if (funds === undefined) throw new DomainError("UNKNOWN_ACCOUNT", `no trading account for ${ctx.auth.userId}`);
     return fundsDto(funds);
   }),
 } satisfies TRPCRouterRecord;

@@ -6,14 +6,14 @@ import { z } from "zod";
 import { candlesInput } from "../procedures/inputs.js";
 import { quoteDto } from "../dto.js";
 import type { Platform } from "../platform.js";
-import { authedProcedure } from "../trpc.js";
+import { protectedProcedure } from "../trpc.js";
 import { markShared } from "../wsEncoder.js";
 import { eventStream, lastEventIdInput, resumePoint, sharedPerEvent } from "../procedures/streams.js";
 
 const symbolsSchema = z.array(symbolSchema).max(100).optional();
 
 function tickDto(platform: Platform, event: Extract<EngineEvent, { type: "price.tick" }>) {
-  const previousClose = platform.exchange.engine.quote(event.symbol)?.previousClose ?? event.price;
+  const previousClose = platform.engine.quote(event.symbol)?.previousClose ?? event.price;
   const change = event.price - previousClose;
   return {
     seq: event.seq,
@@ -34,8 +34,8 @@ const trackedTick = sharedPerEvent((event, platform: Platform) =>
 );
 
 export const marketRouter = {
-  quotes: authedProcedure.input(z.object({ symbols: symbolsSchema }).optional()).query(({ ctx, input }) => {
-    const engine = ctx.platform.exchange.engine;
+  quotes: protectedProcedure.input(z.object({ symbols: symbolsSchema }).optional()).query(({ ctx, input }) => {
+    const engine = ctx.platform.engine;
     const symbols = input?.symbols ?? engine.instruments().map((i) => i.symbol);
     return symbols.map((symbol) => {
       const quote = engine.quote(symbol);
@@ -48,8 +48,8 @@ export const marketRouter = {
    * Candles of an interval (1m by default; hour and day candles on the Indian clock), oldest
    * first, the newest `limit` with trading up to `to`, the one still open included.
    */
-  candles: authedProcedure.input(candlesInput()).query(async ({ ctx, input }) => {
-    if (ctx.platform.exchange.engine.instrument(input.symbol) === undefined) {
+  candles: protectedProcedure.input(candlesInput()).query(async ({ ctx, input }) => {
+    if (ctx.platform.engine.instrument(input.symbol) === undefined) {
       throw new TRPCError({ code: "NOT_FOUND", message: `no instrument with symbol ${input.symbol}` });
     }
     const to = input.to === undefined ? Date.now() + ONE_MINUTE : Date.parse(input.to);
@@ -70,14 +70,14 @@ export const marketRouter = {
    * once), then live ticks: one that reconnects with its last event id gets no ticks it missed,
    * only the latest price of each symbol, which is what a price display needs.
    */
-  onTick: authedProcedure
+  onTick: protectedProcedure
     .input(z.object({ symbols: symbolsSchema, lastEventId: lastEventIdInput }).optional())
     .subscription(({ ctx, input, signal }) => {
       const platform = ctx.platform;
       const symbols = input?.symbols ?? null;
       const wanted = symbols === null ? null : new Set(symbols);
       for (const symbol of symbols ?? []) {
-        if (platform.exchange.engine.instrument(symbol) === undefined)
+        if (platform.engine.instrument(symbol) === undefined)
           throw new TRPCError({ code: "NOT_FOUND", message: `no instrument with symbol ${symbol}` });
       }
       // Checked, though a resume starts from the latest prices as a fresh subscriber does.
@@ -88,7 +88,7 @@ export const marketRouter = {
         filter: (e) => e.type === "price.tick" && (wanted === null || wanted.has(e.symbol)),
         resumeFrom: null,
         initial: (seq) =>
-          platform.exchange.engine
+          platform.engine
             .instruments()
             .filter((i) => wanted === null || wanted.has(i.symbol))
             .map((i) =>

@@ -18,7 +18,7 @@ import { submitCommand } from "../procedures/commands.js";
 import { orderDetailDto, orderDto } from "../dto.js";
 import { cursorError, DomainError } from "../errors.js";
 import type { Platform } from "../platform.js";
-import { authedProcedure, principalOf } from "../trpc.js";
+import { protectedProcedure } from "../trpc.js";
 import { isOwnOrderEvent, orderUpdateDto } from "../procedures/order-updates.js";
 import { eventStream, lastEventIdInput, resumePoint } from "../procedures/streams.js";
 
@@ -38,7 +38,7 @@ function orderOrThrow(result: CommandResult) {
  * when this one reaches it.
  */
 async function repeatFromHistory(platform: Platform, userId: string, order: OrderInput): Promise<CommandResult | null> {
-  if (order.clientOrderId === undefined || platform.exchange.engine.hasClientOrderId(userId, order.clientOrderId)) return null;
+  if (order.clientOrderId === undefined || platform.engine.hasClientOrderId(userId, order.clientOrderId)) return null;
   const stored = await platform.storage.orderByClientId(userId, order.clientOrderId);
   return stored === null ? null : repeatPlacement(stored, order);
 }
@@ -71,8 +71,8 @@ const listInput = z
   .optional();
 
 export const ordersRouter = {
-  place: authedProcedure.input(orderRequestSchema).mutation(async ({ ctx, input }) => {
-    const userId = principalOf(ctx).userId;
+  place: protectedProcedure.input(orderRequestSchema).mutation(async ({ ctx, input }) => {
+    const userId = ctx.auth.userId;
     const order = toEngineOrder(input);
     const repeat = await repeatFromHistory(ctx.platform, userId, order);
     if (repeat !== null) return orderOrThrow(repeat);
@@ -86,8 +86,8 @@ export const ordersRouter = {
     return orderOrThrow(result);
   }),
 
-  modify: authedProcedure.input(modifyOrderRequestSchema).mutation(async ({ ctx, input }) => {
-    const userId = principalOf(ctx).userId;
+  modify: protectedProcedure.input(modifyOrderRequestSchema).mutation(async ({ ctx, input }) => {
+    const userId = ctx.auth.userId;
     const change = toEngineModification(input);
     const result = await submitCommand(ctx.platform, (stamp) => ({
       kind: "modifyOrder",
@@ -100,8 +100,8 @@ export const ordersRouter = {
     return orderOrThrow(result);
   }),
 
-  cancel: authedProcedure.input(z.object({ orderId: orderIdSchema })).mutation(async ({ ctx, input }) => {
-    const userId = principalOf(ctx).userId;
+  cancel: protectedProcedure.input(z.object({ orderId: orderIdSchema })).mutation(async ({ ctx, input }) => {
+    const userId = ctx.auth.userId;
     const result = await submitCommand(ctx.platform, (stamp) => ({
       kind: "cancelOrder",
       time: stamp.time,
@@ -113,17 +113,17 @@ export const ordersRouter = {
   }),
 
   /** Cancels every open order of the caller (optionally of one symbol); returns those cancelled. */
-  cancelAll: authedProcedure.input(z.object({ symbol: symbolSchema.optional() }).optional()).mutation(async ({ ctx, input }) => {
-    const userId = principalOf(ctx).userId;
-    const open = ctx.platform.exchange.engine.orders(userId, { open: true, symbol: input?.symbol });
+  cancelAll: protectedProcedure.input(z.object({ symbol: symbolSchema.optional() }).optional()).mutation(async ({ ctx, input }) => {
+    const userId = ctx.auth.userId;
+    const open = ctx.platform.engine.orders(userId, { open: true, symbol: input?.symbol });
     const results = await Promise.all(
       open.map((o) => submitCommand(ctx.platform, (stamp) => ({ kind: "cancelOrder", time: stamp.time, userId, orderId: o.orderId }))),
     );
     return { cancelled: results.flatMap((r) => (r.ok && r.order !== undefined ? [orderDto(r.order)] : [])) };
   }),
 
-  get: authedProcedure.input(z.object({ orderId: orderIdSchema })).query(async ({ ctx, input }) => {
-    const userId = principalOf(ctx).userId;
+  get: protectedProcedure.input(z.object({ orderId: orderIdSchema })).query(async ({ ctx, input }) => {
+    const userId = ctx.auth.userId;
     const stored = await ctx.platform.storage.order(userId, input.orderId);
     if (stored === null) throw new DomainError("ORDER_NOT_FOUND", `no order ${input.orderId} for this user`);
     const trades = await ctx.platform.storage.trades({ userId, orderId: input.orderId, limit: 500 });
@@ -131,11 +131,11 @@ export const ordersRouter = {
   }),
 
   /** Newest first, with a cursor for the next page. */
-  list: authedProcedure.input(listInput).query(async ({ ctx, input }) => {
+  list: protectedProcedure.input(listInput).query(async ({ ctx, input }) => {
     const states = input?.open === true ? (["PLACED", "TRIGGER_PENDING", "PARTIALLY_EXECUTED"] as const) : input?.states;
     const page = await ctx.platform.storage
       .orders({
-        userId: principalOf(ctx).userId,
+        userId: ctx.auth.userId,
         symbol: input?.symbol,
         states: states === undefined ? undefined : [...states],
         from: input?.from === undefined ? undefined : Date.parse(input.from),
@@ -151,15 +151,15 @@ export const ordersRouter = {
    * The caller's order updates and fills. A fresh subscriber first gets its open orders as
    * `snapshot` updates; one that reconnects with its last event id gets everything it missed.
    */
-  onUpdate: authedProcedure.input(z.object({ lastEventId: lastEventIdInput }).optional()).subscription(({ ctx, input, signal }) => {
-    const userId = principalOf(ctx).userId;
+  onUpdate: protectedProcedure.input(z.object({ lastEventId: lastEventIdInput }).optional()).subscription(({ ctx, input, signal }) => {
+    const userId = ctx.auth.userId;
     return eventStream({
       ctx,
       signal,
       filter: isOwnOrderEvent(userId),
       resumeFrom: resumePoint(ctx, input?.lastEventId),
       initial: (seq) =>
-        ctx.platform.exchange.engine
+        ctx.platform.engine
           .orders(userId, { open: true })
           .map((order) => tracked(String(seq), { seq, type: "snapshot" as const, order: orderDto(order), trade: null })),
       map: (event) => ("order" in event ? tracked(String(event.seq), orderUpdateDto(event)) : null),

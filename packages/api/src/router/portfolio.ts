@@ -1,8 +1,8 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { holdingDto } from "../dto.js";
-import { authedProcedure, principalOf } from "../trpc.js";
+import { protectedProcedure } from "../trpc.js";
 
 export const portfolioRouter = {
   /** Holdings valued at the last traded price, with unrealized, realized and day P&L. */
-  holdings: authedProcedure.query(({ ctx }) => ctx.platform.exchange.engine.holdings(principalOf(ctx).userId).map(holdingDto)),
+  holdings: protectedProcedure.query(({ ctx }) => ctx.platform.engine.holdings(ctx.auth.userId).map(holdingDto)),
 } satisfies TRPCRouterRecord;

@@ -7,10 +7,10 @@ import { orderDto, tradeDto } from "../dto.js";
 import { cursorError } from "../errors.js";
 import { cursorText, isoTime, orderIdSchema, pageLimitSchema } from "../procedures/inputs.js";
 import { eventStream, lastEventIdInput, resumePoint } from "../procedures/streams.js";
-import { authedProcedure, principalOf } from "../trpc.js";
+import { protectedProcedure } from "../trpc.js";
 
 export const tradesRouter = {
-  list: authedProcedure
+  list: protectedProcedure
     .input(
       z
         .object({
@@ -26,7 +26,7 @@ export const tradesRouter = {
     .query(async ({ ctx, input }) => {
       const page = await ctx.platform.storage
         .trades({
-          userId: principalOf(ctx).userId,
+          userId: ctx.auth.userId,
           symbol: input?.symbol,
           orderId: input?.orderId,
           from: input?.from === undefined ? undefined : Date.parse(input.from),
@@ -39,8 +39,8 @@ export const tradesRouter = {
     }),
 
   /** The caller's fills as they happen; resumable with the last event id. */
-  onTrade: authedProcedure.input(z.object({ lastEventId: lastEventIdInput }).optional()).subscription(({ ctx, input, signal }) => {
-    const userId = principalOf(ctx).userId;
+  onTrade: protectedProcedure.input(z.object({ lastEventId: lastEventIdInput }).optional()).subscription(({ ctx, input, signal }) => {
+    const userId = ctx.auth.userId;
     return eventStream({
       ctx,
       signal,

@@ -254,10 +254,10 @@ export class SqliteStorage implements Storage {
 
   async commit(batch: CommitBatch): Promise<void> {
     if (this.inProcess === null) throw new Error("SqliteStorage.init() was not called");
-    // Batches are written one at a time (the exchange waits for each), so the two connections
+    // Batches are written one at a time (the queue waits for each), so the two connections
     // never write at once and the journal stays in order.
     if (!this.useThread || batch.commands.length < INLINE_BELOW) return this.inProcess.commit(batch);
-    // A thread that died reported its batch failed (it is on disk whole or not at all; the exchange
+    // A thread that died reported its batch failed (it is on disk whole or not at all; the queue
     // asks the database which); start another.
     if (this.thread === null || this.thread.failed) {
       await this.thread?.close();

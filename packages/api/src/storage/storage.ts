@@ -13,7 +13,7 @@ export interface CommitBatch {
   /**
    * Stored with the batch's last journal entry: after a write that reported a failure, its writer
    * recognises its own batch by this (journal ids alone can be filled by another writer). The
-   * exchange always sets a fresh one.
+   * queue always sets a fresh one.
    */
   batchId?: string | undefined;
 }

@@ -9,13 +9,16 @@ import type { EventBus } from "./bus.js";
 import { rebuild, type SnapshotTaker } from "./snapshots.js";
 import type { Storage } from "./storage/storage.js";
 
-/** What the exchange stamps on a command as it is applied: the time and a fresh order id. */
+/** What the queue stamps on a command as it is applied: the time and a fresh order id. */
 export interface Stamp {
   time: number;
   orderId: string;
 }
 
 export type CommandFactory = (stamp: Stamp) => Command;
+
+/** The engine's queries: everything but `apply` (commands go through the queue) and its internals. */
+export type EngineReader = Omit<Engine, "apply" | "internals">;
 
 export class JournalError extends Error {
   constructor(cause: unknown) {
@@ -31,10 +34,10 @@ export class InconsistentStateError extends Error {
   }
 }
 
-export class ExchangeClosedError extends Error {
+export class QueueClosedError extends Error {
   constructor() {
-    super("the exchange is shutting down");
-    this.name = "ExchangeClosedError";
+    super("the server is shutting down");
+    this.name = "QueueClosedError";
   }
 }
 
@@ -44,7 +47,7 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-export interface ExchangeOptions {
+export interface CommandQueueOptions {
   /** Take a snapshot after this many journal entries, bounding restart time. */
   snapshotEvery: number;
   /**
@@ -59,13 +62,13 @@ export interface ExchangeOptions {
   now?: () => number;
 }
 
-export interface ExchangeStats {
+export interface CommandQueueStats {
   batches: number;
   commands: number;
   lastBatchSize: number;
 }
 
-export class Exchange {
+export class CommandQueue {
   private queue: Pending[] = [];
   private draining = false;
   private closed = false;
@@ -75,7 +78,7 @@ export class Exchange {
   /** The journal id the background snapshot thread was last asked to reach. */
   private requestedSnapshot = 0;
   private idle: Promise<void> = Promise.resolve();
-  readonly stats: ExchangeStats = { batches: 0, commands: 0, lastBatchSize: 0 };
+  readonly stats: CommandQueueStats = { batches: 0, commands: 0, lastBatchSize: 0 };
   private readonly now: () => number;
   /** Batch ids are this writer's id and a count: no other writer can store the same one. */
   private readonly writerId = randomUUID();
@@ -89,7 +92,7 @@ export class Exchange {
     private engineRef: Engine,
     private readonly storage: Storage,
     private readonly bus: EventBus,
-    private readonly options: ExchangeOptions,
+    private readonly options: CommandQueueOptions,
     journalId: number,
   ) {
     this.journalId = journalId;
@@ -101,17 +104,17 @@ export class Exchange {
    * from a state that breaks the invariants money depends on (a damaged or hand-edited database):
    * better not to start than to trade on it.
    */
-  static async open(storage: Storage, bus: EventBus, options: ExchangeOptions): Promise<Exchange> {
+  static async open(storage: Storage, bus: EventBus, options: CommandQueueOptions): Promise<CommandQueue> {
     const { engine, journalId, replayed } = await rebuild(storage);
     const problems = checkInvariants(engine);
     if (problems.length > 0) throw new InconsistentStateError(problems);
-    const exchange = new Exchange(engine, storage, bus, options, journalId);
-    exchange.sinceSnapshot = replayed;
-    return exchange;
+    const queue = new CommandQueue(engine, storage, bus, options, journalId);
+    queue.sinceSnapshot = replayed;
+    return queue;
   }
 
-  /** Read-only access for queries; only this class applies commands. */
-  get engine(): Engine {
+  /** The engine to read from; commands reach it only through `submit`. */
+  get engine(): EngineReader {
     return this.engineRef;
   }
 
@@ -121,7 +124,7 @@ export class Exchange {
 
   /** Queues a command; resolves with its result once it is durable. */
   submit(make: CommandFactory): Promise<CommandResult> {
-    if (this.closed) return Promise.reject(new ExchangeClosedError());
+    if (this.closed) return Promise.reject(new QueueClosedError());
     return new Promise<CommandResult>((resolve, reject) => {
       this.queue.push({ make, resolve, reject });
       if (!this.draining) {
