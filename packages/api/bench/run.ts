@@ -293,7 +293,7 @@ async function journalWith(events: number): Promise<string> {
   let time = Date.now() - 86_400_000;
   const commit = async (commands: Command[]) => {
     const all = commands.flatMap((c) => engine.apply(c).events);
-    await storage.commit({ firstJournalId: journalId + 1, commands, events: all });
+    await storage.journal.commit({ firstJournalId: journalId + 1, commands, events: all });
     journalId += commands.length;
   };
   await commit(
@@ -367,7 +367,7 @@ async function candles(): Promise<void> {
         events.push({ seq: ++seq, time: start + m * 60_000, type: "price.tick", symbol, price: 150_000 + ((m * 7) % 41) * 5, volume: 10 });
     }
     const t0 = performance.now();
-    await storage.commit({ firstJournalId: minute / BATCH_MINUTES + 1, commands: [], events });
+    await storage.journal.commit({ firstJournalId: minute / BATCH_MINUTES + 1, commands: [], events });
     committing += performance.now() - t0;
   }
   const reads: Record<string, number> = {};
@@ -381,7 +381,7 @@ async function candles(): Promise<void> {
     const times: number[] = [];
     for (let i = 0; i < 9; i++) {
       const t0 = performance.now();
-      const rows = await storage.candles({ symbol: "INFY", interval, from: 0, to: Date.now(), limit });
+      const rows = await storage.history.candles({ symbol: "INFY", interval, from: 0, to: Date.now(), limit });
       times.push(performance.now() - t0);
       if (rows.length !== Math.min(limit, interval === "1d" ? DAYS : limit))
         throw new Error(`expected ${limit} ${interval} candles, read ${rows.length}`);

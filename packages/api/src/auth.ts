@@ -38,8 +38,8 @@ export class KeyRing {
   constructor(private readonly storage: Storage) {}
 
   async load(): Promise<void> {
-    for (const user of await this.storage.users()) this.users.set(user.userId, user);
-    for (const key of await this.storage.apiKeys()) this.index(key);
+    for (const user of await this.storage.directory.users()) this.users.set(user.userId, user);
+    for (const key of await this.storage.directory.apiKeys()) this.index(key);
   }
 
   private index(key: ApiKeyRow): void {
@@ -62,14 +62,14 @@ export class KeyRing {
   }
 
   async addUser(user: UserRow): Promise<void> {
-    await this.storage.insertUser(user);
+    await this.storage.directory.insertUser(user);
     this.users.set(user.userId, user);
   }
 
   /** Adds a key with a given plaintext (demo keys, the configured admin key) or a fresh one. */
   async addKey(userId: string, label: string, plaintext: string = newApiKey()): Promise<{ keyId: string; apiKey: string }> {
     const row: ApiKeyRow = { keyId: newKeyId(), userId, keyHash: hashKey(plaintext), label, createdAt: Date.now(), revokedAt: null };
-    await this.storage.insertApiKey(row);
+    await this.storage.directory.insertApiKey(row);
     this.index(row);
     return { keyId: row.keyId, apiKey: plaintext };
   }
@@ -79,7 +79,7 @@ export class KeyRing {
   }
 
   async revoke(keyId: string): Promise<boolean> {
-    const done = await this.storage.revokeApiKey(keyId, Date.now());
+    const done = await this.storage.directory.revokeApiKey(keyId, Date.now());
     for (const [hash, principal] of this.byHash) if (principal.keyId === keyId) this.byHash.delete(hash);
     if (done) for (const listener of this.revokeListeners) listener(keyId);
     return done;

@@ -168,7 +168,7 @@ export class CommandQueue {
       if (commands.length > 0) {
         const batchId = `${this.writerId}/${++this.batchCount}`;
         try {
-          await this.storage.commit({ firstJournalId: this.journalId + 1, commands, events, batchId });
+          await this.storage.journal.commit({ firstJournalId: this.journalId + 1, commands, events, batchId });
         } catch (cause) {
           // A failed write may still have reached the disk (a writer thread can die after its
           // commit, before its answer): the database decides, and memory is rebuilt from it.
@@ -211,7 +211,7 @@ export class CommandQueue {
     lastJournalId: number,
     batchId: string,
   ): Promise<boolean> {
-    const written = (await this.storage.batchIdAt(lastJournalId)) === batchId;
+    const written = (await this.storage.journal.batchIdAt(lastJournalId)) === batchId;
     const { engine, journalId } = await rebuild(this.storage);
     this.engineRef = engine;
     this.options.onWriteFailure?.(cause, written);
@@ -232,7 +232,7 @@ export class CommandQueue {
     if (this.probe !== null) return this.probe;
     if (this.now() - this.probedAt < 1_000) return false;
     this.probedAt = this.now();
-    this.probe = this.storage.checkWritable().then(
+    this.probe = this.storage.journal.checkWritable().then(
       () => {
         this.failing = false;
         return true;
@@ -245,7 +245,7 @@ export class CommandQueue {
 
   /** Writes a snapshot of the engine as of the last durable batch. */
   async snapshot(): Promise<void> {
-    await this.storage.saveSnapshot({ journalId: this.journalId, engine: this.engineRef.snapshot() });
+    await this.storage.journal.saveSnapshot({ journalId: this.journalId, engine: this.engineRef.snapshot() });
     this.sinceSnapshot = 0;
   }
 

@@ -72,7 +72,7 @@ export class RecentEvents {
  */
 export async function keepRecentFrom(storage: Storage, recent: RecentEvents, lastSeq: number): Promise<void> {
   const scannedAfter = Math.max(0, lastSeq - REPLAY_STARTUP_SCAN);
-  const events = await storage.recentOrderEvents(scannedAfter, recent.capacity);
+  const events = await storage.history.recentOrderEvents(scannedAfter, recent.capacity);
   const first = events[0];
   // A full read may have left older order events behind: only what follows the first one is whole.
   recent.startAfter(events.length === recent.capacity && first !== undefined ? first.seq - 1 : scannedAfter);

@@ -11,7 +11,7 @@ import type { Storage, StorageLocation } from "./storage/storage.js";
 
 /** The engine as of the newest snapshot plus the journal after it. */
 export async function rebuild(storage: Storage): Promise<{ engine: Engine; journalId: number; replayed: number }> {
-  const recovery = await storage.recover();
+  const recovery = await storage.journal.recover();
   const engine = recovery.snapshot === null ? new Engine({ retainClosedOrders: false }) : Engine.restore(recovery.snapshot.engine);
   for (const command of recovery.commands) engine.apply(command);
   // Journal ids run without gaps, so this is the id of the last command applied, whatever else
@@ -39,12 +39,12 @@ export class JournalReplica {
     }
     const engine = this.engine;
     while (this.journalId < journalId) {
-      const commands = await this.storage.journal(this.journalId, CATCH_UP_PAGE);
+      const commands = await this.storage.journal.read(this.journalId, CATCH_UP_PAGE);
       if (commands.length === 0) break;
       for (const command of commands) engine.apply(command);
       this.journalId += commands.length;
     }
-    await this.storage.saveSnapshot({ journalId: this.journalId, engine: engine.snapshot() });
+    await this.storage.journal.saveSnapshot({ journalId: this.journalId, engine: engine.snapshot() });
     return this.journalId;
   }
 }

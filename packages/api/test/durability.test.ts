@@ -125,22 +125,29 @@ class FailingStorage extends SqliteStorage {
   failNext = false;
   /** Every write fails, as on a full disk, until cleared. */
   full = false;
-  override async checkWritable(): Promise<void> {
-    if (this.full) throw new Error("SQLITE_FULL: database or disk is full");
-    await super.checkWritable();
-  }
   /** Fail after the batch is on disk, as a writer thread that dies before answering would. */
   failAfterWriteNext = false;
-  override async commit(batch: CommitBatch): Promise<void> {
-    if (this.failNext || this.full) {
-      this.failNext = false;
-      throw new Error("SQLITE_FULL: database or disk is full");
-    }
-    await super.commit(batch);
-    if (this.failAfterWriteNext) {
-      this.failAfterWriteNext = false;
-      throw new Error("the SQLite writer thread stopped");
-    }
+
+  constructor(...args: ConstructorParameters<typeof SqliteStorage>) {
+    super(...args);
+    const journal = this.journal;
+    const checkWritable = journal.checkWritable.bind(journal);
+    const commit = journal.commit.bind(journal);
+    journal.checkWritable = async () => {
+      if (this.full) throw new Error("SQLITE_FULL: database or disk is full");
+      await checkWritable();
+    };
+    journal.commit = async (batch: CommitBatch) => {
+      if (this.failNext || this.full) {
+        this.failNext = false;
+        throw new Error("SQLITE_FULL: database or disk is full");
+      }
+      await commit(batch);
+      if (this.failAfterWriteNext) {
+        this.failAfterWriteNext = false;
+        throw new Error("the SQLite writer thread stopped");
+      }
+    };
   }
 }
 
@@ -216,11 +223,16 @@ describe("journal write reported failed after it reached the disk", () => {
 /** Another writer got the batch's journal ids first: the ids are on disk, but not this batch. */
 class ForeignWriterStorage extends SqliteStorage {
   takeNext = false;
-  override async commit(batch: CommitBatch): Promise<void> {
-    if (!this.takeNext) return super.commit(batch);
-    this.takeNext = false;
-    await super.commit({ ...batch, batchId: "another-writer/1" });
-    throw new Error("UNIQUE constraint failed: journal.journal_id");
+
+  constructor(...args: ConstructorParameters<typeof SqliteStorage>) {
+    super(...args);
+    const commit = this.journal.commit.bind(this.journal);
+    this.journal.commit = async (batch: CommitBatch) => {
+      if (!this.takeNext) return commit(batch);
+      this.takeNext = false;
+      await commit({ ...batch, batchId: "another-writer/1" });
+      throw new Error("UNIQUE constraint failed: journal.journal_id");
+    };
   }
 }
 

@@ -59,7 +59,7 @@ async function commitAll(storage: Storage, engine: Engine, commands: Command[], 
   for (let i = 0; i < commands.length; i += batchSize) {
     const batch = commands.slice(i, i + batchSize);
     const events = batch.flatMap((c) => engine.apply(c).events);
-    await storage.commit({ firstJournalId: firstJournalId + i, commands: batch, events });
+    await storage.journal.commit({ firstJournalId: firstJournalId + i, commands: batch, events });
   }
 }
 
@@ -81,7 +81,7 @@ async function journaled<S extends Storage = SqliteStorage>(
 async function restarted(file: string): Promise<{ snapshot: StoredSnapshot | null; engine: Engine }> {
   const storage = new SqliteStorage(file, { writerThread: false });
   await storage.init();
-  const recovery = await storage.recover();
+  const recovery = await storage.journal.recover();
   await storage.close();
   const engine = recovery.snapshot === null ? new Engine({ retainClosedOrders: false }) : Engine.restore(recovery.snapshot.engine);
   for (const command of recovery.commands) engine.apply(command);
@@ -132,13 +132,18 @@ describe("snapshots stored before parts existed", () => {
 /** Answers recovery as a reader racing a writer could: another batch is committed between its reads. */
 class RacingStorage extends SqliteStorage {
   during: (() => Promise<void>) | null = null;
-  override async recover(): Promise<Recovery> {
-    const recovery = await super.recover();
-    const during = this.during;
-    this.during = null;
-    if (during === null) return recovery;
-    await during();
-    return { ...recovery, lastJournalId: (await super.recover()).lastJournalId };
+
+  constructor(...args: ConstructorParameters<typeof SqliteStorage>) {
+    super(...args);
+    const recover = this.journal.recover.bind(this.journal);
+    this.journal.recover = async (): Promise<Recovery> => {
+      const recovery = await recover();
+      const during = this.during;
+      this.during = null;
+      if (during === null) return recovery;
+      await during();
+      return { ...recovery, lastJournalId: (await recover()).lastJournalId };
+    };
   }
 }
 
@@ -150,7 +155,7 @@ describe("journal replica under concurrent commits", () => {
     storage.during = () => commitAll(storage, live, later, first.length + 1);
     const replica = new JournalReplica(storage);
     expect(await replica.snapshotAt(first.length + later.length)).toBe(first.length + later.length);
-    const stored = (await storage.recover()).snapshot;
+    const stored = (await storage.journal.recover()).snapshot;
     expect(stored?.engine).toEqual(JSON.parse(JSON.stringify(live.snapshot())));
     await storage.close();
   });
@@ -190,7 +195,7 @@ describe("snapshot thread (built)", () => {
     await background.close();
     expect(errors).toEqual([]); // abandoned, not failed
     // The queue's own last snapshot goes through at once, and is the one a restart reads.
-    await storage.saveSnapshot({ journalId: commands.length, engine: live.snapshot() });
+    await storage.journal.saveSnapshot({ journalId: commands.length, engine: live.snapshot() });
     await storage.close();
     const after = await restarted(file);
     expect(after.snapshot?.journalId).toBe(commands.length);
@@ -214,7 +219,7 @@ describe("snapshot thread (built)", () => {
         await background.idle();
         await background.close();
         expect(errors).toEqual([]);
-        const recovery = await storage.recover();
+        const recovery = await storage.journal.recover();
         expect(recovery.snapshot?.journalId).toBe(commands.length);
         expect(recovery.snapshot?.engine).toEqual(JSON.parse(JSON.stringify(live.snapshot())));
       } finally {
@@ -256,9 +261,14 @@ class RecordingTaker implements SnapshotTaker {
 
 class CountingStorage extends SqliteStorage {
   snapshots: number[] = [];
-  override async saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
-    this.snapshots.push(snapshot.journalId);
-    await super.saveSnapshot(snapshot);
+
+  constructor(...args: ConstructorParameters<typeof SqliteStorage>) {
+    super(...args);
+    const saveSnapshot = this.journal.saveSnapshot.bind(this.journal);
+    this.journal.saveSnapshot = async (snapshot: StoredSnapshot) => {
+      this.snapshots.push(snapshot.journalId);
+      await saveSnapshot(snapshot);
+    };
   }
 }
 
@@ -294,12 +304,12 @@ describe("restoring", () => {
     const alice = damaged.accounts.find((a) => a.userId === "alice");
     if (alice === undefined) throw new Error("alice has no account in the snapshot");
     alice.blocked += 1; // blocked cash no longer equals what her open orders hold back
-    await storage.saveSnapshot({ journalId: commands.length, engine: damaged });
+    await storage.journal.saveSnapshot({ journalId: commands.length, engine: damaged });
     const opening = CommandQueue.open(storage, new EventBus(1_000), { snapshotEvery: 1_000 });
     await expect(opening).rejects.toBeInstanceOf(InconsistentStateError);
     await expect(opening).rejects.toThrow(/alice/);
     // The undamaged state opens.
-    await storage.saveSnapshot({ journalId: commands.length, engine: live.snapshot() });
+    await storage.journal.saveSnapshot({ journalId: commands.length, engine: live.snapshot() });
     const queue = await CommandQueue.open(storage, new EventBus(1_000), { snapshotEvery: 1_000 });
     expect(queue.engine.lastSeq).toBe(live.lastSeq);
     await storage.close();

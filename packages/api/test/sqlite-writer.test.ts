@@ -42,7 +42,7 @@ function batches(count: number): CommitBatch[] {
 
 const usersOf = (batch: CommitBatch) => batch.commands.map((command) => (command as { userId: string }).userId);
 
-const threadOf = (storage: SqliteStorage) => (storage as unknown as { thread: { worker: Worker } }).thread.worker;
+const threadOf = (storage: SqliteStorage) => (storage.journal as unknown as { thread: { worker: Worker } }).thread.worker;
 
 describe("SQLite writer thread", () => {
   it("writes large batches on its thread and small ones inline", async () => {
@@ -57,28 +57,28 @@ describe("SQLite writer thread", () => {
     const first = threadOf(storage);
     await first.terminate();
     // A small batch does not need the thread: it is written and no thread is started for it.
-    await storage.commit(small);
+    await storage.journal.commit(small);
     expect(threadOf(storage)).toBe(first);
     // A large one goes to the thread, so a new one is started in place of the dead one.
-    await storage.commit({ ...large, firstJournalId: PER_BATCH + 2 });
+    await storage.journal.commit({ ...large, firstJournalId: PER_BATCH + 2 });
     expect(threadOf(storage)).not.toBe(first);
-    expect((await storage.recover()).commands.map((c) => (c as { userId: string }).userId)).toEqual(["solo", ...usersOf(large)]);
+    expect((await storage.journal.recover()).commands.map((c) => (c as { userId: string }).userId)).toEqual(["solo", ...usersOf(large)]);
     await storage.close();
   });
 
   it("reports a batch held by a dying thread as failed, keeps it whole or not at all, and starts a new thread", async () => {
     const storage = await open();
     const [a, b, c] = batches(3) as [CommitBatch, CommitBatch, CommitBatch];
-    await storage.commit(a);
+    await storage.journal.commit(a);
     // Kill the thread while it holds batch b: b either made it to disk before the end, or fails.
-    const held = storage.commit(b).then(
+    const held = storage.journal.commit(b).then(
       () => "written",
       (error: Error) => error.message,
     );
     await threadOf(storage).terminate();
     const outcome = await held;
-    await storage.commit(c);
-    const journaled = (await storage.recover()).commands.map((command) => (command as { userId: string }).userId);
+    await storage.journal.commit(c);
+    const journaled = (await storage.journal.recover()).commands.map((command) => (command as { userId: string }).userId);
     const withB = [...usersOf(a), ...usersOf(b), ...usersOf(c)];
     if (outcome === "written") expect(journaled).toEqual(withB);
     else {

@@ -131,8 +131,8 @@ for (const impl of implementations) {
       storage = handle.storage;
       await storage.init();
       // Two batches, as group commit would write them.
-      await storage.commit({ firstJournalId: 1, commands: commands.slice(0, 6), events: events.filter((e) => e.time < 64_000) });
-      await storage.commit({
+      await storage.journal.commit({ firstJournalId: 1, commands: commands.slice(0, 6), events: events.filter((e) => e.time < 64_000) });
+      await storage.journal.commit({
         firstJournalId: 7,
         commands: commands.slice(6),
         events: events.filter((e) => e.time >= 64_000),
@@ -145,23 +145,23 @@ for (const impl of implementations) {
     });
 
     it("makes a small durable write when asked whether it can", async () => {
-      await storage.checkWritable();
-      await storage.checkWritable();
+      await storage.journal.checkWritable();
+      await storage.journal.checkWritable();
     });
 
     it("reads back the newest order events, oldest first", async () => {
       const orderEvents = JSON.parse(JSON.stringify(events.filter((e) => "order" in e))) as EngineEvent[];
-      expect(await storage.recentOrderEvents(0, 100)).toEqual(orderEvents);
-      expect(await storage.recentOrderEvents(0, 2)).toEqual(orderEvents.slice(-2));
+      expect(await storage.history.recentOrderEvents(0, 100)).toEqual(orderEvents);
+      expect(await storage.history.recentOrderEvents(0, 2)).toEqual(orderEvents.slice(-2));
       const third = orderEvents[2] as EngineEvent;
-      expect(await storage.recentOrderEvents(third.seq, 100)).toEqual(orderEvents.slice(3));
+      expect(await storage.history.recentOrderEvents(third.seq, 100)).toEqual(orderEvents.slice(3));
     });
 
     it("keeps each batch's id with its last journal entry", async () => {
-      expect(await storage.batchIdAt(commands.length)).toBe("writer-a/2");
-      expect(await storage.batchIdAt(commands.length - 1)).toBeNull();
-      expect(await storage.batchIdAt(6)).toBeNull();
-      expect(await storage.batchIdAt(commands.length + 1)).toBeNull();
+      expect(await storage.journal.batchIdAt(commands.length)).toBe("writer-a/2");
+      expect(await storage.journal.batchIdAt(commands.length - 1)).toBeNull();
+      expect(await storage.journal.batchIdAt(6)).toBeNull();
+      expect(await storage.journal.batchIdAt(commands.length + 1)).toBeNull();
     });
 
     it("is claimed by one server at a time, and the claim is free again once its holder closes", async () => {
@@ -178,7 +178,7 @@ for (const impl of implementations) {
 
     it("migrates idempotently and recovers the journal in order", async () => {
       await storage.init();
-      const recovery = await storage.recover();
+      const recovery = await storage.journal.recover();
       expect(recovery.snapshot).toBeNull();
       expect(recovery.commands).toEqual(JSON.parse(JSON.stringify(commands)));
       expect(recovery.lastJournalId).toBe(commands.length);
@@ -189,10 +189,10 @@ for (const impl of implementations) {
 
     it("recovers from the newest snapshot plus the journal after it, across a reopen", async () => {
       const engine = Engine.replay(commands.slice(0, 5), { retainClosedOrders: false });
-      await storage.saveSnapshot({ journalId: 5, engine: engine.snapshot() });
+      await storage.journal.saveSnapshot({ journalId: 5, engine: engine.snapshot() });
       const reopened = await handle.reopen();
       await reopened.init();
-      const recovery = await reopened.recover();
+      const recovery = await reopened.journal.recover();
       await reopened.close();
       expect(recovery.snapshot?.journalId).toBe(5);
       expect(recovery.commands).toEqual(JSON.parse(JSON.stringify(commands.slice(5))));
@@ -202,9 +202,9 @@ for (const impl of implementations) {
     });
 
     it("reads the journal after an id, a page at a time", async () => {
-      expect(await storage.journal(0, 3)).toEqual(JSON.parse(JSON.stringify(commands.slice(0, 3))));
-      expect(await storage.journal(7, 100)).toEqual(JSON.parse(JSON.stringify(commands.slice(7))));
-      expect(await storage.journal(commands.length, 10)).toEqual([]);
+      expect(await storage.journal.read(0, 3)).toEqual(JSON.parse(JSON.stringify(commands.slice(0, 3))));
+      expect(await storage.journal.read(7, 100)).toEqual(JSON.parse(JSON.stringify(commands.slice(7))));
+      expect(await storage.journal.read(commands.length, 10)).toEqual([]);
     });
 
     it("stores a snapshot too large for one part in parts, and never reads one cut off half-way", async () => {
@@ -222,9 +222,9 @@ for (const impl of implementations) {
       }
       const snapshot = engine.snapshot();
       expect(snapshot.orders).toHaveLength(resting);
-      await storage.saveSnapshot({ journalId: commands.length, engine: snapshot });
+      await storage.journal.saveSnapshot({ journalId: commands.length, engine: snapshot });
       const stored = JSON.parse(JSON.stringify(snapshot)) as typeof snapshot;
-      expect((await storage.recover()).snapshot).toEqual({ journalId: commands.length, engine: stored });
+      expect((await storage.journal.recover()).snapshot).toEqual({ journalId: commands.length, engine: stored });
 
       // A later snapshot that fails while its third part is written (a crash would stop it there too).
       const broken = { ...snapshot, orders: [...snapshot.orders] };
@@ -233,60 +233,66 @@ for (const impl of implementations) {
           throw new Error("cut off");
         },
       } as never;
-      await expect(storage.saveSnapshot({ journalId: commands.length + 5, engine: broken })).rejects.toThrow("cut off");
-      const recovery = await storage.recover();
+      await expect(storage.journal.saveSnapshot({ journalId: commands.length + 5, engine: broken })).rejects.toThrow("cut off");
+      const recovery = await storage.journal.recover();
       expect(recovery.snapshot?.journalId).toBe(commands.length);
       expect(recovery.snapshot?.engine.orders).toHaveLength(stored.orders.length);
     });
 
     it("answers events after a sequence number, by user and by ticks of some symbols", async () => {
-      const all = await storage.events({ afterSeq: 0, limit: 1_000 });
+      const all = await storage.history.events({ afterSeq: 0, limit: 1_000 });
       expect(all.map((e) => e.seq)).toEqual(events.map((e) => e.seq));
-      const bob = await storage.events({ afterSeq: 0, userId: "bob", limit: 1_000 });
+      const bob = await storage.history.events({ afterSeq: 0, userId: "bob", limit: 1_000 });
       expect(bob.length).toBeGreaterThan(0);
       expect(bob.every((e) => ("order" in e ? e.order.userId === "bob" : "userId" in e && e.userId === "bob"))).toBe(true);
-      const ticks = await storage.events({ afterSeq: 0, ticks: { symbols: ["TCS"] }, limit: 1_000 });
+      const ticks = await storage.history.events({ afterSeq: 0, ticks: { symbols: ["TCS"] }, limit: 1_000 });
       expect(ticks.map((e) => e.type)).toEqual(["price.tick", "price.tick"]);
-      expect(await storage.events({ afterSeq: 0, ticks: { symbols: ["INFY"] }, limit: 10 })).toEqual([]);
-      const afterFirst = await storage.events({ afterSeq: ticks[0]?.seq ?? 0, ticks: { symbols: null }, limit: 10 });
+      expect(await storage.history.events({ afterSeq: 0, ticks: { symbols: ["INFY"] }, limit: 10 })).toEqual([]);
+      const afterFirst = await storage.history.events({ afterSeq: ticks[0]?.seq ?? 0, ticks: { symbols: null }, limit: 10 });
       expect(afterFirst).toHaveLength(1);
-      expect((await storage.events({ afterSeq: 0, limit: 3 })).map((e) => e.seq)).toEqual([1, 2, 3]);
+      expect((await storage.history.events({ afterSeq: 0, limit: 3 })).map((e) => e.seq)).toEqual([1, 2, 3]);
     });
 
     it("keeps each order's latest state and its history, visible to its owner only", async () => {
-      const a2 = await storage.order("alice", "A2");
+      const a2 = await storage.history.order("alice", "A2");
       expect(a2?.view).toMatchObject({ orderId: "A2", state: "EXECUTED", filledQuantity: 3 });
       expect(a2?.history.map((h) => h.state)).toEqual(["PLACED", "PARTIALLY_EXECUTED", "EXECUTED"]);
-      expect(await storage.order("bob", "A2")).toBeNull();
-      expect((await storage.order("bob", "B1"))?.view.state).toBe("CANCELLED");
+      expect(await storage.history.order("bob", "A2")).toBeNull();
+      expect((await storage.history.order("bob", "B1"))?.view.state).toBe("CANCELLED");
     });
 
     it("finds a user's order by its clientOrderId in its latest state, and never another user's", async () => {
-      expect(await storage.orderByClientId("alice", "same-key")).toMatchObject({ orderId: "A2", state: "EXECUTED", filledQuantity: 3 });
-      expect(await storage.orderByClientId("bob", "same-key")).toMatchObject({ orderId: "B1", state: "CANCELLED" });
-      expect(await storage.orderByClientId("alice", "other-key")).toBeNull();
-      expect(await storage.orderByClientId("carol", "same-key")).toBeNull();
+      expect(await storage.history.orderByClientId("alice", "same-key")).toMatchObject({
+        orderId: "A2",
+        state: "EXECUTED",
+        filledQuantity: 3,
+      });
+      expect(await storage.history.orderByClientId("bob", "same-key")).toMatchObject({ orderId: "B1", state: "CANCELLED" });
+      expect(await storage.history.orderByClientId("alice", "other-key")).toBeNull();
+      expect(await storage.history.orderByClientId("carol", "same-key")).toBeNull();
     });
 
     it("pages orders and trades newest first with cursors and filters", async () => {
-      const first = await storage.orders({ userId: "alice", limit: 1 });
+      const first = await storage.history.orders({ userId: "alice", limit: 1 });
       expect(first.items.map((o) => o.orderId)).toEqual(["A2"]);
-      const second = await storage.orders({ userId: "alice", limit: 1, cursor: first.nextCursor ?? undefined });
+      const second = await storage.history.orders({ userId: "alice", limit: 1, cursor: first.nextCursor ?? undefined });
       expect(second.items.map((o) => o.orderId)).toEqual(["A1"]);
       expect(second.nextCursor).toBeNull();
-      expect((await storage.orders({ userId: "bob", states: ["CANCELLED"], limit: 10 })).items).toHaveLength(1);
-      expect((await storage.orders({ userId: "alice", from: 62_000, limit: 10 })).items.map((o) => o.orderId)).toEqual(["A2"]);
-      const trades = await storage.trades({ userId: "alice", limit: 2 });
+      expect((await storage.history.orders({ userId: "bob", states: ["CANCELLED"], limit: 10 })).items).toHaveLength(1);
+      expect((await storage.history.orders({ userId: "alice", from: 62_000, limit: 10 })).items.map((o) => o.orderId)).toEqual(["A2"]);
+      const trades = await storage.history.trades({ userId: "alice", limit: 2 });
       expect(trades.items.map((t) => t.orderId)).toEqual(["A2", "A2"]);
-      const rest = await storage.trades({ userId: "alice", limit: 2, cursor: trades.nextCursor ?? undefined });
+      const rest = await storage.history.trades({ userId: "alice", limit: 2, cursor: trades.nextCursor ?? undefined });
       expect(rest.items.map((t) => t.orderId)).toEqual(["A1"]);
-      expect((await storage.trades({ userId: "alice", orderId: "A1", limit: 10 })).items).toHaveLength(1);
-      expect((await storage.trades({ userId: "bob", limit: 10 })).items).toEqual([]);
-      await expect(storage.orders({ userId: "alice", limit: 1, cursor: "!!" })).rejects.toMatchObject({ name: "InvalidCursorError" });
+      expect((await storage.history.trades({ userId: "alice", orderId: "A1", limit: 10 })).items).toHaveLength(1);
+      expect((await storage.history.trades({ userId: "bob", limit: 10 })).items).toEqual([]);
+      await expect(storage.history.orders({ userId: "alice", limit: 1, cursor: "!!" })).rejects.toMatchObject({
+        name: "InvalidCursorError",
+      });
     });
 
     it("aggregates ticks into 1-minute candles across batches", async () => {
-      const candles = await storage.candles({ symbol: "TCS", interval: "1m", from: 0, to: 1e13, limit: 10 });
+      const candles = await storage.history.candles({ symbol: "TCS", interval: "1m", from: 0, to: 1e13, limit: 10 });
       expect(candles).toEqual([
         { symbol: "TCS", time: 60_000, open: 299_000, high: 299_000, low: 299_000, close: 299_000, volume: 1 },
         { symbol: "TCS", time: 120_000, open: 298_000, high: 298_000, low: 298_000, close: 298_000, volume: 5 },
@@ -299,12 +305,12 @@ for (const impl of implementations) {
         price,
         volume,
       });
-      await storage.commit({
+      await storage.journal.commit({
         firstJournalId: 100,
         commands: [],
         events: [tick(125_000, 299_500, 2, 1000), tick(126_000, 297_000, 1, 1001)],
       });
-      expect((await storage.candles({ symbol: "TCS", interval: "1m", from: 120_000, to: 180_000, limit: 10 }))[0]).toEqual({
+      expect((await storage.history.candles({ symbol: "TCS", interval: "1m", from: 120_000, to: 180_000, limit: 10 }))[0]).toEqual({
         symbol: "TCS",
         time: 120_000,
         open: 298_000,
@@ -313,7 +319,9 @@ for (const impl of implementations) {
         close: 297_000,
         volume: 8,
       });
-      expect((await storage.candles({ symbol: "TCS", interval: "1m", from: 0, to: 1e13, limit: 1 })).map((c) => c.time)).toEqual([120_000]);
+      expect((await storage.history.candles({ symbol: "TCS", interval: "1m", from: 0, to: 1e13, limit: 1 })).map((c) => c.time)).toEqual([
+        120_000,
+      ]);
     });
 
     it("groups minutes into longer candles on the Indian clock, skipping time without trading", async () => {
@@ -337,8 +345,8 @@ for (const impl of implementations) {
       });
       const events = ticks.map((t, i) => tick(3_000 + i, t));
       // Two batches, the second adding to a minute the first began.
-      await storage.commit({ firstJournalId: 300, commands: [], events: events.slice(0, 2) });
-      await storage.commit({
+      await storage.journal.commit({ firstJournalId: 300, commands: [], events: events.slice(0, 2) });
+      await storage.journal.commit({
         firstJournalId: 300,
         commands: [],
         events: [tick(3_100, [ist(24, "09:17:30"), 104_00, 1]), ...events.slice(2)],
@@ -354,45 +362,45 @@ for (const impl of implementations) {
         volume,
       });
 
-      expect(await storage.candles({ ...all, interval: "5m" })).toEqual([
+      expect(await storage.history.candles({ ...all, interval: "5m" })).toEqual([
         candle(ist(24, "09:15"), 100_00, 105_00, 100_00, 104_00, 4),
         candle(ist(24, "09:20"), 98_00, 98_00, 98_00, 98_00, 3),
         candle(ist(24, "10:05"), 101_00, 101_00, 101_00, 101_00, 1),
         candle(ist(25, "09:15"), 110_00, 110_00, 110_00, 110_00, 4),
         candle(ist(25, "15:25"), 108_00, 108_00, 108_00, 108_00, 1),
       ]);
-      expect(await storage.candles({ ...all, interval: "1h" })).toEqual([
+      expect(await storage.history.candles({ ...all, interval: "1h" })).toEqual([
         candle(ist(24, "09:00"), 100_00, 105_00, 98_00, 98_00, 7),
         candle(ist(24, "10:00"), 101_00, 101_00, 101_00, 101_00, 1),
         candle(ist(25, "09:00"), 110_00, 110_00, 110_00, 110_00, 4),
         candle(ist(25, "15:00"), 108_00, 108_00, 108_00, 108_00, 1),
       ]);
       // A day runs from midnight to midnight IST.
-      expect(await storage.candles({ ...all, interval: "1d" })).toEqual([
+      expect(await storage.history.candles({ ...all, interval: "1d" })).toEqual([
         candle(ist(24, "00:00"), 100_00, 105_00, 98_00, 101_00, 8),
         candle(ist(25, "00:00"), 110_00, 110_00, 108_00, 108_00, 5),
       ]);
       // The newest ones with trading, across the night and the quiet hours between.
-      expect((await storage.candles({ ...all, interval: "5m", limit: 3 })).map((c) => c.time)).toEqual([
+      expect((await storage.history.candles({ ...all, interval: "5m", limit: 3 })).map((c) => c.time)).toEqual([
         ist(24, "10:05"),
         ist(25, "09:15"),
         ist(25, "15:25"),
       ]);
-      expect((await storage.candles({ ...all, interval: "30m", limit: 1 })).map((c) => c.time)).toEqual([ist(25, "15:00")]);
+      expect((await storage.history.candles({ ...all, interval: "30m", limit: 1 })).map((c) => c.time)).toEqual([ist(25, "15:00")]);
       // Candles that start from the one `from` falls in up to `to`, each whole.
-      expect(await storage.candles({ ...all, interval: "1h", from: ist(24, "09:50"), to: ist(25, "09:00") })).toEqual([
+      expect(await storage.history.candles({ ...all, interval: "1h", from: ist(24, "09:50"), to: ist(25, "09:00") })).toEqual([
         candle(ist(24, "09:00"), 100_00, 105_00, 98_00, 98_00, 7),
         candle(ist(24, "10:00"), 101_00, 101_00, 101_00, 101_00, 1),
       ]);
-      expect(await storage.candles({ ...all, interval: "1h", to: ist(24, "09:20") })).toEqual([
+      expect(await storage.history.candles({ ...all, interval: "1h", to: ist(24, "09:20") })).toEqual([
         candle(ist(24, "09:00"), 100_00, 105_00, 98_00, 98_00, 7),
       ]);
-      expect(await storage.candles({ ...all, interval: "1d", from: ist(25, "12:00"), to: ist(25, "12:00") })).toEqual([
+      expect(await storage.history.candles({ ...all, interval: "1d", from: ist(25, "12:00"), to: ist(25, "12:00") })).toEqual([
         candle(ist(25, "00:00"), 110_00, 110_00, 108_00, 108_00, 5),
       ]);
-      expect(await storage.candles({ ...all, interval: "1h", from: ist(24, "10:00"), to: ist(24, "10:00") })).toEqual([]);
-      expect(await storage.candles({ ...all, interval: "1d", to: ist(24, "00:00") })).toEqual([]);
-      expect(await storage.candles({ ...all, symbol: "NOPE", interval: "1d" })).toEqual([]);
+      expect(await storage.history.candles({ ...all, interval: "1h", from: ist(24, "10:00"), to: ist(24, "10:00") })).toEqual([]);
+      expect(await storage.history.candles({ ...all, interval: "1d", to: ist(24, "00:00") })).toEqual([]);
+      expect(await storage.history.candles({ ...all, symbol: "NOPE", interval: "1d" })).toEqual([]);
     });
 
     it("fills the longer candles from the minutes already stored when it migrates to keeping them", async () => {
@@ -400,7 +408,7 @@ for (const impl of implementations) {
       const read = async (from: Storage) =>
         Promise.all(
           ["TCS", "WIPRO"].flatMap((symbol) =>
-            intervals.map((interval) => from.candles({ symbol, interval, from: 0, to: 1e13, limit: 100 })),
+            intervals.map((interval) => from.history.candles({ symbol, interval, from: 0, to: 1e13, limit: 100 })),
           ),
         );
       const kept = await read(storage);
@@ -420,17 +428,17 @@ for (const impl of implementations) {
     });
 
     it("stores users, keys, revocations and the audit log", async () => {
-      await storage.insertUser({ userId: "carol", displayName: "Carol", isAdmin: false, createdAt: 1 });
-      await storage.insertApiKey({ keyId: "k1", userId: "carol", keyHash: "h1", label: "cli", createdAt: 2, revokedAt: null });
-      expect(await storage.users()).toContainEqual({ userId: "carol", displayName: "Carol", isAdmin: false, createdAt: 1 });
-      expect(await storage.revokeApiKey("k1", 3)).toBe(true);
-      expect(await storage.revokeApiKey("k1", 4)).toBe(false);
-      expect((await storage.apiKeys()).find((k) => k.keyId === "k1")).toMatchObject({ revokedAt: 3 });
+      await storage.directory.insertUser({ userId: "carol", displayName: "Carol", isAdmin: false, createdAt: 1 });
+      await storage.directory.insertApiKey({ keyId: "k1", userId: "carol", keyHash: "h1", label: "cli", createdAt: 2, revokedAt: null });
+      expect(await storage.directory.users()).toContainEqual({ userId: "carol", displayName: "Carol", isAdmin: false, createdAt: 1 });
+      expect(await storage.directory.revokeApiKey("k1", 3)).toBe(true);
+      expect(await storage.directory.revokeApiKey("k1", 4)).toBe(false);
+      expect((await storage.directory.apiKeys()).find((k) => k.keyId === "k1")).toMatchObject({ revokedAt: 3 });
       await expect(
-        storage.insertApiKey({ keyId: "k2", userId: "nobody", keyHash: "h2", label: "x", createdAt: 5, revokedAt: null }),
+        storage.directory.insertApiKey({ keyId: "k2", userId: "nobody", keyHash: "h2", label: "x", createdAt: 5, revokedAt: null }),
       ).rejects.toThrow();
-      await storage.audit({ time: 6, actor: "admin", action: "key.revoke", detail: { keyId: "k1" } });
-      expect(await storage.auditLog(1)).toEqual([{ time: 6, actor: "admin", action: "key.revoke", detail: { keyId: "k1" } }]);
+      await storage.directory.audit({ time: 6, actor: "admin", action: "key.revoke", detail: { keyId: "k1" } });
+      expect(await storage.directory.auditLog(1)).toEqual([{ time: 6, actor: "admin", action: "key.revoke", detail: { keyId: "k1" } }]);
     });
   });
 }
@@ -452,12 +460,12 @@ if (databaseUrl !== undefined && databaseUrl !== "") {
         await storage.init();
         // Writes and reads on whichever pooled connections are free: each must find the tables.
         await Promise.all([
-          storage.commit({ firstJournalId: 1, commands: commands.slice(0, 3), events: [] }),
-          storage.journal(0, 10),
-          storage.recover(),
+          storage.journal.commit({ firstJournalId: 1, commands: commands.slice(0, 3), events: [] }),
+          storage.journal.read(0, 10),
+          storage.journal.recover(),
         ]);
-        await storage.commit({ firstJournalId: 4, commands: commands.slice(3), events: [] });
-        expect((await storage.recover()).commands).toEqual(JSON.parse(JSON.stringify(commands)));
+        await storage.journal.commit({ firstJournalId: 4, commands: commands.slice(3), events: [] });
+        expect((await storage.journal.recover()).commands).toEqual(JSON.parse(JSON.stringify(commands)));
 
         await observer.connect();
         const seen = await observer.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1", [applicationName]);

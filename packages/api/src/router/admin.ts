@@ -18,7 +18,7 @@ const cashSchema = z
   .refine((v) => rupeesToPaise(v) !== undefined, "cash must have at most two decimals");
 
 async function audit(ctx: AuthedContext, action: string, detail: Record<string, unknown>): Promise<void> {
-  await ctx.platform.storage.audit({ time: Date.now(), actor: ctx.auth.userId, action, detail });
+  await ctx.platform.storage.directory.audit({ time: Date.now(), actor: ctx.auth.userId, action, detail });
   ctx.platform.log.info("admin action", { actor: ctx.auth.userId, action, ...detail });
 }
 
@@ -173,7 +173,7 @@ export const adminRouter = {
   }),
 
   auditLog: adminProcedure.input(z.object({ limit: pageSize(1_000, 100) }).optional()).query(async ({ ctx, input }) => {
-    const entries = await ctx.platform.storage.auditLog(input?.limit ?? 100);
+    const entries = await ctx.platform.storage.directory.auditLog(input?.limit ?? 100);
     return entries.map((e) => ({ ...e, time: new Date(e.time).toISOString() }));
   }),
 } satisfies TRPCRouterRecord;

@@ -54,7 +54,13 @@ export const marketRouter = {
     }
     const to = input.to === undefined ? Date.now() + ONE_MINUTE : Date.parse(input.to);
     const from = input.from === undefined ? 0 : Date.parse(input.from);
-    const rows = await ctx.platform.storage.candles({ symbol: input.symbol, interval: input.interval, from, to, limit: input.limit });
+    const rows = await ctx.platform.storage.history.candles({
+      symbol: input.symbol,
+      interval: input.interval,
+      from,
+      to,
+      limit: input.limit,
+    });
     return rows.map((c) => ({
       time: new Date(c.time).toISOString(),
       open: paiseToRupees(c.open),

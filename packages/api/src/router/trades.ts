@@ -24,7 +24,7 @@ export const tradesRouter = {
         .optional(),
     )
     .query(async ({ ctx, input }) => {
-      const page = await ctx.platform.storage
+      const page = await ctx.platform.storage.history
         .trades({
           userId: ctx.auth.userId,
           symbol: input?.symbol,

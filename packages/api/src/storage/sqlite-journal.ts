@@ -1,102 +1,195 @@
-// Writing a committed batch to SQLite, shared by the server's writer thread (sqlite-writer.ts)
-// and the in-process fallback: the journal entries, the events, the latest state of each order,
-// the trades and the candles, in one transaction.
+// The SQLite journal: commands and snapshots. Large batches are written on a writer thread, so
+// the main thread keeps serving while the disk syncs.
 import type Database from "better-sqlite3";
-import { batchCandles } from "./sql.js";
-import { DurabilityError, eventColumns, type CommitBatch } from "./storage.js";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { Command } from "@trading/engine";
+import { JournalWriter } from "./sqlite-batch.js";
+import type { WriterReply, WriterRequest } from "./sqlite-writer.js";
+import { joinSnapshot, snapshotParts, type CommitBatch, type Journal, type Recovery, type StoredSnapshot } from "./storage.js";
 
-/** Rows per multi-row INSERT: well under SQLite's limit on bound parameters. */
-const ROWS_PER_INSERT = 64;
+/** Whether the compiled writer thread is there (it is not when running from TypeScript sources). */
+const WRITER_URL = new URL("./sqlite-writer.js", import.meta.url);
+const writerAvailable = () => WRITER_URL.protocol === "file:" && existsSync(fileURLToPath(WRITER_URL));
 
-/** WAL with synchronous=FULL, so a committed batch survives power loss; checked, not assumed. */
-export function configure(db: Database.Database): void {
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = FULL");
-  db.pragma("busy_timeout = 5000");
-  // The default 2 MiB page cache is soon smaller than the indexes that every commit touches.
-  db.pragma("cache_size = -65536");
-  db.pragma("foreign_keys = ON");
-  // better-sqlite3 builds SQLite with WAL defaulting to synchronous=NORMAL; read both back.
-  const mode = String(db.pragma("journal_mode", { simple: true })).toLowerCase();
-  const sync = Number(db.pragma("synchronous", { simple: true }));
-  if (mode !== "wal") throw new DurabilityError(`SQLite journal_mode is ${mode}, WAL is required`);
-  if (sync < 2) throw new DurabilityError(`SQLite synchronous is ${sync}, FULL (2) or EXTRA (3) is required`);
+/** The writer thread seen from the main thread: each commit a message, answered once durable. */
+class WriterThread {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private nextId = 1;
+  private failure: Error | null = null;
+  /** Resolves once the thread has opened the database and checked its durability settings. */
+  readonly ready: Promise<void>;
+
+  constructor(file: string) {
+    this.worker = new Worker(WRITER_URL, { workerData: { file } });
+    this.ready = new Promise((resolve, reject) => this.waiting.set(0, { resolve, reject }));
+    this.worker.on("message", (reply: WriterReply) => {
+      const waiter = this.waiting.get(reply.id);
+      if (waiter === undefined) return;
+      this.waiting.delete(reply.id);
+      if (reply.error === null) waiter.resolve();
+      else waiter.reject(new Error(reply.error));
+    });
+    this.worker.on("error", (error) => this.fail(error));
+    this.worker.on("exit", (code) => this.fail(new Error(`the SQLite writer thread stopped (exit code ${code})`)));
+  }
+
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const waiter of this.waiting.values()) waiter.reject(this.failure);
+    this.waiting.clear();
+  }
+
+  commit(batch: CommitBatch): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ id, batch } satisfies WriterRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.worker.removeAllListeners("exit");
+    await this.worker.terminate();
+  }
 }
 
-export class JournalWriter {
-  private readonly order: Database.Statement;
-  private readonly trade: Database.Statement;
-  private readonly candle: Database.Statement;
-  private readonly rollup: Database.Statement;
-  /** INSERT statements for n rows at once, cached per table and n: one call into SQLite per chunk. */
-  private readonly multiInserts = new Map<string, Database.Statement>();
+export interface SqliteOptions {
+  /**
+   * Commit large batches on a writer thread, so the main thread keeps serving while the disk syncs
+   * (the default when the compiled thread is there), or every batch on the main thread (`false`).
+   */
+  writerThread?: boolean | undefined;
+}
 
-  constructor(private readonly db: Database.Database) {
-    this.order = db.prepare(
-      `INSERT INTO orders (order_id, user_id, symbol, state, placed_at, updated_at, view, client_order_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, view = excluded.view`,
-    );
-    this.trade = db.prepare("INSERT INTO trades (trade_id, user_id, order_id, symbol, time, payload) VALUES (?, ?, ?, ?, ?, ?)");
-    this.candle = db.prepare(
-      `INSERT INTO candles (symbol, time, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (symbol, time) DO UPDATE SET high = max(high, excluded.high), low = min(low, excluded.low),
-         close = excluded.close, volume = volume + excluded.volume`,
-    );
-    this.rollup = db.prepare(
-      `INSERT INTO candle_rollups (symbol, span, time, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (symbol, span, time) DO UPDATE SET high = max(high, excluded.high), low = min(low, excluded.low),
-         close = excluded.close, volume = volume + excluded.volume`,
-    );
+/**
+ * Batches with fewer commands than this are written on the main thread even when there is a
+ * writer thread: a small transaction syncs in well under a millisecond here, less than the hop to
+ * the thread and back costs a lone tick or order when the machine is busy. The thread takes the
+ * large batches of a loaded server, whose JSON and inserts would otherwise hold up the main thread.
+ */
+const INLINE_BELOW = 8;
+
+export class SqliteJournal implements Journal {
+  private readonly useThread: boolean;
+  private thread: WriterThread | null = null;
+  private inProcess: JournalWriter | null = null;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly file: string,
+    options: SqliteOptions,
+  ) {
+    const built = writerAvailable();
+    this.useThread = options.writerThread ?? built;
+    if (this.useThread && !built) throw new Error(`the SQLite writer thread is not built (${fileURLToPath(WRITER_URL)})`);
   }
 
-  private insertRows(table: string, columns: string[], rows: unknown[][]): void {
-    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-      const chunk = rows.slice(start, start + ROWS_PER_INSERT);
-      const key = `${table}/${chunk.length}`;
-      let statement = this.multiInserts.get(key);
-      if (statement === undefined) {
-        const row = `(${columns.map(() => "?").join(", ")})`;
-        statement = this.db.prepare(
-          `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${Array.from({ length: chunk.length }, () => row).join(", ")}`,
-        );
-        this.multiInserts.set(key, statement);
-      }
-      statement.run(chunk.flat());
+  /** Where large batches are written: "thread" or "main". */
+  get writer(): "thread" | "main" {
+    return this.useThread ? "thread" : "main";
+  }
+
+  /** Prepares the writers, once the schema is in place. */
+  async start(): Promise<void> {
+    this.inProcess = new JournalWriter(this.db);
+    if (this.useThread) await this.startThread();
+  }
+
+  private async startThread(): Promise<void> {
+    const thread = new WriterThread(this.file);
+    this.thread = thread;
+    await thread.ready;
+  }
+
+  async recover(): Promise<Recovery> {
+    const snapshot = this.newestSnapshot();
+    const after = snapshot?.journalId ?? 0;
+    const rows = this.db.prepare("SELECT journal_id, command FROM journal WHERE journal_id > ? ORDER BY journal_id").all(after) as Array<{
+      journal_id: number;
+      command: string;
+    }>;
+    // The last id is the last entry read, not a separate MAX(): another connection may commit in between.
+    return {
+      snapshot,
+      commands: rows.map((r) => JSON.parse(r.command) as Command),
+      lastJournalId: rows[rows.length - 1]?.journal_id ?? after,
+    };
+  }
+
+  /** The newest snapshot with all its parts (one whose row is there always has them). */
+  private newestSnapshot(): StoredSnapshot | null {
+    const rows = this.db.prepare("SELECT journal_id, engine, parts FROM snapshots ORDER BY journal_id DESC").all() as Array<{
+      journal_id: number;
+      engine: string;
+      parts: number;
+    }>;
+    const partsOf = this.db.prepare("SELECT data FROM snapshot_parts WHERE journal_id = ? ORDER BY part").pluck();
+    for (const row of rows) {
+      const parts = row.parts === 0 ? [] : (partsOf.all(row.journal_id) as string[]);
+      if (parts.length === row.parts) return joinSnapshot(row.journal_id, row.engine, parts);
     }
+    return null;
   }
 
-  commit(batch: CommitBatch): void {
+  async read(afterJournalId: number, limit: number): Promise<Command[]> {
+    const rows = this.db
+      .prepare("SELECT command FROM journal WHERE journal_id > ? ORDER BY journal_id LIMIT ?")
+      .pluck()
+      .all(afterJournalId, limit) as string[];
+    return rows.map((r) => JSON.parse(r) as Command);
+  }
+
+  async commit(batch: CommitBatch): Promise<void> {
+    if (this.inProcess === null) throw new Error("SqliteStorage.init() was not called");
+    // Batches are written one at a time (the queue waits for each), so the two connections
+    // never write at once and the journal stays in order.
+    if (!this.useThread || batch.commands.length < INLINE_BELOW) return this.inProcess.commit(batch);
+    // A thread that died reported its batch failed (it is on disk whole or not at all; the queue
+    // asks the database which); start another.
+    if (this.thread === null || this.thread.failed) {
+      await this.thread?.close();
+      await this.startThread();
+    }
+    return (this.thread as WriterThread).commit(batch);
+  }
+
+  async checkWritable(): Promise<void> {
+    this.db
+      .prepare("INSERT INTO write_check (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at")
+      .run(Date.now());
+  }
+
+  async batchIdAt(journalId: number): Promise<string | null> {
+    const row = this.db.prepare("SELECT batch_id FROM journal WHERE journal_id = ?").pluck().get(journalId) as string | null | undefined;
+    return row ?? null;
+  }
+
+  async saveSnapshot(snapshot: StoredSnapshot): Promise<void> {
+    const stored = snapshotParts(snapshot);
+    const insertPart = this.db.prepare("INSERT OR REPLACE INTO snapshot_parts (journal_id, part, data) VALUES (?, ?, ?)");
+    for (let part = 0; part < stored.count; part++) insertPart.run(snapshot.journalId, part, stored.part(part));
     this.db.transaction(() => {
-      this.insertRows(
-        "journal",
-        ["journal_id", "command", "batch_id"],
-        batch.commands.map((command, i) => [
-          batch.firstJournalId + i,
-          JSON.stringify(command),
-          i === batch.commands.length - 1 ? (batch.batchId ?? null) : null,
-        ]),
-      );
-      this.insertRows(
-        "events",
-        ["seq", "time", "type", "user_id", "symbol", "order_id", "payload"],
-        batch.events.map((event) => {
-          const { userId, symbol, orderId } = eventColumns(event);
-          return [event.seq, event.time, event.type, userId, symbol, orderId, JSON.stringify(event)];
-        }),
-      );
-      for (const event of batch.events) {
-        if ("order" in event) {
-          const o = event.order;
-          this.order.run(o.orderId, o.userId, o.symbol, o.state, o.placedAt, o.updatedAt, JSON.stringify(o), o.clientOrderId);
-        }
-        if (event.type === "order.filled") {
-          const t = event.trade;
-          this.trade.run(t.tradeId, t.userId, t.orderId, t.symbol, t.time, JSON.stringify(t));
-        }
-      }
-      const { minutes, rollups } = batchCandles(batch.events);
-      for (const c of minutes) this.candle.run(c.symbol, c.time, c.open, c.high, c.low, c.close, c.volume);
-      for (const c of rollups) this.rollup.run(c.symbol, c.span, c.time, c.open, c.high, c.low, c.close, c.volume);
+      this.db
+        .prepare("INSERT OR REPLACE INTO snapshots (journal_id, taken_at, engine, parts) VALUES (?, ?, ?, ?)")
+        .run(snapshot.journalId, Date.now(), stored.engine, stored.count);
+      // Older snapshots are never read again; keep the newest two, and no parts without their row.
+      this.db
+        .prepare("DELETE FROM snapshots WHERE journal_id NOT IN (SELECT journal_id FROM snapshots ORDER BY journal_id DESC LIMIT 2)")
+        .run();
+      this.db.prepare("DELETE FROM snapshot_parts WHERE journal_id NOT IN (SELECT journal_id FROM snapshots)").run();
     })();
+  }
+
+  async close(): Promise<void> {
+    await this.thread?.close();
+    this.thread = null;
   }
 }

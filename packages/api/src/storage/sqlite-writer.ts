@@ -3,7 +3,7 @@
 // requests. Messages: { id, batch } in; { id, error: null | string } out once the batch is durable.
 import Database from "better-sqlite3";
 import { parentPort, workerData } from "node:worker_threads";
-import { configure, JournalWriter } from "./sqlite-journal.js";
+import { configure, JournalWriter } from "./sqlite-batch.js";
 import type { CommitBatch } from "./storage.js";
 
 export interface WriterRequest {

@@ -122,6 +122,12 @@ export interface EventQuery {
 /** Where a storage lives, so that another thread can open its own connection to it. */
 export type StorageLocation = { kind: "sqlite"; file: string } | { kind: "postgres"; url: string; schema: string };
 
+/**
+ * A database as the server uses it: claimed by one server at a time, migrated at start, and seen
+ * through three parts. The journal is the record of truth (the engine is rebuilt from it); the
+ * history is what the journal's batches left behind for queries; the directory holds users, keys
+ * and the audit log, which no command changes.
+ */
 export interface Storage {
   readonly kind: "sqlite" | "postgres";
   readonly location: StorageLocation;
@@ -133,10 +139,19 @@ export interface Storage {
   lock(onLost: (error: Error) => void): Promise<void>;
   /** Creates or migrates the schema and refuses to run with weaker durability than required. */
   init(): Promise<void>;
+  readonly journal: Journal;
+  readonly history: History;
+  readonly directory: Directory;
+  close(): Promise<void>;
+}
+
+/** Commands in the order they were applied, and snapshots of the engine they built. */
+export interface Journal {
+  /** The newest complete snapshot and every command after it. */
   recover(): Promise<Recovery>;
   /** Up to `limit` journal entries after `afterJournalId`, oldest first (their ids follow on without gaps). */
-  journal(afterJournalId: number, limit: number): Promise<Command[]>;
-  /** Writes a batch in one transaction; resolves only once it is durable. */
+  read(afterJournalId: number, limit: number): Promise<Command[]>;
+  /** Writes a batch (its commands, and the history its events make) in one transaction; resolves only once it is durable. */
   commit(batch: CommitBatch): Promise<void>;
   /** Makes a small durable write, as a journal batch would; rejects when that cannot be done (a full disk). */
   checkWritable(): Promise<void>;
@@ -147,7 +162,10 @@ export interface Storage {
    * that names them: a snapshot interrupted half-way is never read. Keeps the newest two.
    */
   saveSnapshot(snapshot: StoredSnapshot): Promise<void>;
+}
 
+/** What committed batches left for queries: events, orders, trades and candles. */
+export interface History {
   events(query: EventQuery): Promise<EngineEvent[]>;
   /** The newest `limit` order events (fills included) after `afterSeq`, oldest first. */
   recentOrderEvents(afterSeq: number, limit: number): Promise<EngineEvent[]>;
@@ -158,7 +176,10 @@ export interface Storage {
   trades(query: TradeQuery): Promise<Page<Trade>>;
   /** Candles oldest first (see `CandleQuery`). */
   candles(query: CandleQuery): Promise<CandleRow[]>;
+}
 
+/** Users, their API keys and the audit log of admin actions. */
+export interface Directory {
   users(): Promise<UserRow[]>;
   insertUser(user: UserRow): Promise<void>;
   apiKeys(): Promise<ApiKeyRow[]>;
@@ -166,8 +187,6 @@ export interface Storage {
   revokeApiKey(keyId: string, time: number): Promise<boolean>;
   audit(entry: AuditEntry): Promise<void>;
   auditLog(limit: number): Promise<AuditEntry[]>;
-
-  close(): Promise<void>;
 }
 
 /**

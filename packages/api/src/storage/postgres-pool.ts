@@ -1,0 +1,36 @@
+// Connections to PostgreSQL: the settings every session opens with, and the two ways of querying.
+import type pg from "pg";
+
+/** Runs `work` in one transaction on one pooled connection. */
+export async function inTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await work(client);
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export async function queryRows<T>(pool: pg.Pool, sql: string, args: unknown[] = []): Promise<T[]> {
+  return (await pool.query(sql, args)).rows as T[];
+}
+
+/**
+ * Every pooled connection opens with this server's schema on its search path and synchronous
+ * commit on, as startup options: set by a query on connect instead, the first query of whoever
+ * took the connection would be sent while that one still ran. An `options` parameter in the
+ * connection string would replace the pool's own, so there ours are added to it.
+ */
+export function sessionSettings(connectionString: string, schema: string): pg.PoolConfig {
+  const settings = `-c search_path=${schema} -c synchronous_commit=on`;
+  const url = URL.canParse(connectionString) ? new URL(connectionString) : undefined;
+  const theirs = url?.searchParams.get("options");
+  if (url === undefined || !theirs) return { connectionString, options: settings };
+  url.searchParams.set("options", `${theirs} ${settings}`);
+  return { connectionString: url.toString() };
+}
