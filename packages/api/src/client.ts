@@ -5,8 +5,9 @@
 //   await client.orders.place.mutate({ symbol: "INFY", side: "BUY", type: "MARKET", quantity: 1 });
 //   client.orders.onUpdate.subscribe(undefined, { onData: ({ data }) => console.log(data) });
 //   client.close();
-import { createTRPCClient, createWSClient, httpBatchLink, splitLink, wsLink, type TRPCClient } from "@trpc/client";
+import { createTRPCClient, type TRPCClient } from "@trpc/client";
 import NodeWebSocket from "ws";
+import { createTradingLinks } from "./links.js";
 import type { AppRouter } from "./root.js";
 
 export interface TradingClientOptions {
@@ -27,31 +28,19 @@ export type TradingClient = TRPCClient<AppRouter> & {
 
 export function createTradingClient(options: TradingClientOptions): TradingClient {
   const base = options.url.replace(/\/+$/, "");
-  const wsUrl = `${base.replace(/^http/, "ws")}/trpc`;
-  const wsClient = createWSClient({
-    url: wsUrl,
-    connectionParams: { apiKey: options.apiKey },
-    // The socket opens on the first subscription and closes when none is left.
-    lazy: { enabled: true, closeMs: 2_000 },
-    keepAlive: { enabled: true, intervalMs: 10_000, pongTimeoutMs: 5_000 },
-    retryDelayMs: (attempt) => Math.min(250 * 2 ** attempt, 5_000),
+  const { links, close } = createTradingLinks({
+    httpUrl: `${base}/trpc`,
+    wsUrl: `${base.replace(/^http/, "ws")}/trpc`,
+    apiKey: options.apiKey,
+    lazy: true,
     onOpen: options.onSocketOpen,
     onClose: options.onSocketClose,
     // ws implements the browser WebSocket interface tRPC uses.
     WebSocket: options.WebSocket ?? globalThis.WebSocket ?? (NodeWebSocket as unknown as typeof globalThis.WebSocket),
   });
-  const client = createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === "subscription",
-        true: wsLink<AppRouter>({ client: wsClient }),
-        false: httpBatchLink({ url: `${base}/trpc`, headers: () => ({ "x-api-key": options.apiKey }), maxItems: 50 }),
-      }),
-    ],
-  });
+  const client = createTRPCClient<AppRouter>({ links });
   // The tRPC client is a proxy that turns every property into a procedure path, so `close` is
   // answered by a proxy in front of it.
-  const close = () => wsClient.close();
   return new Proxy(client, {
     get: (target, property, receiver) => (property === "close" ? close : (Reflect.get(target, property, receiver) as unknown)),
   }) as TradingClient;
