@@ -1,8 +1,8 @@
 // What the live streams do to the data on screen, as pure functions over the cached query data:
 // an order update moves the order in or out of the open-orders list, a fill adds a trade, and
 // every tick revalues holdings and funds. Money is rounded to the paisa, as the server does.
-import type { RouterOutputs } from "@trading/api";
-import { IST_OFFSET_MS, intervalStart, type CandleInterval } from "@trading/engine";
+import type { OrderUpdateType, RouterOutputs } from "@trading/api";
+import { IST_OFFSET_MS, intervalStart, OPEN_STATES, percent, type CandleInterval } from "@trading/engine";
 
 export type Instrument = RouterOutputs["instruments"]["list"][number];
 export type Order = RouterOutputs["orders"]["list"]["items"][number];
@@ -11,22 +11,19 @@ export type Trade = RouterOutputs["trades"]["list"]["items"][number];
 export type TradePage = RouterOutputs["trades"]["list"];
 export type Holding = RouterOutputs["portfolio"]["holdings"][number];
 export type FundsView = RouterOutputs["funds"]["get"];
-export type OrderUpdateType = "snapshot" | "accepted" | "rejected" | "modified" | "triggered" | "filled" | "cancelled" | "expired";
+export type { OrderUpdateType };
 export interface OrderUpdate {
   type: OrderUpdateType;
   order: Order;
   trade: Trade | null;
 }
 
-export const OPEN_STATES = ["PLACED", "TRIGGER_PENDING", "PARTIALLY_EXECUTED"] as const;
-
 export function isOpenOrder(order: Order): boolean {
-  return (OPEN_STATES as readonly string[]).includes(order.state);
+  return OPEN_STATES.includes(order.state);
 }
 
 const paise = (rupees: number): number => Math.round(rupees * 100);
 const rupees = (p: number): number => p / 100;
-const percent = (part: number, whole: number): number => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 100);
 
 /** The open-orders page after an update: the order is replaced, added at the top, or gone when closed. */
 export function applyToOpenOrders(page: OrderPage, order: Order): OrderPage {

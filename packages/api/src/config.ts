@@ -1,5 +1,6 @@
 // Server configuration from command-line flags and environment variables, with documented
 // defaults. Flags win over the environment.
+import { DEFAULT_STARTING_CASH, paiseToRupees, rupeesToPaise } from "@trading/engine";
 import { z } from "zod";
 
 const bool = z
@@ -25,7 +26,12 @@ export const configSchema = z.object({
   demoUsers: bool.default(true),
   /** Admin API key; with demo users on and none given, the demo admin key `admin-key` works. */
   adminApiKey: z.string().min(8).optional(),
-  startingCash: z.coerce.number().positive().default(10_00_000),
+  /** Rupees a new account opens with (whole paise). */
+  startingCash: z.coerce
+    .number()
+    .positive()
+    .refine((rupees) => rupeesToPaise(rupees) !== undefined, "must be rupees with at most two decimals")
+    .default(paiseToRupees(DEFAULT_STARTING_CASH)),
   /** Requests per second per API key (token bucket refill rate), and the bucket size. */
   rateLimitPerSecond: z.coerce.number().positive().default(200),
   rateLimitBurst: z.coerce.number().int().positive().default(400),

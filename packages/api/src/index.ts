@@ -6,4 +6,4 @@ export { CLOSE_KEY_REVOKED, createTradingLinks, type LinkOptions } from "./links
 export { loadConfig, configSchema, ENV_NAMES, type Config } from "./config.js";
 export { createLogger, type Logger } from "./log.js";
 export type { TickDto } from "./router/market.js";
-export type { OrderUpdateDto } from "./procedures/order-updates.js";
+export type { OrderUpdateDto, OrderUpdateType } from "./procedures/order-updates.js";

@@ -194,7 +194,8 @@ async function bootstrap(config: Config, queue: CommandQueue, keys: KeyRing, sub
     }
     log.info("seeded instruments", { count: SEED_INSTRUMENTS.length });
   }
-  const cash = rupeesToPaise(config.startingCash) ?? 10_00_000_00;
+  // The configuration checked that the amount is whole paise.
+  const cash = rupeesToPaise(config.startingCash) as number;
   const ensureUser = async (userId: string, displayName: string, isAdmin: boolean) => {
     if (keys.user(userId) === undefined) await keys.addUser({ userId, displayName, isAdmin, createdAt: Date.now() });
     if (!queue.engine.hasAccount(userId)) await submit((stamp) => ({ kind: "openAccount", time: stamp.time, userId, cash }));

@@ -2,7 +2,15 @@
 // endpoint delegates to the tRPC procedure of the same name through a caller, so auth, rate
 // limits, validation and errors are the same ones; this file only adds paths, REST-shaped
 // inputs (flat objects, query strings) and the output schemas the OpenAPI document shows.
-import { orderRequestSchema, quantitySchema, rupeePriceSchema, symbolSchema } from "@trading/engine";
+import {
+  orderRequestSchema,
+  orderTypeSchema,
+  quantitySchema,
+  rupeePriceSchema,
+  sideSchema,
+  symbolSchema,
+  validitySchema,
+} from "@trading/engine";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { candlesInput, cursorText, idText, isoTime, orderIdSchema, orderStateInput, pageLimitSchema } from "./procedures/inputs.js";
@@ -47,12 +55,12 @@ const queryNumber = <T extends z.ZodType>(schema: T) =>
 const placeOrderBody = z
   .object({
     symbol: z.string().describe("e.g. INFY"),
-    side: z.enum(["BUY", "SELL"], { error: "must be BUY or SELL" }),
-    type: z.enum(["MARKET", "LIMIT", "SL", "SL_M"], { error: "must be MARKET, LIMIT, SL or SL_M" }),
+    side: sideSchema,
+    type: orderTypeSchema,
     quantity: jsonNumber(quantitySchema),
     price: jsonNumber(rupeePriceSchema).optional().describe("LIMIT and SL only"),
     triggerPrice: jsonNumber(rupeePriceSchema).optional().describe("SL and SL_M only"),
-    validity: z.enum(["DAY", "IOC"], { error: "must be DAY or IOC" }).optional(),
+    validity: validitySchema.optional(),
     clientOrderId: idText().optional().describe("idempotency key: a retry returns the original order"),
   })
   .partial()

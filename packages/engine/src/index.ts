@@ -4,7 +4,15 @@ export { Engine, type OrderFilter } from "./engine.js";
 export { checkInvariants } from "./invariants.js";
 export { repeatPlacement } from "./commands/orders.js";
 export { SNAPSHOT_VERSION, type EngineSnapshot, type OrderSnapshot, type InstrumentSnapshot } from "./snapshot.js";
-export { INITIAL_STATES, LEGAL_TRANSITIONS, isLegalTransition, isOpen, isTerminal, IllegalTransitionError } from "./transitions.js";
+export {
+  INITIAL_STATES,
+  LEGAL_TRANSITIONS,
+  OPEN_STATES,
+  isLegalTransition,
+  isOpen,
+  isTerminal,
+  IllegalTransitionError,
+} from "./transitions.js";
 export {
   ACCOUNT_REASONS,
   MARKET_REASONS,
@@ -79,6 +87,9 @@ export {
   type OrderRequestInput,
   orderRequestSchema,
   quantitySchema,
+  validitySchema,
+  orderTypeSchema,
+  sideSchema,
   rupeePriceSchema,
   symbolSchema,
   toEngineModification,

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { rupeesToPaise } from "./money.js";
 import { ORDER_TYPES, SIDES, VALIDITIES, type OrderInput } from "./types.js";
-import { MAX_ID_LENGTH, MAX_ORDER_QUANTITY } from "./limits.js";
+import { MAX_ID_LENGTH, MAX_ORDER_QUANTITY, SYMBOL_PATTERN } from "./limits.js";
 import { CANDLE_INTERVALS, type CandleInterval } from "./candles.js";
 
 export const symbolSchema = z
@@ -13,7 +13,7 @@ export const symbolSchema = z
   .min(1, "is required")
   .max(20, "is at most 20 characters")
   .transform((s) => s.toUpperCase())
-  .pipe(z.string().regex(/^[A-Z0-9][A-Z0-9&_-]*$/, "may hold only letters, digits, &, _ and -"));
+  .pipe(z.string().regex(SYMBOL_PATTERN, "may hold only letters, digits, &, _ and -"));
 
 export const sideSchema = z.enum(SIDES, { error: "must be BUY or SELL" });
 export const orderTypeSchema = z.enum(ORDER_TYPES, { error: "must be MARKET, LIMIT, SL or SL_M" });

@@ -28,6 +28,9 @@ export function isOpen(state: OrderState): boolean {
   return !isTerminal(state);
 }
 
+/** The states of an order that can still fill: PLACED, TRIGGER_PENDING, PARTIALLY_EXECUTED. */
+export const OPEN_STATES: readonly OrderState[] = ORDER_STATES.filter(isOpen);
+
 /** The table as bits: bit `orderStateIndex(to)` of entry `orderStateIndex(from)`. */
 const LEGAL_BITS: readonly number[] = ORDER_STATES.map((from) =>
   LEGAL_TRANSITIONS[from].reduce((bits, to) => bits | (1 << orderStateIndex(to)), 0),

@@ -1,8 +1,8 @@
 // Every order the user placed, newest first, from the server's history (cursor pages), filtered by
 // status, symbol and day; a row opens the order's state history and fills.
+import { DEFAULT_PAGE_SIZE, OPEN_STATES, type OrderState } from "@trading/engine";
 import { Fragment, useState } from "react";
 import { formatInr, formatTime, marketDayRange } from "../format.js";
-import { OPEN_STATES } from "../live.js";
 import { trpc } from "../trpc.js";
 import { Empty, Failed, OrderCells, OrderHead } from "./common.js";
 
@@ -23,14 +23,14 @@ export interface HistoryFilters {
   day: string;
 }
 
-const PAGE = 50;
+const PAGE = DEFAULT_PAGE_SIZE;
 
 /** The orders.list input for a set of filters: a day is midnight IST to the next midnight, as shown. */
 export function historyInput(filters: HistoryFilters) {
   const states = STATUS_FILTERS[filters.status];
   const input: {
     limit: number;
-    states?: Array<(typeof OPEN_STATES)[number] | "EXECUTED" | "CANCELLED" | "REJECTED" | "EXPIRED">;
+    states?: OrderState[];
     symbol?: string;
     from?: string;
     to?: string;

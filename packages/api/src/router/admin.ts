@@ -1,6 +1,6 @@
 // Admin procedures: users and keys, accounts, instruments, market controls. Each is written to
 // the audit log with the acting user.
-import { EXCHANGES, rupeesToPaise, rupeePriceSchema, symbolSchema, SYMBOL_PATTERN } from "@trading/engine";
+import { EXCHANGES, rupeesToPaise, rupeePriceSchema, symbolSchema } from "@trading/engine";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { idText, pageSize, text } from "../procedures/inputs.js";
@@ -85,7 +85,7 @@ export const adminRouter = {
   addInstrument: adminProcedure
     .input(
       z.object({
-        symbol: symbolSchema.refine((s) => SYMBOL_PATTERN.test(s), "symbol must be 1-20 upper-case letters, digits, &, _ or -"),
+        symbol: symbolSchema,
         name: text(100),
         exchange: z.enum(EXCHANGES).default("NSE"),
         price: rupeePriceSchema,

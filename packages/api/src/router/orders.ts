@@ -2,6 +2,7 @@
 import type {} from "@trpc/server/unstable-core-do-not-import";
 import {
   isOpen,
+  OPEN_STATES,
   modifyOrderRequestSchema,
   orderRequestSchema,
   repeatPlacement,
@@ -132,7 +133,7 @@ export const ordersRouter = {
 
   /** Newest first, with a cursor for the next page. */
   list: protectedProcedure.input(listInput).query(async ({ ctx, input }) => {
-    const states = input?.open === true ? (["PLACED", "TRIGGER_PENDING", "PARTIALLY_EXECUTED"] as const) : input?.states;
+    const states = input?.open === true ? [...OPEN_STATES] : input?.states;
     const page = await ctx.platform.storage.history
       .orders({
         userId: ctx.auth.userId,

@@ -1,5 +1,6 @@
 // Replays recorded prices: parses `time,symbol,price,volume` CSV into ticks, reporting every bad
 // row by line number instead of stopping at the first.
+import { SYMBOL_PATTERN } from "../limits.js";
 import { rupeesToPaise } from "../money.js";
 import type { TickCommand } from "../types.js";
 
@@ -11,7 +12,6 @@ export interface CsvRowError {
 export type CsvParseResult = { ok: true; ticks: TickCommand[] } | { ok: false; errors: CsvRowError[] };
 
 const HEADER = ["time", "symbol", "price", "volume"];
-const SYMBOL = /^[A-Z0-9][A-Z0-9&_-]{0,19}$/;
 /** Parsing stops collecting after this many errors: a wrong file should not flood the screen. */
 const MAX_ERRORS = 20;
 
@@ -44,7 +44,7 @@ export function parseTickCsv(text: string): CsvParseResult {
       rowErrors.push(`time ${JSON.stringify(timeText)} is neither epoch milliseconds nor an ISO-8601 date-time with a zone`);
     else if (time < lastTime) rowErrors.push(`time ${timeText} is earlier than the row before it; rows must be in time order`);
     else lastTime = time;
-    if (!SYMBOL.test(symbol)) rowErrors.push(`symbol ${JSON.stringify(symbol)} must be upper-case letters, digits, &, _ or -`);
+    if (!SYMBOL_PATTERN.test(symbol)) rowErrors.push(`symbol ${JSON.stringify(symbol)} must be upper-case letters, digits, &, _ or -`);
     const priceNumber = /^\d+(\.\d+)?$/.test(priceText) ? Number(priceText) : NaN;
     const price = rupeesToPaise(priceNumber);
     if (price === undefined || price <= 0) {
