@@ -40,8 +40,8 @@ ${EXIT_CODES_HELP}`,
   )
   .exitOverride();
 
-const { registerCommands } = await import("./commands.js");
-registerCommands(program);
+const [{ registerCommands }, { processIo }] = await Promise.all([import("./commands/index.js"), import("./io.js")]);
+registerCommands(program, processIo());
 
 try {
   await program.parseAsync(process.argv);

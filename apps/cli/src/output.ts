@@ -46,6 +46,7 @@ export function table(headers: string[], rows: string[][], right: ReadonlySet<nu
   return [bold(line(headers)), ...rows.map(line)].join("\n");
 }
 
-export function print(options: OutputOptions, json: unknown, human: () => string): void {
-  process.stdout.write(options.json ? `${JSON.stringify(json, null, 2)}\n` : `${human()}\n`);
+/** Writes a result: as JSON with `--json`, else as `human` says. */
+export function print(out: { write(text: string): unknown }, options: OutputOptions, json: unknown, human: () => string): void {
+  out.write(options.json ? `${JSON.stringify(json, null, 2)}\n` : `${human()}\n`);
 }

@@ -1,0 +1,170 @@
+// The commands as a user runs them, against a stand-in server: what they send, what they print,
+// and which mistakes they refuse before sending anything.
+import type { TradingClient } from "@trading/api/client";
+import { Command } from "commander";
+import { describe, expect, it } from "vitest";
+import { CliError, EXIT } from "../errors.js";
+import type { Io } from "../io.js";
+import { registerCommands } from "./index.js";
+
+const ORDER = {
+  orderId: "O7",
+  side: "BUY",
+  quantity: 10,
+  symbol: "INFY",
+  type: "LIMIT",
+  price: 1500.5,
+  triggerPrice: null,
+  averageFillPrice: null,
+  filledQuantity: 0,
+  state: "PLACED",
+};
+
+interface Session {
+  out: string;
+  calls: Array<{ procedure: string; input: unknown }>;
+  closed: number;
+  interrupt: () => void;
+}
+
+/**
+ * A client whose every procedure records its input and answers from `answers` (a function of the
+ * input, or a value). Subscriptions hand their callbacks to `answers[path]` as well.
+ */
+function standIn(session: Session, answers: Record<string, unknown>): TradingClient {
+  const call = (path: string, input: unknown) => {
+    session.calls.push({ procedure: path, input });
+    const answer = answers[path];
+    return typeof answer === "function" ? (answer as (input: unknown) => unknown)(input) : answer;
+  };
+  const node = (path: string[]): unknown =>
+    new Proxy(() => undefined, {
+      get: (_target, key: string) => {
+        // Not a promise: `await` must take the client as it is.
+        if (key === "then") return undefined;
+        if (key === "close" && path.length === 0) return () => (session.closed += 1);
+        if (key === "query" || key === "mutate") return async (input: unknown) => call(path.join("."), input);
+        if (key === "subscribe")
+          return (input: unknown, handlers: unknown) => {
+            call(path.join("."), { input, handlers });
+            return { unsubscribe: () => undefined };
+          };
+        return node([...path, key]);
+      },
+    });
+  return node([]) as TradingClient;
+}
+
+async function trade(args: string[], answers: Record<string, unknown> = {}): Promise<Session & { error: unknown }> {
+  const session: Session = { out: "", calls: [], closed: 0, interrupt: () => undefined };
+  const io: Io = {
+    out: { write: (text: string) => (session.out += text) },
+    settings: () => ({ url: "http://broker.test", apiKey: "alice-key" }),
+    client: async () => standIn(session, answers),
+    ask: async () => null,
+    onInterrupt: (stop) => (session.interrupt = stop),
+  };
+  const program = new Command("trade").option("--json").exitOverride();
+  registerCommands(program, io);
+  let error: unknown = null;
+  const running = program.parseAsync(["node", "trade", ...args]).catch((e: unknown) => (error = e));
+  // `watch` runs until interrupted: give it a turn to subscribe, then stop it.
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  session.interrupt();
+  await running;
+  return { ...session, error };
+}
+
+function usageMistake(error: unknown): string {
+  expect(error).toBeInstanceOf(CliError);
+  expect((error as CliError).exitCode).toBe(EXIT.usage);
+  return (error as CliError).message;
+}
+
+describe("trade buy and sell", () => {
+  it("sends the order the prices describe and prints it on one line", async () => {
+    const run = await trade(["buy", "INFY", "10", "--limit", "1500.50", "--ioc", "--client-id", "k1"], { "orders.place": ORDER });
+    expect(run.calls).toEqual([
+      {
+        procedure: "orders.place",
+        input: { symbol: "INFY", side: "BUY", type: "LIMIT", quantity: 10, price: 1500.5, validity: "IOC", clientOrderId: "k1" },
+      },
+    ]);
+    expect(run.out).toBe("BUY 10 INFY LIMIT @ ₹1,500.50: O7 PLACED\n");
+    expect(run.closed).toBe(1);
+  });
+
+  it("makes a stop-loss limit order of a trigger and a limit", async () => {
+    const run = await trade(["sell", "infy", "5", "--trigger", "1400", "--limit", "1395"], { "orders.place": ORDER });
+    expect(run.calls[0]?.input).toMatchObject({ symbol: "INFY", side: "SELL", type: "SL", price: 1395, triggerPrice: 1400 });
+  });
+
+  it("refuses a price in fractions of a paisa without sending anything", async () => {
+    const run = await trade(["buy", "INFY", "10", "--limit", "1500.555"]);
+    expect(usageMistake(run.error)).toBe("price must have at most two decimals (whole paise)");
+    expect(run.calls).toEqual([]);
+  });
+
+  it("prints JSON when --json is given to trade itself", async () => {
+    const run = await trade(["--json", "buy", "INFY", "10", "--limit", "1500.50"], { "orders.place": ORDER });
+    expect(JSON.parse(run.out)).toEqual(ORDER);
+  });
+});
+
+describe("trade modify", () => {
+  it("sends only what changes", async () => {
+    const run = await trade(["modify", "O7", "--qty", "20"], { "orders.modify": { ...ORDER, quantity: 20 } });
+    expect(run.calls).toEqual([{ procedure: "orders.modify", input: { orderId: "O7", quantity: 20 } }]);
+    expect(run.out).toContain("BUY 20 INFY LIMIT");
+  });
+
+  it("checks its arguments with the server's schema, naming the options", async () => {
+    expect(usageMistake((await trade(["modify", "O7"])).error)).toBe("give at least one of --qty, --limit or --trigger");
+    const fractional = await trade(["modify", "O7", "--trigger", "1400.001"]);
+    expect(usageMistake(fractional.error)).toBe("--trigger must have at most two decimals (whole paise)");
+    expect(fractional.calls).toEqual([]);
+  });
+});
+
+describe("trade quote", () => {
+  it("answers an unknown symbol with the closest listed ones, as a usage mistake", async () => {
+    const run = await trade(["quote", "INFYY"], {
+      "market.quotes": () => Promise.reject(Object.assign(new Error("no instrument with symbol INFYY"), { data: { code: "NOT_FOUND" } })),
+      "instruments.list": [{ symbol: "INFY" }, { symbol: "TCS" }],
+    });
+    expect(usageMistake(run.error)).toBe("no instrument with symbol INFYY; did you mean INFY? (`trade instruments` lists them all)");
+  });
+});
+
+describe("trade cancel", () => {
+  it("needs an order id or --all", async () => {
+    expect(usageMistake((await trade(["cancel"])).error)).toBe("give an order id, or --all");
+  });
+
+  it("cancels every open order of a symbol with --all", async () => {
+    const run = await trade(["cancel", "--all", "--symbol", "infy"], { "orders.cancelAll": { cancelled: [ORDER] } });
+    expect(run.calls).toEqual([{ procedure: "orders.cancelAll", input: { symbol: "INFY" } }]);
+    expect(run.out).toBe("Cancelled 1: O7\n");
+  });
+});
+
+describe("trade watch", () => {
+  it("prints each order update and tick as a JSON line, and closes the client on Ctrl-C", async () => {
+    const run = await trade(["watch", "INFY", "--json"], {
+      "orders.onUpdate": ({ handlers }: { handlers: { onData(e: unknown): void } }) =>
+        handlers.onData({ data: { seq: 3, type: "accepted", order: { ...ORDER, updatedAt: "2026-12-04T04:00:00.000Z" }, trade: null } }),
+      "market.onTick": ({ input, handlers }: { input: unknown; handlers: { onData(e: unknown): void } }) => {
+        expect(input).toEqual({ symbols: ["INFY"] });
+        handlers.onData({ data: { symbol: "INFY", price: 1501, changePercent: 0.1, time: "2026-12-04T04:00:01.000Z" } });
+      },
+    });
+    expect(run.error).toBeNull();
+    expect(
+      run.out
+        .trim()
+        .split("\n")
+        .map((line) => (JSON.parse(line) as { kind: string }).kind),
+    ).toEqual(["order", "tick"]);
+    expect(run.closed).toBe(1);
+  });
+});

@@ -1,0 +1,27 @@
+// `trade funds`: cash, blocked cash, equity and total P&L.
+import type { Command } from "commander";
+import type { Io } from "../io.js";
+import { pnl, rupees, table } from "../output.js";
+import { define, RIGHT, show, withClient } from "./shared.js";
+
+export function fundsCommand(io: Io): Command {
+  return define("funds", "cash, blocked cash, equity and total P&L", ["trade funds", "trade funds --json"]).action(
+    async (_o: unknown, command: Command) => {
+      const f = await withClient(io, (c) => c.funds.get.query());
+      show(io, command, f, () =>
+        table(
+          ["", "AMOUNT"],
+          [
+            ["Cash", rupees(f.cash)],
+            ["Blocked for open orders", rupees(f.blocked)],
+            ["Available", rupees(f.available)],
+            ["Holdings value", rupees(f.holdingsValue)],
+            ["Equity", rupees(f.equity)],
+            ["Total P&L", pnl(f.totalPnl)],
+          ],
+          RIGHT(1),
+        ),
+      );
+    },
+  );
+}
