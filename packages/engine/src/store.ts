@@ -202,12 +202,24 @@ export class Store {
   setReserve(order: OrderRecord, amount: number): void {
     const delta = amount - order.reserved;
     if (delta === 0) return;
-    order.reserved = amount;
+    // The risk checks came first: a reservation they did not allow would spend money or shares
+    // the account does not have. Only a growing one can break that.
+    if (amount < 0) throw new Error(`reservation of ${amount} for order ${order.orderId}`);
+    const account = order.account;
     if (order.side === "BUY") {
-      order.account.blocked += delta;
-      this.touchFunds(order.account);
+      if (delta > 0 && account.blocked + delta > account.cash) {
+        throw new Error(`order ${order.orderId} would block ${delta} more than the ${account.cash - account.blocked} cash left`);
+      }
+      order.reserved = amount;
+      account.blocked += delta;
+      this.touchFunds(account);
     } else {
-      order.account.getOrCreateHolding(order.instrument).reserved += delta;
+      const holding = account.getOrCreateHolding(order.instrument);
+      if (delta > 0 && holding.reserved + delta > holding.quantity) {
+        throw new Error(`order ${order.orderId} would reserve ${holding.reserved + delta} shares of the ${holding.quantity} held`);
+      }
+      order.reserved = amount;
+      holding.reserved += delta;
     }
   }
 

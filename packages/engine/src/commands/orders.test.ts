@@ -370,3 +370,32 @@ describe("fills", () => {
     expect(checkInvariants(m.engine)).toEqual([]);
   });
 });
+
+describe("reservations", () => {
+  const orderOf = (m: TestMarket, id: string) => {
+    const order = [...m.engine.internals.orders.values()].find((o) => o.orderId === id);
+    if (order === undefined) throw new Error("the order is not in the store");
+    return order;
+  };
+
+  it("refuse, as an engine bug, to block more cash than the account has or a negative amount", () => {
+    const m = new TestMarket();
+    const id = m.placeOk("alice", { side: "BUY", quantity: 1, type: "LIMIT", price: 245_000 });
+    const store = m.engine.internals;
+    const funds = m.funds("alice");
+    expect(() => store.setReserve(orderOf(m, id), funds.cash + 1)).toThrow(/would block .* more than the .* cash/);
+    expect(() => store.setReserve(orderOf(m, id), -1)).toThrow(/reservation of -1/);
+    expect(m.funds("alice")).toEqual(funds);
+    expect(checkInvariants(m.engine)).toEqual([]);
+  });
+
+  it("refuse, as an engine bug, to reserve more shares than are held", () => {
+    const m = new TestMarket();
+    m.placeOk("alice", { side: "BUY", quantity: 2 });
+    const id = m.placeOk("alice", { side: "SELL", quantity: 1, type: "LIMIT", price: 260_000 });
+    const holdings = m.engine.holdings("alice");
+    expect(() => m.engine.internals.setReserve(orderOf(m, id), 3)).toThrow(/would reserve 3 .* of the 2 held/);
+    expect(m.engine.holdings("alice")).toEqual(holdings);
+    expect(checkInvariants(m.engine)).toEqual([]);
+  });
+});
