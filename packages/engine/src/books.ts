@@ -1,10 +1,10 @@
 // Resting limit orders of one side of one instrument, kept apart by account. Accounts never compete
 // for a tick's volume (each has all of it), so each account's orders here are a book of their own,
-// and a price ladder holds the best order of each account: a tick visits only the accounts whose
-// best order it crosses, and each of those fills at least one order, so a tick still costs
-// O(log n + fills). The price is memory: a placement or a cancel also touches its account's book,
-// where one shared ladder touched only the ladder.
-import { PriceLadder, PriceLevel } from "./ladder.js";
+// and a price ladder holds the account books by the price of their best order: a tick visits only
+// the accounts whose best order it crosses, and each of those fills at least one order, so a tick
+// still costs O(log n + fills). The price is memory: a placement or a cancel also touches its
+// account's book, where one shared ladder touched only the ladder.
+import { PriceLadder, PriceLevel, type LadderEntry } from "./ladder.js";
 import type { AccountRecord } from "./records.js";
 import type { OrderRecord } from "./order-record.js";
 
@@ -22,9 +22,13 @@ const IN_ACCOUNT_BOOK = new PriceLevel(0);
  * from the end nearer in price (each order on the way is cold memory, a cache miss a step). Taking
  * an order out touches only its neighbours.
  */
-export class AccountBook {
-  /** Taken out of the best orders' ladder while a tick fills it (see `LimitBook.takeCrossed`). */
+export class AccountBook implements LadderEntry {
+  /** Taken out of the ladder of books while a tick fills it (see `LimitBook.takeCrossed`). */
   detached = false;
+  /** Its place in the ladder of books, at the price of its best order (see `PriceLadder`). */
+  ladderLevel: PriceLevel | null = null;
+  ladderPrev: LadderEntry | null = null;
+  ladderNext: LadderEntry | null = null;
   private head: OrderRecord | null = null;
   private tail: OrderRecord | null = null;
   private headPrice = 0;
@@ -35,6 +39,11 @@ export class AccountBook {
   /** Its best order: the one a crossing tick fills first. */
   get best(): OrderRecord | undefined {
     return this.head ?? undefined;
+  }
+
+  /** The price of its best order (meaningless when it is empty). */
+  get bestPrice(): number {
+    return this.headPrice;
   }
 
   add(order: OrderRecord, price: number): void {
@@ -86,8 +95,8 @@ export class AccountBook {
 }
 
 export class LimitBook {
-  /** The best order of every account with orders here. */
-  private readonly bests: PriceLadder<OrderRecord>;
+  /** The book of every account with orders here, by the price of its best order. */
+  private readonly books: PriceLadder<AccountBook>;
   private count = 0;
   /** What `takeCrossed` answers, made anew by each call: one array for the book's life, not one per tick. */
   private readonly crossed: AccountBook[] = [];
@@ -98,7 +107,7 @@ export class LimitBook {
     readonly highestFirst: boolean,
     private readonly slot: number,
   ) {
-    this.bests = new PriceLadder(highestFirst);
+    this.books = new PriceLadder(highestFirst);
     this.byBestOrder = (a, b) => compareOrders(a.best as OrderRecord, b.best as OrderRecord, highestFirst);
   }
 
@@ -109,35 +118,28 @@ export class LimitBook {
   /** Puts the order in its account's book (`price` is its limit, where it sorts). */
   add(order: OrderRecord, price: number): void {
     const book = this.bookOf(order.account);
-    const best = book.best;
     book.add(order, price);
     this.count += 1;
     order.ladderLevel = IN_ACCOUNT_BOOK;
-    if (book.best === order && !book.detached) {
-      if (best !== undefined) this.leaveBests(best);
-      this.bests.add(order, price);
-    }
+    if (book.best === order) this.reposition(book);
   }
 
   remove(order: OrderRecord): void {
     if (order.ladderLevel === null) return;
+    order.ladderLevel = null;
+    this.count -= 1;
     if (order.bookPrev !== null && order.bookNext !== null) {
       // Neither end of its account's book: only its neighbours change, and the book is not read.
       order.bookPrev.bookNext = order.bookNext;
       order.bookNext.bookPrev = order.bookPrev;
       order.bookPrev = null;
       order.bookNext = null;
-      order.ladderLevel = null;
-      this.count -= 1;
       return;
     }
     const book = order.account.limitBooks[this.slot] as AccountBook;
     const wasBest = book.best === order;
-    if (wasBest && !book.detached) this.bests.remove(order);
     book.remove(order);
-    order.ladderLevel = null;
-    this.count -= 1;
-    if (wasBest && !book.detached) this.joinBests(book);
+    if (wasBest) this.reposition(book);
   }
 
   /** Whether a tick at `price` reaches a limit at `limit`: a BUY at or above it, a SELL at or below. */
@@ -154,10 +156,9 @@ export class LimitBook {
   takeCrossed(price: number): readonly AccountBook[] {
     const crossed = this.crossed;
     crossed.length = 0;
-    for (let level = this.bests.bestLevel(); level !== undefined && this.reaches(level.price, price); level = this.bests.bestLevel()) {
-      const order = level.head as OrderRecord;
-      this.leaveBests(order);
-      const book = this.bookOf(order.account);
+    for (let level = this.books.bestLevel(); level !== undefined && this.reaches(level.price, price); level = this.books.bestLevel()) {
+      const book = level.head as AccountBook;
+      this.books.remove(book);
       book.detached = true;
       crossed.push(book);
     }
@@ -167,7 +168,7 @@ export class LimitBook {
 
   putBack(book: AccountBook): void {
     book.detached = false;
-    this.joinBests(book);
+    if (book.best !== undefined) this.books.add(book, book.bestPrice);
   }
 
   private bookOf(account: AccountRecord): AccountBook {
@@ -179,16 +180,13 @@ export class LimitBook {
     return book;
   }
 
-  /** An account's best order enters the ladder of best orders. */
-  private joinBests(book: AccountBook): void {
-    const best = book.best;
-    if (best !== undefined) this.bests.add(best, best.price as number);
-  }
-
-  /** An order leaves the ladder of best orders but stays in its account's book. */
-  private leaveBests(order: OrderRecord): void {
-    this.bests.remove(order);
-    order.ladderLevel = IN_ACCOUNT_BOOK;
+  /** A book whose best order changed moves to that order's price in the ladder (or leaves it, empty). */
+  private reposition(book: AccountBook): void {
+    if (book.detached) return;
+    const empty = book.best === undefined;
+    if (!empty && book.ladderLevel?.price === book.bestPrice) return;
+    this.books.remove(book);
+    if (!empty) this.books.add(book, book.bestPrice);
   }
 }
 
