@@ -57,29 +57,9 @@ function makeDirectory(dir: string): void {
 }
 
 export async function createPlatform(config: Config, log: Logger, storage?: Storage): Promise<Platform> {
-  const store = storage ?? (await openStorage(config));
-  await store.lock((error) => {
-    // Another server may now take the database: nothing more may be acknowledged from here.
-    log.error("lost the lock on the database; stopping", { error: error.message });
-    process.exit(1);
-  });
-  await store.init().catch(async (error: unknown) => {
-    await store.close();
-    throw error;
-  });
+  const store = await claimStorage(config, log, storage);
   const bus = new EventBus(config.replayWindow);
-  // Snapshots while running are taken on their own thread when it is built (not from sources).
-  let snapshotFailures = 0;
-  const background = snapshotThreadAvailable()
-    ? new BackgroundSnapshots(
-        store.location,
-        (error) => {
-          snapshotFailures += 1;
-          log.error("background snapshot failed", { error: error.message });
-        },
-        (journalId) => log.info("snapshot stored", { journalId }),
-      )
-    : undefined;
+  const background = backgroundSnapshots(store, log);
   const queue = await CommandQueue.open(store, bus, {
     snapshotEvery: config.snapshotEvery,
     background,
@@ -97,38 +77,12 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
   const metrics = new Metrics();
   const limiter = new RateLimiter(config.rateLimitPerSecond, config.rateLimitBurst);
 
-  const submit = async (make: CommandFactory): Promise<CommandResult> => {
-    const started = performance.now();
-    const result = await queue.submit(make);
-    metrics.commitSeconds.observe((performance.now() - started) / 1000);
-    for (const event of result.events) {
-      if (event.type === "order.accepted") metrics.ordersPlaced.inc();
-      else if (event.type === "order.filled") metrics.fills.inc();
-    }
-    if (!result.ok) metrics.ordersRejected.inc({ reason: result.code });
-    return result;
-  };
+  const submit = countedSubmit(queue, metrics);
 
   await bootstrap(config, queue, keys, submit, log);
   const feed = new PriceFeed(queue, { ticksPerSecond: config.feedTicksPerSecond, seed: config.feedSeed, csvFile: config.feedCsv });
   const stopForgetting = forgetOldClientOrderIds(queue, submit, config.idempotencyMemorySeconds * 1000, log);
-  metrics.addGauges(() => ({
-    trading_event_subscribers: { help: "Open event subscriptions", value: bus.size },
-    trading_exchange_queue: { help: "Commands waiting for the writer", value: queue.queueLength },
-    trading_resting_orders: { help: "Orders resting in the books", value: queue.engine.restingOrderCount() },
-    trading_closed_keyed_orders: {
-      help: "Closed orders kept in memory for their clientOrderId (see IDEMPOTENCY_MEMORY_SECONDS)",
-      value: queue.engine.closedKeyedOrderCount(),
-    },
-    trading_event_seq: { help: "Last event sequence number", value: queue.engine.lastSeq },
-    trading_exchange_batches: { help: "Batches written since start (group commits)", value: queue.stats.batches },
-    trading_exchange_commands: { help: "Commands applied since start", value: queue.stats.commands },
-    trading_snapshot_journal_id: {
-      help: "Journal id of the newest snapshot the snapshot thread stored since start",
-      value: background?.lastStored ?? 0,
-    },
-    trading_snapshot_failures: { help: "Background snapshots that failed since start", value: snapshotFailures },
-  }));
+  addGauges(metrics, bus, queue, background);
 
   return {
     config,
@@ -210,4 +164,64 @@ async function bootstrap(config: Config, queue: CommandQueue, keys: KeyRing, sub
     await ensureUser(DEMO_ADMIN.userId, DEMO_ADMIN.displayName, true);
     if (!keys.hasKey(config.adminApiKey)) await keys.addKey(DEMO_ADMIN.userId, "configured admin key", config.adminApiKey);
   }
+}
+
+/** Claims the database for this server, then creates or migrates its schema. */
+async function claimStorage(config: Config, log: Logger, storage: Storage | undefined): Promise<Storage> {
+  const store = storage ?? (await openStorage(config));
+  await store.lock((error) => {
+    // Another server may now take the database: nothing more may be acknowledged from here.
+    log.error("lost the lock on the database; stopping", { error: error.message });
+    process.exit(1);
+  });
+  await store.init().catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  return store;
+}
+
+/** Snapshots while running are taken on their own thread when it is built (not from sources). */
+function backgroundSnapshots(store: Storage, log: Logger): BackgroundSnapshots | undefined {
+  if (!snapshotThreadAvailable()) return undefined;
+  return new BackgroundSnapshots(
+    store.location,
+    (error) => log.error("background snapshot failed", { error: error.message }),
+    (journalId) => log.info("snapshot stored", { journalId }),
+  );
+}
+
+/** Submits through the queue and counts what happened in the metrics. */
+function countedSubmit(queue: CommandQueue, metrics: Metrics): Platform["submit"] {
+  return async (make) => {
+    const started = performance.now();
+    const result = await queue.submit(make);
+    metrics.commitSeconds.observe((performance.now() - started) / 1000);
+    for (const event of result.events) {
+      if (event.type === "order.accepted") metrics.ordersPlaced.inc();
+      else if (event.type === "order.filled") metrics.fills.inc();
+    }
+    if (!result.ok) metrics.ordersRejected.inc({ reason: result.code });
+    return result;
+  };
+}
+
+function addGauges(metrics: Metrics, bus: EventBus, queue: CommandQueue, background: BackgroundSnapshots | undefined): void {
+  metrics.addGauges(() => ({
+    trading_event_subscribers: { help: "Open event subscriptions", value: bus.size },
+    trading_exchange_queue: { help: "Commands waiting for the writer", value: queue.queueLength },
+    trading_resting_orders: { help: "Orders resting in the books", value: queue.engine.restingOrderCount() },
+    trading_closed_keyed_orders: {
+      help: "Closed orders kept in memory for their clientOrderId (see IDEMPOTENCY_MEMORY_SECONDS)",
+      value: queue.engine.closedKeyedOrderCount(),
+    },
+    trading_event_seq: { help: "Last event sequence number", value: queue.engine.lastSeq },
+    trading_exchange_batches: { help: "Batches written since start (group commits)", value: queue.stats.batches },
+    trading_exchange_commands: { help: "Commands applied since start", value: queue.stats.commands },
+    trading_snapshot_journal_id: {
+      help: "Journal id of the newest snapshot the snapshot thread stored since start",
+      value: background?.lastStored ?? 0,
+    },
+    trading_snapshot_failures: { help: "Background snapshots that failed since start", value: background?.failures ?? 0 },
+  }));
 }

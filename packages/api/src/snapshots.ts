@@ -86,6 +86,7 @@ export class BackgroundSnapshots implements SnapshotTaker {
   private stored = 0;
   private running: Promise<void> | null = null;
   private closing = false;
+  private failed = 0;
 
   constructor(
     private readonly location: StorageLocation,
@@ -96,6 +97,11 @@ export class BackgroundSnapshots implements SnapshotTaker {
   /** The journal id of the newest snapshot this thread stored (0 before the first). */
   get lastStored(): number {
     return this.stored;
+  }
+
+  /** Snapshots that failed since start. */
+  get failures(): number {
+    return this.failed;
   }
 
   /** Asks for a snapshot that includes at least `journalId`; returns at once. */
@@ -117,6 +123,7 @@ export class BackgroundSnapshots implements SnapshotTaker {
       const reply = await this.send(target);
       if (this.closing) return;
       if (reply.journalId === null || reply.journalId < target) {
+        this.failed += 1;
         this.onError(new Error(reply.error ?? `the snapshot thread stopped at journal ${String(reply.journalId)} of ${target}`));
         return;
       }

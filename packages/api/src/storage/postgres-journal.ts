@@ -1,17 +1,9 @@
 // The PostgreSQL journal: commands and snapshots; a batch is one transaction of set-based inserts.
 import type pg from "pg";
-import type { Command, OrderView, Trade } from "@trading/engine";
+import type { Command } from "@trading/engine";
+import { writeBatch } from "./postgres-batch.js";
 import { inTransaction, queryRows } from "./postgres-pool.js";
-import { batchCandles } from "./sql.js";
-import {
-  eventColumns,
-  joinSnapshot,
-  snapshotParts,
-  type CommitBatch,
-  type Journal,
-  type Recovery,
-  type StoredSnapshot,
-} from "./storage.js";
+import { joinSnapshot, snapshotParts, type CommitBatch, type Journal, type Recovery, type StoredSnapshot } from "./storage.js";
 
 export class PostgresJournal implements Journal {
   constructor(private readonly pool: pg.Pool) {}
@@ -63,105 +55,7 @@ export class PostgresJournal implements Journal {
   }
 
   async commit(batch: CommitBatch): Promise<void> {
-    const events = batch.events;
-    const columns = events.map(eventColumns);
-    // One row per order and per candle: the last view of an order, candles merged per interval.
-    const orders = new Map<string, OrderView>();
-    const trades: Trade[] = [];
-    for (const event of events) {
-      if ("order" in event) orders.set(event.order.orderId, event.order);
-      if (event.type === "order.filled") trades.push(event.trade);
-    }
-    const { minutes, rollups } = batchCandles(events);
-    await inTransaction(this.pool, async (client) => {
-      await client.query("INSERT INTO journal (journal_id, command, batch_id) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])", [
-        batch.commands.map((_, i) => batch.firstJournalId + i),
-        batch.commands.map((c) => JSON.stringify(c)),
-        batch.commands.map((_, i) => (i === batch.commands.length - 1 ? (batch.batchId ?? null) : null)),
-      ]);
-      if (events.length > 0) {
-        await client.query(
-          "INSERT INTO events (seq, time, type, user_id, symbol, order_id, payload) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])",
-          [
-            events.map((e) => e.seq),
-            events.map((e) => e.time),
-            events.map((e) => e.type),
-            columns.map((c) => c.userId),
-            columns.map((c) => c.symbol),
-            columns.map((c) => c.orderId),
-            events.map((e) => JSON.stringify(e)),
-          ],
-        );
-      }
-      if (orders.size > 0) {
-        const list = [...orders.values()];
-        await client.query(
-          `INSERT INTO orders (order_id, user_id, symbol, state, placed_at, updated_at, view, client_order_id)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[])
-           ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, view = excluded.view`,
-          [
-            list.map((o) => o.orderId),
-            list.map((o) => o.userId),
-            list.map((o) => o.symbol),
-            list.map((o) => o.state),
-            list.map((o) => o.placedAt),
-            list.map((o) => o.updatedAt),
-            list.map((o) => JSON.stringify(o)),
-            list.map((o) => o.clientOrderId),
-          ],
-        );
-      }
-      if (trades.length > 0) {
-        await client.query(
-          "INSERT INTO trades (trade_id, user_id, order_id, symbol, time, payload) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])",
-          [
-            trades.map((t) => t.tradeId),
-            trades.map((t) => t.userId),
-            trades.map((t) => t.orderId),
-            trades.map((t) => t.symbol),
-            trades.map((t) => t.time),
-            trades.map((t) => JSON.stringify(t)),
-          ],
-        );
-      }
-      if (minutes.length > 0) {
-        const list = minutes;
-        await client.query(
-          `INSERT INTO candles (symbol, time, open, high, low, close, volume)
-           SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[])
-           ON CONFLICT (symbol, time) DO UPDATE SET high = GREATEST(candles.high, excluded.high), low = LEAST(candles.low, excluded.low),
-             close = excluded.close, volume = candles.volume + excluded.volume`,
-          [
-            list.map((c) => c.symbol),
-            list.map((c) => c.time),
-            list.map((c) => c.open),
-            list.map((c) => c.high),
-            list.map((c) => c.low),
-            list.map((c) => c.close),
-            list.map((c) => c.volume),
-          ],
-        );
-      }
-      if (rollups.length > 0) {
-        const list = rollups;
-        await client.query(
-          `INSERT INTO candle_rollups (symbol, span, time, open, high, low, close, volume)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
-           ON CONFLICT (symbol, span, time) DO UPDATE SET high = GREATEST(candle_rollups.high, excluded.high), low = LEAST(candle_rollups.low, excluded.low),
-             close = excluded.close, volume = candle_rollups.volume + excluded.volume`,
-          [
-            list.map((c) => c.symbol),
-            list.map((c) => c.span),
-            list.map((c) => c.time),
-            list.map((c) => c.open),
-            list.map((c) => c.high),
-            list.map((c) => c.low),
-            list.map((c) => c.close),
-            list.map((c) => c.volume),
-          ],
-        );
-      }
-    });
+    await inTransaction(this.pool, (client) => writeBatch(client, batch));
   }
 
   async checkWritable(): Promise<void> {

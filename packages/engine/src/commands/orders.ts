@@ -139,12 +139,36 @@ export function modifyOrder(store: Store, cmd: ModifyOrderCommand): CommandResul
   const found = ownOpenOrder(store, cmd.userId, cmd.orderId);
   if (!(found instanceof OrderRecord)) return found;
   const order = found;
-  const instrument = order.instrument;
   const { time } = cmd;
+  const changed = {
+    quantity: cmd.quantity ?? order.quantity,
+    price: cmd.price ?? order.price,
+    triggerPrice: cmd.triggerPrice ?? order.triggerPrice,
+  };
+  const refusal = checkModifyInput(order, cmd) ?? checkModifiedOrder(order, changed);
+  if (refusal) return refusal;
 
-  const quantity = cmd.quantity ?? order.quantity;
-  const price = cmd.price ?? order.price;
-  const triggerPrice = cmd.triggerPrice ?? order.triggerPrice;
+  // A new price or trigger, or more shares, sends the order to the back of the queue.
+  const losesPriority = changed.price !== order.price || changed.triggerPrice !== order.triggerPrice || changed.quantity > order.quantity;
+  if (losesPriority) store.removeFromBook(order);
+  order.quantity = changed.quantity;
+  order.price = changed.price;
+  order.triggerPrice = changed.triggerPrice;
+  store.transition(order, order.state, time, "modified");
+  store.emitOrder(order, "order.modified", time, "modified");
+  if (order.isPendingStop) {
+    store.setReserve(order, store.reserveNeeded(order));
+    if (order.ladderLevel === null) store.addToBook(order);
+  } else {
+    executeOnArrival(store, order, order.instrument, time);
+  }
+  const view = store.answerView(order);
+  return { ok: true, events: store.takeEvents(time), order: view };
+}
+
+/** The fields a modification gives, each on its own: allowed for this order, and well formed. */
+function checkModifyInput(order: OrderRecord, cmd: ModifyOrderCommand): Refused | undefined {
+  const instrument = order.instrument;
   if (cmd.quantity !== undefined) {
     const error = checkQuantity(cmd.quantity, instrument);
     if (error) return error;
@@ -172,34 +196,24 @@ export function modifyOrder(store: Store, cmd: ModifyOrderCommand): CommandResul
     const error = checkPrice("trigger price", cmd.triggerPrice, instrument);
     if (error) return error;
   }
+  return undefined;
+}
+
+/** The order as modified, whole: something changes, its stop prices still make sense, and it is funded. */
+function checkModifiedOrder(
+  order: OrderRecord,
+  changed: { quantity: number; price: Paise | null; triggerPrice: Paise | null },
+): Refused | undefined {
+  const { quantity, price, triggerPrice } = changed;
   if (quantity === order.quantity && price === order.price && triggerPrice === order.triggerPrice) {
     return refuse("NOTHING_TO_MODIFY", "the modification changes nothing: give a new quantity, price or trigger price");
   }
   if (order.isPendingStop && triggerPrice !== null) {
-    const error = checkStopPrices(order.side, triggerPrice, order.type === "SL" ? price : null, instrument);
+    const error = checkStopPrices(order.side, triggerPrice, order.type === "SL" ? price : null, order.instrument);
     if (error) return error;
   }
-
   const unitPrice = (order.isPendingStop && order.type === "SL_M" ? triggerPrice : price) ?? 0;
-  const riskRefusal = checkModification(order, quantity - order.filledQuantity, unitPrice);
-  if (riskRefusal) return riskRefusal;
-
-  // A new price or trigger, or more shares, sends the order to the back of the queue.
-  const losesPriority = price !== order.price || triggerPrice !== order.triggerPrice || quantity > order.quantity;
-  if (losesPriority) store.removeFromBook(order);
-  order.quantity = quantity;
-  order.price = price;
-  order.triggerPrice = triggerPrice;
-  store.transition(order, order.state, time, "modified");
-  store.emitOrder(order, "order.modified", time, "modified");
-  if (order.isPendingStop) {
-    store.setReserve(order, store.reserveNeeded(order));
-    if (order.ladderLevel === null) store.addToBook(order);
-  } else {
-    executeOnArrival(store, order, instrument, time);
-  }
-  const view = store.answerView(order);
-  return { ok: true, events: store.takeEvents(time), order: view };
+  return checkModification(order, quantity - order.filledQuantity, unitPrice);
 }
 
 /** Lets go of closed orders kept only for their clientOrderId, those closed before `closedBefore`. */
