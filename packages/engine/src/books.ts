@@ -1,9 +1,15 @@
-// Resting limit orders of one side of one instrument, kept apart by account. Accounts never compete
-// for a tick's volume (each has all of it), so each account's orders here are a book of their own,
-// and a price ladder holds the account books by the price of their best order: a tick visits only
-// the accounts whose best order it crosses, and each of those fills at least one order, so a tick
-// still costs O(log n + fills). The price is memory: a placement or a cancel also touches its
-// account's book, where one shared ladder touched only the ladder.
+// Resting limit orders of one side of one instrument. Accounts never compete for a tick's volume
+// (each has all of it), so a tick fills each account's crossed orders on their own: the orders are
+// kept apart by account, in a book per account, and a price ladder holds those books by the price
+// of their best order. A tick visits only the accounts whose best order it crosses, and each of
+// those fills at least one order, so it costs O(log n + fills).
+//
+// Placing an order must stay cheap, though, and finding its place in its account's book reads that
+// account's older orders, cold memory by then. So an order first rests in a ladder shared by every
+// account, in price-time priority (appending to a price level touches nothing else), and moves to
+// its account's book only when a tick first reaches its price. Each order moves at most once, so
+// the moves cost a tick no more than the placements paid for them; and what a tick fills does not
+// depend on where an order was waiting.
 import { PriceLadder, PriceLevel, type LadderEntry } from "./ladder.js";
 import type { AccountRecord } from "./records.js";
 import type { OrderRecord } from "./order-record.js";
@@ -95,7 +101,9 @@ export class AccountBook implements LadderEntry {
 }
 
 export class LimitBook {
-  /** The book of every account with orders here, by the price of its best order. */
+  /** Orders no tick has reached yet, every account's together, in price-time priority. */
+  private readonly fresh: PriceLadder<OrderRecord>;
+  /** The book of every account with orders a tick has reached, by the price of its best order. */
   private readonly books: PriceLadder<AccountBook>;
   private count = 0;
   /** What `takeCrossed` answers, made anew by each call: one array for the book's life, not one per tick. */
@@ -107,6 +115,7 @@ export class LimitBook {
     readonly highestFirst: boolean,
     private readonly slot: number,
   ) {
+    this.fresh = new PriceLadder(highestFirst);
     this.books = new PriceLadder(highestFirst);
     this.byBestOrder = (a, b) => compareOrders(a.best as OrderRecord, b.best as OrderRecord, highestFirst);
   }
@@ -115,19 +124,20 @@ export class LimitBook {
     return this.count;
   }
 
-  /** Puts the order in its account's book (`price` is its limit, where it sorts). */
+  /** Rests an order (`price` is its limit) with the newest time priority. */
   add(order: OrderRecord, price: number): void {
-    const book = this.bookOf(order.account);
-    book.add(order, price);
+    this.fresh.add(order, price);
     this.count += 1;
-    order.ladderLevel = IN_ACCOUNT_BOOK;
-    if (book.best === order) this.reposition(book);
   }
 
   remove(order: OrderRecord): void {
     if (order.ladderLevel === null) return;
-    order.ladderLevel = null;
     this.count -= 1;
+    if (order.ladderLevel !== IN_ACCOUNT_BOOK) {
+      this.fresh.remove(order);
+      return;
+    }
+    order.ladderLevel = null;
     if (order.bookPrev !== null && order.bookNext !== null) {
       // Neither end of its account's book: only its neighbours change, and the book is not read.
       order.bookPrev.bookNext = order.bookNext;
@@ -154,6 +164,13 @@ export class LimitBook {
    * filled. The array is this book's own, reused by the next call (no garbage per tick).
    */
   takeCrossed(price: number): readonly AccountBook[] {
+    // The orders the tick reaches for the first time join their accounts' books, in price-time
+    // priority: each goes after every order of its account priced at least as well.
+    for (let level = this.fresh.bestLevel(); level !== undefined && this.reaches(level.price, price); level = this.fresh.bestLevel()) {
+      const order = level.head as OrderRecord;
+      this.fresh.remove(order);
+      this.moveToAccountBook(order);
+    }
     const crossed = this.crossed;
     crossed.length = 0;
     for (let level = this.books.bestLevel(); level !== undefined && this.reaches(level.price, price); level = this.books.bestLevel()) {
@@ -169,6 +186,13 @@ export class LimitBook {
   putBack(book: AccountBook): void {
     book.detached = false;
     if (book.best !== undefined) this.books.add(book, book.bestPrice);
+  }
+
+  private moveToAccountBook(order: OrderRecord): void {
+    const book = this.bookOf(order.account);
+    book.add(order, order.price as number);
+    order.ladderLevel = IN_ACCOUNT_BOOK;
+    if (book.best === order) this.reposition(book);
   }
 
   private bookOf(account: AccountRecord): AccountBook {

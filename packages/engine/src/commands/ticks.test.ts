@@ -91,6 +91,30 @@ describe("resting LIMIT orders on ticks", () => {
     expect(r.events.filter((e) => e.type === "order.filled").map((e) => (e.type === "order.filled" ? e.order.orderId : ""))).toEqual([d]);
   });
 
+  it("keeps an order a tick reached but could not fill ahead of the account's later orders", () => {
+    const m = new TestMarket();
+    const filled = (r: { events: readonly { type: string }[] }) =>
+      r.events.flatMap((e) => (e.type === "order.filled" ? [(e as { order: { orderId: string; filledQuantity: number } }).order] : []));
+    const first = m.placeOk("alice", { side: "BUY", quantity: 10, type: "LIMIT", price: 245_000 });
+    expect(filled(m.tick(245_000, 3))).toEqual([expect.objectContaining({ orderId: first, filledQuantity: 3 })]);
+    // Placed after the tick, at the same price and at a better one: the better price fills first,
+    // then the older order at 245_000, then the newer one.
+    m.tick(246_000, 0);
+    const later = m.placeOk("alice", { side: "BUY", quantity: 5, type: "LIMIT", price: 245_000 });
+    const better = m.placeOk("alice", { side: "BUY", quantity: 2, type: "LIMIT", price: 245_500 });
+    const orders = filled(m.tick(245_000, 10));
+    expect(orders.map((o) => [o.orderId, o.filledQuantity])).toEqual([
+      [better, 2],
+      [first, 10],
+      [later, 1],
+    ]);
+    // Another account's order at the price fills from its own volume, whatever alice's did.
+    m.tick(246_000, 0);
+    const bob = m.placeOk("bob", { side: "BUY", quantity: 4, type: "LIMIT", price: 245_000 });
+    expect(filled(m.tick(245_000, 4)).map((o) => o.orderId)).toEqual([later, bob]);
+    expect(checkInvariants(m.engine)).toEqual([]);
+  });
+
   it("visits only crossed price levels", () => {
     const m = new TestMarket();
     for (let i = 0; i < 50; i++) m.placeOk("alice", { side: "BUY", quantity: 1, type: "LIMIT", price: 200_000 + i * 5 });
