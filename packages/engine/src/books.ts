@@ -23,9 +23,10 @@ const IN_ACCOUNT_BOOK = new PriceLevel(0);
 /**
  * One account's resting orders on one side of one instrument, best first: by price, then by time
  * priority. A list linked through the orders themselves (`bookPrev`, `bookNext`), with the prices
- * of both ends kept here. A new order always has the latest time priority, so it goes after every
- * order priced at least as well: at either end without reading any order, or found by walking
- * from the end nearer in price (each order on the way is cold memory, a cache miss a step). Taking
+ * of both ends kept here. An order arriving here is later than every order of its price already
+ * here (those were reached by an earlier tick, so were placed before it; orders reached by the
+ * same tick arrive in price-time order), so it goes after every order priced at least as well: at
+ * either end without reading any order, or found by walking from the end nearer in price. Taking
  * an order out touches only its neighbours.
  */
 export class AccountBook implements LadderEntry {
