@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkInvariants } from "../invariants.js";
 import { TestMarket } from "../testing/market.js";
+import type { CommandResult } from "../types.js";
 
 describe("resting LIMIT orders on ticks", () => {
   it("fills a resting BUY at its limit price when a tick crosses it", () => {
@@ -93,8 +94,7 @@ describe("resting LIMIT orders on ticks", () => {
 
   it("keeps an order a tick reached but could not fill ahead of the account's later orders", () => {
     const m = new TestMarket();
-    const filled = (r: { events: readonly { type: string }[] }) =>
-      r.events.flatMap((e) => (e.type === "order.filled" ? [(e as { order: { orderId: string; filledQuantity: number } }).order] : []));
+    const filled = (r: CommandResult) => r.events.flatMap((e) => (e.type === "order.filled" ? [e.order] : []));
     const first = m.placeOk("alice", { side: "BUY", quantity: 10, type: "LIMIT", price: 245_000 });
     expect(filled(m.tick(245_000, 3))).toEqual([expect.objectContaining({ orderId: first, filledQuantity: 3 })]);
     // Placed after the tick, at the same price and at a better one: the better price fills first,
