@@ -3,10 +3,22 @@ import type pg from "pg";
 import type { Command } from "@trading/engine";
 import { writeBatch } from "./postgres-batch.js";
 import { inTransaction, queryRows } from "./postgres-pool.js";
-import { joinSnapshot, snapshotParts, type CommitBatch, type Journal, type Recovery, type StoredSnapshot } from "./storage.js";
+import {
+  FencedError,
+  joinSnapshot,
+  snapshotParts,
+  type CommitBatch,
+  type Journal,
+  type Recovery,
+  type ShardFence,
+  type StoredSnapshot,
+} from "./storage.js";
 
 export class PostgresJournal implements Journal {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly fence: ShardFence | null = null,
+  ) {}
 
   async recover(): Promise<Recovery> {
     const snapshot = await this.newestSnapshot();
@@ -55,7 +67,22 @@ export class PostgresJournal implements Journal {
   }
 
   async commit(batch: CommitBatch): Promise<void> {
-    await inTransaction(this.pool, (client) => writeBatch(client, batch));
+    await inTransaction(this.pool, async (client) => {
+      await this.checkFence(client);
+      await writeBatch(client, batch);
+    });
+  }
+
+  /**
+   * Refuses to go on (`FencedError`) unless this writer's claim still holds. The shard's row is
+   * locked for share until the transaction ends, so a claim that would void this one waits for it.
+   */
+  private async checkFence(client: pg.PoolClient): Promise<void> {
+    const fence = this.fence;
+    if (fence === null) return;
+    const { rows } = await client.query<{ epoch: string }>(`SELECT epoch FROM ${fence.table} WHERE shard = $1 FOR SHARE`, [fence.shard]);
+    const current = rows[0] === undefined ? null : Number(rows[0].epoch);
+    if (current !== fence.epoch) throw new FencedError(fence, current);
   }
 
   async checkWritable(): Promise<void> {
@@ -81,6 +108,7 @@ export class PostgresJournal implements Journal {
       );
     }
     await inTransaction(this.pool, async (client) => {
+      await this.checkFence(client);
       await client.query(
         `INSERT INTO snapshots (journal_id, taken_at, engine, parts) VALUES ($1, $2, $3, $4)
          ON CONFLICT (journal_id) DO UPDATE SET engine = excluded.engine, parts = excluded.parts`,

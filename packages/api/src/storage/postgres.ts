@@ -7,7 +7,7 @@ import { PostgresHistory } from "./postgres-history.js";
 import { PostgresJournal } from "./postgres-journal.js";
 import { POSTGRES_MIGRATIONS } from "./postgres-migrations.js";
 import { sessionSettings } from "./postgres-pool.js";
-import { DurabilityError, type Storage, type StorageLocation } from "./storage.js";
+import { DurabilityError, type ShardFence, type Storage, type StorageLocation } from "./storage.js";
 
 const DURABLE_COMMIT = new Set(["on", "remote_write", "remote_apply", "local"]);
 
@@ -19,16 +19,21 @@ export class PostgresStorage implements Storage {
   readonly history: PostgresHistory;
   readonly directory: PostgresDirectory;
 
-  /** `schema` keeps this server's tables apart (tests use a fresh one each). */
+  /**
+   * `schema` keeps this server's tables apart (tests use a fresh one each; a cluster has one per
+   * shard). With a `fence` (cluster mode) every journal write checks the shard's claim, and the
+   * schema is not locked: a lock held by a frozen owner would keep its successor out.
+   */
   constructor(
     private readonly connectionString: string,
     private readonly schema = "trading",
+    private readonly fence: ShardFence | null = null,
   ) {
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
     this.pool = new pg.Pool({ ...sessionSettings(connectionString, schema), max: 4 });
     // An idle client losing its connection must not crash the process.
     this.pool.on("error", () => undefined);
-    this.journal = new PostgresJournal(this.pool);
+    this.journal = new PostgresJournal(this.pool, fence);
     this.history = new PostgresHistory(this.pool);
     this.directory = new PostgresDirectory(this.pool);
   }
@@ -38,6 +43,7 @@ export class PostgresStorage implements Storage {
   }
 
   async lock(onLost: (error: Error) => void): Promise<void> {
+    if (this.fence !== null) return;
     this.claim ??= await lockPostgresSchema(sessionSettings(this.connectionString, this.schema), this.schema, onLost);
   }
 

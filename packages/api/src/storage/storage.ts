@@ -242,7 +242,28 @@ export class InvalidCursorError extends Error {
   }
 }
 
-/** The columns every event row carries beside its JSON, so queries need not parse payloads. */
+/**
+ * A shard's claim, carried by its journal writer (cluster mode): every write checks, in its own
+ * transaction, that the shard's epoch in `table` is still `epoch`. An owner that lost the shard
+ * (it froze past its lease and another engine claimed it) is refused there, whatever it believes.
+ */
+export interface ShardFence {
+  table: string;
+  shard: number;
+  epoch: number;
+}
+
+/** A write refused because the writer's claim on its shard is void (see `ShardFence`). */
+export class FencedError extends Error {
+  constructor(
+    readonly fence: ShardFence,
+    readonly currentEpoch: number | null,
+  ) {
+    super(`shard ${fence.shard} is now at epoch ${String(currentEpoch)}; this writer's claim (epoch ${fence.epoch}) is void`);
+    this.name = "FencedError";
+  }
+}
+
 /** The database is not set up to keep what it acknowledges (the server refuses to start). */
 export class DurabilityError extends Error {
   constructor(message: string) {

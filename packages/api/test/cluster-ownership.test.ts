@@ -1,0 +1,121 @@
+// Shard ownership and the fence, on PostgreSQL (run when DATABASE_URL is set, which CI does):
+// one owner per shard at a time, takeover once a lease runs out, and an owner that lost its shard
+// refused in the very transaction of its journal write.
+import { Engine, type Command } from "@trading/engine";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ClusterMismatchError, ShardOwnership } from "../src/cluster/ownership.js";
+import { shardOf, shardSchema } from "../src/cluster/shards.js";
+import { PostgresStorage } from "../src/storage/postgres.js";
+import { FencedError, type CommitBatch } from "../src/storage/storage.js";
+
+describe("shards of users", () => {
+  it("puts a user in the same shard on every process and version", () => {
+    // Pinned: a change here would move users to other shards' journals.
+    expect(["alice", "bob", "carol", "demo", "admin"].map((u) => shardOf(u, 16))).toEqual([7, 4, 2, 6, 4]);
+    expect(shardSchema("trading", 7)).toBe("trading_shard_007");
+  });
+
+  it("spreads users over the shards", () => {
+    const counts = new Array<number>(16).fill(0);
+    for (let i = 0; i < 16_000; i++) counts[shardOf(`user${i}`, 16)] = (counts[shardOf(`user${i}`, 16)] ?? 0) + 1;
+    expect(Math.min(...counts)).toBeGreaterThan(800);
+    expect(Math.max(...counts)).toBeLessThan(1_200);
+  });
+});
+
+const databaseUrl = process.env.DATABASE_URL;
+
+if (databaseUrl === undefined) {
+  describe("shard ownership on PostgreSQL", () => {
+    it.skip("not run: DATABASE_URL is not set (CI sets it to the machine's PostgreSQL)", () => undefined);
+  });
+} else {
+  describe("shard ownership on PostgreSQL", () => {
+    const cluster = `own_${process.pid}_${Date.now()}`;
+    const ownership = new ShardOwnership(databaseUrl, cluster);
+    const opened: PostgresStorage[] = [];
+
+    beforeAll(async () => {
+      await ownership.ensure(4);
+    });
+    afterAll(async () => {
+      for (const storage of opened) await storage.dropSchema().catch(() => undefined);
+      for (const storage of opened) await storage.close().catch(() => undefined);
+      await ownership.dropSchema();
+      await ownership.close();
+    });
+
+    /** A shard's storage as an engine holding `epoch` opens it. */
+    async function shardStorage(shard: number, epoch: number): Promise<PostgresStorage> {
+      const storage = new PostgresStorage(databaseUrl as string, shardSchema(cluster, shard), { table: ownership.table, shard, epoch });
+      opened.push(storage);
+      await storage.lock(() => undefined);
+      await storage.init();
+      return storage;
+    }
+
+    /** The shard's next batch: one account opened, its events numbered after the last batch's. */
+    const shardEngine = new Map<number, Engine>();
+    const batch = (shard: number, firstJournalId: number, userId: string): CommitBatch => {
+      const engine = shardEngine.get(shard) ?? new Engine();
+      shardEngine.set(shard, engine);
+      const command: Command = { kind: "openAccount", time: 1, userId, cash: 100 };
+      return { firstJournalId, commands: [command], events: engine.apply(command).events };
+    };
+
+    it("keeps the shard count the cluster was created with", async () => {
+      await ownership.ensure(4);
+      await expect(ownership.ensure(8)).rejects.toThrow(ClusterMismatchError);
+    });
+
+    it("gives a shard to one engine at a time, and to another once the lease runs out", async () => {
+      const first = await ownership.claim(0, "engine-a", 60_000);
+      expect(first).toEqual({ shard: 0, epoch: 1 });
+      expect(await ownership.claim(0, "engine-b", 60_000)).toBeNull();
+      expect(await ownership.renew(first as { shard: number; epoch: number }, 60_000)).toBe(true);
+
+      const short = await ownership.claim(1, "engine-a", 1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const taken = await ownership.claim(1, "engine-b", 60_000);
+      expect(taken).toEqual({ shard: 1, epoch: (short?.epoch ?? 0) + 1 });
+      // The old owner learns it lost the shard when it tries to renew.
+      expect(await ownership.renew(short as { shard: number; epoch: number }, 60_000)).toBe(false);
+      expect((await ownership.owners()).find((o) => o.shard === 1)).toMatchObject({ owner: "engine-b", epoch: 2 });
+    });
+
+    it("refuses the journal writes of an owner whose shard was claimed by another, and keeps the new owner's", async () => {
+      const old = await ownership.claim(2, "engine-a", 1);
+      const stale = await shardStorage(2, old?.epoch ?? -1);
+      await stale.journal.commit(batch(2, 1, "ann"));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+
+      const next = await ownership.claim(2, "engine-b", 60_000);
+      const owner = await shardStorage(2, next?.epoch ?? -1);
+      expect((await owner.journal.recover()).lastJournalId).toBe(1);
+      // Woken after its lease ran out, the old owner believes it still owns the shard: refused.
+      await expect(stale.journal.commit(batch(2, 2, "stale"))).rejects.toThrow(FencedError);
+      await expect(stale.journal.saveSnapshot({ journalId: 1, engine: Engine.replay([]).snapshot() })).rejects.toThrow(FencedError);
+      await owner.journal.commit(batch(2, 2, "ben"));
+      const recovery = await owner.journal.recover();
+      expect(recovery.commands.map((c) => (c as { userId: string }).userId)).toEqual(["ann", "ben"]);
+      expect(recovery.snapshot).toBeNull();
+    });
+
+    it("lets a claim wait for a journal write that checked the old epoch, so the new owner reads it", async () => {
+      const old = await ownership.claim(3, "engine-a", 1);
+      const stale = await shardStorage(3, old?.epoch ?? -1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // The write and the claim race; whichever order PostgreSQL puts them in, the new owner's
+      // recovery has the batch exactly when the write was acknowledged.
+      const [written, claimed] = await Promise.allSettled([
+        stale.journal.commit(batch(3, 1, "cat")),
+        ownership.claim(3, "engine-b", 60_000),
+      ]);
+      expect(claimed.status).toBe("fulfilled");
+      const next = claimed.status === "fulfilled" ? claimed.value : null;
+      const owner = await shardStorage(3, next?.epoch ?? -1);
+      const users = (await owner.journal.recover()).commands.map((c) => (c as { userId: string }).userId);
+      expect(users).toEqual(written.status === "fulfilled" ? ["cat"] : []);
+    });
+  });
+}
