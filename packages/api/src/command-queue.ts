@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { checkInvariants, type Command, type CommandResult, type Engine, type EngineEvent } from "@trading/engine";
 import type { EventBus } from "./bus.js";
 import { rebuild, type SnapshotTaker } from "./snapshots.js";
-import type { Storage } from "./storage/storage.js";
+import { FencedError, type Storage } from "./storage/storage.js";
 
 /** What the queue stamps on a command as it is applied: the time and a fresh order id. */
 export interface Stamp {
@@ -34,6 +34,17 @@ export class InconsistentStateError extends Error {
   }
 }
 
+/**
+ * This engine lost its shard to another (its claim was fenced): it acknowledges nothing more, and
+ * a command sent here should go to the shard's new owner.
+ */
+export class NotOwnerError extends Error {
+  constructor(cause: FencedError) {
+    super("this engine no longer owns the shard; send the command to its new owner", { cause });
+    this.name = "NotOwnerError";
+  }
+}
+
 export class QueueClosedError extends Error {
   constructor() {
     super("the server is shutting down");
@@ -56,6 +67,8 @@ export interface CommandQueueOptions {
    * at close, is always taken here.
    */
   background?: SnapshotTaker | undefined;
+  /** Told once when the storage refuses a write because this writer's claim is void (see `ShardFence`). */
+  onFenced?: ((error: FencedError) => void) | undefined;
   /** Told of every failed journal write, and whether the batch turned out to be on disk anyway. */
   onWriteFailure?: ((cause: unknown, written: boolean) => void) | undefined;
   /** Clock, replaceable in tests. */
@@ -85,6 +98,8 @@ export class CommandQueue {
   private batchCount = 0;
   /** The last journal write failed, and no write has worked since (see `writable`). */
   private failing = false;
+  /** Set once the storage refused a write for a void claim: this queue is done (see `stepDown`). */
+  private fenced: FencedError | null = null;
   private probe: Promise<boolean> | null = null;
   private probedAt = Number.NEGATIVE_INFINITY;
 
@@ -124,6 +139,7 @@ export class CommandQueue {
 
   /** Queues a command; resolves with its result once it is durable. */
   submit(make: CommandFactory): Promise<CommandResult> {
+    if (this.fenced !== null) return Promise.reject(new NotOwnerError(this.fenced));
     if (this.closed) return Promise.reject(new QueueClosedError());
     return new Promise<CommandResult>((resolve, reject) => {
       this.queue.push({ make, resolve, reject });
@@ -170,6 +186,10 @@ export class CommandQueue {
         try {
           await this.storage.journal.commit({ firstJournalId: this.journalId + 1, commands, events, batchId });
         } catch (cause) {
+          if (cause instanceof FencedError) {
+            this.stepDown(batch, cause);
+            break;
+          }
           // A failed write may still have reached the disk (a writer thread can die after its
           // commit, before its answer): the database decides, and memory is rebuilt from it.
           const written = await this.recoverFromWriteFailure(results, cause, this.journalId + commands.length, batchId);
@@ -197,6 +217,20 @@ export class CommandQueue {
       }
     }
     this.draining = false;
+  }
+
+  /**
+   * The storage refused a batch because another engine claimed the shard: nothing of the batch was
+   * written. Its commands, and every one queued or sent later, are refused with `NotOwnerError`;
+   * memory is no longer the shard's state, so nothing more is published or snapshotted.
+   */
+  private stepDown(batch: Pending[], cause: FencedError): void {
+    this.fenced = cause;
+    this.closed = true;
+    const error = new NotOwnerError(cause);
+    for (const pending of [...batch, ...this.queue]) pending.reject(error);
+    this.queue = [];
+    this.options.onFenced?.(cause);
   }
 
   /**
@@ -256,6 +290,7 @@ export class CommandQueue {
     if (this.draining) await this.idle;
     // One snapshot writer at a time: a background one in progress is abandoned (never read).
     await this.options.background?.close();
+    if (this.fenced !== null) return;
     const behind = (this.options.background?.lastStored ?? this.requestedSnapshot) < this.requestedSnapshot;
     if (this.sinceSnapshot > 0 || behind) await this.snapshot();
   }

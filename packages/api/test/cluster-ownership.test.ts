@@ -4,6 +4,8 @@
 import { Engine, type Command } from "@trading/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClusterMismatchError, ShardOwnership } from "../src/cluster/ownership.js";
+import { EventBus } from "../src/bus.js";
+import { CommandQueue, NotOwnerError } from "../src/command-queue.js";
 import { shardOf, shardSchema } from "../src/cluster/shards.js";
 import { PostgresStorage } from "../src/storage/postgres.js";
 import { FencedError, type CommitBatch } from "../src/storage/storage.js";
@@ -36,7 +38,7 @@ if (databaseUrl === undefined) {
     const opened: PostgresStorage[] = [];
 
     beforeAll(async () => {
-      await ownership.ensure(4);
+      await ownership.ensure(5);
     });
     afterAll(async () => {
       for (const storage of opened) await storage.dropSchema().catch(() => undefined);
@@ -64,7 +66,7 @@ if (databaseUrl === undefined) {
     };
 
     it("keeps the shard count the cluster was created with", async () => {
-      await ownership.ensure(4);
+      await ownership.ensure(5);
       await expect(ownership.ensure(8)).rejects.toThrow(ClusterMismatchError);
     });
 
@@ -116,6 +118,26 @@ if (databaseUrl === undefined) {
       const owner = await shardStorage(3, next?.epoch ?? -1);
       const users = (await owner.journal.recover()).commands.map((c) => (c as { userId: string }).userId);
       expect(users).toEqual(written.status === "fulfilled" ? ["cat"] : []);
+    });
+
+    it("makes a command queue whose claim was voided refuse everything from then on, and write nothing", async () => {
+      const old = await ownership.claim(4, "engine-a", 1);
+      const storage = await shardStorage(4, old?.epoch ?? -1);
+      const fenced: unknown[] = [];
+      const queue = await CommandQueue.open(storage, new EventBus(100), { snapshotEvery: 1_000, onFenced: (e) => fenced.push(e) });
+      const open = (userId: string) => queue.submit((stamp) => ({ kind: "openAccount", time: stamp.time, userId, cash: 100 }));
+      expect((await open("dan")).ok).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const next = await ownership.claim(4, "engine-b", 60_000);
+
+      await expect(open("eve")).rejects.toThrow(NotOwnerError);
+      await expect(open("fay")).rejects.toThrow(NotOwnerError);
+      expect(fenced).toHaveLength(1);
+      await queue.close();
+      const owner = await shardStorage(4, next?.epoch ?? -1);
+      const recovery = await owner.journal.recover();
+      expect(recovery.commands.map((c) => (c as { userId: string }).userId)).toEqual(["dan"]);
+      expect(recovery.snapshot).toBeNull();
     });
   });
 }
