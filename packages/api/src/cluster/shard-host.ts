@@ -1,0 +1,141 @@
+// The heart of an engine process in a cluster: it claims shards whose lease ran out (up to its
+// cap), keeps their leases, and runs a command queue on each, over the shard's own fenced storage.
+// An engine that can claim nothing waits as a standby and takes shards over as leases run out. A
+// shard it loses (its lease not renewed in time, so another engine claimed it) it gives up at once:
+// the fence already refuses its writes, and the queue refuses every command from then on.
+import { randomUUID } from "node:crypto";
+import { EventBus } from "../bus.js";
+import { CommandQueue, type CommandQueueOptions } from "../command-queue.js";
+import type { Logger } from "../log.js";
+import { PostgresStorage } from "../storage/postgres.js";
+import type { ShardClaim, ShardOwnership } from "./ownership.js";
+import { shardSchema } from "./shards.js";
+
+export interface ShardHostOptions {
+  ownership: ShardOwnership;
+  databaseUrl: string;
+  clusterName: string;
+  shards: number;
+  /** Shards this engine owns at most (`ENGINE_MAX_SHARDS`). */
+  maxShards: number;
+  /** How long a claim lasts unrenewed; it is renewed three times as often. */
+  leaseMs: number;
+  log: Logger;
+  queue: Pick<CommandQueueOptions, "snapshotEvery">;
+  /** Told when a shard is taken on (its queue ready) and when it is given up. */
+  onAcquired?: ((shard: number, queue: CommandQueue, bus: EventBus) => void) | undefined;
+  onReleased?: ((shard: number) => void) | undefined;
+}
+
+interface Owned {
+  claim: ShardClaim;
+  storage: PostgresStorage;
+  queue: CommandQueue;
+  bus: EventBus;
+}
+
+export class ShardHost {
+  /** This process as an owner, in the ownership table. */
+  readonly ownerId = `engine-${randomUUID().slice(0, 8)}`;
+  private readonly owned = new Map<number, Owned>();
+  private timer: NodeJS.Timeout | null = null;
+  private turn: Promise<void> = Promise.resolve();
+  private stopped = false;
+  /** Shards taken over from another owner since start (for the metrics). */
+  takeovers = 0;
+
+  constructor(private readonly options: ShardHostOptions) {}
+
+  /** The shards this engine owns now. */
+  get shards(): number[] {
+    return [...this.owned.keys()].sort((a, b) => a - b);
+  }
+
+  queue(shard: number): CommandQueue | undefined {
+    return this.owned.get(shard)?.queue;
+  }
+
+  /** Takes a first turn (claims what it can) and then one every third of a lease. */
+  async start(): Promise<void> {
+    await this.tick();
+    this.timer = setInterval(() => void this.tick(), Math.max(50, Math.floor(this.options.leaseMs / 3)));
+  }
+
+  /** One turn: renew what is held, give up what was lost, claim what is free. Turns never overlap. */
+  tick(): Promise<void> {
+    this.turn = this.turn
+      .then(() => this.turnOnce())
+      .catch((error: unknown) => this.options.log.error("shard turn failed", { error: String(error) }));
+    return this.turn;
+  }
+
+  private async turnOnce(): Promise<void> {
+    if (this.stopped) return;
+    const { ownership, leaseMs } = this.options;
+    for (const [shard, owned] of this.owned) {
+      if (!(await ownership.renew(owned.claim, leaseMs))) await this.giveUp(shard, "lease lost");
+    }
+    for (let shard = 0; shard < this.options.shards && this.owned.size < this.options.maxShards; shard++) {
+      if (this.owned.has(shard)) continue;
+      const claim = await ownership.claim(shard, this.ownerId, leaseMs);
+      if (claim !== null) await this.takeOn(claim);
+    }
+  }
+
+  private async takeOn(claim: ShardClaim): Promise<void> {
+    const { databaseUrl, clusterName, ownership, log } = this.options;
+    const started = performance.now();
+    const storage = new PostgresStorage(databaseUrl, shardSchema(clusterName, claim.shard), { table: ownership.table, ...claim });
+    try {
+      await storage.init();
+      const bus = new EventBus(1_000);
+      const queue = await CommandQueue.open(storage, bus, {
+        ...this.options.queue,
+        onFenced: () => void this.tick(),
+      });
+      this.owned.set(claim.shard, { claim, storage, queue, bus });
+      if (claim.epoch > 1) this.takeovers += 1;
+      log.info("shard taken", { shard: claim.shard, epoch: claim.epoch, ms: Math.round(performance.now() - started) });
+      this.options.onAcquired?.(claim.shard, queue, bus);
+    } catch (error) {
+      await storage.close().catch(() => undefined);
+      await ownership.release(claim).catch(() => undefined);
+      log.error("could not take the shard", { shard: claim.shard, error: String(error) });
+    }
+  }
+
+  /** Stops serving a shard; its writes are refused already if it was claimed by another. */
+  private async giveUp(shard: number, why: string): Promise<void> {
+    const owned = this.owned.get(shard);
+    if (owned === undefined) return;
+    this.owned.delete(shard);
+    this.options.onReleased?.(shard);
+    this.options.log.warn("shard given up", { shard, epoch: owned.claim.epoch, why });
+    // Its final snapshot is refused when another owns the shard: nothing is lost by that.
+    await owned.queue.close().catch(() => undefined);
+    owned.bus.closeAll();
+    await owned.storage.close().catch(() => undefined);
+  }
+
+  /** A clean stop: every queue drained and snapshotted, every shard released for a standby at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== null) clearInterval(this.timer);
+    await this.turn;
+    for (const [shard, owned] of [...this.owned]) {
+      await this.giveUp(shard, "stopping");
+      await this.options.ownership.release(owned.claim).catch(() => undefined);
+    }
+  }
+
+  /** Stops renewing without releasing anything, as a process that froze or died would (tests). */
+  freeze(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Carries on after `freeze` (tests): the next turn finds out what was lost. */
+  async thaw(): Promise<void> {
+    await this.start();
+  }
+}
