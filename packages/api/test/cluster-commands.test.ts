@@ -1,0 +1,117 @@
+// Commands from a gateway to the engines that own its users' shards, over the machine's NATS and
+// PostgreSQL (run when both are there, which CI makes sure of): every command reaches its shard's
+// owner, and while a standby takes over from a frozen engine the gateway keeps sending until the
+// new owner answers; nothing acknowledged is lost or applied twice.
+import { connect, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import { SEED_INSTRUMENTS } from "@trading/engine";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serveCommands, ShardRouter } from "../src/cluster/commands.js";
+import { ShardOwnership } from "../src/cluster/ownership.js";
+import { ShardHost } from "../src/cluster/shard-host.js";
+import { shardSchema } from "../src/cluster/shards.js";
+import { createLogger } from "../src/log.js";
+
+const databaseUrl = process.env.DATABASE_URL;
+const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
+const nats = await connect({ servers: natsUrl, reconnect: false }).catch(() => null);
+const SHARDS = 4;
+const LEASE_MS = 600;
+
+if (databaseUrl === undefined || nats === null) {
+  describe("commands between gateways and engines", () => {
+    it.skip(`not run: ${databaseUrl === undefined ? "DATABASE_URL is not set" : `no NATS at ${natsUrl}`} (CI starts both)`, () =>
+      undefined);
+  });
+} else {
+  describe("commands between gateways and engines", () => {
+    const clusterName = `cmd_${process.pid}_${Date.now()}`;
+    const ownership = new ShardOwnership(databaseUrl, clusterName);
+    const hosts: ShardHost[] = [];
+    const connections: NatsConnection[] = [nats];
+
+    /** An engine process: a ShardHost serving its shards' commands on a NATS connection of its own. */
+    async function engine(): Promise<ShardHost> {
+      const nc = await connect({ servers: natsUrl });
+      connections.push(nc);
+      const serving = new Map<number, Subscription>();
+      const host = new ShardHost({
+        ownership,
+        databaseUrl: databaseUrl as string,
+        clusterName,
+        shards: SHARDS,
+        maxShards: SHARDS,
+        leaseMs: LEASE_MS,
+        log: createLogger("silent"),
+        queue: { snapshotEvery: 1_000 },
+        onAcquired: (shard, queue) => serving.set(shard, serveCommands(nc, clusterName, shard, queue)),
+        onReleased: (shard) => serving.get(shard)?.unsubscribe(),
+      });
+      hosts.push(host);
+      await host.start();
+      return host;
+    }
+
+    beforeAll(async () => {
+      await ownership.ensure(SHARDS);
+    });
+    afterAll(async () => {
+      for (const host of hosts) await host.stop();
+      for (const nc of connections) await nc.close();
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      for (let shard = 0; shard < SHARDS; shard++) await client.query(`DROP SCHEMA IF EXISTS ${shardSchema(clusterName, shard)} CASCADE`);
+      await client.end();
+      await ownership.dropSchema();
+      await ownership.close();
+    });
+
+    it("routes each user's commands to its shard, and keeps going through a takeover", async () => {
+      const a = await engine();
+      const b = await engine();
+      expect([a.shards, b.shards]).toEqual([[0, 1, 2, 3], []]);
+      const router = new ShardRouter(nats, { clusterName, shards: SHARDS, requestTimeoutMs: 2_000, deadlineMs: 5_000 });
+      const { volatility: _v, typicalVolume: _t, ...infy } = SEED_INSTRUMENTS.find((i) => i.symbol === "INFY") ?? SEED_INSTRUMENTS[0]!;
+      expect((await router.broadcast({ kind: "addInstrument", instrument: infy })).map((r) => r.ok)).toEqual([true, true, true, true]);
+
+      const users = Array.from({ length: 24 }, (_, i) => `trader${i}`);
+      for (const userId of users) expect((await router.submit(userId, { kind: "openAccount", userId, cash: 1_00_000_00 })).ok).toBe(true);
+      const buy = (userId: string) =>
+        router.submit(userId, {
+          kind: "placeOrder",
+          userId,
+          order: { symbol: "INFY", side: "BUY", type: "MARKET", quantity: 1, validity: "DAY", clientOrderId: `${userId}-${Math.random()}` },
+        });
+      const placed = new Map<string, string[]>();
+      const record = async (userId: string) => {
+        const result = await buy(userId);
+        expect(result.ok).toBe(true);
+        placed.set(userId, [...(placed.get(userId) ?? []), result.order?.orderId as string]);
+      };
+      for (const userId of users) await record(userId);
+
+      // A stops renewing its leases but still answers on NATS, as an engine that froze and woke
+      // would: once B has claimed the shards, A's writes are fenced and it answers "not owner", so
+      // the gateway sends again until B answers.
+      a.freeze();
+      const started = performance.now();
+      while (b.shards.length < SHARDS) {
+        if (performance.now() - started > LEASE_MS * 5) throw new Error("B did not take the shards over");
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await Promise.all(users.map((userId) => record(userId)));
+      expect(b.shards).toEqual([0, 1, 2, 3]);
+
+      for (const userId of users) {
+        const orders = b.queue(router.shardOf(userId))?.engine.orders(userId) ?? [];
+        // Every acknowledged order filled at once (a MARKET order), each exactly once: the shares
+        // held are the orders acknowledged, whichever engine answered.
+        expect(orders).toEqual([]);
+        expect(new Set(placed.get(userId)).size).toBe(2);
+        expect(b.queue(router.shardOf(userId))?.engine.holdings(userId)[0]?.quantity).toBe(2);
+      }
+      await a.thaw();
+      expect(a.shards).toEqual([]);
+    });
+  });
+}
