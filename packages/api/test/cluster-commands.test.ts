@@ -71,7 +71,9 @@ if (databaseUrl === undefined || nats === null) {
       const b = await engine();
       expect([a.shards, b.shards]).toEqual([[0, 1, 2, 3], []]);
       const router = new ShardRouter(nats, { clusterName, shards: SHARDS, requestTimeoutMs: 2_000, deadlineMs: 5_000 });
-      const { volatility: _v, typicalVolume: _t, ...infy } = SEED_INSTRUMENTS.find((i) => i.symbol === "INFY") ?? SEED_INSTRUMENTS[0]!;
+      const seed = SEED_INSTRUMENTS.find((i) => i.symbol === "INFY");
+      if (seed === undefined) throw new Error("INFY is not a seeded instrument");
+      const { volatility: _v, typicalVolume: _t, ...infy } = seed;
       expect((await router.broadcast({ kind: "addInstrument", instrument: infy })).map((r) => r.ok)).toEqual([true, true, true, true]);
 
       const users = Array.from({ length: 24 }, (_, i) => `trader${i}`);
