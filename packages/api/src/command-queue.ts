@@ -4,7 +4,7 @@
 // wait and form the next batch (group commit): one transaction for many commands, and a result is
 // acknowledged, and its events published, only once its batch is durable.
 import { randomUUID } from "node:crypto";
-import { checkInvariants, type Command, type CommandResult, type Engine, type EngineEvent } from "@trading/engine";
+import { checkInvariants, type Command, type CommandResult, type Engine, type EngineEvent, type IdSpace } from "@trading/engine";
 import type { EventBus } from "./bus.js";
 import { rebuild, type SnapshotTaker } from "./snapshots.js";
 import { FencedError, type Storage } from "./storage/storage.js";
@@ -67,6 +67,11 @@ export interface CommandQueueOptions {
    * at close, is always taken here.
    */
   background?: SnapshotTaker | undefined;
+  /**
+   * This queue's share of order ids (and its engine's of trade ids) when several queues make them,
+   * one per shard: order n is `O<n * count + index>`. Default: all of them.
+   */
+  idSpace?: IdSpace | undefined;
   /** Told once when the storage refuses a write because this writer's claim is void (see `ShardFence`). */
   onFenced?: ((error: FencedError) => void) | undefined;
   /** Told of every failed journal write, and whether the batch turned out to be on disk anyway. */
@@ -120,7 +125,7 @@ export class CommandQueue {
    * better not to start than to trade on it.
    */
   static async open(storage: Storage, bus: EventBus, options: CommandQueueOptions): Promise<CommandQueue> {
-    const { engine, journalId, replayed } = await rebuild(storage);
+    const { engine, journalId, replayed } = await rebuild(storage, options.idSpace);
     const problems = checkInvariants(engine);
     if (problems.length > 0) throw new InconsistentStateError(problems);
     const queue = new CommandQueue(engine, storage, bus, options, journalId);
@@ -155,7 +160,8 @@ export class CommandQueue {
     const time = Math.max(this.now(), this.lastTime);
     this.lastTime = time;
     // Every placement emits at least one event, so the next sequence number is a fresh id.
-    return { time, orderId: `O${this.engineRef.lastSeq + 1}` };
+    const { index, count } = this.options.idSpace ?? { index: 0, count: 1 };
+    return { time, orderId: `O${(this.engineRef.lastSeq + 1) * count + index}` };
   }
 
   private async drain(): Promise<void> {
@@ -246,7 +252,7 @@ export class CommandQueue {
     batchId: string,
   ): Promise<boolean> {
     const written = (await this.storage.journal.batchIdAt(lastJournalId)) === batchId;
-    const { engine, journalId } = await rebuild(this.storage);
+    const { engine, journalId } = await rebuild(this.storage, this.options.idSpace);
     this.engineRef = engine;
     this.options.onWriteFailure?.(cause, written);
     if (written) return true;

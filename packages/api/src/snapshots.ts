@@ -6,13 +6,13 @@
 import { Worker } from "node:worker_threads";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Engine } from "@trading/engine";
+import { Engine, type IdSpace } from "@trading/engine";
 import type { Storage, StorageLocation } from "./storage/storage.js";
 
 /** The engine as of the newest snapshot plus the journal after it. */
-export async function rebuild(storage: Storage): Promise<{ engine: Engine; journalId: number; replayed: number }> {
+export async function rebuild(storage: Storage, idSpace?: IdSpace): Promise<{ engine: Engine; journalId: number; replayed: number }> {
   const recovery = await storage.journal.recover();
-  const engine = recovery.snapshot === null ? new Engine({ retainClosedOrders: false }) : Engine.restore(recovery.snapshot.engine);
+  const engine = recovery.snapshot === null ? new Engine({ retainClosedOrders: false, idSpace }) : Engine.restore(recovery.snapshot.engine);
   for (const command of recovery.commands) engine.apply(command);
   // Journal ids run without gaps, so this is the id of the last command applied, whatever else
   // was committed meanwhile by another connection.

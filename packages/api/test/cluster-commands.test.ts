@@ -112,6 +112,9 @@ if (databaseUrl === undefined || nats === null) {
         expect(new Set(placed.get(userId)).size).toBe(2);
         expect(b.queue(router.shardOf(userId))?.engine.holdings(userId)[0]?.quantity).toBe(2);
       }
+      // Order ids (and trade ids) are each shard's own share of the numbers: unique in the cluster.
+      const ids = [...placed.values()].flat();
+      expect(new Set(ids).size).toBe(ids.length);
       await a.thaw();
       expect(a.shards).toEqual([]);
     });

@@ -355,3 +355,37 @@ describe("closed orders not retained", () => {
     expect(m.place("alice", { side: "BUY", quantity: 1, clientOrderId: "k" })).toMatchObject({ ok: true, duplicate: true });
   });
 });
+
+describe("ids across shards", () => {
+  let time = 1_700_000_000_000;
+  const buy = (engine: Engine) =>
+    engine.apply({
+      kind: "placeOrder",
+      time: ++time,
+      userId: "alice",
+      orderId: `O${time}`,
+      order: { symbol: "RELIANCE", side: "BUY", type: "MARKET", quantity: 1, validity: "DAY" },
+    });
+  const trades = (engine: Engine) => {
+    engine.apply({ kind: "addInstrument", time, instrument: RELIANCE });
+    engine.apply({ kind: "openAccount", time, userId: "alice", cash: 10_00_000_00 });
+    buy(engine);
+    buy(engine);
+    return engine.trades("alice").map((t) => t.tradeId);
+  };
+
+  it("numbers trades in the engine's own share of the ids, kept across a snapshot", () => {
+    expect(trades(new Engine())).toEqual(["T1", "T2"]);
+    expect(trades(new Engine({ idSpace: { index: 0, count: 3 } }))).toEqual(["T3", "T6"]);
+    const third = new Engine({ idSpace: { index: 2, count: 3 } });
+    expect(trades(third)).toEqual(["T5", "T8"]);
+    const restored = Engine.restore(throughJson(third.snapshot()));
+    buy(restored);
+    expect(restored.trades("alice").map((t) => t.tradeId)).toEqual(["T5", "T8", "T11"]);
+  });
+
+  it("refuses an id space that is not a share of whole numbers", () => {
+    expect(() => new Engine({ idSpace: { index: 3, count: 3 } })).toThrow(/idSpace/);
+    expect(() => new Engine({ idSpace: { index: 0, count: 0 } })).toThrow(/idSpace/);
+  });
+});

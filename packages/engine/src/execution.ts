@@ -56,9 +56,8 @@ export function fill(store: Store, order: OrderRecord, quantity: number, price: 
   }
   store.touchFunds(account);
 
-  store.tradeCounter += 1;
   const trade = {
-    tradeId: `T${store.tradeCounter}`,
+    tradeId: store.nextTradeId(),
     orderId: order.orderId,
     userId: order.userId,
     symbol: order.symbol,

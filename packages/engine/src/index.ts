@@ -24,6 +24,7 @@ export {
 } from "./reasons.js";
 export { PAISE_PER_RUPEE, divRound, formatRupees, mulDivRound, nearestTicks, paiseToRupees, rupeesToPaise, type Paise } from "./money.js";
 export { DEFAULT_PAGE_SIZE, MAX_ID_LENGTH, MAX_ORDER_QUANTITY, MAX_PAGE_SIZE, SYMBOL_PATTERN } from "./limits.js";
+export type { IdSpace } from "./store.js";
 export {
   type Accepted,
   type AccountEvent,

@@ -2,7 +2,7 @@
 // stored; they are rebuilt from the open orders in their time-priority order.
 import { AccountRecord, InstrumentRecord, type HoldingRecord } from "./records.js";
 import { newOrderRecord, type OrderRecord } from "./order-record.js";
-import { Store } from "./store.js";
+import { Store, type IdSpace } from "./store.js";
 import { orderView } from "./views.js";
 import { isOpen } from "./transitions.js";
 import type { InstrumentSpec, Millis, OrderView, StateChange, Trade } from "./types.js";
@@ -39,6 +39,8 @@ export interface AccountSnapshot {
 export interface EngineSnapshot {
   version: typeof SNAPSHOT_VERSION;
   retainClosedOrders: boolean;
+  /** Absent for an engine that makes every trade id (see `StoreOptions.idSpace`). */
+  idSpace?: IdSpace;
   seq: number;
   tradeCounter: number;
   priorityCounter: number;
@@ -77,6 +79,7 @@ export function snapshotStore(store: Store): EngineSnapshot {
   return {
     version: SNAPSHOT_VERSION,
     retainClosedOrders: store.retainClosedOrders,
+    ...(store.idSpace.count === 1 ? {} : { idSpace: { ...store.idSpace } }),
     seq: store.seq,
     tradeCounter: store.tradeCounter,
     priorityCounter: store.priorityCounter,
@@ -107,7 +110,7 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
   if (version !== SNAPSHOT_VERSION) {
     throw new Error(`snapshot version ${String(version)} is not supported (expected ${SNAPSHOT_VERSION})`);
   }
-  const store = new Store({ retainClosedOrders: snapshot.retainClosedOrders });
+  const store = new Store({ retainClosedOrders: snapshot.retainClosedOrders, idSpace: snapshot.idSpace });
   store.seq = snapshot.seq;
   store.tradeCounter = snapshot.tradeCounter;
   store.priorityCounter = snapshot.priorityCounter;

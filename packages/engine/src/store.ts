@@ -29,7 +29,19 @@ export interface StoreOptions {
    * its history (the engine would take it for a new order).
    */
   retainClosedOrders?: boolean | undefined;
+  /**
+   * This engine's share of trade ids when several engines make them (a cluster's shards): trade
+   * n is `T<n * count + index>`, so no two shards make the same id. Default: all of them.
+   */
+  idSpace?: IdSpace | undefined;
 }
+
+export interface IdSpace {
+  index: number;
+  count: number;
+}
+
+const WHOLE_ID_SPACE: IdSpace = { index: 0, count: 1 };
 
 export class Store {
   readonly retainClosedOrders: boolean;
@@ -42,8 +54,27 @@ export class Store {
   readonly orders = new OrderIndex();
   readonly trades: Trade[] = [];
 
+  readonly idSpace: IdSpace;
+
   constructor(options: StoreOptions = {}) {
     this.retainClosedOrders = options.retainClosedOrders ?? true;
+    const space = options.idSpace ?? WHOLE_ID_SPACE;
+    if (!(
+      Number.isSafeInteger(space.count) &&
+      space.count >= 1 &&
+      Number.isSafeInteger(space.index) &&
+      space.index >= 0 &&
+      space.index < space.count
+    )) {
+      throw new RangeError(`idSpace must be a whole index from 0 to below a whole count; got ${JSON.stringify(space)}`);
+    }
+    this.idSpace = { index: space.index, count: space.count };
+  }
+
+  /** The id of the next trade, in this engine's share of ids (see `StoreOptions.idSpace`). */
+  nextTradeId(): string {
+    this.tradeCounter += 1;
+    return `T${this.tradeCounter * this.idSpace.count + this.idSpace.index}`;
   }
 
   /**

@@ -91,6 +91,7 @@ export class ShardHost {
       const bus = new EventBus(1_000);
       const queue = await CommandQueue.open(storage, bus, {
         ...this.options.queue,
+        idSpace: { index: claim.shard, count: this.options.shards },
         onFenced: () => void this.tick(),
       });
       this.owned.set(claim.shard, { claim, storage, queue, bus });
