@@ -2,12 +2,32 @@
 // defaults. Flags win over the environment.
 import { DEFAULT_STARTING_CASH, paiseToRupees, rupeesToPaise } from "@trading/engine";
 import { z } from "zod";
+import { DEFAULT_SHARDS } from "./cluster/shards.js";
 
 const bool = z
   .union([z.boolean(), z.enum(["true", "false", "1", "0", "yes", "no", "on", "off"])])
   .transform((v) => v === true || v === "true" || v === "1" || v === "yes" || v === "on");
 
 export const configSchema = z.object({
+  /**
+   * What this process is: `all` (the default) the whole platform in one process; `engine` an
+   * engine of a cluster, owning shards of users (needs DATABASE_URL and NATS). The gateway and
+   * feed roles of a cluster come next.
+   */
+  role: z.enum(["all", "engine"]).default("all"),
+  /** The NATS server of a cluster. */
+  natsUrl: z.string().url().default("nats://127.0.0.1:4222"),
+  /** Prefixes every NATS subject and names the PostgreSQL schemas of a cluster, so clusters can share both. */
+  clusterName: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,30}$/, "must be 1 to 31 lower-case letters, digits or _, starting with a letter")
+    .default("trading"),
+  /** Shards of a cluster: fixed when the cluster is first created, checked by every process. */
+  shards: z.coerce.number().int().min(1).max(1024).default(DEFAULT_SHARDS),
+  /** Shards one engine owns at most (default: as many as it can claim). */
+  engineMaxShards: z.coerce.number().int().positive().optional(),
+  /** How long an engine's claim on a shard lasts unrenewed: a dead engine's shards wait this long for a standby. */
+  shardLeaseMs: z.coerce.number().int().min(300).max(60_000).default(3_000),
   port: z.coerce.number().int().min(0).max(65_535).default(3000),
   host: z.string().default("127.0.0.1"),
   dataDir: z.string().default("./data"),
@@ -72,6 +92,12 @@ export type Config = z.infer<typeof configSchema>;
 
 /** Environment variable for each setting; the README's configuration table lists the same. */
 export const ENV_NAMES: Record<keyof Config, string> = {
+  role: "ROLE",
+  natsUrl: "NATS_URL",
+  clusterName: "CLUSTER_NAME",
+  shards: "SHARDS",
+  engineMaxShards: "ENGINE_MAX_SHARDS",
+  shardLeaseMs: "SHARD_LEASE_MS",
   port: "PORT",
   host: "HOST",
   dataDir: "DATA_DIR",
@@ -127,6 +153,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, overrides: Pa
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${ENV_NAMES[i.path[0] as keyof Config] ?? i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
+  }
+  if (parsed.data.role !== "all" && parsed.data.databaseUrl === undefined) {
+    throw new ConfigError(`invalid configuration: ROLE=${parsed.data.role} needs DATABASE_URL (a cluster keeps its record in PostgreSQL)`);
   }
   return parsed.data;
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Starts the server: `node dist/main.js [--port 3000] [--data-dir ./data] ...` (see config.ts).
+// Starts the server: `node dist/main.js [--port 3000] [--data-dir ./data] ...` (see config.ts), or,
+// with ROLE=engine, an engine process of a cluster (see roles/engine.ts).
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./log.js";
+import { startEngine } from "./roles/engine.js";
 import { startServer } from "./server.js";
 import { DatabaseInUseError } from "./storage/lock.js";
 
@@ -17,7 +19,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
-  const server = await startServer(config, log);
+  const server = config.role === "engine" ? await startEngine(config, log) : await startServer(config, log);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -1,0 +1,83 @@
+// `ROLE=engine`: an engine process of a cluster. It owns the shards it can claim (up to
+// ENGINE_MAX_SHARDS), serves their commands from NATS, and waits as a standby when it can claim
+// none, taking over the shards of an engine that stops renewing its leases. It answers /healthz,
+// /readyz (200 while it owns a shard, 503 as a standby) and /metrics.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { connect, type Subscription } from "@nats-io/transport-node";
+import { serveCommands } from "../cluster/commands.js";
+import { ShardOwnership } from "../cluster/ownership.js";
+import { ShardHost } from "../cluster/shard-host.js";
+import type { Config } from "../config.js";
+import { sendJson } from "../http/responses.js";
+import type { Logger } from "../log.js";
+import { Metrics } from "../metrics.js";
+
+export interface RunningEngine {
+  url: string;
+  host: ShardHost;
+  close(): Promise<void>;
+}
+
+export async function startEngine(config: Config, log: Logger): Promise<RunningEngine> {
+  const databaseUrl = config.databaseUrl as string;
+  const ownership = new ShardOwnership(databaseUrl, config.clusterName);
+  await ownership.ensure(config.shards);
+  const nc = await connect({ servers: config.natsUrl, name: `${config.clusterName} engine` });
+  const serving = new Map<number, Subscription>();
+  const host = new ShardHost({
+    ownership,
+    databaseUrl,
+    clusterName: config.clusterName,
+    shards: config.shards,
+    maxShards: config.engineMaxShards ?? config.shards,
+    leaseMs: config.shardLeaseMs,
+    log,
+    queue: { snapshotEvery: config.snapshotEvery },
+    onAcquired: (shard, queue) => serving.set(shard, serveCommands(nc, config.clusterName, shard, queue)),
+    onReleased: (shard) => {
+      serving.get(shard)?.unsubscribe();
+      serving.delete(shard);
+    },
+  });
+  const metrics = new Metrics();
+  metrics.addGauges(() => ({
+    trading_shards_owned: { help: "Shards this engine owns", value: host.shards.length },
+    trading_shard_takeovers: { help: "Shards taken over from another engine since start", value: host.takeovers },
+  }));
+
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
+    if (path === "/readyz") {
+      const shards = host.shards;
+      return sendJson(res, shards.length > 0 ? 200 : 503, { ready: shards.length > 0, role: "engine", owner: host.ownerId, shards });
+    }
+    if (path === "/metrics") {
+      res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(metrics.render());
+      return;
+    }
+    sendJson(res, 404, { error: { code: "NOT_FOUND", message: `no route ${path}` } });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  await host.start();
+  log.info("listening", { url, role: "engine", owner: host.ownerId, shards: host.shards });
+
+  return {
+    url,
+    host,
+    async close() {
+      await host.stop();
+      await nc.drain();
+      metrics.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await ownership.close();
+      log.info("stopped", {});
+    },
+  };
+}

@@ -1,0 +1,113 @@
+// Engine processes (ROLE=engine) on the machine's PostgreSQL and NATS (run when both are there,
+// which CI makes sure of): the first owns the shards, the second waits as a standby; SIGKILL the
+// owner and the standby takes over; SIGSTOP an owner past its lease and a standby takes over, and
+// the frozen one, woken, gives its shards up.
+import { connect } from "@nats-io/transport-node";
+import { SEED_INSTRUMENTS } from "@trading/engine";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { ShardRouter } from "../src/cluster/commands.js";
+import { shardSchema } from "../src/cluster/shards.js";
+import { spawnServer, type ServerProcess } from "../dist/spawn.js";
+
+const databaseUrl = process.env.DATABASE_URL;
+const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
+const nats = await connect({ servers: natsUrl, reconnect: false }).catch(() => null);
+const SHARDS = 2;
+const LEASE_MS = 1_000;
+
+interface Ready {
+  ready: boolean;
+  shards: number[];
+}
+
+async function readiness(engine: ServerProcess): Promise<Ready> {
+  return (await (await fetch(`${engine.url}/readyz`)).json()) as Ready;
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = performance.now();
+  while (!(await check())) {
+    if (performance.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return performance.now() - started;
+}
+
+if (databaseUrl === undefined || nats === null) {
+  describe("engine processes", () => {
+    it.skip(`not run: ${databaseUrl === undefined ? "DATABASE_URL is not set" : `no NATS at ${natsUrl}`} (CI starts both)`, () =>
+      undefined);
+  });
+} else {
+  describe("engine processes", () => {
+    const clusterName = `proc_${process.pid}_${Date.now() % 1_000_000}`;
+    const engines: ServerProcess[] = [];
+    const engine = async () => {
+      const started = await spawnServer({
+        args: [],
+        env: {
+          ROLE: "engine",
+          DATABASE_URL: databaseUrl,
+          NATS_URL: natsUrl,
+          CLUSTER_NAME: clusterName,
+          SHARDS: String(SHARDS),
+          SHARD_LEASE_MS: String(LEASE_MS),
+        },
+      });
+      engines.push(started);
+      return started;
+    };
+
+    afterAll(async () => {
+      for (const e of engines) {
+        e.child.kill("SIGCONT");
+        await e.stop();
+      }
+      await nats.close();
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      for (let shard = 0; shard < SHARDS; shard++) await client.query(`DROP SCHEMA IF EXISTS ${shardSchema(clusterName, shard)} CASCADE`);
+      await client.query(`DROP SCHEMA IF EXISTS ${clusterName} CASCADE`);
+      await client.end();
+    });
+
+    it("hands shards to a standby when their owner is killed or frozen, without losing what was acknowledged", async () => {
+      const first = await engine();
+      const second = await engine();
+      expect(await readiness(first)).toMatchObject({ ready: true, shards: [0, 1] });
+      expect(await readiness(second)).toMatchObject({ ready: false, shards: [] });
+      expect((await fetch(`${second.url}/readyz`)).status).toBe(503);
+
+      const router = new ShardRouter(nats, { clusterName, shards: SHARDS, requestTimeoutMs: 5_000, deadlineMs: 10_000 });
+      const seed = SEED_INSTRUMENTS[0];
+      if (seed === undefined) throw new Error("no seeded instrument");
+      const { volatility: _v, typicalVolume: _t, ...instrument } = seed;
+      expect((await router.broadcast({ kind: "addInstrument", instrument })).every((r) => r.ok)).toBe(true);
+      const users = Array.from({ length: 10 }, (_, i) => `p${i}`);
+      for (const userId of users) expect((await router.submit(userId, { kind: "openAccount", userId, cash: 100 })).ok).toBe(true);
+
+      first.child.kill("SIGKILL");
+      const tookOver = await until(async () => (await readiness(second)).shards.length === SHARDS, LEASE_MS * 5);
+      // A lease and a third of one at most, and the replay of a short journal.
+      expect(tookOver).toBeLessThan(LEASE_MS * 2 + 2_000);
+      for (const userId of users) {
+        expect(await router.submit(userId, { kind: "openAccount", userId, cash: 100 })).toMatchObject({
+          ok: false,
+          code: "ACCOUNT_EXISTS",
+        });
+      }
+
+      const third = await engine();
+      second.child.kill("SIGSTOP");
+      await until(async () => (await readiness(third)).shards.length === SHARDS, LEASE_MS * 5);
+      second.child.kill("SIGCONT");
+      await until(async () => (await readiness(second)).shards.length === 0, LEASE_MS * 3);
+      expect(await router.submit("p0", { kind: "openAccount", userId: "p0", cash: 100 })).toMatchObject({
+        ok: false,
+        code: "ACCOUNT_EXISTS",
+      });
+      expect((await router.submit("new", { kind: "openAccount", userId: "new", cash: 100 })).ok).toBe(true);
+    });
+  });
+}
