@@ -23,7 +23,7 @@ export interface ShardHostOptions {
   log: Logger;
   queue: Pick<CommandQueueOptions, "snapshotEvery">;
   /** Told when a shard is taken on (its queue ready) and when it is given up. */
-  onAcquired?: ((shard: number, queue: CommandQueue, bus: EventBus) => void) | undefined;
+  onAcquired?: ((shard: number, queue: CommandQueue, bus: EventBus, storage: PostgresStorage) => void) | undefined;
   onReleased?: ((shard: number) => void) | undefined;
 }
 
@@ -97,7 +97,7 @@ export class ShardHost {
       this.owned.set(claim.shard, { claim, storage, queue, bus });
       if (claim.epoch > 1) this.takeovers += 1;
       log.info("shard taken", { shard: claim.shard, epoch: claim.epoch, ms: Math.round(performance.now() - started) });
-      this.options.onAcquired?.(claim.shard, queue, bus);
+      this.options.onAcquired?.(claim.shard, queue, bus, storage);
     } catch (error) {
       await storage.close().catch(() => undefined);
       await ownership.release(claim).catch(() => undefined);

@@ -1,11 +1,13 @@
 // `ROLE=engine`: an engine process of a cluster. It owns the shards it can claim (up to
 // ENGINE_MAX_SHARDS), serves their commands from NATS, and waits as a standby when it can claim
 // none, taking over the shards of an engine that stops renewing its leases. It answers /healthz,
-// /readyz (200 while it owns a shard, 503 as a standby) and /metrics.
+// /readyz (200 while it owns a shard, 503 as a standby) and /metrics. Each shard's committed events
+// go out on JetStream (see cluster/events.ts).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { connect, type Subscription } from "@nats-io/transport-node";
 import { serveCommands } from "../cluster/commands.js";
+import { EventPublisher } from "../cluster/events.js";
 import { ShardOwnership } from "../cluster/ownership.js";
 import { ShardHost } from "../cluster/shard-host.js";
 import type { Config } from "../config.js";
@@ -25,6 +27,7 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
   await ownership.ensure(config.shards);
   const nc = await connect({ servers: config.natsUrl, name: `${config.clusterName} engine` });
   const serving = new Map<number, Subscription>();
+  const publishing = new Map<number, Promise<EventPublisher | null>>();
   const host = new ShardHost({
     ownership,
     databaseUrl,
@@ -34,10 +37,19 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
     leaseMs: config.shardLeaseMs,
     log,
     queue: { snapshotEvery: config.snapshotEvery },
-    onAcquired: (shard, queue) => serving.set(shard, serveCommands(nc, config.clusterName, shard, queue)),
+    onAcquired: (shard, queue, bus, storage) => {
+      serving.set(shard, serveCommands(nc, config.clusterName, shard, queue));
+      const started = EventPublisher.start(nc, config.clusterName, shard, storage.history, bus, log).catch((error: unknown) => {
+        log.error("could not publish the shard's events", { shard, error: String(error) });
+        return null;
+      });
+      publishing.set(shard, started);
+    },
     onReleased: (shard) => {
       serving.get(shard)?.unsubscribe();
       serving.delete(shard);
+      void publishing.get(shard)?.then((publisher) => publisher?.stop());
+      publishing.delete(shard);
     },
   });
   const metrics = new Metrics();

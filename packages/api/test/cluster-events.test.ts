@@ -1,0 +1,110 @@
+// A shard's events on JetStream, across the death of its owner (run when PostgreSQL and NATS are
+// there, which CI makes sure of): a reader of the shard's subject gets every committed event once,
+// in order, with no gap, the same as the shard's history in PostgreSQL.
+import { jetstream } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import { SEED_INSTRUMENTS, type EngineEvent } from "@trading/engine";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { ShardRouter, ShardUnavailableError } from "../src/cluster/commands.js";
+import { eventStreamName, eventSubject } from "../src/cluster/events.js";
+import { shardOf, shardSchema } from "../src/cluster/shards.js";
+import { spawnServer, type ServerProcess } from "../dist/spawn.js";
+
+const databaseUrl = process.env.DATABASE_URL;
+const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
+const nats = await connect({ servers: natsUrl, reconnect: false }).catch(() => null);
+const SHARDS = 2;
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const started = performance.now();
+  while (!(await check())) {
+    if (performance.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+if (databaseUrl === undefined || nats === null) {
+  describe("shard events on JetStream", () => {
+    it.skip(`not run: ${databaseUrl === undefined ? "DATABASE_URL is not set" : `no NATS at ${natsUrl}`} (CI starts both)`, () =>
+      undefined);
+  });
+} else {
+  describe("shard events on JetStream", () => {
+    const clusterName = `evt_${process.pid}_${Date.now() % 1_000_000}`;
+    const engines: ServerProcess[] = [];
+    const db = new pg.Client({ connectionString: databaseUrl });
+    const engine = async () => {
+      const started = await spawnServer({
+        args: [],
+        env: {
+          ROLE: "engine",
+          DATABASE_URL: databaseUrl,
+          NATS_URL: natsUrl,
+          CLUSTER_NAME: clusterName,
+          SHARDS: String(SHARDS),
+          SHARD_LEASE_MS: "1000",
+        },
+      });
+      engines.push(started);
+      return started;
+    };
+
+    afterAll(async () => {
+      for (const e of engines) await e.stop();
+      const { jetstreamManager } = await import("@nats-io/jetstream");
+      await (await jetstreamManager(nats)).streams.delete(eventStreamName(clusterName)).catch(() => false);
+      await nats.close();
+      for (let shard = 0; shard < SHARDS; shard++) await db.query(`DROP SCHEMA IF EXISTS ${shardSchema(clusterName, shard)} CASCADE`);
+      await db.query(`DROP SCHEMA IF EXISTS ${clusterName} CASCADE`);
+      await db.end();
+    });
+
+    it("gives a reader every committed event of a shard once, in order, through its owner's death", async () => {
+      await db.connect();
+      const owner = await engine();
+      await engine();
+      const router = new ShardRouter(nats, { clusterName, shards: SHARDS, requestTimeoutMs: 3_000, deadlineMs: 10_000 });
+      const seed = SEED_INSTRUMENTS[0];
+      if (seed === undefined) throw new Error("no seeded instrument");
+      const { volatility: _v, typicalVolume: _t, ...instrument } = seed;
+      await router.broadcast({ kind: "addInstrument", instrument });
+
+      const received: EngineEvent[] = [];
+      const consumer = await jetstream(nats).consumers.get(eventStreamName(clusterName), { filter_subjects: eventSubject(clusterName, 0) });
+      const messages = await consumer.consume();
+      void (async () => {
+        for await (const m of messages) received.push(m.json<EngineEvent>());
+      })();
+
+      const users = Array.from({ length: 40 }, (_, i) => `ev${i}`).filter((u) => shardOf(u, SHARDS) === 0);
+      for (const userId of users) await router.submit(userId, { kind: "openAccount", userId, cash: 1_00_000_00 });
+      const buy = (userId: string) =>
+        router
+          .submit(userId, {
+            kind: "placeOrder",
+            userId,
+            order: { symbol: instrument.symbol, side: "BUY", type: "MARKET", quantity: 1, validity: "DAY" },
+          })
+          .catch((error: unknown) => {
+            // Sent to the owner as it died: not acknowledged, so it may or may not have happened.
+            if (!(error instanceof ShardUnavailableError)) throw error;
+          });
+      const burst = Promise.all(users.flatMap((u) => [buy(u), buy(u)]));
+      owner.child.kill("SIGKILL");
+      await burst;
+      for (const userId of users) await buy(userId);
+
+      const last = async () =>
+        Number(((await db.query(`SELECT MAX(seq) AS seq FROM ${shardSchema(clusterName, 0)}.events`)).rows[0] as { seq: string }).seq);
+      const stored = await last();
+      await until(() => received.length >= stored, 10_000);
+      messages.stop();
+      expect(received.map((e) => e.seq)).toEqual(Array.from({ length: stored }, (_, i) => i + 1));
+      const rows = (await db.query(`SELECT payload FROM ${shardSchema(clusterName, 0)}.events ORDER BY seq`)).rows as Array<{
+        payload: string;
+      }>;
+      expect(received).toEqual(rows.map((r) => JSON.parse(r.payload) as EngineEvent));
+    });
+  });
+}
