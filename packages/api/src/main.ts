@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Starts the server: `node dist/main.js [--port 3000] [--data-dir ./data] ...` (see config.ts), or,
-// with ROLE=engine, an engine process of a cluster (see roles/engine.ts).
+// with ROLE=engine or ROLE=feed, a process of a cluster (see roles/).
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./log.js";
 import { startEngine } from "./roles/engine.js";
+import { startFeed } from "./roles/feed.js";
 import { startServer } from "./server.js";
 import { DatabaseInUseError } from "./storage/lock.js";
 
@@ -19,7 +20,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
-  const server = config.role === "engine" ? await startEngine(config, log) : await startServer(config, log);
+  const start = { all: startServer, engine: startEngine, feed: startFeed }[config.role];
+  const server = await start(config, log);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

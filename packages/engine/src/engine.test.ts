@@ -389,3 +389,19 @@ describe("ids across shards", () => {
     expect(() => new Engine({ idSpace: { index: 0, count: 0 } })).toThrow(/idSpace/);
   });
 });
+
+describe("the feed's position", () => {
+  it("remembers the position in the feed of the last tick that carried one, across a snapshot", () => {
+    const engine = new Engine();
+    engine.apply({ kind: "addInstrument", time: 1, instrument: RELIANCE });
+    expect(engine.lastFeedSeq).toBe(0);
+    engine.apply({ kind: "tick", time: 2, symbol: "RELIANCE", price: 250_000, volume: 1, feedSeq: 41 });
+    engine.apply({ kind: "tick", time: 3, symbol: "RELIANCE", price: 250_005, volume: 1 });
+    expect(engine.lastFeedSeq).toBe(41);
+    expect(Engine.restore(throughJson(engine.snapshot())).lastFeedSeq).toBe(41);
+    expect(engine.apply({ kind: "tick", time: 4, symbol: "RELIANCE", price: 250_000, volume: 1, feedSeq: -1 })).toMatchObject({
+      ok: false,
+      code: "INVALID_COMMAND",
+    });
+  });
+});

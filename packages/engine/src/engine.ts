@@ -95,6 +95,11 @@ export class Engine {
   // ------------------------------------------------------------------------------------------
   // Queries
 
+  /** The feed position of the last tick that carried one (a cluster's shards resume there); 0 before any. */
+  get lastFeedSeq(): number {
+    return this.store.lastFeedSeq;
+  }
+
   get lastSeq(): number {
     return this.store.seq;
   }

@@ -43,6 +43,8 @@ export interface EngineSnapshot {
   idSpace?: IdSpace;
   seq: number;
   tradeCounter: number;
+  /** Absent before the first tick from a cluster's feed. */
+  lastFeedSeq?: number;
   priorityCounter: number;
   marketOpen: boolean;
   instruments: InstrumentSnapshot[];
@@ -82,6 +84,7 @@ export function snapshotStore(store: Store): EngineSnapshot {
     ...(store.idSpace.count === 1 ? {} : { idSpace: { ...store.idSpace } }),
     seq: store.seq,
     tradeCounter: store.tradeCounter,
+    ...(store.lastFeedSeq === 0 ? {} : { lastFeedSeq: store.lastFeedSeq }),
     priorityCounter: store.priorityCounter,
     marketOpen: store.marketOpen,
     instruments,
@@ -113,6 +116,7 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
   const store = new Store({ retainClosedOrders: snapshot.retainClosedOrders, idSpace: snapshot.idSpace });
   store.seq = snapshot.seq;
   store.tradeCounter = snapshot.tradeCounter;
+  store.lastFeedSeq = snapshot.lastFeedSeq ?? 0;
   store.priorityCounter = snapshot.priorityCounter;
   store.marketOpen = snapshot.marketOpen;
   for (const s of snapshot.instruments) {

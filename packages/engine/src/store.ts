@@ -47,6 +47,8 @@ export class Store {
   readonly retainClosedOrders: boolean;
   seq = 0;
   tradeCounter = 0;
+  /** The feed position of the last tick that carried one (see `TickCommand.feedSeq`); 0 before any. */
+  lastFeedSeq = 0;
   priorityCounter = 0;
   marketOpen = true;
   readonly instruments = new Map<string, InstrumentRecord>();

@@ -262,6 +262,8 @@ export interface TickCommand extends CommandBase {
   symbol: string;
   price: Paise;
   volume: number;
+  /** Where the tick is in a cluster's feed (its stream sequence), kept so a shard resumes there. */
+  feedSeq?: number | undefined;
 }
 export interface OpenSessionCommand extends CommandBase {
   kind: "openSession";

@@ -6,6 +6,9 @@
 import pg from "pg";
 import { sessionSettings } from "../storage/postgres-pool.js";
 
+/** The row of the feed's leadership, beside the shards': the leading feed holds it as a shard's owner would. */
+export const FEED_LEADERSHIP = -1;
+
 export interface ShardClaim {
   shard: number;
   epoch: number;
@@ -68,8 +71,8 @@ export class ShardOwnership {
       const created = Number(((await client.query("SELECT shards FROM cluster WHERE id = 1")).rows[0] as { shards: number }).shards);
       if (created !== shards) throw new ClusterMismatchError(this.schema, created, shards);
       await client.query(
-        "INSERT INTO shard_owners (shard, epoch) SELECT s, 0 FROM generate_series(0, $1::int - 1) s ON CONFLICT DO NOTHING",
-        [shards],
+        "INSERT INTO shard_owners (shard, epoch) SELECT s, 0 FROM generate_series($2::int, $1::int - 1) s ON CONFLICT DO NOTHING",
+        [shards, FEED_LEADERSHIP],
       );
       await client.query("COMMIT");
     } catch (error) {
@@ -114,7 +117,7 @@ export class ShardOwnership {
 
   async owners(): Promise<ShardOwner[]> {
     const { rows } = await this.pool.query<{ shard: number; epoch: string; owner: string | null; left_ms: string | null }>(
-      "SELECT shard, epoch, owner, (EXTRACT(EPOCH FROM lease_until - now()) * 1000)::bigint AS left_ms FROM shard_owners ORDER BY shard",
+      "SELECT shard, epoch, owner, (EXTRACT(EPOCH FROM lease_until - now()) * 1000)::bigint AS left_ms FROM shard_owners WHERE shard >= 0 ORDER BY shard",
     );
     return rows.map((r) => ({
       shard: r.shard,

@@ -2,12 +2,13 @@
 // ENGINE_MAX_SHARDS), serves their commands from NATS, and waits as a standby when it can claim
 // none, taking over the shards of an engine that stops renewing its leases. It answers /healthz,
 // /readyz (200 while it owns a shard, 503 as a standby) and /metrics. Each shard's committed events
-// go out on JetStream (see cluster/events.ts).
+// go out on JetStream (see cluster/events.ts); each shard applies the cluster's feed (cluster/ticks.ts).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { connect, type Subscription } from "@nats-io/transport-node";
 import { serveCommands } from "../cluster/commands.js";
 import { EventPublisher } from "../cluster/events.js";
+import { TickFollower } from "../cluster/ticks.js";
 import { ShardOwnership } from "../cluster/ownership.js";
 import { ShardHost } from "../cluster/shard-host.js";
 import type { Config } from "../config.js";
@@ -28,6 +29,7 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
   const nc = await connect({ servers: config.natsUrl, name: `${config.clusterName} engine` });
   const serving = new Map<number, Subscription>();
   const publishing = new Map<number, Promise<EventPublisher | null>>();
+  const following = new Map<number, Promise<TickFollower | null>>();
   const host = new ShardHost({
     ownership,
     databaseUrl,
@@ -44,12 +46,19 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
         return null;
       });
       publishing.set(shard, started);
+      const ticks = TickFollower.start(nc, config.clusterName, shard, queue, log).catch((error: unknown) => {
+        log.error("could not follow the feed", { shard, error: String(error) });
+        return null;
+      });
+      following.set(shard, ticks);
     },
     onReleased: (shard) => {
       serving.get(shard)?.unsubscribe();
       serving.delete(shard);
       void publishing.get(shard)?.then((publisher) => publisher?.stop());
       publishing.delete(shard);
+      void following.get(shard)?.then((follower) => follower?.stop());
+      following.delete(shard);
     },
   });
   const metrics = new Metrics();

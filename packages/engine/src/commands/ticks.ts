@@ -23,9 +23,13 @@ export function applyTick(store: Store, cmd: TickCommand): CommandResult {
   if (!Number.isSafeInteger(cmd.volume) || cmd.volume < 0) {
     return refuse("INVALID_QUANTITY", "tick volume must be a whole number of shares, zero or more");
   }
+  if (cmd.feedSeq !== undefined && !(Number.isSafeInteger(cmd.feedSeq) && cmd.feedSeq > 0)) {
+    return refuse("INVALID_COMMAND", "feedSeq must be a whole number greater than zero");
+  }
   if (!store.marketOpen) return refuse("MARKET_CLOSED", "the market is closed; ticks are accepted while a session is open");
 
   const { price, volume, time } = cmd;
+  if (cmd.feedSeq !== undefined) store.lastFeedSeq = cmd.feedSeq;
   instrument.lastTradedPrice = price;
   if (price > instrument.high) instrument.high = price;
   if (price < instrument.low) instrument.low = price;

@@ -1,0 +1,67 @@
+// `ROLE=feed`: a price feed process of a cluster. Run two: one leads and publishes the ticks,
+// the other waits and takes over when the leader's lease runs out (see cluster/feed.ts). It answers
+// /healthz, /readyz (200 while leading, 503 while waiting) and /metrics.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { connect } from "@nats-io/transport-node";
+import { FeedLeader } from "../cluster/feed.js";
+import { ShardOwnership } from "../cluster/ownership.js";
+import type { Config } from "../config.js";
+import { sendJson } from "../http/responses.js";
+import type { Logger } from "../log.js";
+import { Metrics } from "../metrics.js";
+
+export interface RunningFeed {
+  url: string;
+  leader: FeedLeader;
+  close(): Promise<void>;
+}
+
+export async function startFeed(config: Config, log: Logger): Promise<RunningFeed> {
+  const ownership = new ShardOwnership(config.databaseUrl as string, config.clusterName);
+  await ownership.ensure(config.shards);
+  const nc = await connect({ servers: config.natsUrl, name: `${config.clusterName} feed` });
+  const leader = new FeedLeader({
+    nc,
+    ownership,
+    clusterName: config.clusterName,
+    leaseMs: config.shardLeaseMs,
+    ticksPerSecond: config.feedTicksPerSecond,
+    seed: config.feedSeed,
+    log,
+  });
+  const metrics = new Metrics();
+  metrics.addGauges(() => ({
+    trading_feed_leading: { help: "1 while this feed process leads", value: leader.leading ? 1 : 0 },
+    trading_feed_ticks_published: { help: "Ticks this process published since start", value: leader.published },
+  }));
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
+    if (path === "/readyz") return sendJson(res, leader.leading ? 200 : 503, { ready: leader.leading, role: "feed", owner: leader.owner });
+    if (path === "/metrics") {
+      res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(metrics.render());
+      return;
+    }
+    sendJson(res, 404, { error: { code: "NOT_FOUND", message: `no route ${path}` } });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${(server.address() as AddressInfo).port}`;
+  await leader.start();
+  log.info("listening", { url, role: "feed", owner: leader.owner, leading: leader.leading });
+  return {
+    url,
+    leader,
+    async close() {
+      await leader.stop();
+      await nc.drain();
+      metrics.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await ownership.close();
+      log.info("stopped", {});
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// The cluster's feed with real processes (run when PostgreSQL and NATS are there, which CI makes
+// sure of): two feed processes, one leading; SIGKILL the leader and the other carries on the same
+// seeded walk from the last tick published; every shard applies every tick, once, in order.
+import { jetstream } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import { SEED_INSTRUMENTS } from "@trading/engine";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { ShardRouter } from "../src/cluster/commands.js";
+import { newWalk, tickStreamName, type FeedMessage } from "../src/cluster/feed.js";
+import { eventStreamName } from "../src/cluster/events.js";
+import { shardSchema } from "../src/cluster/shards.js";
+import { spawnServer, type ServerProcess } from "../dist/spawn.js";
+
+const databaseUrl = process.env.DATABASE_URL;
+const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
+const nats = await connect({ servers: natsUrl, reconnect: false }).catch(() => null);
+const SHARDS = 2;
+const TICKS_PER_SECOND = 2;
+const SEED = 7;
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const started = performance.now();
+  while (!(await check())) {
+    if (performance.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+if (databaseUrl === undefined || nats === null) {
+  describe("the cluster's feed", () => {
+    it.skip(`not run: ${databaseUrl === undefined ? "DATABASE_URL is not set" : `no NATS at ${natsUrl}`} (CI starts both)`, () =>
+      undefined);
+  });
+} else {
+  describe("the cluster's feed", () => {
+    const clusterName = `feed_${process.pid}_${Date.now() % 1_000_000}`;
+    const processes: ServerProcess[] = [];
+    const db = new pg.Client({ connectionString: databaseUrl });
+    const start = async (role: string) => {
+      const env: Record<string, string> = {
+        ROLE: role,
+        DATABASE_URL: databaseUrl,
+        NATS_URL: natsUrl,
+        CLUSTER_NAME: clusterName,
+        SHARDS: String(SHARDS),
+        SHARD_LEASE_MS: "1000",
+        FEED_TICKS_PER_SECOND: String(TICKS_PER_SECOND),
+        FEED_SEED: String(SEED),
+      };
+      const started = await spawnServer({ args: [], env });
+      processes.push(started);
+      return started;
+    };
+    const leading = async (feed: ServerProcess) => (await fetch(`${feed.url}/readyz`).catch(() => null))?.status === 200;
+
+    afterAll(async () => {
+      for (const p of processes) await p.stop();
+      const { jetstreamManager } = await import("@nats-io/jetstream");
+      const jsm = await jetstreamManager(nats);
+      for (const stream of [tickStreamName(clusterName), eventStreamName(clusterName)]) await jsm.streams.delete(stream).catch(() => false);
+      await nats.close();
+      for (let shard = 0; shard < SHARDS; shard++) await db.query(`DROP SCHEMA IF EXISTS ${shardSchema(clusterName, shard)} CASCADE`);
+      await db.query(`DROP SCHEMA IF EXISTS ${clusterName} CASCADE`);
+      await db.end();
+    });
+
+    it("hands the walk from a killed leader to the other feed with no gap or jump, and every shard applies every tick", async () => {
+      await db.connect();
+      await start("engine");
+      const router = new ShardRouter(nats, { clusterName, shards: SHARDS, requestTimeoutMs: 5_000, deadlineMs: 10_000 });
+      for (const { volatility: _v, typicalVolume: _t, ...instrument } of SEED_INSTRUMENTS) {
+        expect((await router.broadcast({ kind: "addInstrument", instrument })).every((r) => r.ok)).toBe(true);
+      }
+      const feeds = [await start("feed"), await start("feed")];
+      await until(async () => (await leading(feeds[0] as ServerProcess)) || (await leading(feeds[1] as ServerProcess)), 5_000);
+      const leader = (await leading(feeds[0] as ServerProcess)) ? 0 : 1;
+      const stream = async () =>
+        (await (await import("@nats-io/jetstream")).jetstreamManager(nats)).streams.info(tickStreamName(clusterName));
+      await until(async () => (await stream()).state.messages >= 20, 10_000);
+      feeds[leader]?.child.kill("SIGKILL");
+      const before = (await stream()).state.messages;
+      await until(async () => (await stream()).state.messages >= before + 20, 10_000);
+      await feeds[1 - leader]?.stop();
+
+      // The whole stream, in order: each message is the walk's next step from the one before.
+      const total = (await stream()).state.messages;
+      const consumer = await jetstream(nats).consumers.get(tickStreamName(clusterName));
+      const messages: Array<{ seq: number; body: FeedMessage }> = [];
+      for (const batch = await consumer.fetch({ max_messages: total }); messages.length < total;) {
+        for await (const m of batch) messages.push({ seq: m.seq, body: m.json<FeedMessage>() });
+        break;
+      }
+      expect(messages.map((m) => m.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      for (let i = 1; i < messages.length; i++) {
+        const next = newWalk(SEED, 1000 / TICKS_PER_SECOND, messages[i - 1]?.body.state).next(0);
+        expect([messages[i]?.body.symbol, messages[i]?.body.price]).toEqual([next.symbol, next.price]);
+      }
+
+      // Every shard journals every tick once, in the stream's order.
+      for (let shard = 0; shard < SHARDS; shard++) {
+        const feedSeqs = async () =>
+          (
+            (await db.query(`SELECT command FROM ${shardSchema(clusterName, shard)}.journal ORDER BY journal_id`)).rows as Array<{
+              command: string;
+            }>
+          )
+            .map((r) => JSON.parse(r.command) as { kind: string; feedSeq?: number })
+            .filter((c) => c.kind === "tick")
+            .map((c) => c.feedSeq);
+        await until(async () => (await feedSeqs()).length >= total, 10_000);
+        expect(await feedSeqs()).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      }
+    });
+  });
+}
