@@ -4,7 +4,15 @@
 // wait and form the next batch (group commit): one transaction for many commands, and a result is
 // acknowledged, and its events published, only once its batch is durable.
 import { randomUUID } from "node:crypto";
-import { checkInvariants, type Command, type CommandResult, type Engine, type EngineEvent, type IdSpace } from "@trading/engine";
+import {
+  checkInvariants,
+  type Command,
+  type CommandResult,
+  type Engine,
+  type EngineEvent,
+  type IdSpace,
+  type PlaceOrderCommand,
+} from "@trading/engine";
 import type { EventBus } from "./bus.js";
 import { rebuild, type SnapshotTaker } from "./snapshots.js";
 import { FencedError, type Storage } from "./storage/storage.js";
@@ -16,6 +24,19 @@ export interface Stamp {
 }
 
 export type CommandFactory = (stamp: Stamp) => Command;
+
+type WithoutTime<T> = T extends unknown ? Omit<T, "time"> : never;
+
+/**
+ * A command as a caller sends it: the queue adds the time and, for a placement, the order id (a
+ * modification or a cancel names the order it is about).
+ */
+export type CommandTemplate = Omit<PlaceOrderCommand, "time" | "orderId"> | WithoutTime<Exclude<Command, PlaceOrderCommand>>;
+
+export function stampCommand(template: CommandTemplate, stamp: Stamp): Command {
+  if (template.kind === "placeOrder") return { ...template, time: stamp.time, orderId: stamp.orderId };
+  return { ...template, time: stamp.time };
+}
 
 /** The engine's queries: everything but `apply` (commands go through the queue) and its internals. */
 export type EngineReader = Omit<Engine, "apply" | "internals">;

@@ -6,7 +6,7 @@ import { rupeesToPaise, SEED_INSTRUMENTS, type CommandResult } from "@trading/en
 import { DEMO_ADMIN, DEMO_USERS, KeyRing, RateLimiter } from "./auth.js";
 import { EventBus } from "./bus.js";
 import type { Config } from "./config.js";
-import { CommandQueue, type CommandFactory, type EngineReader } from "./command-queue.js";
+import { CommandQueue, stampCommand, type CommandTemplate, type EngineReader } from "./command-queue.js";
 import { PriceFeed } from "./feed.js";
 import type { Logger } from "./log.js";
 import { Metrics } from "./metrics.js";
@@ -30,8 +30,11 @@ export interface Platform {
   replays: ReplayTurns;
   feed: PriceFeed;
   metrics: Metrics;
-  /** Submits a command and counts it in the metrics. */
-  submit(make: CommandFactory): Promise<CommandResult>;
+  /**
+   * Submits a command (the queue stamps its time and order id) and counts it in the metrics. A
+   * command names its user, or concerns every account (instruments, prices, sessions).
+   */
+  submit(template: CommandTemplate): Promise<CommandResult>;
   close(): Promise<void>;
 }
 
@@ -81,7 +84,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
 
   await bootstrap(config, queue, keys, submit, log);
   const feed = new PriceFeed(queue, { ticksPerSecond: config.feedTicksPerSecond, seed: config.feedSeed, csvFile: config.feedCsv });
-  const stopForgetting = forgetOldClientOrderIds(queue, submit, config.idempotencyMemorySeconds * 1000, log);
+  const stopForgetting = forgetOldClientOrderIds(queue, config.idempotencyMemorySeconds * 1000, log);
   addGauges(metrics, bus, queue, background);
 
   return {
@@ -116,14 +119,15 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
  * answers later retries of those keys from the database. Looks every tenth of that time (at most
  * every minute) and sends a command only when there is something to let go of.
  */
-function forgetOldClientOrderIds(queue: CommandQueue, submit: Platform["submit"], memoryMs: number, log: Logger): () => void {
+function forgetOldClientOrderIds(queue: CommandQueue, memoryMs: number, log: Logger): () => void {
   let sending = false;
   const timer = setInterval(
     () => {
       const oldest = queue.engine.oldestClosedKeyedAt();
       if (sending || oldest === null || oldest >= Date.now() - memoryMs) return;
       sending = true;
-      submit((stamp) => ({ kind: "forgetClientOrderIds", time: stamp.time, closedBefore: stamp.time - memoryMs }))
+      queue
+        .submit((stamp) => ({ kind: "forgetClientOrderIds", time: stamp.time, closedBefore: stamp.time - memoryMs }))
         .catch((error: unknown) =>
           log.warn("could not let go of old clientOrderIds; trying again later", {
             error: error instanceof Error ? error.message : String(error),
@@ -144,7 +148,7 @@ async function bootstrap(config: Config, queue: CommandQueue, keys: KeyRing, sub
   if (queue.engine.instruments().length === 0) {
     for (const seed of SEED_INSTRUMENTS) {
       const { volatility: _v, typicalVolume: _t, ...instrument } = seed;
-      await submit((stamp) => ({ kind: "addInstrument", time: stamp.time, instrument }));
+      await submit({ kind: "addInstrument", instrument });
     }
     log.info("seeded instruments", { count: SEED_INSTRUMENTS.length });
   }
@@ -152,7 +156,7 @@ async function bootstrap(config: Config, queue: CommandQueue, keys: KeyRing, sub
   const cash = rupeesToPaise(config.startingCash) as number;
   const ensureUser = async (userId: string, displayName: string, isAdmin: boolean) => {
     if (keys.user(userId) === undefined) await keys.addUser({ userId, displayName, isAdmin, createdAt: Date.now() });
-    if (!queue.engine.hasAccount(userId)) await submit((stamp) => ({ kind: "openAccount", time: stamp.time, userId, cash }));
+    if (!queue.engine.hasAccount(userId)) await submit({ kind: "openAccount", userId, cash });
   };
   if (config.demoUsers) {
     for (const demo of [...DEMO_USERS, DEMO_ADMIN]) {
@@ -193,9 +197,9 @@ function backgroundSnapshots(store: Storage, log: Logger): BackgroundSnapshots |
 
 /** Submits through the queue and counts what happened in the metrics. */
 function countedSubmit(queue: CommandQueue, metrics: Metrics): Platform["submit"] {
-  return async (make) => {
+  return async (template) => {
     const started = performance.now();
-    const result = await queue.submit(make);
+    const result = await queue.submit((stamp) => stampCommand(template, stamp));
     metrics.commitSeconds.observe((performance.now() - started) / 1000);
     for (const event of result.events) {
       if (event.type === "order.accepted") metrics.ordersPlaced.inc();

@@ -5,19 +5,9 @@
 // owner that had just lost the shard, was not applied: the gateway sends it again until an owner
 // answers or its deadline passes. One that timed out may have been: it is not sent again.
 import type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
-import type { Command, CommandResult } from "@trading/engine";
-import { NotOwnerError, QueueClosedError, type CommandQueue, type Stamp } from "../command-queue.js";
+import type { CommandResult } from "@trading/engine";
+import { NotOwnerError, QueueClosedError, stampCommand, type CommandQueue, type CommandTemplate } from "../command-queue.js";
 import { shardOf } from "./shards.js";
-
-type WithoutStamp<T> = T extends unknown ? Omit<T, "time" | "orderId"> : never;
-
-/** A command as a gateway sends it: the engine adds the time and, for a placement, the order id. */
-export type CommandTemplate = WithoutStamp<Command>;
-
-export function stampCommand(template: CommandTemplate, stamp: Stamp): Command {
-  if (template.kind === "placeOrder") return { ...template, time: stamp.time, orderId: stamp.orderId };
-  return { ...template, time: stamp.time } as Command;
-}
 
 export function commandSubject(clusterName: string, shard: number): string {
   return `${clusterName}.cmd.${shard}`;

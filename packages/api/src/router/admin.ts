@@ -48,7 +48,7 @@ export const adminRouter = {
         isAdmin: input.isAdmin,
         createdAt: Date.now(),
       });
-      const opened = await submitCommand(ctx.platform, (stamp) => ({ kind: "openAccount", time: stamp.time, userId: input.userId, cash }));
+      const opened = await submitCommand(ctx.platform, { kind: "openAccount", userId: input.userId, cash });
       if (!opened.ok && opened.code !== "ACCOUNT_EXISTS") throw new DomainError(opened.code, opened.message);
       const key = await ctx.platform.keys.addKey(input.userId, "created with the user");
       await audit(ctx, "user.create", { userId: input.userId, isAdmin: input.isAdmin, keyId: key.keyId });
@@ -76,7 +76,7 @@ export const adminRouter = {
   /** Cancels the user's open orders, clears holdings and sets fresh cash. */
   resetAccount: adminProcedure.input(z.object({ userId: userIdSchema, cash: cashSchema.optional() })).mutation(async ({ ctx, input }) => {
     const cash = paise(input.cash ?? ctx.platform.config.startingCash);
-    const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "resetAccount", time: stamp.time, userId: input.userId, cash }));
+    const result = await submitCommand(ctx.platform, { kind: "resetAccount", userId: input.userId, cash });
     if (!result.ok) throw new DomainError(result.code, result.message);
     await audit(ctx, "account.reset", { userId: input.userId, cash: input.cash ?? ctx.platform.config.startingCash });
     return { userId: input.userId, cash: cash / 100 };
@@ -103,7 +103,7 @@ export const adminRouter = {
         lotSize: input.lotSize,
         price: paise(input.price),
       };
-      const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "addInstrument", time: stamp.time, instrument }));
+      const result = await submitCommand(ctx.platform, { kind: "addInstrument", instrument });
       if (!result.ok) throw new DomainError(result.code, result.message);
       ctx.platform.feed.refresh();
       await audit(ctx, "instrument.add", { ...input });
@@ -128,13 +128,12 @@ export const adminRouter = {
     )
     .mutation(async ({ ctx, input }) => {
       const price = paise(input.price);
-      const result = await submitCommand(ctx.platform, (stamp) => ({
+      const result = await submitCommand(ctx.platform, {
         kind: "tick",
-        time: stamp.time,
         symbol: input.symbol,
         price,
         volume: input.volume,
-      }));
+      });
       if (!result.ok) throw new DomainError(result.code, result.message);
       ctx.platform.feed.refresh();
       await audit(ctx, "market.setPrice", { ...input });
@@ -158,14 +157,14 @@ export const adminRouter = {
 
   /** Closing the session expires every open DAY order. */
   closeSession: adminProcedure.mutation(async ({ ctx }) => {
-    const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "closeSession", time: stamp.time }));
+    const result = await submitCommand(ctx.platform, { kind: "closeSession" });
     if (!result.ok) throw new DomainError(result.code, result.message);
     await audit(ctx, "session.close", { expired: result.events.filter((e) => e.type === "order.expired").length });
     return { open: false };
   }),
 
   openSession: adminProcedure.mutation(async ({ ctx }) => {
-    const result = await submitCommand(ctx.platform, (stamp) => ({ kind: "openSession", time: stamp.time }));
+    const result = await submitCommand(ctx.platform, { kind: "openSession" });
     if (!result.ok) throw new DomainError(result.code, result.message);
     ctx.platform.feed.refresh();
     await audit(ctx, "session.open", {});

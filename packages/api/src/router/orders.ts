@@ -77,38 +77,34 @@ export const ordersRouter = {
     const order = toEngineOrder(input);
     const repeat = await repeatFromHistory(ctx.platform, userId, order);
     if (repeat !== null) return orderOrThrow(repeat);
-    const result = await submitCommand(ctx.platform, (stamp) => ({
+    const result = await submitCommand(ctx.platform, {
       kind: "placeOrder",
-      time: stamp.time,
       userId,
-      orderId: stamp.orderId,
       order,
-    }));
+    });
     return orderOrThrow(result);
   }),
 
   modify: protectedProcedure.input(modifyOrderRequestSchema).mutation(async ({ ctx, input }) => {
     const userId = ctx.auth.userId;
     const change = toEngineModification(input);
-    const result = await submitCommand(ctx.platform, (stamp) => ({
+    const result = await submitCommand(ctx.platform, {
       kind: "modifyOrder",
-      time: stamp.time,
       userId,
       orderId: input.orderId,
       ...change,
-    }));
+    });
     if (!result.ok) await explainMissing(ctx.platform, userId, input.orderId, result);
     return orderOrThrow(result);
   }),
 
   cancel: protectedProcedure.input(z.object({ orderId: orderIdSchema })).mutation(async ({ ctx, input }) => {
     const userId = ctx.auth.userId;
-    const result = await submitCommand(ctx.platform, (stamp) => ({
+    const result = await submitCommand(ctx.platform, {
       kind: "cancelOrder",
-      time: stamp.time,
       userId,
       orderId: input.orderId,
-    }));
+    });
     if (!result.ok) await explainMissing(ctx.platform, userId, input.orderId, result);
     return orderOrThrow(result);
   }),
@@ -117,9 +113,7 @@ export const ordersRouter = {
   cancelAll: protectedProcedure.input(z.object({ symbol: symbolSchema.optional() }).optional()).mutation(async ({ ctx, input }) => {
     const userId = ctx.auth.userId;
     const open = ctx.platform.engine.orders(userId, { open: true, symbol: input?.symbol });
-    const results = await Promise.all(
-      open.map((o) => submitCommand(ctx.platform, (stamp) => ({ kind: "cancelOrder", time: stamp.time, userId, orderId: o.orderId }))),
-    );
+    const results = await Promise.all(open.map((o) => submitCommand(ctx.platform, { kind: "cancelOrder", userId, orderId: o.orderId })));
     return { cancelled: results.flatMap((r) => (r.ok && r.order !== undefined ? [orderDto(r.order)] : [])) };
   }),
 
