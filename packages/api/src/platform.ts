@@ -4,6 +4,7 @@ import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { rupeesToPaise, SEED_INSTRUMENTS, type CommandResult } from "@trading/engine";
 import { DEMO_ADMIN, DEMO_USERS, KeyRing, RateLimiter } from "./auth.js";
+import { localAccounts, type AccountReader } from "./accounts.js";
 import { EventBus } from "./bus.js";
 import type { Config } from "./config.js";
 import { CommandQueue, stampCommand, type CommandTemplate, type EngineReader } from "./command-queue.js";
@@ -21,8 +22,10 @@ export interface Platform {
   storage: Storage;
   /** The single writer: every command goes through it, in order (use `submit`). */
   queue: CommandQueue;
-  /** The engine to read from (the queue's, which may be rebuilt after a failed write). */
+  /** The engine to read market data from (the queue's, which may be rebuilt after a failed write). */
   readonly engine: EngineReader;
+  /** Users' accounts: funds, holdings, open orders (see accounts.ts). */
+  accounts: AccountReader;
   bus: EventBus;
   keys: KeyRing;
   limiter: RateLimiter;
@@ -95,6 +98,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
     get engine() {
       return queue.engine;
     },
+    accounts: localAccounts(() => queue.engine),
     bus,
     keys,
     limiter,

@@ -4,8 +4,8 @@ import { DomainError } from "../errors.js";
 import { protectedProcedure } from "../trpc.js";
 
 export const fundsRouter = {
-  get: protectedProcedure.query(({ ctx }) => {
-    const funds = ctx.platform.engine.funds(ctx.auth.userId);
+  get: protectedProcedure.query(async ({ ctx }) => {
+    const funds = await ctx.platform.accounts.funds(ctx.auth.userId);
     if (funds === undefined) throw new DomainError("UNKNOWN_ACCOUNT", `no trading account for ${ctx.auth.userId}`);
     return fundsDto(funds);
   }),

@@ -39,7 +39,7 @@ function orderOrThrow(result: CommandResult) {
  * when this one reaches it.
  */
 async function repeatFromHistory(platform: Platform, userId: string, order: OrderInput): Promise<CommandResult | null> {
-  if (order.clientOrderId === undefined || platform.engine.hasClientOrderId(userId, order.clientOrderId)) return null;
+  if (order.clientOrderId === undefined || (await platform.accounts.hasClientOrderId(userId, order.clientOrderId))) return null;
   const stored = await platform.storage.history.orderByClientId(userId, order.clientOrderId);
   return stored === null ? null : repeatPlacement(stored, order);
 }
@@ -112,7 +112,7 @@ export const ordersRouter = {
   /** Cancels every open order of the caller (optionally of one symbol); returns those cancelled. */
   cancelAll: protectedProcedure.input(z.object({ symbol: symbolSchema.optional() }).optional()).mutation(async ({ ctx, input }) => {
     const userId = ctx.auth.userId;
-    const open = ctx.platform.engine.orders(userId, { open: true, symbol: input?.symbol });
+    const open = await ctx.platform.accounts.openOrders(userId, input?.symbol);
     const results = await Promise.all(open.map((o) => submitCommand(ctx.platform, { kind: "cancelOrder", userId, orderId: o.orderId })));
     return { cancelled: results.flatMap((r) => (r.ok && r.order !== undefined ? [orderDto(r.order)] : [])) };
   }),

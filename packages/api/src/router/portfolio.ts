@@ -4,5 +4,5 @@ import { protectedProcedure } from "../trpc.js";
 
 export const portfolioRouter = {
   /** Holdings valued at the last traded price, with unrealized, realized and day P&L. */
-  holdings: protectedProcedure.query(({ ctx }) => ctx.platform.engine.holdings(ctx.auth.userId).map(holdingDto)),
+  holdings: protectedProcedure.query(async ({ ctx }) => (await ctx.platform.accounts.holdings(ctx.auth.userId)).map(holdingDto)),
 } satisfies TRPCRouterRecord;

@@ -1,0 +1,25 @@
+// What the API reads of a user's account: its funds, holdings, open orders and the clientOrderIds
+// the engine still holds. In one process the engine answers at once; in a cluster the account
+// lives on its shard's engine, on another machine, so every read is asynchronous. Market data
+// (instruments, quotes) is the same on every shard and is read from `platform.engine`.
+import type { Funds, HoldingView, OrderView } from "@trading/engine";
+import type { EngineReader } from "./command-queue.js";
+
+export interface AccountReader {
+  funds(userId: string): Promise<Funds | undefined>;
+  holdings(userId: string): Promise<HoldingView[]>;
+  /** The user's orders that can still fill, oldest first (of one symbol when given). */
+  openOrders(userId: string, symbol?: string): Promise<OrderView[]>;
+  /** Whether the engine still holds the user's order placed with this clientOrderId. */
+  hasClientOrderId(userId: string, clientOrderId: string): Promise<boolean>;
+}
+
+/** The accounts of an engine in this process (`engine` is read at each call: it may be rebuilt). */
+export function localAccounts(engine: () => EngineReader): AccountReader {
+  return {
+    funds: async (userId) => engine().funds(userId),
+    holdings: async (userId) => engine().holdings(userId),
+    openOrders: async (userId, symbol) => engine().orders(userId, { open: true, symbol }),
+    hasClientOrderId: async (userId, clientOrderId) => engine().hasClientOrderId(userId, clientOrderId),
+  };
+}
