@@ -6,6 +6,7 @@ import { connect, type NatsConnection, type Subscription } from "@nats-io/transp
 import { SEED_INSTRUMENTS } from "@trading/engine";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { remoteAccounts, serveAccounts } from "../src/cluster/accounts.js";
 import { serveCommands, ShardRouter } from "../src/cluster/commands.js";
 import { ShardOwnership } from "../src/cluster/ownership.js";
 import { ShardHost } from "../src/cluster/shard-host.js";
@@ -34,7 +35,7 @@ if (databaseUrl === undefined || nats === null) {
     async function engine(): Promise<ShardHost> {
       const nc = await connect({ servers: natsUrl });
       connections.push(nc);
-      const serving = new Map<number, Subscription>();
+      const serving = new Map<number, Subscription[]>();
       const host = new ShardHost({
         ownership,
         databaseUrl: databaseUrl as string,
@@ -44,8 +45,20 @@ if (databaseUrl === undefined || nats === null) {
         leaseMs: LEASE_MS,
         log: createLogger("silent"),
         queue: { snapshotEvery: 1_000 },
-        onAcquired: (shard, queue) => serving.set(shard, serveCommands(nc, clusterName, shard, queue)),
-        onReleased: (shard) => serving.get(shard)?.unsubscribe(),
+        onAcquired: (shard, queue) =>
+          serving.set(shard, [
+            serveCommands(nc, clusterName, shard, queue),
+            serveAccounts(
+              nc,
+              clusterName,
+              shard,
+              () => queue.engine,
+              () => host.holds(shard),
+            ),
+          ]),
+        onReleased: (shard) => {
+          for (const subscription of serving.get(shard) ?? []) subscription.unsubscribe();
+        },
       });
       hosts.push(host);
       await host.start();
@@ -115,6 +128,15 @@ if (databaseUrl === undefined || nats === null) {
       // Order ids (and trade ids) are each shard's own share of the numbers: unique in the cluster.
       const ids = [...placed.values()].flat();
       expect(new Set(ids).size).toBe(ids.length);
+      // A gateway reads each user's account from the engine that owns its shard.
+      const accounts = remoteAccounts(nats, { clusterName, shards: SHARDS, requestTimeoutMs: 2_000, deadlineMs: 5_000 });
+      for (const userId of users.slice(0, 6)) {
+        const owner = b.queue(router.shardOf(userId))?.engine;
+        expect(await accounts.funds(userId)).toEqual(owner?.funds(userId));
+        expect(await accounts.holdings(userId)).toEqual(owner?.holdings(userId));
+        expect(await accounts.openOrders(userId)).toEqual([]);
+      }
+      expect(await accounts.funds("nobody")).toBeUndefined();
       await a.thaw();
       expect(a.shards).toEqual([]);
     });

@@ -75,6 +75,8 @@ if (databaseUrl === undefined) {
       expect(b.takeovers).toBe(2);
       expect(["u1", "u2", "u3"].map((u) => b.queue(0)?.engine.hasAccount(u))).toEqual([true, true, true]);
 
+      // Its lease ran out while it was frozen, so it does not answer reads for the shard any more.
+      expect([a.holds(0), a.holds(1), b.holds(0)]).toEqual([false, false, true]);
       // Woken, the old owner believes it still owns shard 0: the fence refuses it, and it gives up.
       await expect(open("late")).rejects.toThrow(NotOwnerError);
       await a.thaw();

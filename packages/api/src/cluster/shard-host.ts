@@ -29,6 +29,8 @@ export interface ShardHostOptions {
 
 interface Owned {
   claim: ShardClaim;
+  /** When the lease was last claimed or renewed, on this process's monotonic clock. */
+  renewedAt: number;
   storage: PostgresStorage;
   queue: CommandQueue;
   bus: EventBus;
@@ -49,6 +51,16 @@ export class ShardHost {
   /** The shards this engine owns now. */
   get shards(): number[] {
     return [...this.owned.keys()].sort((a, b) => a - b);
+  }
+
+  /**
+   * Whether this engine may answer for a shard now: it owns it and its lease, as this process last
+   * renewed it, has not run out. Writes are fenced by the database; reads ask this, so an engine
+   * that froze past its lease does not answer from its stale state when it wakes.
+   */
+  holds(shard: number): boolean {
+    const owned = this.owned.get(shard);
+    return owned !== undefined && performance.now() - owned.renewedAt < this.options.leaseMs;
   }
 
   queue(shard: number): CommandQueue | undefined {
@@ -73,7 +85,9 @@ export class ShardHost {
     if (this.stopped) return;
     const { ownership, leaseMs } = this.options;
     for (const [shard, owned] of this.owned) {
-      if (!(await ownership.renew(owned.claim, leaseMs))) await this.giveUp(shard, "lease lost");
+      const asked = performance.now();
+      if (await ownership.renew(owned.claim, leaseMs)) owned.renewedAt = asked;
+      else await this.giveUp(shard, "lease lost");
     }
     for (let shard = 0; shard < this.options.shards && this.owned.size < this.options.maxShards; shard++) {
       if (this.owned.has(shard)) continue;
@@ -85,6 +99,7 @@ export class ShardHost {
   private async takeOn(claim: ShardClaim): Promise<void> {
     const { databaseUrl, clusterName, ownership, log } = this.options;
     const started = performance.now();
+    const claimedAt = started;
     const storage = new PostgresStorage(databaseUrl, shardSchema(clusterName, claim.shard), { table: ownership.table, ...claim });
     try {
       await storage.init();
@@ -94,7 +109,7 @@ export class ShardHost {
         idSpace: { index: claim.shard, count: this.options.shards },
         onFenced: () => void this.tick(),
       });
-      this.owned.set(claim.shard, { claim, storage, queue, bus });
+      this.owned.set(claim.shard, { claim, renewedAt: claimedAt, storage, queue, bus });
       if (claim.epoch > 1) this.takeovers += 1;
       log.info("shard taken", { shard: claim.shard, epoch: claim.epoch, ms: Math.round(performance.now() - started) });
       this.options.onAcquired?.(claim.shard, queue, bus, storage);

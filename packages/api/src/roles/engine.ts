@@ -6,6 +6,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { connect, type Subscription } from "@nats-io/transport-node";
+import { serveAccounts } from "../cluster/accounts.js";
 import { serveCommands } from "../cluster/commands.js";
 import { EventPublisher } from "../cluster/events.js";
 import { TickFollower } from "../cluster/ticks.js";
@@ -27,7 +28,7 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
   const ownership = new ShardOwnership(databaseUrl, config.clusterName);
   await ownership.ensure(config.shards);
   const nc = await connect({ servers: config.natsUrl, name: `${config.clusterName} engine` });
-  const serving = new Map<number, Subscription>();
+  const serving = new Map<number, Subscription[]>();
   const publishing = new Map<number, Promise<EventPublisher | null>>();
   const following = new Map<number, Promise<TickFollower | null>>();
   const host = new ShardHost({
@@ -40,7 +41,16 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
     log,
     queue: { snapshotEvery: config.snapshotEvery },
     onAcquired: (shard, queue, bus, storage) => {
-      serving.set(shard, serveCommands(nc, config.clusterName, shard, queue));
+      serving.set(shard, [
+        serveCommands(nc, config.clusterName, shard, queue),
+        serveAccounts(
+          nc,
+          config.clusterName,
+          shard,
+          () => queue.engine,
+          () => host.holds(shard),
+        ),
+      ]);
       const started = EventPublisher.start(nc, config.clusterName, shard, storage.history, bus, log).catch((error: unknown) => {
         log.error("could not publish the shard's events", { shard, error: String(error) });
         return null;
@@ -53,7 +63,7 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
       following.set(shard, ticks);
     },
     onReleased: (shard) => {
-      serving.get(shard)?.unsubscribe();
+      for (const subscription of serving.get(shard) ?? []) subscription.unsubscribe();
       serving.delete(shard);
       void publishing.get(shard)?.then((publisher) => publisher?.stop());
       publishing.delete(shard);
