@@ -4,11 +4,10 @@
 // the frozen one, woken, gives its shards up.
 import { connect } from "@nats-io/transport-node";
 import { SEED_INSTRUMENTS } from "@trading/engine";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { ShardRouter } from "../src/cluster/commands.js";
-import { shardSchema } from "../src/cluster/shards.js";
 import { spawnServer, type ServerProcess } from "../dist/spawn.js";
+import { dropCluster } from "./cluster-cleanup.js";
 
 const databaseUrl = process.env.DATABASE_URL;
 const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
@@ -64,12 +63,8 @@ if (databaseUrl === undefined || nats === null) {
         e.child.kill("SIGCONT");
         await e.stop();
       }
+      await dropCluster(databaseUrl, nats, clusterName, SHARDS);
       await nats.close();
-      const client = new pg.Client({ connectionString: databaseUrl });
-      await client.connect();
-      for (let shard = 0; shard < SHARDS; shard++) await client.query(`DROP SCHEMA IF EXISTS ${shardSchema(clusterName, shard)} CASCADE`);
-      await client.query(`DROP SCHEMA IF EXISTS ${clusterName} CASCADE`);
-      await client.end();
     });
 
     it("hands shards to a standby when their owner is killed or frozen, without losing what was acknowledged", async () => {

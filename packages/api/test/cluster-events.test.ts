@@ -10,6 +10,7 @@ import { ShardRouter, ShardUnavailableError } from "../src/cluster/commands.js";
 import { eventStreamName, eventSubject } from "../src/cluster/events.js";
 import { shardOf, shardSchema } from "../src/cluster/shards.js";
 import { spawnServer, type ServerProcess } from "../dist/spawn.js";
+import { dropCluster } from "./cluster-cleanup.js";
 
 const databaseUrl = process.env.DATABASE_URL;
 const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
@@ -52,12 +53,9 @@ if (databaseUrl === undefined || nats === null) {
 
     afterAll(async () => {
       for (const e of engines) await e.stop();
-      const { jetstreamManager } = await import("@nats-io/jetstream");
-      await (await jetstreamManager(nats)).streams.delete(eventStreamName(clusterName)).catch(() => false);
-      await nats.close();
-      for (let shard = 0; shard < SHARDS; shard++) await db.query(`DROP SCHEMA IF EXISTS ${shardSchema(clusterName, shard)} CASCADE`);
-      await db.query(`DROP SCHEMA IF EXISTS ${clusterName} CASCADE`);
       await db.end();
+      await dropCluster(databaseUrl, nats, clusterName, SHARDS);
+      await nats.close();
     });
 
     it("gives a reader every committed event of a shard once, in order, through its owner's death", async () => {

@@ -8,9 +8,9 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { ShardRouter } from "../src/cluster/commands.js";
 import { newWalk, tickStreamName, type FeedMessage } from "../src/cluster/feed.js";
-import { eventStreamName } from "../src/cluster/events.js";
 import { shardSchema } from "../src/cluster/shards.js";
 import { spawnServer, type ServerProcess } from "../dist/spawn.js";
+import { dropCluster } from "./cluster-cleanup.js";
 
 const databaseUrl = process.env.DATABASE_URL;
 const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
@@ -56,13 +56,9 @@ if (databaseUrl === undefined || nats === null) {
 
     afterAll(async () => {
       for (const p of processes) await p.stop();
-      const { jetstreamManager } = await import("@nats-io/jetstream");
-      const jsm = await jetstreamManager(nats);
-      for (const stream of [tickStreamName(clusterName), eventStreamName(clusterName)]) await jsm.streams.delete(stream).catch(() => false);
-      await nats.close();
-      for (let shard = 0; shard < SHARDS; shard++) await db.query(`DROP SCHEMA IF EXISTS ${shardSchema(clusterName, shard)} CASCADE`);
-      await db.query(`DROP SCHEMA IF EXISTS ${clusterName} CASCADE`);
       await db.end();
+      await dropCluster(databaseUrl, nats, clusterName, SHARDS);
+      await nats.close();
     });
 
     it("hands the walk from a killed leader to the other feed with no gap or jump, and every shard applies every tick", async () => {
