@@ -14,7 +14,7 @@ import { Metrics } from "./metrics.js";
 import { keepRecentFrom, ReplayTurns } from "./replay.js";
 import { BackgroundSnapshots, snapshotThreadAvailable } from "./snapshots.js";
 import { SqliteStorage } from "./storage/sqlite.js";
-import type { Storage } from "./storage/storage.js";
+import type { History, Storage } from "./storage/storage.js";
 
 export interface Platform {
   config: Config;
@@ -26,6 +26,13 @@ export interface Platform {
   readonly engine: EngineReader;
   /** Users' accounts: funds, holdings, open orders (see accounts.ts). */
   accounts: AccountReader;
+  /**
+   * Where a user's history is (its orders, trades and events): one database here, the user's
+   * shard's in a cluster.
+   */
+  historyOf(userId: string): History;
+  /** Where market history is (candles): the same in every shard of a cluster. */
+  marketHistory: History;
   bus: EventBus;
   keys: KeyRing;
   limiter: RateLimiter;
@@ -99,6 +106,8 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
       return queue.engine;
     },
     accounts: localAccounts(() => queue.engine),
+    historyOf: () => store.history,
+    marketHistory: store.history,
     bus,
     keys,
     limiter,

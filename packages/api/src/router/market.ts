@@ -54,7 +54,7 @@ export const marketRouter = {
     }
     const to = input.to === undefined ? Date.now() + ONE_MINUTE : Date.parse(input.to);
     const from = input.from === undefined ? 0 : Date.parse(input.from);
-    const rows = await ctx.platform.storage.history.candles({
+    const rows = await ctx.platform.marketHistory.candles({
       symbol: input.symbol,
       interval: input.interval,
       from,

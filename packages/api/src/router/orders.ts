@@ -40,7 +40,7 @@ function orderOrThrow(result: CommandResult) {
  */
 async function repeatFromHistory(platform: Platform, userId: string, order: OrderInput): Promise<CommandResult | null> {
   if (order.clientOrderId === undefined || (await platform.accounts.hasClientOrderId(userId, order.clientOrderId))) return null;
-  const stored = await platform.storage.history.orderByClientId(userId, order.clientOrderId);
+  const stored = await platform.historyOf(userId).orderByClientId(userId, order.clientOrderId);
   return stored === null ? null : repeatPlacement(stored, order);
 }
 
@@ -50,7 +50,7 @@ async function repeatFromHistory(platform: Platform, userId: string, order: Orde
  */
 async function explainMissing(platform: Platform, userId: string, orderId: string, result: CommandResult): Promise<never> {
   if (!result.ok && result.code === "ORDER_NOT_FOUND") {
-    const stored = await platform.storage.history.order(userId, orderId);
+    const stored = await platform.historyOf(userId).order(userId, orderId);
     if (stored !== null && !isOpen(stored.view.state)) {
       throw new DomainError("ORDER_NOT_OPEN", `order ${orderId} is ${stored.view.state} and can no longer be changed`, orderId);
     }
@@ -119,16 +119,17 @@ export const ordersRouter = {
 
   get: protectedProcedure.input(z.object({ orderId: orderIdSchema })).query(async ({ ctx, input }) => {
     const userId = ctx.auth.userId;
-    const stored = await ctx.platform.storage.history.order(userId, input.orderId);
+    const stored = await ctx.platform.historyOf(userId).order(userId, input.orderId);
     if (stored === null) throw new DomainError("ORDER_NOT_FOUND", `no order ${input.orderId} for this user`);
-    const trades = await ctx.platform.storage.history.trades({ userId, orderId: input.orderId, limit: 500 });
+    const trades = await ctx.platform.historyOf(userId).trades({ userId, orderId: input.orderId, limit: 500 });
     return orderDetailDto({ ...stored.view, history: stored.history, trades: [...trades.items].reverse() });
   }),
 
   /** Newest first, with a cursor for the next page. */
   list: protectedProcedure.input(listInput).query(async ({ ctx, input }) => {
     const states = input?.open === true ? [...OPEN_STATES] : input?.states;
-    const page = await ctx.platform.storage.history
+    const page = await ctx.platform
+      .historyOf(ctx.auth.userId)
       .orders({
         userId: ctx.auth.userId,
         symbol: input?.symbol,

@@ -24,7 +24,8 @@ export const tradesRouter = {
         .optional(),
     )
     .query(async ({ ctx, input }) => {
-      const page = await ctx.platform.storage.history
+      const page = await ctx.platform
+        .historyOf(ctx.auth.userId)
         .trades({
           userId: ctx.auth.userId,
           symbol: input?.symbol,
