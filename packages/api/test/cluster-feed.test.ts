@@ -8,6 +8,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { ShardRouter } from "../src/cluster/commands.js";
 import { newWalk, tickStreamName, type FeedMessage } from "../src/cluster/feed.js";
+import { MarketReplica } from "../src/cluster/market.js";
 import { shardSchema } from "../src/cluster/shards.js";
 import { spawnServer, type ServerProcess } from "../dist/spawn.js";
 import { dropCluster } from "./cluster-cleanup.js";
@@ -68,6 +69,8 @@ if (databaseUrl === undefined || nats === null) {
       for (const { volatility: _v, typicalVolume: _t, ...instrument } of SEED_INSTRUMENTS) {
         expect((await router.broadcast({ kind: "addInstrument", instrument })).every((r) => r.ok)).toBe(true);
       }
+      // A gateway's copy of the market, following shard 0's events from the start.
+      const replica = await MarketReplica.start(nats, clusterName);
       const feeds = [await start("feed"), await start("feed")];
       await until(async () => (await leading(feeds[0] as ServerProcess)) || (await leading(feeds[1] as ServerProcess)), 5_000);
       const leader = (await leading(feeds[0] as ServerProcess)) ? 0 : 1;
@@ -92,6 +95,19 @@ if (databaseUrl === undefined || nats === null) {
         const next = newWalk(SEED, 1000 / TICKS_PER_SECOND, messages[i - 1]?.body.state).next(0);
         expect([messages[i]?.body.symbol, messages[i]?.body.price]).toEqual([next.symbol, next.price]);
       }
+
+      // The replica has shard 0's last price of every instrument, once it has caught up.
+      const shard0 = async () =>
+        ((await db.query(`SELECT payload FROM ${shardSchema(clusterName, 0)}.events ORDER BY seq`)).rows as Array<{ payload: string }>).map(
+          (r) => JSON.parse(r.payload) as { seq: number; type: string; symbol?: string; price?: number },
+        );
+      await until(async () => replica.lastSeq >= (await shard0()).length, 10_000);
+      const lastPrice = new Map<string, number>();
+      for (const event of await shard0()) if (event.type === "price.tick") lastPrice.set(event.symbol as string, event.price as number);
+      expect(lastPrice.size).toBeGreaterThan(0);
+      for (const [symbol, price] of lastPrice) expect(replica.engine.quote(symbol)?.lastTradedPrice).toBe(price);
+      expect(replica.engine.instruments()).toHaveLength(SEED_INSTRUMENTS.length);
+      await replica.stop();
 
       // Every shard journals every tick once, in the stream's order.
       for (let shard = 0; shard < SHARDS; shard++) {
