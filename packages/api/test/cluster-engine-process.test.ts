@@ -6,8 +6,8 @@ import { connect } from "@nats-io/transport-node";
 import { SEED_INSTRUMENTS } from "@trading/engine";
 import { afterAll, describe, expect, it } from "vitest";
 import { ShardRouter } from "../src/cluster/commands.js";
-import { spawnServer, type ServerProcess } from "../dist/spawn.js";
-import { dropCluster } from "./cluster-cleanup.js";
+import type { ServerProcess } from "../dist/spawn.js";
+import { clusterEnv, dropCluster, startRole, until } from "./cluster-helpers.js";
 
 const databaseUrl = process.env.DATABASE_URL;
 const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
@@ -24,15 +24,6 @@ async function readiness(engine: ServerProcess): Promise<Ready> {
   return (await (await fetch(`${engine.url}/readyz`)).json()) as Ready;
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const started = performance.now();
-  while (!(await check())) {
-    if (performance.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return performance.now() - started;
-}
-
 if (databaseUrl === undefined || nats === null) {
   describe("engine processes", () => {
     it.skip(`not run: ${databaseUrl === undefined ? "DATABASE_URL is not set" : `no NATS at ${natsUrl}`} (CI starts both)`, () =>
@@ -43,17 +34,7 @@ if (databaseUrl === undefined || nats === null) {
     const clusterName = `proc_${process.pid}_${Date.now() % 1_000_000}`;
     const engines: ServerProcess[] = [];
     const engine = async () => {
-      const started = await spawnServer({
-        args: [],
-        env: {
-          ROLE: "engine",
-          DATABASE_URL: databaseUrl,
-          NATS_URL: natsUrl,
-          CLUSTER_NAME: clusterName,
-          SHARDS: String(SHARDS),
-          SHARD_LEASE_MS: String(LEASE_MS),
-        },
-      });
+      const started = await startRole("engine", clusterEnv({ databaseUrl, natsUrl, clusterName, shards: SHARDS, leaseMs: LEASE_MS }));
       engines.push(started);
       return started;
     };

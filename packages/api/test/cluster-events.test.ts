@@ -9,21 +9,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ShardRouter, ShardUnavailableError } from "../src/cluster/commands.js";
 import { eventStreamName, eventSubject } from "../src/cluster/events.js";
 import { shardOf, shardSchema } from "../src/cluster/shards.js";
-import { spawnServer, type ServerProcess } from "../dist/spawn.js";
-import { dropCluster } from "./cluster-cleanup.js";
+import type { ServerProcess } from "../dist/spawn.js";
+import { clusterEnv, dropCluster, startRole, until } from "./cluster-helpers.js";
 
 const databaseUrl = process.env.DATABASE_URL;
 const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
 const nats = await connect({ servers: natsUrl, reconnect: false }).catch(() => null);
 const SHARDS = 2;
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const started = performance.now();
-  while (!(await check())) {
-    if (performance.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 if (databaseUrl === undefined || nats === null) {
   describe("shard events on JetStream", () => {
@@ -36,17 +28,7 @@ if (databaseUrl === undefined || nats === null) {
     const engines: ServerProcess[] = [];
     const db = new pg.Client({ connectionString: databaseUrl });
     const engine = async () => {
-      const started = await spawnServer({
-        args: [],
-        env: {
-          ROLE: "engine",
-          DATABASE_URL: databaseUrl,
-          NATS_URL: natsUrl,
-          CLUSTER_NAME: clusterName,
-          SHARDS: String(SHARDS),
-          SHARD_LEASE_MS: "1000",
-        },
-      });
+      const started = await startRole("engine", clusterEnv({ databaseUrl, natsUrl, clusterName, shards: SHARDS, leaseMs: 1_000 }));
       engines.push(started);
       return started;
     };

@@ -10,8 +10,8 @@ import { ShardRouter } from "../src/cluster/commands.js";
 import { newWalk, tickStreamName, type FeedMessage } from "../src/cluster/feed.js";
 import { MarketReplica } from "../src/cluster/market.js";
 import { shardSchema } from "../src/cluster/shards.js";
-import { spawnServer, type ServerProcess } from "../dist/spawn.js";
-import { dropCluster } from "./cluster-cleanup.js";
+import type { ServerProcess } from "../dist/spawn.js";
+import { clusterEnv, dropCluster, startRole, until } from "./cluster-helpers.js";
 
 const databaseUrl = process.env.DATABASE_URL;
 const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
@@ -19,14 +19,6 @@ const nats = await connect({ servers: natsUrl, reconnect: false }).catch(() => n
 const SHARDS = 2;
 const TICKS_PER_SECOND = 2;
 const SEED = 7;
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const started = performance.now();
-  while (!(await check())) {
-    if (performance.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 if (databaseUrl === undefined || nats === null) {
   describe("the cluster's feed", () => {
@@ -39,17 +31,12 @@ if (databaseUrl === undefined || nats === null) {
     const processes: ServerProcess[] = [];
     const db = new pg.Client({ connectionString: databaseUrl });
     const start = async (role: string) => {
-      const env: Record<string, string> = {
-        ROLE: role,
-        DATABASE_URL: databaseUrl,
-        NATS_URL: natsUrl,
-        CLUSTER_NAME: clusterName,
-        SHARDS: String(SHARDS),
-        SHARD_LEASE_MS: "1000",
+      const env = {
+        ...clusterEnv({ databaseUrl, natsUrl, clusterName, shards: SHARDS, leaseMs: 1_000 }),
         FEED_TICKS_PER_SECOND: String(TICKS_PER_SECOND),
         FEED_SEED: String(SEED),
       };
-      const started = await spawnServer({ args: [], env });
+      const started = await startRole(role, env);
       processes.push(started);
       return started;
     };

@@ -8,18 +8,10 @@ import { ShardHost } from "../src/cluster/shard-host.js";
 import { ShardOwnership } from "../src/cluster/ownership.js";
 import { shardSchema } from "../src/cluster/shards.js";
 import { createLogger } from "../src/log.js";
+import { until } from "./cluster-helpers.js";
 
 const databaseUrl = process.env.DATABASE_URL;
 const LEASE_MS = 600;
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<number> {
-  const started = performance.now();
-  while (!condition()) {
-    if (performance.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return performance.now() - started;
-}
 
 if (databaseUrl === undefined) {
   describe("engines sharing shards on PostgreSQL", () => {

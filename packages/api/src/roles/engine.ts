@@ -3,8 +3,6 @@
 // none, taking over the shards of an engine that stops renewing its leases. It answers /healthz,
 // /readyz (200 while it owns a shard, 503 as a standby) and /metrics. Each shard's committed events
 // go out on JetStream (see cluster/events.ts); each shard applies the cluster's feed (cluster/ticks.ts).
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { connect, type Subscription } from "@nats-io/transport-node";
 import { serveAccounts } from "../cluster/accounts.js";
 import { serveCommands } from "../cluster/commands.js";
@@ -13,9 +11,9 @@ import { TickFollower } from "../cluster/ticks.js";
 import { ShardOwnership } from "../cluster/ownership.js";
 import { ShardHost } from "../cluster/shard-host.js";
 import type { Config } from "../config.js";
-import { sendJson } from "../http/responses.js";
 import type { Logger } from "../log.js";
 import { Metrics } from "../metrics.js";
+import { serveHealth } from "./health.js";
 
 export interface RunningEngine {
   url: string;
@@ -77,25 +75,13 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
     trading_shard_takeovers: { help: "Shards taken over from another engine since start", value: host.takeovers },
   }));
 
-  const server = http.createServer((req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
-    if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
-    if (path === "/readyz") {
-      const shards = host.shards;
-      return sendJson(res, shards.length > 0 ? 200 : 503, { ready: shards.length > 0, role: "engine", owner: host.ownerId, shards });
-    }
-    if (path === "/metrics") {
-      res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(metrics.render());
-      return;
-    }
-    sendJson(res, 404, { error: { code: "NOT_FOUND", message: `no route ${path}` } });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  const health = await serveHealth(config, metrics, () => ({
+    ready: host.shards.length > 0,
+    role: "engine",
+    owner: host.ownerId,
+    shards: host.shards,
+  }));
+  const url = health.url;
   await host.start();
   log.info("listening", { url, role: "engine", owner: host.ownerId, shards: host.shards });
 
@@ -106,7 +92,7 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
       await host.stop();
       await nc.drain();
       metrics.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await health.close();
       await ownership.close();
       log.info("stopped", {});
     },

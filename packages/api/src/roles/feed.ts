@@ -1,15 +1,13 @@
 // `ROLE=feed`: a price feed process of a cluster. Run two: one leads and publishes the ticks,
 // the other waits and takes over when the leader's lease runs out (see cluster/feed.ts). It answers
 // /healthz, /readyz (200 while leading, 503 while waiting) and /metrics.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { connect } from "@nats-io/transport-node";
 import { FeedLeader } from "../cluster/feed.js";
 import { ShardOwnership } from "../cluster/ownership.js";
 import type { Config } from "../config.js";
-import { sendJson } from "../http/responses.js";
 import type { Logger } from "../log.js";
 import { Metrics } from "../metrics.js";
+import { serveHealth } from "./health.js";
 
 export interface RunningFeed {
   url: string;
@@ -35,21 +33,8 @@ export async function startFeed(config: Config, log: Logger): Promise<RunningFee
     trading_feed_leading: { help: "1 while this feed process leads", value: leader.leading ? 1 : 0 },
     trading_feed_ticks_published: { help: "Ticks this process published since start", value: leader.published },
   }));
-  const server = http.createServer((req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
-    if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
-    if (path === "/readyz") return sendJson(res, leader.leading ? 200 : 503, { ready: leader.leading, role: "feed", owner: leader.owner });
-    if (path === "/metrics") {
-      res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(metrics.render());
-      return;
-    }
-    sendJson(res, 404, { error: { code: "NOT_FOUND", message: `no route ${path}` } });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${(server.address() as AddressInfo).port}`;
+  const health = await serveHealth(config, metrics, () => ({ ready: leader.leading, role: "feed", owner: leader.owner }));
+  const url = health.url;
   await leader.start();
   log.info("listening", { url, role: "feed", owner: leader.owner, leading: leader.leading });
   return {
@@ -59,7 +44,7 @@ export async function startFeed(config: Config, log: Logger): Promise<RunningFee
       await leader.stop();
       await nc.drain();
       metrics.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await health.close();
       await ownership.close();
       log.info("stopped", {});
     },
