@@ -74,14 +74,14 @@ export class Metrics {
     [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
   );
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
-  private readonly gaugeReaders: Array<() => Record<string, { help: string; value: number }>> = [];
+  private readonly gaugeReaders: Array<() => Record<string, Gauge>> = [];
 
   constructor() {
     this.loopDelay.enable();
   }
 
   /** Adds gauges read at scrape time. */
-  addGauges(read: () => Record<string, { help: string; value: number }>): void {
+  addGauges(read: () => Record<string, Gauge>): void {
     this.gaugeReaders.push(read);
   }
 
@@ -89,15 +89,18 @@ export class Metrics {
     const parts = [this.ordersPlaced, this.ordersRejected, this.fills, this.requests, this.requestSeconds, this.commitSeconds].map((m) =>
       m.render(),
     );
-    const gauges: Record<string, { help: string; value: number }> = {
-      ...(Object.assign({}, ...this.gaugeReaders.map((read) => read())) as Record<string, { help: string; value: number }>),
+    const gauges: Record<string, Gauge> = {
+      ...(Object.assign({}, ...this.gaugeReaders.map((read) => read())) as Record<string, Gauge>),
       nodejs_eventloop_lag_p99_seconds: {
         help: "Event-loop delay, 99th percentile since the last scrape",
         value: this.loopDelay.percentile(99) / 1e9,
       },
       nodejs_eventloop_lag_max_seconds: { help: "Event-loop delay, the longest since the last scrape", value: this.loopDelay.max / 1e9 },
     };
-    for (const [name, g] of Object.entries(gauges)) parts.push(`# HELP ${name} ${g.help}\n# TYPE ${name} gauge\n${name} ${g.value}`);
+    for (const [name, g] of Object.entries(gauges)) {
+      const lines = "series" in g ? g.series.map((s) => `${name}${labelText(s.labels)} ${s.value}`) : [`${name} ${g.value}`];
+      parts.push(`# HELP ${name} ${g.help}\n# TYPE ${name} gauge${lines.length === 0 ? "" : `\n${lines.join("\n")}`}`);
+    }
     this.loopDelay.reset();
     return `${parts.join("\n")}\n`;
   }
@@ -106,3 +109,6 @@ export class Metrics {
     this.loopDelay.disable();
   }
 }
+
+/** A gauge read at scrape time: one value, or one per set of labels (e.g. per shard). */
+export type Gauge = { help: string; value: number } | { help: string; series: Array<{ labels: Labels; value: number }> };

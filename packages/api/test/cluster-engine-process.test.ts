@@ -74,6 +74,13 @@ if (databaseUrl === undefined || nats === null) {
         });
       }
 
+      // The standby that took over says so in its metrics, shard by shard.
+      const metrics = await (await fetch(`${second.url}/metrics`)).text();
+      expect(metrics).toContain("trading_shards_owned 2");
+      expect(metrics).toContain("trading_shard_takeovers 2");
+      expect(metrics).toMatch(/trading_shard_epoch\{shard="0"\} 2/);
+      expect(metrics).toMatch(/trading_shard_queue\{shard="1"\} 0/);
+
       const third = await engine();
       second.child.kill("SIGSTOP");
       await until(async () => (await readiness(third)).shards.length === SHARDS, LEASE_MS * 5);

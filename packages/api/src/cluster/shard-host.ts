@@ -48,6 +48,11 @@ export class ShardHost {
 
   constructor(private readonly options: ShardHostOptions) {}
 
+  /** This engine's claims, shard by shard. */
+  get claims(): ShardClaim[] {
+    return [...this.owned.values()].map((o) => o.claim).sort((a, b) => a.shard - b.shard);
+  }
+
   /** The shards this engine owns now. */
   get shards(): number[] {
     return [...this.owned.keys()].sort((a, b) => a - b);

@@ -9,39 +9,42 @@ import type { Logger } from "../log.js";
 import { ensureTickStream, tickStreamName, tickSubject, type FeedMessage } from "./feed.js";
 
 export class TickFollower {
-  private constructor(
-    private readonly messages: ConsumerMessages,
-    private readonly done: Promise<void>,
-  ) {}
+  /** Ticks in the stream after the last one applied, as of the last one delivered (the shard's lag). */
+  pending = 0;
+  private done: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly messages: ConsumerMessages) {}
 
   static async start(nc: NatsConnection, clusterName: string, shard: number, queue: CommandQueue, log: Logger): Promise<TickFollower> {
     await ensureTickStream(await jetstreamManager(nc), clusterName);
-    const from = queue.engine.lastFeedSeq + 1;
     const consumer = await jetstream(nc).consumers.get(tickStreamName(clusterName), {
       filter_subjects: tickSubject(clusterName),
       deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: from,
+      opt_start_seq: queue.engine.lastFeedSeq + 1,
     });
-    const messages = await consumer.consume();
-    const done = (async () => {
-      for await (const m of messages) {
-        const tick = m.json<FeedMessage>();
-        try {
-          await queue.submit((stamp) => ({
-            kind: "tick",
-            time: stamp.time,
-            symbol: tick.symbol,
-            price: tick.price,
-            volume: tick.volume,
-            feedSeq: m.seq,
-          }));
-        } catch (error) {
-          if (!(error instanceof NotOwnerError)) log.error("tick not applied", { shard, feedSeq: m.seq, error: String(error) });
-          break;
-        }
+    const follower = new TickFollower(await consumer.consume());
+    follower.done = follower.follow(shard, queue, log);
+    return follower;
+  }
+
+  private async follow(shard: number, queue: CommandQueue, log: Logger): Promise<void> {
+    for await (const m of this.messages) {
+      const tick = m.json<FeedMessage>();
+      this.pending = m.info.pending;
+      try {
+        await queue.submit((stamp) => ({
+          kind: "tick",
+          time: stamp.time,
+          symbol: tick.symbol,
+          price: tick.price,
+          volume: tick.volume,
+          feedSeq: m.seq,
+        }));
+      } catch (error) {
+        if (!(error instanceof NotOwnerError)) log.error("tick not applied", { shard, feedSeq: m.seq, error: String(error) });
+        return;
       }
-    })();
-    return new TickFollower(messages, done);
+    }
   }
 
   async stop(): Promise<void> {

@@ -29,6 +29,9 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
   const serving = new Map<number, Subscription[]>();
   const publishing = new Map<number, Promise<EventPublisher | null>>();
   const following = new Map<number, Promise<TickFollower | null>>();
+  // The same, once started, for the metrics.
+  const publishers = new Map<number, EventPublisher>();
+  const followers = new Map<number, TickFollower>();
   const host = new ShardHost({
     ownership,
     databaseUrl,
@@ -49,15 +52,27 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
           () => host.holds(shard),
         ),
       ]);
-      const started = EventPublisher.start(nc, config.clusterName, shard, storage.history, bus, log).catch((error: unknown) => {
-        log.error("could not publish the shard's events", { shard, error: String(error) });
-        return null;
-      });
+      const started = EventPublisher.start(nc, config.clusterName, shard, storage.history, bus, log).then(
+        (publisher) => {
+          publishers.set(shard, publisher);
+          return publisher;
+        },
+        (error: unknown) => {
+          log.error("could not publish the shard's events", { shard, error: String(error) });
+          return null;
+        },
+      );
       publishing.set(shard, started);
-      const ticks = TickFollower.start(nc, config.clusterName, shard, queue, log).catch((error: unknown) => {
-        log.error("could not follow the feed", { shard, error: String(error) });
-        return null;
-      });
+      const ticks = TickFollower.start(nc, config.clusterName, shard, queue, log).then(
+        (follower) => {
+          followers.set(shard, follower);
+          return follower;
+        },
+        (error: unknown) => {
+          log.error("could not follow the feed", { shard, error: String(error) });
+          return null;
+        },
+      );
       following.set(shard, ticks);
     },
     onReleased: (shard) => {
@@ -65,14 +80,38 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
       serving.delete(shard);
       void publishing.get(shard)?.then((publisher) => publisher?.stop());
       publishing.delete(shard);
+      publishers.delete(shard);
+      followers.delete(shard);
       void following.get(shard)?.then((follower) => follower?.stop());
       following.delete(shard);
     },
   });
   const metrics = new Metrics();
+  const perShard = (read: (shard: number) => number | undefined) =>
+    host.shards.flatMap((shard) => {
+      const value = read(shard);
+      return value === undefined ? [] : [{ labels: { shard: String(shard) }, value }];
+    });
   metrics.addGauges(() => ({
     trading_shards_owned: { help: "Shards this engine owns", value: host.shards.length },
     trading_shard_takeovers: { help: "Shards taken over from another engine since start", value: host.takeovers },
+    trading_shard_epoch: {
+      help: "The epoch of this engine's claim on each shard it owns",
+      series: host.claims.map((c) => ({ labels: { shard: String(c.shard) }, value: c.epoch })),
+    },
+    trading_shard_queue: { help: "Commands waiting for each shard's writer", series: perShard((shard) => host.queue(shard)?.queueLength) },
+    trading_shard_tick_lag: {
+      help: "Ticks of the feed each shard has yet to apply",
+      series: perShard((shard) => followers.get(shard)?.pending),
+    },
+    trading_shard_events_unpublished: {
+      help: "Committed events of each shard not yet on JetStream",
+      series: perShard((shard) => {
+        const published = publishers.get(shard)?.published;
+        const last = host.queue(shard)?.engine.lastSeq;
+        return published === undefined || last === undefined ? undefined : last - published;
+      }),
+    },
   }));
 
   const health = await serveHealth(config, metrics, () => ({
