@@ -4,7 +4,7 @@
 // that froze past its lease and wakes cannot write again, whatever it believes. Times are the
 // database's (`now()`), so the processes' clocks do not matter.
 import pg from "pg";
-import { sessionSettings } from "../storage/postgres-pool.js";
+import { inTransaction, sessionSettings } from "../storage/postgres-pool.js";
 
 /** The row of the feed's leadership, beside the shards': the leading feed holds it as a shard's owner would. */
 export const FEED_LEADERSHIP = -1;
@@ -53,9 +53,7 @@ export class ShardOwnership {
    * count it was created with (`ClusterMismatchError` otherwise).
    */
   async ensure(shards: number): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
+    await inTransaction(this.pool, async (client) => {
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${this.schema}.cluster`]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
       await client.query(
@@ -74,13 +72,7 @@ export class ShardOwnership {
         "INSERT INTO shard_owners (shard, epoch) SELECT s, 0 FROM generate_series($2::int, $1::int - 1) s ON CONFLICT DO NOTHING",
         [shards, FEED_LEADERSHIP],
       );
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /**

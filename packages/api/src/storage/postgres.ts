@@ -6,7 +6,7 @@ import { PostgresDirectory } from "./postgres-directory.js";
 import { PostgresHistory } from "./postgres-history.js";
 import { PostgresJournal } from "./postgres-journal.js";
 import { POSTGRES_MIGRATIONS } from "./postgres-migrations.js";
-import { sessionSettings } from "./postgres-pool.js";
+import { inTransaction, sessionSettings } from "./postgres-pool.js";
 import { DurabilityError, type ShardFence, type Storage, type StorageLocation } from "./storage.js";
 
 const DURABLE_COMMIT = new Set(["on", "remote_write", "remote_apply", "local"]);
@@ -48,8 +48,7 @@ export class PostgresStorage implements Storage {
   }
 
   async init(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
+    await inTransaction(this.pool, async (client) => {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
       await client.query(`SET search_path TO ${this.schema}`);
       const sync = (await client.query("SHOW synchronous_commit")).rows[0] as { synchronous_commit: string };
@@ -57,7 +56,6 @@ export class PostgresStorage implements Storage {
       if (!DURABLE_COMMIT.has(sync.synchronous_commit))
         throw new DurabilityError(`PostgreSQL synchronous_commit is ${sync.synchronous_commit}, on is required`);
       if (fsync.fsync !== "on") throw new DurabilityError("PostgreSQL fsync is off; it must be on");
-      await client.query("BEGIN");
       // One server migrates at a time.
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${this.schema}.migrations`]);
       await client.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INT PRIMARY KEY, applied_at BIGINT NOT NULL)");
@@ -70,13 +68,7 @@ export class PostgresStorage implements Storage {
         await client.query(sql);
         await client.query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", [version, Date.now()]);
       }
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Drops this store's schema: for tests that made a throwaway one. */
