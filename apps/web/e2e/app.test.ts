@@ -108,7 +108,8 @@ if (!available) {
       await page.getByRole("button", { name: "1 day", exact: true }).click();
       await expect.poll(async () => chart.getAttribute("data-interval")).toBe("1d");
       await page.getByText("1 day candles, times in IST").waitFor();
-      expect(asked.some((u) => u.includes('"interval":"1d"'))).toBe(true);
+      // The label changes with the click; the request follows on a later render.
+      await expect.poll(() => asked.some((u) => u.includes('"interval":"1d"'))).toBe(true);
       // Today's candle, starting at midnight IST (labelled as the chart labels it).
       const today = new Date().toLocaleDateString("en-CA", { timeZone: "Asia/Kolkata" });
       await expect.poll(async () => chart.getAttribute("data-last-candle"), { timeout: 10_000 }).toBe(`${today}T00:00:00.000Z`);

@@ -10,6 +10,8 @@ export interface AccountReader {
   holdings(userId: string): Promise<HoldingView[]>;
   /** The user's orders that can still fill, oldest first (of one symbol when given). */
   openOrders(userId: string, symbol?: string): Promise<OrderView[]>;
+  /** The user's open orders and the last event of the user's engine they include (a subscription's snapshot). */
+  openOrdersNow(userId: string): Promise<{ seq: number; orders: OrderView[] }>;
   /** Whether the engine still holds the user's order placed with this clientOrderId. */
   hasClientOrderId(userId: string, clientOrderId: string): Promise<boolean>;
 }
@@ -20,6 +22,7 @@ export function localAccounts(engine: () => EngineReader): AccountReader {
     funds: async (userId) => engine().funds(userId),
     holdings: async (userId) => engine().holdings(userId),
     openOrders: async (userId, symbol) => engine().orders(userId, { open: true, symbol }),
+    openOrdersNow: async (userId) => ({ seq: engine().lastSeq, orders: engine().orders(userId, { open: true }) }),
     hasClientOrderId: async (userId, clientOrderId) => engine().hasClientOrderId(userId, clientOrderId),
   };
 }

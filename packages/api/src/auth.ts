@@ -90,8 +90,18 @@ export class KeyRing {
   }
 }
 
+/** A request taken from a bucket, or the seconds to wait for one. */
+export type Taken = { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number };
+
+/** Rate limits per API key (or client address): in this process, or shared by a cluster's gateways. */
+export interface Limiter {
+  /** The bucket's capacity (the X-RateLimit-Limit header). */
+  readonly limit: number;
+  take(key: string): Taken | Promise<Taken>;
+}
+
 /** Token buckets per API key: `perSecond` refill, `burst` capacity. */
-export class RateLimiter {
+export class RateLimiter implements Limiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(
@@ -101,7 +111,7 @@ export class RateLimiter {
   ) {}
 
   /** Takes one token; returns the seconds to wait when there is none. */
-  take(key: string): { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number } {
+  take(key: string): Taken {
     const now = this.now();
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {

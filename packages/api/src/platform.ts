@@ -2,8 +2,8 @@
 // API keys and rate limits, the price feed and metrics. Procedures reach them through the context.
 import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { rupeesToPaise, SEED_INSTRUMENTS, type CommandResult } from "@trading/engine";
-import { DEMO_ADMIN, DEMO_USERS, KeyRing, RateLimiter } from "./auth.js";
+import { rupeesToPaise, SEED_INSTRUMENTS, type CommandResult, type ReasonCode } from "@trading/engine";
+import { DEMO_ADMIN, DEMO_USERS, KeyRing, RateLimiter, type Limiter } from "./auth.js";
 import { localAccounts, type AccountReader } from "./accounts.js";
 import { EventBus } from "./bus.js";
 import type { Config } from "./config.js";
@@ -14,15 +14,32 @@ import { Metrics } from "./metrics.js";
 import { keepRecentFrom, ReplayTurns } from "./replay.js";
 import { BackgroundSnapshots, snapshotThreadAvailable } from "./snapshots.js";
 import { SqliteStorage } from "./storage/sqlite.js";
-import type { History, Storage } from "./storage/storage.js";
+import type { Directory, History, Storage } from "./storage/storage.js";
+import type { MarketCommand } from "./cluster/market-stream.js";
 
+/** Where a stream's events come from: a bus, and the last event it has carried. */
+export interface EventSource {
+  bus: EventBus;
+  readonly lastSeq: number;
+  /** Whether the source carries event `seq` by `timeoutMs` (a gateway's copy may trail the shard). */
+  reached(seq: number, timeoutMs: number): Promise<boolean>;
+}
+
+/** An admin's changes to the market: applied in one process, sent to the feed's leader in a cluster. */
+export interface MarketControl {
+  /** Lists an instrument, sets a price (a tick), opens or closes the session; settled once `engine` shows it. */
+  apply(command: MarketCommand): Promise<{ ok: true } | { ok: false; code: ReasonCode; message: string }>;
+  /** Pauses or resumes the feed's ticks; answers whether it runs. */
+  setPaused(paused: boolean): Promise<boolean>;
+}
+
+/** What the API's procedures and transports use, in one process or on a cluster's gateway. */
 export interface Platform {
   config: Config;
   log: Logger;
-  storage: Storage;
-  /** The single writer: every command goes through it, in order (use `submit`). */
-  queue: CommandQueue;
-  /** The engine to read market data from (the queue's, which may be rebuilt after a failed write). */
+  /** Users, API keys and the audit log. */
+  directory: Directory;
+  /** The market to read instruments and quotes from (this process's engine, or a gateway's copy). */
   readonly engine: EngineReader;
   /** Users' accounts: funds, holdings, open orders (see accounts.ts). */
   accounts: AccountReader;
@@ -33,19 +50,35 @@ export interface Platform {
   historyOf(userId: string): History;
   /** Where market history is (candles): the same in every shard of a cluster. */
   marketHistory: History;
-  bus: EventBus;
+  /** A user's order events (one process: every event; a cluster: the user's shard's). */
+  eventsOf(userId: string): EventSource;
+  /** Market events (ticks). */
+  marketEvents: EventSource;
+  market: MarketControl;
   keys: KeyRing;
-  limiter: RateLimiter;
+  limiter: Limiter;
   /** Turns for subscribers' replays (see replay.ts). */
   replays: ReplayTurns;
-  feed: PriceFeed;
   metrics: Metrics;
   /**
-   * Submits a command (the queue stamps its time and order id) and counts it in the metrics. A
-   * command names its user, or concerns every account (instruments, prices, sessions).
+   * Submits a command (stamped with its time and order id by the writer that applies it) and
+   * counts it in the metrics. A command names its user.
    */
   submit(template: CommandTemplate): Promise<CommandResult>;
+  /** Whether requests can be served now, and what it depends on (the /readyz answer). */
+  ready(): Promise<{ ready: boolean } & Record<string, unknown>>;
+  /** Starts what runs in the background once the server listens (one process: the feed). */
+  start(): void;
   close(): Promise<void>;
+}
+
+/** The single process: everything on one engine, its storage and its feed. */
+export interface LocalPlatform extends Platform {
+  storage: Storage;
+  /** The single writer: every command goes through it, in order (use `submit`). */
+  queue: CommandQueue;
+  bus: EventBus;
+  feed: PriceFeed;
 }
 
 export async function openStorage(config: Config): Promise<Storage> {
@@ -69,7 +102,7 @@ function makeDirectory(dir: string): void {
   mkdirSync(dir);
 }
 
-export async function createPlatform(config: Config, log: Logger, storage?: Storage): Promise<Platform> {
+export async function createPlatform(config: Config, log: Logger, storage?: Storage): Promise<LocalPlatform> {
   const store = await claimStorage(config, log, storage);
   const bus = new EventBus(config.replayWindow);
   const background = backgroundSnapshots(store, log);
@@ -84,7 +117,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
         },
       ),
   });
-  await keepRecentFrom(store, bus.recent, queue.engine.lastSeq);
+  await keepRecentFrom(store.history, bus.recent, queue.engine.lastSeq);
   const keys = new KeyRing(store);
   await keys.load();
   const metrics = new Metrics();
@@ -97,10 +130,18 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
   const stopForgetting = forgetOldClientOrderIds(queue, config.idempotencyMemorySeconds * 1000, log);
   addGauges(metrics, bus, queue, background);
 
+  const events: EventSource = {
+    bus,
+    get lastSeq() {
+      return queue.engine.lastSeq;
+    },
+    reached: async (seq) => seq <= queue.engine.lastSeq,
+  };
   return {
     config,
     log,
     storage: store,
+    directory: store.directory,
     queue,
     get engine() {
       return queue.engine;
@@ -108,6 +149,9 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
     accounts: localAccounts(() => queue.engine),
     historyOf: () => store.history,
     marketHistory: store.history,
+    eventsOf: () => events,
+    marketEvents: events,
+    market: localMarket(queue, feed, submit),
     bus,
     keys,
     limiter,
@@ -115,6 +159,12 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
     feed,
     metrics,
     submit,
+    // Not ready while the journal cannot be written (a full disk, say): nothing would be accepted.
+    ready: async () => {
+      const writable = await queue.writable();
+      return { ready: writable, journal: writable ? "writable" : "failing" };
+    },
+    start: () => feed.start(),
     async close() {
       feed.stop();
       stopForgetting();
@@ -122,6 +172,25 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
       bus.closeAll();
       metrics.close();
       await store.close();
+    },
+  };
+}
+
+/** The market changed by this process's own queue; the feed's walk carries on from the result. */
+function localMarket(queue: CommandQueue, feed: PriceFeed, submit: Platform["submit"]): MarketControl {
+  return {
+    async apply(command) {
+      const result = await submit(command);
+      feed.refresh();
+      return result.ok ? { ok: true } : { ok: false, code: result.code, message: result.message };
+    },
+    async setPaused(paused) {
+      if (paused) feed.pause();
+      else {
+        feed.refresh();
+        feed.resume();
+      }
+      return feed.running;
     },
   };
 }

@@ -7,7 +7,7 @@
 // other users' requests or ticks for more than a slice.
 import type { EngineEvent } from "@trading/engine";
 import { TRPCError } from "@trpc/server";
-import type { Storage } from "./storage/storage.js";
+import type { History } from "./storage/storage.js";
 
 /** Replays that run at once in the whole server; the rest wait their turn. */
 export const REPLAYS_AT_ONCE = 2;
@@ -70,9 +70,9 @@ export class RecentEvents {
  * Fills `recent` from the journal's newest order events, so clients resume across a restart: it
  * reads back at most REPLAY_STARTUP_SCAN events, and keeps as many order events as `recent` holds.
  */
-export async function keepRecentFrom(storage: Storage, recent: RecentEvents, lastSeq: number): Promise<void> {
+export async function keepRecentFrom(history: History, recent: RecentEvents, lastSeq: number): Promise<void> {
   const scannedAfter = Math.max(0, lastSeq - REPLAY_STARTUP_SCAN);
-  const events = await storage.history.recentOrderEvents(scannedAfter, recent.capacity);
+  const events = await history.recentOrderEvents(scannedAfter, recent.capacity);
   const first = events[0];
   // A full read may have left older order events behind: only what follows the first one is whole.
   recent.startAfter(events.length === recent.capacity && first !== undefined ? first.seq - 1 : scannedAfter);

@@ -9,15 +9,15 @@ import { sendJson } from "./http/responses.js";
 import { createRequestHandler } from "./http/routes.js";
 import { attachWebSockets } from "./http/websocket.js";
 import type { Logger } from "./log.js";
-import { createPlatform, type Platform } from "./platform.js";
+import { createPlatform, type LocalPlatform, type Platform } from "./platform.js";
 import type { Storage } from "./storage/storage.js";
 
 export { CLOSE_KEY_REVOKED } from "./links.js";
 
-export interface RunningServer {
+export interface RunningServer<P extends Platform = LocalPlatform> {
   url: string;
   port: number;
-  platform: Platform;
+  platform: P;
   /** The open WebSocket connections (for tests that drop them). */
   sockets(): WebSocket[];
   /** Stops accepting, tells sockets to reconnect, drains the writer, snapshots, closes storage. */
@@ -31,8 +31,19 @@ export interface RunningServer {
  */
 const HTTP_TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 };
 
+/** The single process (ROLE=all): the platform on its own storage, served. */
 export async function startServer(config: Config, log: Logger, options: { storage?: Storage } = {}): Promise<RunningServer> {
   const platform = await createPlatform(config, log, options.storage);
+  return serve(platform, config, log, { storage: platform.storage.kind, seq: platform.engine.lastSeq });
+}
+
+/** Serves a platform (this process's, or a cluster gateway's) on HTTP and WebSocket until closed. */
+export async function serve<P extends Platform>(
+  platform: P,
+  config: Config,
+  log: Logger,
+  about: Record<string, unknown>,
+): Promise<RunningServer<P>> {
   const allowedOrigins = new Set(
     config.corsOrigins
       .split(",")
@@ -61,9 +72,9 @@ export async function startServer(config: Config, log: Logger, options: { storag
   });
   const port = (server.address() as AddressInfo).port;
   url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-  platform.feed.start();
+  platform.start();
   ready = true;
-  log.info("listening", { url, storage: platform.storage.kind, seq: platform.engine.lastSeq });
+  log.info("listening", { url, ...about });
 
   let closing: Promise<void> | null = null;
   return {
@@ -74,7 +85,6 @@ export async function startServer(config: Config, log: Logger, options: { storag
     close() {
       closing ??= (async () => {
         ready = false;
-        platform.feed.stop();
         wsHandler.broadcastReconnectNotification();
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();

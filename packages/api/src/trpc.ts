@@ -81,8 +81,8 @@ export const publicProcedure = t.procedure;
 /** What a protected procedure sees: the context with its caller known. */
 export type AuthedContext = Context & { auth: Principal };
 
-const requireKey = t.middleware(({ ctx, next }) => {
-  const { auth, rate } = checkKey(ctx);
+const requireKey = t.middleware(async ({ ctx, next }) => {
+  const { auth, rate } = await checkKey(ctx);
   ctx.rate = rate;
   return next({ ctx: { auth } });
 });
@@ -91,9 +91,9 @@ const requireKey = t.middleware(({ ctx, next }) => {
  * Takes a request from the caller's rate bucket, and answers the caller: a valid key's principal.
  * Without a valid key, the client's address has the bucket, so guessing keys is rate-limited too.
  */
-function checkKey(ctx: Context): { auth: Principal; rate: NonNullable<Context["rate"]> } {
+async function checkKey(ctx: Context): Promise<{ auth: Principal; rate: NonNullable<Context["rate"]> }> {
   const limiter = ctx.platform.limiter;
-  const taken = limiter.take(ctx.auth === null ? `address ${ctx.clientAddress ?? "unknown"}` : ctx.auth.keyId);
+  const taken = await limiter.take(ctx.auth === null ? `address ${ctx.clientAddress ?? "unknown"}` : ctx.auth.keyId);
   if (!taken.ok) {
     ctx.rate = { limit: limiter.limit, remaining: 0, retryAfterSeconds: taken.retryAfterSeconds };
     throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `rate limit exceeded; retry in ${taken.retryAfterSeconds} s` });

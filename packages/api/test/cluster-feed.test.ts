@@ -1,14 +1,16 @@
 // The cluster's feed with real processes (run when PostgreSQL and NATS are there, which CI makes
-// sure of): two feed processes, one leading; SIGKILL the leader and the other carries on the same
-// seeded walk from the last tick published; every shard applies every tick, once, in order.
+// sure of): two feed processes, one leading, which lists the seeded instruments; SIGKILL the leader
+// and the other carries on the same seeded walk from the last tick published; an admin's set price
+// and pause take their place in the stream; every shard applies every market command, once, in order.
 import { jetstream } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { SEED_INSTRUMENTS } from "@trading/engine";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { ShardRouter } from "../src/cluster/commands.js";
-import { newWalk, tickStreamName, type FeedMessage } from "../src/cluster/feed.js";
+import { walkOf } from "../src/cluster/feed.js";
+import { feedControl } from "../src/cluster/feed-control.js";
 import { MarketReplica } from "../src/cluster/market.js";
+import { marketStreamName, type MarketMessage } from "../src/cluster/market-stream.js";
 import { shardSchema } from "../src/cluster/shards.js";
 import type { ServerProcess } from "../dist/spawn.js";
 import { clusterEnv, dropCluster, startRole, until } from "./cluster-helpers.js";
@@ -49,54 +51,63 @@ if (databaseUrl === undefined || nats === null) {
       await nats.close();
     });
 
-    it("hands the walk from a killed leader to the other feed with no gap or jump, and every shard applies every tick", async () => {
+    it("hands the walk from a killed leader to the other feed with no gap or jump, and every shard applies every market command", async () => {
       await db.connect();
       await start("engine");
-      const router = new ShardRouter(nats, { clusterName, shards: SHARDS, requestTimeoutMs: 5_000, deadlineMs: 10_000 });
-      for (const { volatility: _v, typicalVolume: _t, ...instrument } of SEED_INSTRUMENTS) {
-        expect((await router.broadcast({ kind: "addInstrument", instrument })).every((r) => r.ok)).toBe(true);
-      }
-      // A gateway's copy of the market, following shard 0's events from the start.
-      const replica = await MarketReplica.start(nats, clusterName);
       const feeds = [await start("feed"), await start("feed")];
       await until(async () => (await leading(feeds[0] as ServerProcess)) || (await leading(feeds[1] as ServerProcess)), 5_000);
       const leader = (await leading(feeds[0] as ServerProcess)) ? 0 : 1;
+      // A gateway's copy of the market, following the stream from the start.
+      const replica = await MarketReplica.start(nats, clusterName);
       const stream = async () =>
-        (await (await import("@nats-io/jetstream")).jetstreamManager(nats)).streams.info(tickStreamName(clusterName));
-      await until(async () => (await stream()).state.messages >= 20, 10_000);
+        (await (await import("@nats-io/jetstream")).jetstreamManager(nats)).streams.info(marketStreamName(clusterName));
+      await until(async () => (await stream()).state.messages >= SEED_INSTRUMENTS.length + 20, 10_000);
       feeds[leader]?.child.kill("SIGKILL");
       const before = (await stream()).state.messages;
       await until(async () => (await stream()).state.messages >= before + 20, 10_000);
+
+      // An admin's controls reach the new leader: a refusal as the engines give it, a set price the walk goes on from, a pause.
+      const control = feedControl(nats, { clusterName, requestTimeoutMs: 2_000, deadlineMs: 5_000 });
+      expect(await control({ op: "command", command: { kind: "tick", symbol: "NOPE", price: 100, volume: 1 } })).toMatchObject({
+        ok: false,
+        code: "UNKNOWN_INSTRUMENT",
+      });
+      const set = await control({ op: "command", command: { kind: "tick", symbol: "INFY", price: 200_000, volume: 10 } });
+      expect(set).toMatchObject({ ok: true });
+      await replica.reached((set as { feedSeq: number }).feedSeq);
+      expect(replica.engine.quote("INFY")?.lastTradedPrice).toBe(200_000);
+      expect(await control({ op: "pause" })).toMatchObject({ ok: true, running: false });
+      const paused = (await stream()).state.messages;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await stream()).state.messages).toBe(paused);
+      expect(await control({ op: "resume" })).toMatchObject({ ok: true, running: true });
+      await until(async () => (await stream()).state.messages >= paused + 10, 10_000);
       await feeds[1 - leader]?.stop();
 
-      // The whole stream, in order: each message is the walk's next step from the one before.
+      // The whole stream, in order: the seeded instruments first, then each tick is the walk's next step from the state before it.
       const total = (await stream()).state.messages;
-      const consumer = await jetstream(nats).consumers.get(tickStreamName(clusterName));
-      const messages: Array<{ seq: number; body: FeedMessage }> = [];
+      const consumer = await jetstream(nats).consumers.get(marketStreamName(clusterName));
+      const messages: Array<{ seq: number; body: MarketMessage }> = [];
       for (const batch = await consumer.fetch({ max_messages: total }); messages.length < total;) {
-        for await (const m of batch) messages.push({ seq: m.seq, body: m.json<FeedMessage>() });
+        for await (const m of batch) messages.push({ seq: m.seq, body: m.json<MarketMessage>() });
         break;
       }
       expect(messages.map((m) => m.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      expect(messages.slice(0, SEED_INSTRUMENTS.length).map((m) => m.body.command)).toEqual(
+        SEED_INSTRUMENTS.map(({ volatility: _v, typicalVolume: _t, ...instrument }) => ({ kind: "addInstrument", instrument })),
+      );
+      let walked = 0;
       for (let i = 1; i < messages.length; i++) {
-        const next = newWalk(SEED, 1000 / TICKS_PER_SECOND, messages[i - 1]?.body.state).next(0);
-        expect([messages[i]?.body.symbol, messages[i]?.body.price]).toEqual([next.symbol, next.price]);
+        const command = messages[i]?.body.command;
+        if (command?.kind !== "tick" || (command.symbol === "INFY" && command.price === 200_000)) continue;
+        const next = walkOf(messages[i - 1]?.body.state as MarketMessage["state"], SEED, TICKS_PER_SECOND)?.next(0);
+        expect([command.symbol, command.price]).toEqual([next?.symbol, next?.price]);
+        walked++;
       }
+      expect(walked).toBeGreaterThan(40);
 
-      // The replica has shard 0's last price of every instrument, once it has caught up.
-      const shard0 = async () =>
-        ((await db.query(`SELECT payload FROM ${shardSchema(clusterName, 0)}.events ORDER BY seq`)).rows as Array<{ payload: string }>).map(
-          (r) => JSON.parse(r.payload) as { seq: number; type: string; symbol?: string; price?: number },
-        );
-      await until(async () => replica.lastSeq >= (await shard0()).length, 10_000);
-      const lastPrice = new Map<string, number>();
-      for (const event of await shard0()) if (event.type === "price.tick") lastPrice.set(event.symbol as string, event.price as number);
-      expect(lastPrice.size).toBeGreaterThan(0);
-      for (const [symbol, price] of lastPrice) expect(replica.engine.quote(symbol)?.lastTradedPrice).toBe(price);
-      expect(replica.engine.instruments()).toHaveLength(SEED_INSTRUMENTS.length);
-      await replica.stop();
-
-      // Every shard journals every tick once, in the stream's order.
+      // Every shard journals every market command once, in the stream's order.
+      const commands = messages.filter((m) => m.body.command !== null).map((m) => m.seq);
       for (let shard = 0; shard < SHARDS; shard++) {
         const feedSeqs = async () =>
           (
@@ -105,11 +116,23 @@ if (databaseUrl === undefined || nats === null) {
             }>
           )
             .map((r) => JSON.parse(r.command) as { kind: string; feedSeq?: number })
-            .filter((c) => c.kind === "tick")
+            .filter((c) => c.feedSeq !== undefined)
             .map((c) => c.feedSeq);
-        await until(async () => (await feedSeqs()).length >= total, 10_000);
-        expect(await feedSeqs()).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+        await until(async () => (await feedSeqs()).length >= commands.length, 10_000);
+        expect(await feedSeqs()).toEqual(commands);
       }
+      // The replica has shard 0's last price of every instrument, as shard 0 has.
+      const shard0 = async () =>
+        ((await db.query(`SELECT payload FROM ${shardSchema(clusterName, 0)}.events ORDER BY seq`)).rows as Array<{ payload: string }>).map(
+          (r) => JSON.parse(r.payload) as { seq: number; type: string; symbol?: string; price?: number },
+        );
+      await until(async () => replica.lastSeq >= total, 10_000);
+      const lastPrice = new Map<string, number>();
+      for (const event of await shard0()) if (event.type === "price.tick") lastPrice.set(event.symbol as string, event.price as number);
+      expect(lastPrice.size).toBeGreaterThan(0);
+      for (const [symbol, price] of lastPrice) expect(replica.engine.quote(symbol)?.lastTradedPrice).toBe(price);
+      expect(replica.engine.instruments()).toHaveLength(SEED_INSTRUMENTS.length);
+      await replica.stop();
     });
   });
 }

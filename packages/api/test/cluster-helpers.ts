@@ -6,13 +6,13 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import pg from "pg";
 import { spawnServer, type ServerProcess } from "../dist/spawn.js";
 import { eventStreamName } from "../src/cluster/events.js";
-import { tickStreamName } from "../src/cluster/feed.js";
+import { marketStreamName } from "../src/cluster/market-stream.js";
 import { shardSchema } from "../src/cluster/shards.js";
 
 export async function dropCluster(databaseUrl: string, nats: NatsConnection | null, clusterName: string, shards: number): Promise<void> {
   if (nats !== null) {
     const jsm = await jetstreamManager(nats);
-    for (const stream of [eventStreamName(clusterName), tickStreamName(clusterName)]) await jsm.streams.delete(stream).catch(() => false);
+    for (const stream of [eventStreamName(clusterName), marketStreamName(clusterName)]) await jsm.streams.delete(stream).catch(() => false);
   }
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();

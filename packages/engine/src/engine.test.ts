@@ -404,4 +404,22 @@ describe("the feed's position", () => {
       code: "INVALID_COMMAND",
     });
   });
+
+  it("keeps the position of every market command once applied, not of one refused", () => {
+    const engine = new Engine();
+    engine.apply({ kind: "addInstrument", time: 1, instrument: RELIANCE, feedSeq: 1 });
+    expect(engine.lastFeedSeq).toBe(1);
+    engine.apply({ kind: "closeSession", time: 2, feedSeq: 2 });
+    expect(engine.lastFeedSeq).toBe(2);
+    // Already closed: refused, so a shard that resumes would apply it again, and be refused again.
+    expect(engine.apply({ kind: "closeSession", time: 3, feedSeq: 3 })).toMatchObject({ ok: false });
+    expect(engine.lastFeedSeq).toBe(2);
+    engine.apply({ kind: "openSession", time: 4, feedSeq: 4 });
+    expect(engine.lastFeedSeq).toBe(4);
+    expect(engine.apply({ kind: "addInstrument", time: 5, instrument: { ...RELIANCE, symbol: "TCS" }, feedSeq: 0 })).toMatchObject({
+      ok: false,
+      code: "INVALID_COMMAND",
+    });
+    expect(engine.instrument("TCS")).toBeUndefined();
+  });
 });

@@ -3,7 +3,7 @@
 // order always give the same events and state. Queries read the state without changing it.
 import { addInstrument } from "./commands/instruments.js";
 import { openAccount, resetAccount } from "./commands/accounts.js";
-import { badTime, isCommandTime, refuse } from "./commands/common.js";
+import { applyFromFeed, badTime, isCommandTime, refuse } from "./commands/common.js";
 import { cancelOrder, forgetClientOrderIds, modifyOrder, placeOrder } from "./commands/orders.js";
 import { closeSession, openSession } from "./commands/session.js";
 import { applyTick } from "./commands/ticks.js";
@@ -76,15 +76,15 @@ export class Engine {
     if (!isCommandTime(command.time)) return badTime();
     switch (command.kind) {
       case "addInstrument":
-        return addInstrument(this.store, command);
+        return applyFromFeed(this.store, command.feedSeq, () => addInstrument(this.store, command));
       case "openAccount":
         return openAccount(this.store, command);
       case "resetAccount":
         return resetAccount(this.store, command);
       case "openSession":
-        return openSession(this.store, command.time);
+        return applyFromFeed(this.store, command.feedSeq, () => openSession(this.store, command.time));
       case "closeSession":
-        return closeSession(this.store, command.time);
+        return applyFromFeed(this.store, command.feedSeq, () => closeSession(this.store, command.time));
       case "forgetClientOrderIds":
         return forgetClientOrderIds(this.store, command);
       default:
@@ -95,7 +95,7 @@ export class Engine {
   // ------------------------------------------------------------------------------------------
   // Queries
 
-  /** The feed position of the last tick that carried one (a cluster's shards resume there); 0 before any. */
+  /** The feed position of the last market command that carried one (a cluster's shards resume there); 0 before any. */
   get lastFeedSeq(): number {
     return this.store.lastFeedSeq;
   }

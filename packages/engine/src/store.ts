@@ -47,7 +47,7 @@ export class Store {
   readonly retainClosedOrders: boolean;
   seq = 0;
   tradeCounter = 0;
-  /** The feed position of the last tick that carried one (see `TickCommand.feedSeq`); 0 before any. */
+  /** The feed position of the last market command that carried one (see `TickCommand.feedSeq`); 0 before any. */
   lastFeedSeq = 0;
   priorityCounter = 0;
   marketOpen = true;

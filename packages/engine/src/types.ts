@@ -223,7 +223,7 @@ interface CommandBase {
   time: Millis;
 }
 
-export interface AddInstrumentCommand extends CommandBase {
+export interface AddInstrumentCommand extends CommandBase, FromFeed {
   kind: "addInstrument";
   instrument: InstrumentSpec;
 }
@@ -257,19 +257,24 @@ export interface CancelOrderCommand extends CommandBase {
   userId: string;
   orderId: string;
 }
-export interface TickCommand extends CommandBase {
+/**
+ * What the market commands of a cluster carry: where the command is in the cluster's market stream
+ * (its stream sequence), kept once applied so a shard resumes right after it.
+ */
+interface FromFeed {
+  feedSeq?: number | undefined;
+}
+export interface TickCommand extends CommandBase, FromFeed {
   kind: "tick";
   symbol: string;
   price: Paise;
   volume: number;
-  /** Where the tick is in a cluster's feed (its stream sequence), kept so a shard resumes there. */
-  feedSeq?: number | undefined;
 }
-export interface OpenSessionCommand extends CommandBase {
+export interface OpenSessionCommand extends CommandBase, FromFeed {
   kind: "openSession";
 }
 /** Closes the market: every open DAY order expires and its reservation is released. */
-export interface CloseSessionCommand extends CommandBase {
+export interface CloseSessionCommand extends CommandBase, FromFeed {
   kind: "closeSession";
 }
 

@@ -8,6 +8,7 @@ import type { EngineReader } from "../command-queue.js";
 import { localAccounts } from "../accounts.js";
 import { shardOf } from "./shards.js";
 import { ShardUnavailableError } from "./commands.js";
+import { retrying } from "./retry.js";
 
 export function accountsSubject(clusterName: string, shard: number): string {
   return `${clusterName}.accounts.${shard}`;
@@ -56,6 +57,8 @@ function read(local: AccountReader, query: Query): Promise<unknown> {
       return local.holdings(...query.args);
     case "openOrders":
       return local.openOrders(...query.args);
+    case "openOrdersNow":
+      return local.openOrdersNow(...query.args);
     case "hasClientOrderId":
       return local.hasClientOrderId(...query.args);
   }
@@ -68,24 +71,24 @@ export function remoteAccounts(
 ): AccountReader {
   const ask = async <T>(userId: string, query: Query): Promise<T> => {
     const shard = shardOf(userId, options.shards);
-    const deadline = performance.now() + options.deadlineMs;
     const subject = accountsSubject(options.clusterName, shard);
-    for (let attempt = 0; ; attempt++) {
-      const reply = await nc
+    // No owner answered, or one that no longer holds the shard: ask again until the deadline.
+    const reply = await retrying(options.deadlineMs, () =>
+      nc
         .request(subject, JSON.stringify(query), { timeout: options.requestTimeoutMs })
         .then((msg) => msg.json<{ value: T | null } | { error: string } | { notOwner: true }>())
-        .catch(() => null);
-      if (reply !== null && "error" in reply) throw new ShardUnavailableError(shard, false, reply.error);
-      if (reply !== null && "value" in reply) return (reply.value ?? undefined) as T;
-      // No owner answered, or one that no longer holds the shard: ask again until the deadline.
-      if (performance.now() > deadline) throw new ShardUnavailableError(shard, false, `no engine answered for shard ${shard}`);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(25 * 2 ** attempt, 250)));
-    }
+        .then((reply) => ("notOwner" in reply ? undefined : reply))
+        .catch(() => undefined),
+    );
+    if (reply === undefined) throw new ShardUnavailableError(shard, false, `no engine answered for shard ${shard}`);
+    if ("error" in reply) throw new ShardUnavailableError(shard, false, reply.error);
+    return (reply.value ?? undefined) as T;
   };
   return {
     funds: (userId) => ask(userId, { method: "funds", args: [userId] }),
     holdings: (userId) => ask(userId, { method: "holdings", args: [userId] }),
     openOrders: (userId, symbol) => ask(userId, { method: "openOrders", args: [userId, symbol] }),
+    openOrdersNow: (userId) => ask(userId, { method: "openOrdersNow", args: [userId] }),
     hasClientOrderId: (userId, clientOrderId) => ask(userId, { method: "hasClientOrderId", args: [userId, clientOrderId] }),
   };
 }

@@ -7,6 +7,7 @@
 import type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
 import type { CommandResult } from "@trading/engine";
 import { NotOwnerError, QueueClosedError, stampCommand, type CommandQueue, type CommandTemplate } from "../command-queue.js";
+import { retrying } from "./retry.js";
 import { shardOf } from "./shards.js";
 
 export function commandSubject(clusterName: string, shard: number): string {
@@ -82,20 +83,23 @@ export class ShardRouter {
 
   async submitTo(shard: number, template: CommandTemplate): Promise<CommandResult> {
     const subject = commandSubject(this.options.clusterName, shard);
-    const deadline = performance.now() + this.options.deadlineMs;
     const payload = JSON.stringify(template);
-    for (let attempt = 0; ; attempt++) {
+    let refusal = `no engine owns shard ${shard} right now`;
+    const result = await retrying(this.options.deadlineMs, async () => {
       let reply: Reply;
       try {
         reply = (await this.nc.request(subject, payload, { timeout: this.options.requestTimeoutMs })).json<Reply>();
       } catch (error) {
         if (!isNoResponders(error)) throw new ShardUnavailableError(shard, true, `shard ${shard} did not answer in time`);
-        reply = { refused: "not-owner", message: `no engine owns shard ${shard} right now` };
+        return undefined;
       }
       if ("result" in reply) return reply.result;
-      if (reply.refused === "failed" || performance.now() > deadline) throw new ShardUnavailableError(shard, false, reply.message);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(25 * 2 ** attempt, 250)));
-    }
+      refusal = reply.message;
+      if (reply.refused === "failed") throw new ShardUnavailableError(shard, false, reply.message);
+      return undefined;
+    });
+    if (result === undefined) throw new ShardUnavailableError(shard, false, refusal);
+    return result;
   }
 }
 

@@ -1,52 +1,26 @@
-// The price feed of a cluster. Feed processes elect a leader through PostgreSQL (the feed's row in
-// the ownership table, held on a lease like a shard); the leader publishes one tick per message
-// on JetStream (`<cluster>.ticks` of the stream `<cluster>_ticks`) with the random walk's state,
-// each publish expecting the stream's last sequence to be the one it published last, so a leader
-// that lost its lease cannot publish after its successor. A new leader reads the last message and
-// carries on the same seeded walk from its state: no gap in the sequence, no jump in price.
-import { jetstream, jetstreamManager, StorageType, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/transport-node";
-import { GbmFeed, SEED_INSTRUMENTS, type GbmFeedState } from "@trading/engine";
+// The price feed of a cluster and the only writer of its market stream (market-stream.ts). Feed
+// processes elect a leader through PostgreSQL (the feed's row in the ownership table, held on a
+// lease like a shard). The leader publishes the ticks of its random walk and, on an admin's
+// request (feed-control.ts), instruments, set prices, sessions and pauses. Each publish expects the
+// stream's last sequence to be the one it published last, so a leader that lost its lease cannot
+// publish after its successor. A new leader reads the last message and carries on from its state:
+// no gap in the sequence, no jump in price. The first leader lists the seeded instruments.
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import type { NatsConnection, Subscription } from "@nats-io/transport-node";
+import { Engine, GbmFeed, SEED_INSTRUMENTS, type CommandResult, type InstrumentSpec } from "@trading/engine";
 import type { Logger } from "../log.js";
+import { feedControlSubject, type FeedReply, type FeedRequest } from "./feed-control.js";
+import {
+  engineCommand,
+  ensureMarketStream,
+  marketStreamName,
+  marketSubject,
+  type FeedState,
+  type MarketCommand,
+  type MarketMessage,
+  type WalkedInstrument,
+} from "./market-stream.js";
 import { FEED_LEADERSHIP, type ShardClaim, type ShardOwnership } from "./ownership.js";
-
-export function tickStreamName(clusterName: string): string {
-  return `${clusterName}_ticks`;
-}
-
-export function tickSubject(clusterName: string): string {
-  return `${clusterName}.ticks`;
-}
-
-/** One message of the cluster's feed: a tick and the walk's state after it. */
-export interface FeedMessage {
-  symbol: string;
-  price: number;
-  volume: number;
-  time: number;
-  state: GbmFeedState;
-}
-
-export async function ensureTickStream(jsm: JetStreamManager, clusterName: string): Promise<void> {
-  const name = tickStreamName(clusterName);
-  const exists = await jsm.streams.info(name).then(
-    () => true,
-    () => false,
-  );
-  if (!exists) await jsm.streams.add({ name, subjects: [tickSubject(clusterName)], storage: StorageType.File });
-}
-
-/** The seeded instruments, walked as a single process's feed walks them. */
-export function newWalk(seed: number, tickIntervalMs: number, state?: GbmFeedState): GbmFeed {
-  const instruments = SEED_INSTRUMENTS.map((i) => ({
-    symbol: i.symbol,
-    price: i.price,
-    tickSize: i.tickSize,
-    volatility: i.volatility,
-    typicalVolume: i.typicalVolume,
-  }));
-  return new GbmFeed({ seed, instruments, tickIntervalMs }, state);
-}
 
 export interface FeedLeaderOptions {
   nc: NatsConnection;
@@ -59,13 +33,19 @@ export interface FeedLeaderOptions {
   log: Logger;
 }
 
+const FRESH_STATE: FeedState = { instruments: [], walk: null, marketOpen: true, paused: false, seeded: false };
+
 export class FeedLeader {
   private claim: ShardClaim | null = null;
+  private state: FeedState = FRESH_STATE;
   private walk: GbmFeed | null = null;
   private lastStreamSeq = 0;
   private leaseTimer: NodeJS.Timeout | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
-  private publishing = false;
+  private control: Subscription | null = null;
+  /** The end of the work in turn (see inTurn). */
+  private turn: Promise<unknown> = Promise.resolve();
+  private ticking = false;
   private stopped = false;
   private js: JetStreamClient | null = null;
   private jsm: JetStreamManager | null = null;
@@ -82,11 +62,9 @@ export class FeedLeader {
   async start(): Promise<void> {
     this.jsm = await jetstreamManager(this.options.nc);
     this.js = jetstream(this.options.nc);
-    await ensureTickStream(this.jsm, this.options.clusterName);
+    await ensureMarketStream(this.jsm, this.options.clusterName);
     await this.keepLease();
     this.leaseTimer = setInterval(() => void this.keepLease(), Math.max(50, Math.floor(this.options.leaseMs / 3)));
-    const instruments = SEED_INSTRUMENTS.length;
-    this.tickTimer = setInterval(() => void this.step(), Math.max(1, 1000 / (this.options.ticksPerSecond * instruments)));
   }
 
   /** Renews the lease held, or tries to take it; a leader that lost it stops publishing. */
@@ -103,60 +81,173 @@ export class FeedLeader {
       await this.resume();
       this.claim = claim;
       log.info("leading the feed", { epoch: claim.epoch, from: this.lastStreamSeq });
+      if (!this.state.seeded) await this.listSeeds();
+      this.control = this.options.nc.subscribe(feedControlSubject(this.options.clusterName), {
+        callback: (error, msg) => {
+          if (error === null) void this.answer(msg.json<FeedRequest>()).then((reply) => msg.respond(JSON.stringify(reply)));
+        },
+      });
+      this.schedule();
     } catch (error) {
       log.error("feed lease failed", { error: String(error) });
     }
   }
 
-  /** Carries on the walk from the last message published, by whichever leader published it. */
+  /** Carries on from the last message published, by whichever leader published it. */
   private async resume(): Promise<void> {
-    const { clusterName, seed, ticksPerSecond } = this.options;
+    const { clusterName } = this.options;
     const last = await (this.jsm as JetStreamManager).streams
-      .getMessage(tickStreamName(clusterName), { last_by_subj: tickSubject(clusterName) })
+      .getMessage(marketStreamName(clusterName), { last_by_subj: marketSubject(clusterName) })
       .catch(() => null);
-    const interval = 1000 / ticksPerSecond;
-    this.walk = newWalk(seed, interval, last === null ? undefined : last.json<FeedMessage>().state);
+    this.setState(last === null ? FRESH_STATE : last.json<MarketMessage>().state);
     this.lastStreamSeq = last === null ? 0 : last.seq;
   }
 
-  private async step(): Promise<void> {
-    if (this.claim === null || this.walk === null || this.publishing) return;
-    this.publishing = true;
+  private setState(state: FeedState): void {
+    this.state = state;
+    this.walk = walkOf(state, this.options.seed, this.options.ticksPerSecond);
+  }
+
+  /** The first leader lists the seeded instruments (a successor finishes what it began). */
+  private async listSeeds(): Promise<void> {
+    for (const seed of SEED_INSTRUMENTS) {
+      if (this.state.instruments.some((i) => i.symbol === seed.symbol)) continue;
+      const { volatility: _v, typicalVolume: _t, ...instrument } = seed;
+      await this.inTurn(() => this.publish({ kind: "addInstrument", instrument }, (state) => listed(state, seed)));
+    }
+    await this.inTurn(() => this.publish(null, (state) => ({ ...state, seeded: true })));
+  }
+
+  /** Ticks spread over each second, each instrument in turn (as one process's feed does). */
+  private schedule(): void {
+    if (this.tickTimer !== null) clearInterval(this.tickTimer);
+    const instruments = Math.max(1, this.state.instruments.length);
+    this.tickTimer = setInterval(() => void this.tick(), Math.max(1, 1000 / (this.options.ticksPerSecond * instruments)));
+  }
+
+  private async tick(): Promise<void> {
+    if (this.claim === null || this.ticking) return;
+    this.ticking = true;
     try {
-      const tick = this.walk.next(Date.now());
-      const message: FeedMessage = {
-        symbol: tick.symbol,
-        price: tick.price,
-        volume: tick.volume,
-        time: tick.time,
-        state: this.walk.state(),
-      };
-      const ack = await (this.js as JetStreamClient).publish(tickSubject(this.options.clusterName), JSON.stringify(message), {
-        expect: { lastSequence: this.lastStreamSeq },
+      await this.inTurn(async () => {
+        if (this.walk === null || this.state.paused || !this.state.marketOpen) return;
+        const { symbol, price, volume } = this.walk.next(Date.now());
+        await this.publish({ kind: "tick", symbol, price, volume });
+        this.published += 1;
       });
-      this.lastStreamSeq = ack.seq;
-      this.published += 1;
     } catch (error) {
       // Another leader published meanwhile (this one's lease ran out), or NATS failed.
       this.stepDown(String(error));
     } finally {
-      this.publishing = false;
+      this.ticking = false;
     }
+  }
+
+  /** An admin's request: checked as every engine will check it, then published (or refused). */
+  private async answer(request: FeedRequest): Promise<FeedReply> {
+    if (this.claim === null) return { notLeader: true };
+    try {
+      return await this.inTurn(async (): Promise<FeedReply> => {
+        if (request.op === "pause" || request.op === "resume") {
+          const feedSeq = await this.publish(null, (state) => ({ ...state, paused: request.op === "pause" }));
+          return { ok: true, feedSeq, running: !this.state.paused };
+        }
+        const result = this.check(request.command);
+        if (!result.ok) return { ok: false, code: result.code, message: result.message };
+        const feedSeq = await this.publish(request.command, changeOf(request.command));
+        return { ok: true, feedSeq, running: !this.state.paused };
+      });
+    } catch (error) {
+      this.stepDown(String(error));
+      return { notLeader: true };
+    }
+  }
+
+  /** What every shard's engine will answer to `command`: a scratch engine holding the same market answers it. */
+  private check(command: MarketCommand): CommandResult {
+    const engine = new Engine({ retainClosedOrders: false });
+    for (const instrument of this.state.instruments) engine.apply({ kind: "addInstrument", time: 0, instrument: specOf(instrument) });
+    if (!this.state.marketOpen) engine.apply({ kind: "closeSession", time: 0 });
+    return engine.apply(engineCommand(command, Date.now(), 1));
+  }
+
+  /** Runs `work` after the work before it: each publish expects the sequence the one before it got, and each check sees the state it publishes on. */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(work);
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Publishes a command with the feed's state after it (`change` makes what the command changes besides the walk); answers its stream sequence. */
+  private async publish(command: MarketCommand | null, change: (state: FeedState) => FeedState = (state) => state): Promise<number> {
+    const state = change({ ...this.state, walk: this.walk?.state() ?? null });
+    const message: MarketMessage = { time: Date.now(), command, state };
+    const ack = await (this.js as JetStreamClient).publish(marketSubject(this.options.clusterName), JSON.stringify(message), {
+      expect: { lastSequence: this.lastStreamSeq },
+    });
+    this.lastStreamSeq = ack.seq;
+    const instruments = this.state.instruments.length;
+    this.setState(state);
+    if (this.state.instruments.length !== instruments && this.claim !== null) this.schedule();
+    return ack.seq;
   }
 
   private stepDown(why: string): void {
     if (this.claim === null) return;
     this.options.log.warn("no longer leading the feed", { why });
     this.claim = null;
-    this.walk = null;
+    this.control?.unsubscribe();
+    this.control = null;
+    if (this.tickTimer !== null) clearInterval(this.tickTimer);
+    this.tickTimer = null;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.leaseTimer !== null) clearInterval(this.leaseTimer);
-    if (this.tickTimer !== null) clearInterval(this.tickTimer);
     const claim = this.claim;
-    this.claim = null;
+    this.stepDown("stopping");
+    await this.turn;
     if (claim !== null) await this.options.ownership.release(claim).catch(() => undefined);
+  }
+}
+
+/** The feed's walk in `state` (none before the first instrument: the first starts it from the seed). */
+export function walkOf(state: FeedState, seed: number, ticksPerSecond: number): GbmFeed | null {
+  if (state.instruments.length === 0) return null;
+  return new GbmFeed({ seed, instruments: state.instruments, tickIntervalMs: 1000 / ticksPerSecond }, state.walk ?? undefined);
+}
+
+function specOf(instrument: WalkedInstrument): InstrumentSpec {
+  const { volatility: _v, typicalVolume: _t, ...spec } = instrument;
+  return spec;
+}
+
+/** The state with an instrument listed: walked from its listing price. */
+function listed(state: FeedState, instrument: WalkedInstrument): FeedState {
+  const instruments = [...state.instruments, instrument];
+  // The first instrument starts the walk from the seed (see walkOf).
+  if (state.walk === null) return { ...state, instruments };
+  return { ...state, instruments, walk: { ...state.walk, prices: [...state.walk.prices, instrument.price] } };
+}
+
+/** What an admin's market command changes in the feed's state besides the market. */
+function changeOf(command: MarketCommand): (state: FeedState) => FeedState {
+  switch (command.kind) {
+    case "addInstrument":
+      return (state) => listed(state, command.instrument);
+    case "tick":
+      // A set price: the walk goes on from there.
+      return (state) => {
+        const index = state.instruments.findIndex((i) => i.symbol === command.symbol);
+        if (state.walk === null || index < 0) return state;
+        const prices = state.walk.prices.slice();
+        prices[index] = command.price;
+        return { ...state, walk: { ...state.walk, prices } };
+      };
+    case "openSession":
+      return (state) => ({ ...state, marketOpen: true });
+    case "closeSession":
+      return (state) => ({ ...state, marketOpen: false });
   }
 }

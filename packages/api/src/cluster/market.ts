@@ -1,63 +1,69 @@
-// A gateway's view of the market: instruments and quotes are the same on every shard (every shard
-// applies every instrument, tick and session command), so a gateway keeps a copy of its own by
-// applying the market events of shard 0's event stream to a local engine, in their order. It
-// answers instruments and quotes at once, as `platform.engine` does in one process.
+// A gateway's copy of the market: it applies the cluster's market stream (market-stream.ts) to a
+// local engine, in stream order, as every shard does, so it answers instruments and quotes at once
+// (as `platform.engine` does in one process) and tells its tick subscribers. Market events are
+// numbered by their place in the stream, the same on every gateway, so a tick's event id means
+// the same wherever a client reconnects.
 import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { Engine, type Command, type EngineEvent } from "@trading/engine";
-import { ensureEventStream, eventStreamName, eventSubject } from "./events.js";
-
-/** The shard whose events a market replica follows. */
-const MARKET_SHARD = 0;
-
-/** The command that makes the same change to the market as `event` did; null for other events. */
-function marketCommand(event: EngineEvent): Command | null {
-  switch (event.type) {
-    case "instrument.added":
-      return { kind: "addInstrument", time: event.time, instrument: event.instrument };
-    case "price.tick":
-      return { kind: "tick", time: event.time, symbol: event.symbol, price: event.price, volume: event.volume };
-    case "session.opened":
-      return { kind: "openSession", time: event.time };
-    case "session.closed":
-      return { kind: "closeSession", time: event.time };
-    default:
-      return null;
-  }
-}
+import { Engine } from "@trading/engine";
+import { EventBus } from "../bus.js";
+import { engineCommand, ensureMarketStream, marketStreamName, marketSubject, type MarketMessage } from "./market-stream.js";
 
 export class MarketReplica {
   readonly engine = new Engine({ retainClosedOrders: false });
-  /** The last event of the followed shard applied here. */
+  /** Market events, numbered by their place in the stream (no order events: nothing to replay). */
+  readonly bus = new EventBus(0);
+  /** The place in the stream of the last message applied. */
   lastSeq = 0;
-
+  /** Whether the feed is paused, as of the last message applied. */
+  paused = false;
+  private readonly waiters: Array<{ seq: number; resolve: () => void }> = [];
   private done: Promise<void> = Promise.resolve();
 
   private constructor(private readonly messages: ConsumerMessages) {}
 
+  /** Starts following; resolves once the copy holds everything the stream held at the start. */
   static async start(nc: NatsConnection, clusterName: string): Promise<MarketReplica> {
-    await ensureEventStream(await jetstreamManager(nc), clusterName);
-    const consumer = await jetstream(nc).consumers.get(eventStreamName(clusterName), {
-      filter_subjects: eventSubject(clusterName, MARKET_SHARD),
+    const jsm = await jetstreamManager(nc);
+    await ensureMarketStream(jsm, clusterName);
+    const consumer = await jetstream(nc).consumers.get(marketStreamName(clusterName), {
+      filter_subjects: marketSubject(clusterName),
       deliver_policy: DeliverPolicy.All,
     });
     const replica = new MarketReplica(await consumer.consume());
     replica.done = replica.follow();
+    const info = await jsm.streams.info(marketStreamName(clusterName));
+    await replica.reached(info.state.last_seq);
     return replica;
   }
 
   private async follow(): Promise<void> {
-    for await (const m of this.messages) this.apply(m.json<EngineEvent>());
+    for await (const m of this.messages) {
+      const message = m.json<MarketMessage>();
+      if (message.command !== null) {
+        const result = this.engine.apply(engineCommand(message.command, message.time, m.seq));
+        this.bus.publish(result.events.map((event) => ({ ...event, seq: m.seq })));
+      }
+      this.paused = message.state.paused;
+      this.lastSeq = m.seq;
+      for (let i = this.waiters.length - 1; i >= 0; i--) {
+        const waiter = this.waiters[i] as { seq: number; resolve: () => void };
+        if (waiter.seq > m.seq) continue;
+        this.waiters.splice(i, 1);
+        waiter.resolve();
+      }
+    }
   }
 
-  private apply(event: EngineEvent): void {
-    const command = marketCommand(event);
-    if (command !== null) this.engine.apply(command);
-    this.lastSeq = event.seq;
+  /** Resolves once the message at `seq` (a place in the stream) has been applied here. */
+  reached(seq: number): Promise<void> {
+    if (seq <= this.lastSeq) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ seq, resolve }));
   }
 
   async stop(): Promise<void> {
     this.messages.stop();
     await this.done;
+    this.bus.closeAll();
   }
 }

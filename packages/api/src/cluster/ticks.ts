@@ -1,47 +1,41 @@
-// A shard applies every tick of the cluster's feed, in the stream's order, through its command
-// queue, so its journal holds them and replays to the same state. Each tick carries its place in
-// the stream (`feedSeq`), which the engine keeps (in its snapshots too): a shard's new owner
-// resumes right after the last tick its journal holds.
+// A shard applies the cluster's market stream (market-stream.ts), every message in stream order,
+// through its command queue, so its journal holds each market command and replays to the same
+// state. Each command carries its place in the stream (`feedSeq`), which the engine keeps (in its
+// snapshots too): a shard's new owner resumes right after the last one its journal holds.
 import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { NotOwnerError, type CommandQueue } from "../command-queue.js";
 import type { Logger } from "../log.js";
-import { ensureTickStream, tickStreamName, tickSubject, type FeedMessage } from "./feed.js";
+import { engineCommand, ensureMarketStream, marketStreamName, marketSubject, type MarketMessage } from "./market-stream.js";
 
-export class TickFollower {
-  /** Ticks in the stream after the last one applied, as of the last one delivered (the shard's lag). */
+export class MarketFollower {
+  /** Messages in the stream after the last one applied, as of the last one delivered (the shard's lag). */
   pending = 0;
   private done: Promise<void> = Promise.resolve();
 
   private constructor(private readonly messages: ConsumerMessages) {}
 
-  static async start(nc: NatsConnection, clusterName: string, shard: number, queue: CommandQueue, log: Logger): Promise<TickFollower> {
-    await ensureTickStream(await jetstreamManager(nc), clusterName);
-    const consumer = await jetstream(nc).consumers.get(tickStreamName(clusterName), {
-      filter_subjects: tickSubject(clusterName),
+  static async start(nc: NatsConnection, clusterName: string, shard: number, queue: CommandQueue, log: Logger): Promise<MarketFollower> {
+    await ensureMarketStream(await jetstreamManager(nc), clusterName);
+    const consumer = await jetstream(nc).consumers.get(marketStreamName(clusterName), {
+      filter_subjects: marketSubject(clusterName),
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: queue.engine.lastFeedSeq + 1,
     });
-    const follower = new TickFollower(await consumer.consume());
+    const follower = new MarketFollower(await consumer.consume());
     follower.done = follower.follow(shard, queue, log);
     return follower;
   }
 
   private async follow(shard: number, queue: CommandQueue, log: Logger): Promise<void> {
     for await (const m of this.messages) {
-      const tick = m.json<FeedMessage>();
+      const { command } = m.json<MarketMessage>();
       this.pending = m.info.pending;
+      if (command === null) continue;
       try {
-        await queue.submit((stamp) => ({
-          kind: "tick",
-          time: stamp.time,
-          symbol: tick.symbol,
-          price: tick.price,
-          volume: tick.volume,
-          feedSeq: m.seq,
-        }));
+        await queue.submit((stamp) => engineCommand(command, stamp.time, m.seq));
       } catch (error) {
-        if (!(error instanceof NotOwnerError)) log.error("tick not applied", { shard, feedSeq: m.seq, error: String(error) });
+        if (!(error instanceof NotOwnerError)) log.error("market command not applied", { shard, feedSeq: m.seq, error: String(error) });
         return;
       }
     }

@@ -84,11 +84,11 @@ function allowOrigin(req: http.IncomingMessage, res: http.ServerResponse, allowe
   res.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
 }
 
-/** Not ready while the journal cannot be written (a full disk, say): nothing would be accepted. */
+/** Not ready before it listens, nor while the platform says it cannot serve (see `Platform.ready`). */
 function answerReadiness(platform: Platform, started: boolean, res: http.ServerResponse): void {
-  void platform.queue.writable().then((writable) => {
-    const ready = started && writable;
-    sendJson(res, ready ? 200 : 503, { ready, journal: writable ? "writable" : "failing" });
+  void platform.ready().then((readiness) => {
+    const ready = started && readiness.ready;
+    sendJson(res, ready ? 200 : 503, { ...readiness, ready });
   });
 }
 

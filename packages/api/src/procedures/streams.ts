@@ -7,7 +7,8 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { EventFilter } from "../bus.js";
 import { drained, REPLAY_SLICE, rest, resumeTooOld } from "../replay.js";
-import type { AuthedContext, Context } from "../trpc.js";
+import type { EventSource } from "../platform.js";
+import type { AuthedContext } from "../trpc.js";
 
 /** What a subscription takes to resume: the id of the last event it received, as the server issued it. */
 export const lastEventIdInput = z
@@ -15,18 +16,21 @@ export const lastEventIdInput = z
   .regex(/^\d{1,15}$/, "must be the id of an event this server sent (decimal digits)")
   .nullish();
 
+/** How long a resume waits for this server to catch up with an id another server sent (a cluster's gateways trail their shards a little). */
+const RESUME_CATCH_UP_MS = 2_000;
+
 /**
- * The sequence number a subscriber resumes after, or null for a fresh one. An id the server has
- * not issued yet is refused: a stream resuming after it would never deliver anything.
+ * The sequence number a subscriber resumes after, or null for a fresh one. An id the source has
+ * not carried yet (after a short wait for it) is refused: a stream resuming after it would never
+ * deliver anything.
  */
-export function resumePoint(ctx: Context, lastEventId: string | null | undefined): number | null {
+async function resumePoint(source: EventSource, lastEventId: string | null | undefined): Promise<number | null> {
   if (lastEventId === undefined || lastEventId === null) return null;
   const seq = Number(lastEventId);
-  const lastSeq = ctx.platform.engine.lastSeq;
-  if (seq > lastSeq)
+  if (!(await source.reached(seq, RESUME_CATCH_UP_MS)))
     throw new TRPCError({
       code: "BAD_REQUEST",
-      message: `lastEventId ${lastEventId} is after the last event this server sent (${lastSeq})`,
+      message: `lastEventId ${lastEventId} is after the last event this server sent (${source.lastSeq})`,
     });
   return seq;
 }
@@ -54,12 +58,16 @@ const subscriptionsByUser = new Map<string, number>();
 
 export interface StreamOptions<T> {
   ctx: AuthedContext;
+  /** Where the stream's events come from (`platform.eventsOf(user)` or `platform.marketEvents`). */
+  source: EventSource;
   filter: EventFilter;
-  /** Continue after this event (see `resumePoint`); null for a fresh subscriber, which starts from now, after `initial`. */
-  resumeFrom: number | null;
+  /** The id of the last event the client received, to continue after it; none for a fresh subscriber. */
+  lastEventId: string | null | undefined;
+  /** Whether a resume replays what was missed; without, it starts afresh, after `initial` (ticks: the latest prices are enough). */
+  replays: boolean;
   signal: AbortSignal | undefined;
-  /** What a fresh subscriber gets first: the current state. */
-  initial?: (seq: number) => T[];
+  /** What a fresh subscriber gets first: the current state, and the last event it includes (the source's last by default). */
+  initial?: () => Promise<{ seq: number; items: T[] }> | { seq: number; items: T[] };
   /** Turns an event into what the client receives (or nothing). */
   map: (event: EngineEvent) => T | null;
 }
@@ -78,15 +86,19 @@ export async function* eventStream<T>(options: StreamOptions<T>): AsyncGenerator
   subscriptionsByUser.set(userId, (subscriptionsByUser.get(userId) ?? 0) + 1);
   if (ctx.connection !== null) ctx.connection.subscriptions += 1;
 
-  const live = platform.bus.subscribe(options.filter);
+  const { source } = options;
+  const live = source.bus.subscribe(options.filter);
   const onAbort = () => live.close();
   options.signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    let last = options.resumeFrom ?? platform.engine.lastSeq;
-    if (options.resumeFrom === null) {
-      for (const item of options.initial?.(last) ?? []) yield item;
+    const resumeFrom = await resumePoint(source, options.lastEventId);
+    let last = resumeFrom ?? source.lastSeq;
+    if (resumeFrom === null || !options.replays) {
+      const initial = (await options.initial?.()) ?? { seq: last, items: [] };
+      last = initial.seq;
+      for (const item of initial.items) yield item;
     } else {
-      if (!platform.bus.recent.covers(last)) throw resumeTooOld(platform.bus.recent.capacity);
+      if (!source.bus.recent.covers(last)) throw resumeTooOld(source.bus.recent.capacity);
       // A subscription that ends while it waits for its turn just ends.
       if (
         !(await platform.replays.take(userId, options.signal).then(
@@ -99,9 +111,9 @@ export async function* eventStream<T>(options: StreamOptions<T>): AsyncGenerator
         for (;;) {
           await drained(ctx.connection?.socket, options.signal);
           // The window may have moved past this replay while it waited.
-          if (!platform.bus.recent.covers(last)) throw resumeTooOld(platform.bus.recent.capacity);
+          if (!source.bus.recent.covers(last)) throw resumeTooOld(source.bus.recent.capacity);
           const started = performance.now();
-          const slice = platform.bus.recent.after(last, REPLAY_SLICE);
+          const slice = source.bus.recent.after(last, REPLAY_SLICE);
           for (const event of slice) {
             last = event.seq;
             if (!options.filter(event)) continue;

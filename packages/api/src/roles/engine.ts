@@ -7,7 +7,7 @@ import { connect, type Subscription } from "@nats-io/transport-node";
 import { serveAccounts } from "../cluster/accounts.js";
 import { serveCommands } from "../cluster/commands.js";
 import { EventPublisher } from "../cluster/events.js";
-import { TickFollower } from "../cluster/ticks.js";
+import { MarketFollower } from "../cluster/ticks.js";
 import { ShardOwnership } from "../cluster/ownership.js";
 import { ShardHost } from "../cluster/shard-host.js";
 import type { Config } from "../config.js";
@@ -28,10 +28,10 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
   const nc = await connect({ servers: config.natsUrl, name: `${config.clusterName} engine` });
   const serving = new Map<number, Subscription[]>();
   const publishing = new Map<number, Promise<EventPublisher | null>>();
-  const following = new Map<number, Promise<TickFollower | null>>();
+  const following = new Map<number, Promise<MarketFollower | null>>();
   // The same, once started, for the metrics.
   const publishers = new Map<number, EventPublisher>();
-  const followers = new Map<number, TickFollower>();
+  const followers = new Map<number, MarketFollower>();
   const host = new ShardHost({
     ownership,
     databaseUrl,
@@ -63,7 +63,7 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
         },
       );
       publishing.set(shard, started);
-      const ticks = TickFollower.start(nc, config.clusterName, shard, queue, log).then(
+      const ticks = MarketFollower.start(nc, config.clusterName, shard, queue, log).then(
         (follower) => {
           followers.set(shard, follower);
           return follower;

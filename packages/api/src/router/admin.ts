@@ -9,6 +9,7 @@ import { DomainError } from "../errors.js";
 import type { AuthedContext } from "../trpc.js";
 import { adminProcedure } from "../trpc.js";
 import { submitCommand } from "../procedures/commands.js";
+import type { MarketCommand } from "../cluster/market-stream.js";
 
 const userIdSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, "userId is 2-64 lower-case letters, digits, ., _ or -");
 const cashSchema = z
@@ -18,8 +19,14 @@ const cashSchema = z
   .refine((v) => rupeesToPaise(v) !== undefined, "cash must have at most two decimals");
 
 async function audit(ctx: AuthedContext, action: string, detail: Record<string, unknown>): Promise<void> {
-  await ctx.platform.storage.directory.audit({ time: Date.now(), actor: ctx.auth.userId, action, detail });
+  await ctx.platform.directory.audit({ time: Date.now(), actor: ctx.auth.userId, action, detail });
   ctx.platform.log.info("admin action", { actor: ctx.auth.userId, action, ...detail });
+}
+
+/** Changes the market as an admin asked, or throws the engine's refusal. */
+async function changeMarket(ctx: AuthedContext, command: MarketCommand): Promise<void> {
+  const result = await ctx.platform.market.apply(command);
+  if (!result.ok) throw new DomainError(result.code, result.message);
 }
 
 function paise(rupees: number): number {
@@ -103,9 +110,7 @@ export const adminRouter = {
         lotSize: input.lotSize,
         price: paise(input.price),
       };
-      const result = await submitCommand(ctx.platform, { kind: "addInstrument", instrument });
-      if (!result.ok) throw new DomainError(result.code, result.message);
-      ctx.platform.feed.refresh();
+      await changeMarket(ctx, { kind: "addInstrument", instrument });
       await audit(ctx, "instrument.add", { ...input });
       const view = ctx.platform.engine.instrument(input.symbol);
       if (view === undefined) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "instrument missing after add" });
@@ -128,14 +133,7 @@ export const adminRouter = {
     )
     .mutation(async ({ ctx, input }) => {
       const price = paise(input.price);
-      const result = await submitCommand(ctx.platform, {
-        kind: "tick",
-        symbol: input.symbol,
-        price,
-        volume: input.volume,
-      });
-      if (!result.ok) throw new DomainError(result.code, result.message);
-      ctx.platform.feed.refresh();
+      await changeMarket(ctx, { kind: "tick", symbol: input.symbol, price, volume: input.volume });
       await audit(ctx, "market.setPrice", { ...input });
       const quote = ctx.platform.engine.quote(input.symbol);
       if (quote === undefined) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "quote missing after set price" });
@@ -143,36 +141,32 @@ export const adminRouter = {
     }),
 
   pauseFeed: adminProcedure.mutation(async ({ ctx }) => {
-    ctx.platform.feed.pause();
+    const running = await ctx.platform.market.setPaused(true);
     await audit(ctx, "feed.pause", {});
-    return { running: ctx.platform.feed.running };
+    return { running };
   }),
 
   resumeFeed: adminProcedure.mutation(async ({ ctx }) => {
-    ctx.platform.feed.refresh();
-    ctx.platform.feed.resume();
+    const running = await ctx.platform.market.setPaused(false);
     await audit(ctx, "feed.resume", {});
-    return { running: ctx.platform.feed.running };
+    return { running };
   }),
 
   /** Closing the session expires every open DAY order. */
   closeSession: adminProcedure.mutation(async ({ ctx }) => {
-    const result = await submitCommand(ctx.platform, { kind: "closeSession" });
-    if (!result.ok) throw new DomainError(result.code, result.message);
-    await audit(ctx, "session.close", { expired: result.events.filter((e) => e.type === "order.expired").length });
+    await changeMarket(ctx, { kind: "closeSession" });
+    await audit(ctx, "session.close", {});
     return { open: false };
   }),
 
   openSession: adminProcedure.mutation(async ({ ctx }) => {
-    const result = await submitCommand(ctx.platform, { kind: "openSession" });
-    if (!result.ok) throw new DomainError(result.code, result.message);
-    ctx.platform.feed.refresh();
+    await changeMarket(ctx, { kind: "openSession" });
     await audit(ctx, "session.open", {});
     return { open: true };
   }),
 
   auditLog: adminProcedure.input(z.object({ limit: pageSize(1_000, 100) }).optional()).query(async ({ ctx, input }) => {
-    const entries = await ctx.platform.storage.directory.auditLog(input?.limit ?? 100);
+    const entries = await ctx.platform.directory.auditLog(input?.limit ?? 100);
     return entries.map((e) => ({ ...e, time: new Date(e.time).toISOString() }));
   }),
 } satisfies TRPCRouterRecord;

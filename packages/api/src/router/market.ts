@@ -8,7 +8,7 @@ import { quoteDto } from "../dto.js";
 import type { Platform } from "../platform.js";
 import { protectedProcedure } from "../trpc.js";
 import { markShared } from "../wsEncoder.js";
-import { eventStream, lastEventIdInput, resumePoint, sharedPerEvent } from "../procedures/streams.js";
+import { eventStream, lastEventIdInput, sharedPerEvent } from "../procedures/streams.js";
 
 const symbolsSchema = z.array(symbolSchema).max(100).optional();
 
@@ -86,15 +86,18 @@ export const marketRouter = {
         if (platform.engine.instrument(symbol) === undefined)
           throw new TRPCError({ code: "NOT_FOUND", message: `no instrument with symbol ${symbol}` });
       }
-      // Checked, though a resume starts from the latest prices as a fresh subscriber does.
-      resumePoint(ctx, input?.lastEventId);
+      const source = platform.marketEvents;
       return eventStream({
         ctx,
+        source,
         signal,
         filter: (e) => e.type === "price.tick" && (wanted === null || wanted.has(e.symbol)),
-        resumeFrom: null,
-        initial: (seq) =>
-          platform.engine
+        // Checked, though a resume starts from the latest prices as a fresh subscriber does.
+        lastEventId: input?.lastEventId,
+        replays: false,
+        initial: () => {
+          const seq = source.lastSeq;
+          const items = platform.engine
             .instruments()
             .filter((i) => wanted === null || wanted.has(i.symbol))
             .map((i) =>
@@ -109,7 +112,9 @@ export const marketRouter = {
                   volume: 0,
                 }),
               ),
-            ),
+            );
+          return { seq, items };
+        },
         map: (event) => trackedTick(event, platform),
       });
     }),

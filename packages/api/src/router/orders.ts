@@ -21,7 +21,7 @@ import { cursorError, DomainError } from "../errors.js";
 import type { Platform } from "../platform.js";
 import { protectedProcedure } from "../trpc.js";
 import { isOwnOrderEvent, orderUpdateDto } from "../procedures/order-updates.js";
-import { eventStream, lastEventIdInput, resumePoint } from "../procedures/streams.js";
+import { eventStream, lastEventIdInput } from "../procedures/streams.js";
 
 /** The command's order, or the engine's refusal as a typed error. */
 function orderOrThrow(result: CommandResult) {
@@ -151,13 +151,18 @@ export const ordersRouter = {
     const userId = ctx.auth.userId;
     return eventStream({
       ctx,
+      source: ctx.platform.eventsOf(userId),
       signal,
       filter: isOwnOrderEvent(userId),
-      resumeFrom: resumePoint(ctx, input?.lastEventId),
-      initial: (seq) =>
-        ctx.platform.engine
-          .orders(userId, { open: true })
-          .map((order) => tracked(String(seq), { seq, type: "snapshot" as const, order: orderDto(order), trade: null })),
+      lastEventId: input?.lastEventId,
+      replays: true,
+      initial: async () => {
+        const { seq, orders } = await ctx.platform.accounts.openOrdersNow(userId);
+        return {
+          seq,
+          items: orders.map((order) => tracked(String(seq), { seq, type: "snapshot" as const, order: orderDto(order), trade: null })),
+        };
+      },
       map: (event) => ("order" in event ? tracked(String(event.seq), orderUpdateDto(event)) : null),
     });
   }),

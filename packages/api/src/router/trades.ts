@@ -6,7 +6,7 @@ import { z } from "zod";
 import { orderDto, tradeDto } from "../dto.js";
 import { cursorError } from "../errors.js";
 import { cursorText, isoTime, orderIdSchema, pageLimitSchema } from "../procedures/inputs.js";
-import { eventStream, lastEventIdInput, resumePoint } from "../procedures/streams.js";
+import { eventStream, lastEventIdInput } from "../procedures/streams.js";
 import { protectedProcedure } from "../trpc.js";
 
 export const tradesRouter = {
@@ -44,9 +44,11 @@ export const tradesRouter = {
     const userId = ctx.auth.userId;
     return eventStream({
       ctx,
+      source: ctx.platform.eventsOf(userId),
       signal,
       filter: (e: EngineEvent) => e.type === "order.filled" && e.order.userId === userId,
-      resumeFrom: resumePoint(ctx, input?.lastEventId),
+      lastEventId: input?.lastEventId,
+      replays: true,
       map: (event) =>
         event.type === "order.filled"
           ? tracked(String(event.seq), { seq: event.seq, trade: tradeDto(event.trade), order: orderDto(event.order) })

@@ -2,7 +2,8 @@
 import { MAX_ID_LENGTH } from "../limits.js";
 import { formatRupees, type Paise } from "../money.js";
 import type { ReasonCode } from "../reasons.js";
-import type { Refused } from "../types.js";
+import type { Store } from "../store.js";
+import type { CommandResult, Refused } from "../types.js";
 
 export function refuse(code: ReasonCode, message: string): Refused {
   return { ok: false, code, message, events: [] };
@@ -27,4 +28,21 @@ export function isValidId(id: unknown): id is string {
 /** Cash an account may be given: zero to ₹10 lakh crore, in whole paise. */
 export function isCashAmount(value: unknown): value is Paise {
   return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 && value <= 1e15;
+}
+
+/** A feed position (see `TickCommand.feedSeq`): absent, or a whole number above zero. */
+export function isFeedSeq(value: unknown): boolean {
+  return value === undefined || (Number.isSafeInteger(value) && (value as number) > 0);
+}
+
+export function badFeedSeq(): Refused {
+  return refuse("INVALID_COMMAND", "feedSeq must be a whole number greater than zero");
+}
+
+/** Applies a market command that may come from a cluster's feed, keeping its feed position once applied. */
+export function applyFromFeed(store: Store, feedSeq: number | undefined, apply: () => CommandResult): CommandResult {
+  if (!isFeedSeq(feedSeq)) return badFeedSeq();
+  const result = apply();
+  if (result.ok && feedSeq !== undefined) store.lastFeedSeq = feedSeq;
+  return result;
 }

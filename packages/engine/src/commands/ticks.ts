@@ -10,7 +10,7 @@ import type { InstrumentRecord } from "../records.js";
 import { checkTriggeredBuy } from "../risk.js";
 import type { Store } from "../store.js";
 import type { CommandResult, Millis, TickCommand } from "../types.js";
-import { badTime, isCommandTime, refuse } from "./common.js";
+import { badFeedSeq, badTime, isCommandTime, isFeedSeq, refuse } from "./common.js";
 
 export function applyTick(store: Store, cmd: TickCommand): CommandResult {
   if (!isCommandTime(cmd.time)) return badTime();
@@ -23,9 +23,7 @@ export function applyTick(store: Store, cmd: TickCommand): CommandResult {
   if (!Number.isSafeInteger(cmd.volume) || cmd.volume < 0) {
     return refuse("INVALID_QUANTITY", "tick volume must be a whole number of shares, zero or more");
   }
-  if (cmd.feedSeq !== undefined && !(Number.isSafeInteger(cmd.feedSeq) && cmd.feedSeq > 0)) {
-    return refuse("INVALID_COMMAND", "feedSeq must be a whole number greater than zero");
-  }
+  if (!isFeedSeq(cmd.feedSeq)) return badFeedSeq();
   if (!store.marketOpen) return refuse("MARKET_CLOSED", "the market is closed; ticks are accepted while a session is open");
 
   const { price, volume, time } = cmd;
