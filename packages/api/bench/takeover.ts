@@ -24,7 +24,7 @@ const ownership = new ShardOwnership(databaseUrl, clusterName);
 await ownership.ensure(1);
 const claim = await ownership.claim(0, "bench-owner", 600_000);
 if (claim === null) throw new Error("could not claim the shard");
-const storage = new PostgresStorage(databaseUrl, shardSchema(clusterName, 0), { table: ownership.table, ...claim });
+const storage = new PostgresStorage(databaseUrl, shardSchema(clusterName, 0), { table: ownership.table, ...claim, staleAfterMs: 600_000 });
 await storage.init();
 const queue = await CommandQueue.open(storage, new EventBus(1_000), { snapshotEvery: SNAPSHOT_EVERY, idSpace: { index: 0, count: 1 } });
 

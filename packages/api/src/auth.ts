@@ -1,7 +1,7 @@
 // API keys: stored as SHA-256 hashes (keys are long random strings, so a fast hash suffices);
 // the plaintext is shown once, when the key is made. Revoking a key also ends its open sockets.
 import { createHash, randomBytes } from "node:crypto";
-import type { ApiKeyRow, Storage, UserRow } from "./storage/storage.js";
+import type { ApiKeyRow, Directory, UserRow } from "./storage/storage.js";
 
 export interface Principal {
   userId: string;
@@ -31,21 +31,35 @@ export const DEMO_USERS = [
 export const DEMO_ADMIN = { userId: "admin", displayName: "Administrator", key: "admin-key", isAdmin: true } as const;
 
 export class KeyRing {
-  private readonly byHash = new Map<string, Principal>();
-  private readonly users = new Map<string, UserRow>();
+  private byHash = new Map<string, Principal>();
+  private users = new Map<string, UserRow>();
   private readonly revokeListeners = new Set<(keyId: string) => void>();
 
-  constructor(private readonly storage: Storage) {}
+  /** `onChange`: told after this ring changed the directory (a cluster's gateway tells the others). */
+  constructor(
+    private readonly directory: Directory,
+    private readonly onChange: () => void = () => undefined,
+  ) {}
 
+  /**
+   * Reads the users and keys (again, when another server changed them): a key no longer there is
+   * revoked here too, and its sockets closed.
+   */
   async load(): Promise<void> {
-    for (const user of await this.storage.directory.users()) this.users.set(user.userId, user);
-    for (const key of await this.storage.directory.apiKeys()) this.index(key);
+    const users = new Map((await this.directory.users()).map((user) => [user.userId, user]));
+    const byHash = new Map<string, Principal>();
+    for (const key of await this.directory.apiKeys()) this.index(key, users, byHash);
+    const kept = new Set([...byHash.values()].map((p) => p.keyId));
+    const gone = [...this.byHash.values()].filter((p) => !kept.has(p.keyId));
+    this.users = users;
+    this.byHash = byHash;
+    for (const principal of gone) for (const listener of this.revokeListeners) listener(principal.keyId);
   }
 
-  private index(key: ApiKeyRow): void {
+  private index(key: ApiKeyRow, users = this.users, byHash = this.byHash): void {
     if (key.revokedAt !== null) return;
-    const user = this.users.get(key.userId);
-    this.byHash.set(key.keyHash, { userId: key.userId, keyId: key.keyId, isAdmin: user?.isAdmin ?? false });
+    const user = users.get(key.userId);
+    byHash.set(key.keyHash, { userId: key.userId, keyId: key.keyId, isAdmin: user?.isAdmin ?? false });
   }
 
   authenticate(key: unknown): Principal | null {
@@ -62,15 +76,17 @@ export class KeyRing {
   }
 
   async addUser(user: UserRow): Promise<void> {
-    await this.storage.directory.insertUser(user);
+    await this.directory.insertUser(user);
     this.users.set(user.userId, user);
+    this.onChange();
   }
 
   /** Adds a key with a given plaintext (demo keys, the configured admin key) or a fresh one. */
   async addKey(userId: string, label: string, plaintext: string = newApiKey()): Promise<{ keyId: string; apiKey: string }> {
     const row: ApiKeyRow = { keyId: newKeyId(), userId, keyHash: hashKey(plaintext), label, createdAt: Date.now(), revokedAt: null };
-    await this.storage.directory.insertApiKey(row);
+    await this.directory.insertApiKey(row);
     this.index(row);
+    this.onChange();
     return { keyId: row.keyId, apiKey: plaintext };
   }
 
@@ -79,9 +95,12 @@ export class KeyRing {
   }
 
   async revoke(keyId: string): Promise<boolean> {
-    const done = await this.storage.directory.revokeApiKey(keyId, Date.now());
+    const done = await this.directory.revokeApiKey(keyId, Date.now());
     for (const [hash, principal] of this.byHash) if (principal.keyId === keyId) this.byHash.delete(hash);
-    if (done) for (const listener of this.revokeListeners) listener(keyId);
+    if (done) {
+      for (const listener of this.revokeListeners) listener(keyId);
+      this.onChange();
+    }
     return done;
   }
 

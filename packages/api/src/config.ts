@@ -10,11 +10,11 @@ const bool = z
 
 export const configSchema = z.object({
   /**
-   * What this process is: `all` (the default) the whole platform in one process; `engine` an
-   * engine of a cluster, owning shards of users; `feed` a price feed of a cluster (one leads).
-   * Cluster roles need DATABASE_URL and NATS. The gateway role comes next.
+   * What this process is: `all` (the default) the whole platform in one process; `gateway` an API
+   * node of a cluster; `engine` an engine of a cluster, owning shards of users; `feed` a price feed
+   * of a cluster (one leads). Cluster roles need DATABASE_URL and NATS.
    */
-  role: z.enum(["all", "engine", "feed"]).default("all"),
+  role: z.enum(["all", "gateway", "engine", "feed"]).default("all"),
   /** The NATS server of a cluster. */
   natsUrl: z.string().url().default("nats://127.0.0.1:4222"),
   /** Prefixes every NATS subject and names the PostgreSQL schemas of a cluster, so clusters can share both. */

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Starts the server: `node dist/main.js [--port 3000] [--data-dir ./data] ...` (see config.ts), or,
-// with ROLE=engine or ROLE=feed, a process of a cluster (see roles/).
+// with ROLE=gateway, ROLE=engine or ROLE=feed, a process of a cluster (see roles/).
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./log.js";
 import { startEngine } from "./roles/engine.js";
 import { startFeed } from "./roles/feed.js";
+import { startGateway } from "./roles/gateway.js";
 import { startServer } from "./server.js";
 import { DatabaseInUseError } from "./storage/lock.js";
 
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
-  const start = { all: startServer, engine: startEngine, feed: startFeed }[config.role];
+  const start = { all: startServer, gateway: startGateway, engine: startEngine, feed: startFeed }[config.role];
   const server = await start(config, log);
   let stopping = false;
   const stop = (signal: string) => {

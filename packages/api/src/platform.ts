@@ -2,8 +2,9 @@
 // API keys and rate limits, the price feed and metrics. Procedures reach them through the context.
 import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { rupeesToPaise, SEED_INSTRUMENTS, type CommandResult, type ReasonCode } from "@trading/engine";
-import { DEMO_ADMIN, DEMO_USERS, KeyRing, RateLimiter, type Limiter } from "./auth.js";
+import { SEED_INSTRUMENTS, type CommandResult, type ReasonCode } from "@trading/engine";
+import { KeyRing, RateLimiter, type Limiter } from "./auth.js";
+import { ensureConfiguredUsers } from "./users.js";
 import { localAccounts, type AccountReader } from "./accounts.js";
 import { EventBus } from "./bus.js";
 import type { Config } from "./config.js";
@@ -118,7 +119,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
       ),
   });
   await keepRecentFrom(store.history, bus.recent, queue.engine.lastSeq);
-  const keys = new KeyRing(store);
+  const keys = new KeyRing(store.directory);
   await keys.load();
   const metrics = new Metrics();
   const limiter = new RateLimiter(config.rateLimitPerSecond, config.rateLimitBurst);
@@ -234,22 +235,12 @@ async function bootstrap(config: Config, queue: CommandQueue, keys: KeyRing, sub
     }
     log.info("seeded instruments", { count: SEED_INSTRUMENTS.length });
   }
-  // The configuration checked that the amount is whole paise.
-  const cash = rupeesToPaise(config.startingCash) as number;
-  const ensureUser = async (userId: string, displayName: string, isAdmin: boolean) => {
-    if (keys.user(userId) === undefined) await keys.addUser({ userId, displayName, isAdmin, createdAt: Date.now() });
-    if (!queue.engine.hasAccount(userId)) await submit({ kind: "openAccount", userId, cash });
-  };
-  if (config.demoUsers) {
-    for (const demo of [...DEMO_USERS, DEMO_ADMIN]) {
-      await ensureUser(demo.userId, demo.displayName, demo.isAdmin);
-      if (!keys.hasKey(demo.key)) await keys.addKey(demo.userId, "demo", demo.key);
-    }
-  }
-  if (config.adminApiKey !== undefined) {
-    await ensureUser(DEMO_ADMIN.userId, DEMO_ADMIN.displayName, true);
-    if (!keys.hasKey(config.adminApiKey)) await keys.addKey(DEMO_ADMIN.userId, "configured admin key", config.adminApiKey);
-  }
+  await ensureConfiguredUsers(
+    config,
+    keys,
+    localAccounts(() => queue.engine),
+    submit,
+  );
 }
 
 /** Claims the database for this server, then creates or migrates its schema. */

@@ -74,7 +74,7 @@ if (databaseUrl === undefined || nats === null) {
       });
       const set = await control({ op: "command", command: { kind: "tick", symbol: "INFY", price: 200_000, volume: 10 } });
       expect(set).toMatchObject({ ok: true });
-      await replica.reached((set as { feedSeq: number }).feedSeq);
+      await replica.progress.reached((set as { feedSeq: number }).feedSeq);
       expect(replica.engine.quote("INFY")?.lastTradedPrice).toBe(200_000);
       expect(await control({ op: "pause" })).toMatchObject({ ok: true, running: false });
       const paused = (await stream()).state.messages;

@@ -2,8 +2,11 @@
 // one owner per shard at a time, takeover once a lease runs out, and an owner that lost its shard
 // refused in the very transaction of its journal write.
 import { Engine, type Command } from "@trading/engine";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ClusterMismatchError, ShardOwnership } from "../src/cluster/ownership.js";
+import { ClusterMismatchError, FEED_LEADERSHIP, ShardOwnership } from "../src/cluster/ownership.js";
+import { SharedRateLimiter } from "../src/cluster/rate-limits.js";
+import { inTransaction, sessionSettings } from "../src/storage/postgres-pool.js";
 import { EventBus } from "../src/bus.js";
 import { CommandQueue, NotOwnerError } from "../src/command-queue.js";
 import { shardOf, shardSchema } from "../src/cluster/shards.js";
@@ -49,7 +52,12 @@ if (databaseUrl === undefined) {
 
     /** A shard's storage as an engine holding `epoch` opens it. */
     async function shardStorage(shard: number, epoch: number): Promise<PostgresStorage> {
-      const storage = new PostgresStorage(databaseUrl as string, shardSchema(cluster, shard), { table: ownership.table, shard, epoch });
+      const storage = new PostgresStorage(databaseUrl as string, shardSchema(cluster, shard), {
+        table: ownership.table,
+        shard,
+        epoch,
+        staleAfterMs: 60_000,
+      });
       opened.push(storage);
       await storage.lock(() => undefined);
       await storage.init();
@@ -138,6 +146,62 @@ if (databaseUrl === undefined) {
       const recovery = await owner.journal.recover();
       expect(recovery.commands.map((c) => (c as { userId: string }).userId)).toEqual(["dan"]);
       expect(recovery.snapshot).toBeNull();
+    });
+
+    it("ends the transaction of an owner frozen in the middle of a write, so its successor's claim is not held up", async () => {
+      // The feed's row is a shard's like any other (the shards here are all taken by the tests above).
+      const first = await ownership.claim(FEED_LEADERSHIP, "engine-a", 50);
+      expect(first).not.toBeNull();
+      // The frozen owner: it checked its epoch (locking the row for share) and then stopped.
+      const frozen = new pg.Client(sessionSettings(databaseUrl, cluster, 300));
+      frozen.on("error", () => undefined);
+      await frozen.connect();
+      await frozen.query("BEGIN");
+      await frozen.query("SELECT epoch FROM shard_owners WHERE shard = -1 FOR SHARE");
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      const started = performance.now();
+      let next = await ownership.claim(FEED_LEADERSHIP, "engine-b", 60_000);
+      // A claim waits at most half a second for the row; the next turn tries again.
+      while (next === null && performance.now() - started < 3_000) next = await ownership.claim(FEED_LEADERSHIP, "engine-b", 60_000);
+      expect(next?.epoch).toBe((first?.epoch ?? 0) + 1);
+      expect(performance.now() - started).toBeLessThan(2_000);
+      await expect(frozen.query("COMMIT")).rejects.toThrow();
+      await frozen.end().catch(() => undefined);
+    });
+
+    it("survives the database ending a transaction it left open too long: the write fails, the process goes on", async () => {
+      const pool = new pg.Pool({ ...sessionSettings(databaseUrl, cluster, 200), max: 1 });
+      await expect(
+        inTransaction(pool, async (client) => {
+          await client.query("SELECT 1");
+          // This process "froze" past the timeout: the server ends the session meanwhile.
+          await new Promise((resolve) => setTimeout(resolve, 600));
+          await client.query("SELECT 2");
+        }),
+      ).rejects.toThrow();
+      // The pool carries on with a fresh connection.
+      expect((await pool.query<{ n: number }>("SELECT 3 AS n")).rows[0]?.n).toBe(3);
+      await pool.end();
+    });
+
+    it("shares each key's rate limit between gateways: two allow the burst once, not twice", async () => {
+      const a = new SharedRateLimiter(databaseUrl, cluster, 1, 5);
+      const b = new SharedRateLimiter(databaseUrl, cluster, 1, 5);
+      const taken = [];
+      for (let i = 0; i < 4; i++) taken.push(await a.take("key_1"), await b.take("key_1"));
+      expect(taken.filter((t) => t.ok)).toHaveLength(5);
+      expect(taken.slice(5)).toEqual([
+        { ok: false, retryAfterSeconds: 1 },
+        { ok: false, retryAfterSeconds: 1 },
+        { ok: false, retryAfterSeconds: 1 },
+      ]);
+      expect(taken[4]).toEqual({ ok: true, remaining: 0 });
+      // Another key has its own bucket; and the bucket refills at its rate.
+      expect(await b.take("key_2")).toEqual({ ok: true, remaining: 4 });
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect(await a.take("key_1")).toMatchObject({ ok: true });
+      await a.close();
+      await b.close();
     });
   });
 }

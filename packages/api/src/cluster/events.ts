@@ -63,7 +63,6 @@ export class EventPublisher {
     const publisher = new EventPublisher(jetstream(nc), jsm, clusterName, shard, history, bus, log);
     await publisher.catchUp();
     publisher.running = publisher.follow().catch((error: unknown) => {
-      // A newer owner appended to the subject (this one lost the shard), or NATS failed: stop here.
       log.warn("event publishing stopped", { shard, error: String(error) });
     });
     return publisher;
@@ -92,18 +91,24 @@ export class EventPublisher {
     }
   }
 
+  /**
+   * Publishes each batch as it commits. Should the stream not end where this publisher left it
+   * (the previous owner, waking, published what it had committed), or the bus have dropped this
+   * publisher for falling behind, it starts over from where the stream ends: the journal has
+   * everything, and every publisher appends the same events in the same order, each once.
+   */
   private async follow(): Promise<void> {
     while (!this.stopped && this.subscription !== null) {
-      let events: EngineEvent[] | null;
       try {
-        events = await this.subscription.take();
-      } catch {
-        // Fell too far behind the bus: the journal has everything, so start over from the stream.
+        const events = await this.subscription.take();
+        if (events === null) return;
+        for (const event of events) if (event.seq > this.lastSeq) await this.publish(event);
+      } catch (error) {
+        if (this.stopped) return;
+        this.log.info("event publishing starts over from the stream", { shard: this.shard, reason: String(error) });
+        await new Promise((resolve) => setTimeout(resolve, 100));
         await this.catchUp();
-        continue;
       }
-      if (events === null) return;
-      for (const event of events) if (event.seq > this.lastSeq) await this.publish(event);
     }
   }
 

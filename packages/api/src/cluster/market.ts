@@ -7,6 +7,7 @@ import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages } fro
 import type { NatsConnection } from "@nats-io/transport-node";
 import { Engine } from "@trading/engine";
 import { EventBus } from "../bus.js";
+import { Progress } from "./progress.js";
 import { engineCommand, ensureMarketStream, marketStreamName, marketSubject, type MarketMessage } from "./market-stream.js";
 
 export class MarketReplica {
@@ -14,10 +15,9 @@ export class MarketReplica {
   /** Market events, numbered by their place in the stream (no order events: nothing to replay). */
   readonly bus = new EventBus(0);
   /** The place in the stream of the last message applied. */
-  lastSeq = 0;
+  readonly progress = new Progress();
   /** Whether the feed is paused, as of the last message applied. */
   paused = false;
-  private readonly waiters: Array<{ seq: number; resolve: () => void }> = [];
   private done: Promise<void> = Promise.resolve();
 
   private constructor(private readonly messages: ConsumerMessages) {}
@@ -33,7 +33,7 @@ export class MarketReplica {
     const replica = new MarketReplica(await consumer.consume());
     replica.done = replica.follow();
     const info = await jsm.streams.info(marketStreamName(clusterName));
-    await replica.reached(info.state.last_seq);
+    await replica.progress.reached(info.state.last_seq);
     return replica;
   }
 
@@ -45,20 +45,13 @@ export class MarketReplica {
         this.bus.publish(result.events.map((event) => ({ ...event, seq: m.seq })));
       }
       this.paused = message.state.paused;
-      this.lastSeq = m.seq;
-      for (let i = this.waiters.length - 1; i >= 0; i--) {
-        const waiter = this.waiters[i] as { seq: number; resolve: () => void };
-        if (waiter.seq > m.seq) continue;
-        this.waiters.splice(i, 1);
-        waiter.resolve();
-      }
+      this.progress.advance(m.seq);
     }
   }
 
-  /** Resolves once the message at `seq` (a place in the stream) has been applied here. */
-  reached(seq: number): Promise<void> {
-    if (seq <= this.lastSeq) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ seq, resolve }));
+  /** The place in the stream of the last message applied. */
+  get lastSeq(): number {
+    return this.progress.value;
   }
 
   async stop(): Promise<void> {

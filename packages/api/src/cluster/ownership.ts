@@ -6,6 +6,9 @@
 import pg from "pg";
 import { inTransaction, sessionSettings } from "../storage/postgres-pool.js";
 
+/** PostgreSQL's error code for a lock not granted within lock_timeout. */
+const LOCK_NOT_AVAILABLE = "55P03";
+
 /** The row of the feed's leadership, beside the shards': the leading feed holds it as a shard's owner would. */
 export const FEED_LEADERSHIP = -1;
 
@@ -62,6 +65,10 @@ export class ShardOwnership {
       await client.query(
         "CREATE TABLE IF NOT EXISTS shard_owners (shard INT PRIMARY KEY, epoch BIGINT NOT NULL, owner TEXT, lease_until TIMESTAMPTZ)",
       );
+      // The gateways' shared rate limits (see rate-limits.ts).
+      await client.query(
+        "CREATE TABLE IF NOT EXISTS rate_buckets (key TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL, taken BOOLEAN NOT NULL, at_ms DOUBLE PRECISION NOT NULL)",
+      );
       await client.query("INSERT INTO cluster (id, shards, created_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING", [
         shards,
         Date.now(),
@@ -81,13 +88,22 @@ export class ShardOwnership {
    * that checked the old epoch to finish, so the new owner reads the journal after it.
    */
   async claim(shard: number, owner: string, leaseMs: number): Promise<ShardClaim | null> {
-    const { rows } = await this.pool.query<{ epoch: string }>(
-      `UPDATE shard_owners SET epoch = epoch + 1, owner = $2, lease_until = now() + $3 * interval '1 millisecond'
-       WHERE shard = $1 AND (lease_until IS NULL OR lease_until < now()) RETURNING epoch`,
-      [shard, owner, leaseMs],
-    );
-    const row = rows[0];
-    return row === undefined ? null : { shard, epoch: Number(row.epoch) };
+    let claimed: ShardClaim | null = null;
+    await inTransaction(this.pool, async (client) => {
+      // A write of a frozen owner may hold the row until the database ends it (see ShardFence):
+      // this claim waits a little, then lets the next turn try again, so other shards are not held up.
+      await client.query("SET LOCAL lock_timeout = 500");
+      const { rows } = await client.query<{ epoch: string }>(
+        `UPDATE shard_owners SET epoch = epoch + 1, owner = $2, lease_until = now() + $3 * interval '1 millisecond'
+         WHERE shard = $1 AND (lease_until IS NULL OR lease_until < now()) RETURNING epoch`,
+        [shard, owner, leaseMs],
+      );
+      const row = rows[0];
+      claimed = row === undefined ? null : { shard, epoch: Number(row.epoch) };
+    }).catch((error: unknown) => {
+      if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
+    });
+    return claimed;
   }
 
   /** Extends a lease still held under `claim`'s epoch; false when it is lost (someone claimed the shard). */

@@ -7,6 +7,7 @@ import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages } fro
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { EngineEvent } from "@trading/engine";
 import { EventBus } from "../bus.js";
+import { Progress } from "./progress.js";
 import type { Logger } from "../log.js";
 import { keepRecentFrom } from "../replay.js";
 import type { History } from "../storage/storage.js";
@@ -15,12 +16,11 @@ import { ensureEventStream, eventStreamName, eventSubject } from "./events.js";
 export class ShardEvents {
   readonly bus: EventBus;
   /** The last event of the shard delivered to this gateway's subscribers. */
-  lastSeq = 0;
+  private readonly progress = new Progress();
   private done: Promise<void> = Promise.resolve();
   private messages: ConsumerMessages | null = null;
 
   private constructor(
-    private readonly shard: number,
     private readonly history: History,
     replayWindow: number,
   ) {
@@ -43,8 +43,8 @@ export class ShardEvents {
         ? { filter_subjects: subject, deliver_policy: DeliverPolicy.All }
         : { filter_subjects: subject, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: last.seq + 1 },
     );
-    const events = new ShardEvents(shard, options.history, options.replayWindow);
-    events.lastSeq = last === null ? 0 : last.json<EngineEvent>().seq;
+    const events = new ShardEvents(options.history, options.replayWindow);
+    events.progress.advance(last === null ? 0 : last.json<EngineEvent>().seq);
     await keepRecentFrom(options.history, events.bus.recent, events.lastSeq);
     events.messages = await consumer.consume();
     events.done = events.follow().catch((error: unknown) => options.log.error("shard events stopped", { shard, error: String(error) }));
@@ -65,11 +65,16 @@ export class ShardEvents {
     const fresh = events.filter((e) => e.seq > this.lastSeq);
     if (fresh.length === 0) return;
     this.bus.publish(fresh);
-    this.lastSeq = (fresh[fresh.length - 1] as EngineEvent).seq;
+    this.progress.advance((fresh[fresh.length - 1] as EngineEvent).seq);
   }
 
-  get shardNumber(): number {
-    return this.shard;
+  get lastSeq(): number {
+    return this.progress.value;
+  }
+
+  /** Whether event `seq` reaches this gateway within `timeoutMs`. */
+  reached(seq: number, timeoutMs: number): Promise<boolean> {
+    return this.progress.within(seq, timeoutMs);
   }
 
   async stop(): Promise<void> {

@@ -40,8 +40,11 @@ export class ShardHost {
   /** This process as an owner, in the ownership table. */
   readonly ownerId = `engine-${randomUUID().slice(0, 8)}`;
   private readonly owned = new Map<number, Owned>();
+  /** Shards claimed and being taken on (their journals read): their leases are renewed meanwhile. */
+  private readonly taking = new Map<number, { claim: ShardClaim; renewedAt: number; lost: boolean }>();
   private timer: NodeJS.Timeout | null = null;
-  private turn: Promise<void> = Promise.resolve();
+  private renewing: Promise<void> = Promise.resolve();
+  private claiming: Promise<void> | null = null;
   private stopped = false;
   /** Shards taken over from another owner since start (for the metrics). */
   takeovers = 0;
@@ -78,15 +81,23 @@ export class ShardHost {
     this.timer = setInterval(() => void this.tick(), Math.max(50, Math.floor(this.options.leaseMs / 3)));
   }
 
-  /** One turn: renew what is held, give up what was lost, claim what is free. Turns never overlap. */
+  /**
+   * One turn: renew what is held (giving up what was lost), and claim what is free unless a claim
+   * is under way. Renewals never wait for a shard being taken on: reading a long journal must not
+   * cost this engine the leases of the shards it serves.
+   */
   tick(): Promise<void> {
-    this.turn = this.turn
-      .then(() => this.turnOnce())
-      .catch((error: unknown) => this.options.log.error("shard turn failed", { error: String(error) }));
-    return this.turn;
+    const log = (error: unknown) => this.options.log.error("shard turn failed", { error: String(error) });
+    this.renewing = this.renewing.then(() => this.renewAll()).catch(log);
+    this.claiming ??= this.claimFree()
+      .catch(log)
+      .finally(() => {
+        this.claiming = null;
+      });
+    return Promise.all([this.renewing, this.claiming]).then(() => undefined);
   }
 
-  private async turnOnce(): Promise<void> {
+  private async renewAll(): Promise<void> {
     if (this.stopped) return;
     const { ownership, leaseMs } = this.options;
     for (const [shard, owned] of this.owned) {
@@ -94,18 +105,36 @@ export class ShardHost {
       if (await ownership.renew(owned.claim, leaseMs)) owned.renewedAt = asked;
       else await this.giveUp(shard, "lease lost");
     }
-    for (let shard = 0; shard < this.options.shards && this.owned.size < this.options.maxShards; shard++) {
+    for (const taking of this.taking.values()) {
+      const asked = performance.now();
+      if (await ownership.renew(taking.claim, leaseMs)) taking.renewedAt = asked;
+      else taking.lost = true;
+    }
+  }
+
+  private async claimFree(): Promise<void> {
+    const { ownership, leaseMs, shards, maxShards } = this.options;
+    for (let shard = 0; shard < shards && !this.stopped && this.owned.size < maxShards; shard++) {
       if (this.owned.has(shard)) continue;
       const claim = await ownership.claim(shard, this.ownerId, leaseMs);
-      if (claim !== null) await this.takeOn(claim);
+      if (claim === null) continue;
+      this.taking.set(shard, { claim, renewedAt: performance.now(), lost: false });
+      try {
+        await this.takeOn(claim);
+      } finally {
+        this.taking.delete(shard);
+      }
     }
   }
 
   private async takeOn(claim: ShardClaim): Promise<void> {
     const { databaseUrl, clusterName, ownership, log } = this.options;
     const started = performance.now();
-    const claimedAt = started;
-    const storage = new PostgresStorage(databaseUrl, shardSchema(clusterName, claim.shard), { table: ownership.table, ...claim });
+    const storage = new PostgresStorage(databaseUrl, shardSchema(clusterName, claim.shard), {
+      table: ownership.table,
+      ...claim,
+      staleAfterMs: this.options.leaseMs,
+    });
     try {
       await storage.init();
       const bus = new EventBus(1_000);
@@ -114,7 +143,15 @@ export class ShardHost {
         idSpace: { index: claim.shard, count: this.options.shards },
         onFenced: () => void this.tick(),
       });
-      this.owned.set(claim.shard, { claim, renewedAt: claimedAt, storage, queue, bus });
+      const taking = this.taking.get(claim.shard);
+      if (taking === undefined || taking.lost) {
+        // Claimed by another while its journal was read: it was never served from here.
+        await queue.close().catch(() => undefined);
+        await storage.close();
+        log.warn("shard lost while being taken on", { shard: claim.shard, epoch: claim.epoch });
+        return;
+      }
+      this.owned.set(claim.shard, { claim, renewedAt: taking.renewedAt, storage, queue, bus });
       if (claim.epoch > 1) this.takeovers += 1;
       log.info("shard taken", { shard: claim.shard, epoch: claim.epoch, ms: Math.round(performance.now() - started) });
       this.options.onAcquired?.(claim.shard, queue, bus, storage);
@@ -142,7 +179,8 @@ export class ShardHost {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer !== null) clearInterval(this.timer);
-    await this.turn;
+    await this.renewing;
+    await this.claiming;
     for (const [shard, owned] of [...this.owned]) {
       await this.giveUp(shard, "stopping");
       await this.options.ownership.release(owned.claim).catch(() => undefined);

@@ -8,7 +8,7 @@ import { eventColumns, type CommitBatch } from "./storage.js";
 
 type CandleRows = ReturnType<typeof batchCandles>;
 
-export async function writeBatch(client: pg.PoolClient, batch: CommitBatch): Promise<void> {
+export async function writeBatch(client: pg.PoolClient, batch: CommitBatch, epoch: number | null): Promise<void> {
   const events = batch.events;
   // One row per order and per candle: the last view of an order, candles merged per interval.
   const orders = new Map<string, OrderView>();
@@ -18,7 +18,7 @@ export async function writeBatch(client: pg.PoolClient, batch: CommitBatch): Pro
     if (event.type === "order.filled") trades.push(event.trade);
   }
   const { minutes, rollups } = batchCandles(events);
-  await insertJournal(client, batch);
+  await insertJournal(client, batch, epoch);
   if (events.length > 0) await insertEvents(client, events);
   if (orders.size > 0) await upsertOrders(client, [...orders.values()]);
   if (trades.length > 0) await insertTrades(client, trades);
@@ -26,13 +26,17 @@ export async function writeBatch(client: pg.PoolClient, batch: CommitBatch): Pro
   if (rollups.length > 0) await upsertRollups(client, rollups);
 }
 
-/** The commands, with the batch id on the last one. */
-async function insertJournal(client: pg.PoolClient, batch: CommitBatch): Promise<void> {
-  await client.query("INSERT INTO journal (journal_id, command, batch_id) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])", [
-    batch.commands.map((_, i) => batch.firstJournalId + i),
-    batch.commands.map((c) => JSON.stringify(c)),
-    batch.commands.map((_, i) => (i === batch.commands.length - 1 ? (batch.batchId ?? null) : null)),
-  ]);
+/** The commands, with the batch id on the last one, and the writer's epoch (in a cluster) on each. */
+async function insertJournal(client: pg.PoolClient, batch: CommitBatch, epoch: number | null): Promise<void> {
+  await client.query(
+    "INSERT INTO journal (journal_id, command, batch_id, epoch) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[])",
+    [
+      batch.commands.map((_, i) => batch.firstJournalId + i),
+      batch.commands.map((c) => JSON.stringify(c)),
+      batch.commands.map((_, i) => (i === batch.commands.length - 1 ? (batch.batchId ?? null) : null)),
+      batch.commands.map(() => epoch),
+    ],
+  );
 }
 
 async function insertEvents(client: pg.PoolClient, events: CommitBatch["events"]): Promise<void> {

@@ -69,7 +69,7 @@ export class PostgresJournal implements Journal {
   async commit(batch: CommitBatch): Promise<void> {
     await inTransaction(this.pool, async (client) => {
       await this.checkFence(client);
-      await writeBatch(client, batch);
+      await writeBatch(client, batch, this.fence?.epoch ?? null);
     });
   }
 

@@ -53,4 +53,8 @@ export const POSTGRES_MIGRATIONS: string[] = [
   ALTER TABLE journal ADD COLUMN batch_id TEXT;
   CREATE TABLE write_check (id INT PRIMARY KEY, checked_at BIGINT NOT NULL);
   `,
+  // 6: in a cluster, the epoch of the shard's owner that wrote each entry (checked by its fence in
+  // the same transaction): an operator, and the cluster test, can see that no entry of an owner
+  // that lost the shard follows its successor's.
+  "ALTER TABLE journal ADD COLUMN epoch BIGINT;",
 ];

@@ -30,7 +30,7 @@ export class PostgresStorage implements Storage {
     private readonly fence: ShardFence | null = null,
   ) {
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
-    this.pool = new pg.Pool({ ...sessionSettings(connectionString, schema), max: 4 });
+    this.pool = new pg.Pool({ ...sessionSettings(connectionString, schema, fence?.staleAfterMs), max: 4 });
     // An idle client losing its connection must not crash the process.
     this.pool.on("error", () => undefined);
     this.journal = new PostgresJournal(this.pool, fence);

@@ -251,6 +251,11 @@ export interface ShardFence {
   table: string;
   shard: number;
   epoch: number;
+  /**
+   * A transaction of this writer left open this long (its process frozen mid-commit) is ended by
+   * the database, so the row lock it holds does not keep the shard's next owner from claiming it.
+   */
+  staleAfterMs: number;
 }
 
 /** A write refused because the writer's claim on its shard is void (see `ShardFence`). */
