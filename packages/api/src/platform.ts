@@ -5,6 +5,7 @@ import path from "node:path";
 import { SEED_INSTRUMENTS, type CommandResult, type ReasonCode } from "@trading/engine";
 import { KeyRing, RateLimiter, type Limiter } from "./auth.js";
 import { ensureConfiguredUsers } from "./users.js";
+import { forgetOldClientOrderIds } from "./forgetting.js";
 import { localAccounts, type AccountReader } from "./accounts.js";
 import { EventBus } from "./bus.js";
 import type { Config } from "./config.js";
@@ -194,36 +195,6 @@ function localMarket(queue: CommandQueue, feed: PriceFeed, submit: Platform["sub
       return feed.running;
     },
   };
-}
-
-/**
- * Has the engine let go of closed orders placed with a clientOrderId once they closed `memoryMs`
- * ago (IDEMPOTENCY_MEMORY_SECONDS), so memory holds open state, not history; the orders router
- * answers later retries of those keys from the database. Looks every tenth of that time (at most
- * every minute) and sends a command only when there is something to let go of.
- */
-function forgetOldClientOrderIds(queue: CommandQueue, memoryMs: number, log: Logger): () => void {
-  let sending = false;
-  const timer = setInterval(
-    () => {
-      const oldest = queue.engine.oldestClosedKeyedAt();
-      if (sending || oldest === null || oldest >= Date.now() - memoryMs) return;
-      sending = true;
-      queue
-        .submit((stamp) => ({ kind: "forgetClientOrderIds", time: stamp.time, closedBefore: stamp.time - memoryMs }))
-        .catch((error: unknown) =>
-          log.warn("could not let go of old clientOrderIds; trying again later", {
-            error: error instanceof Error ? error.message : String(error),
-          }),
-        )
-        .finally(() => {
-          sending = false;
-        });
-    },
-    Math.min(60_000, memoryMs / 10),
-  );
-  timer.unref();
-  return () => clearInterval(timer);
 }
 
 /** First start: the seeded instruments; every start: the demo users and the admin key, if configured. */

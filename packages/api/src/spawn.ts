@@ -19,12 +19,14 @@ const MAIN = fileURLToPath(new URL("./main.js", import.meta.url));
 /** `args` are server flags (e.g. `--data-dir`); `nodeArgs` go to node (e.g. `--cpu-prof`). */
 export function spawnServer(options: {
   args: string[];
+  /** The port to listen on (default: any free one). */
+  port?: number;
   env?: Record<string, string>;
   nodeArgs?: string[];
   timeoutMs?: number;
 }): Promise<ServerProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN, "--port", "0", ...options.args], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN, "--port", String(options.port ?? 0), ...options.args], {
     stdio: ["ignore", "pipe", "inherit"],
     // The embedded store unless a caller says otherwise; info level, so the listening line is printed.
     env: { ...process.env, DATABASE_URL: "", LOG_LEVEL: "info", ...options.env },

@@ -13,6 +13,7 @@ import { ShardHost } from "../cluster/shard-host.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { Metrics } from "../metrics.js";
+import { forgetOldClientOrderIds } from "../forgetting.js";
 import { serveHealth } from "./health.js";
 
 export interface RunningEngine {
@@ -27,6 +28,7 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
   await ownership.ensure(config.shards);
   const nc = await connect({ servers: config.natsUrl, name: `${config.clusterName} engine` });
   const serving = new Map<number, Subscription[]>();
+  const forgetting = new Map<number, () => void>();
   const publishing = new Map<number, Promise<EventPublisher | null>>();
   const following = new Map<number, Promise<MarketFollower | null>>();
   // The same, once started, for the metrics.
@@ -42,6 +44,7 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
     log,
     queue: { snapshotEvery: config.snapshotEvery },
     onAcquired: (shard, queue, bus, storage) => {
+      forgetting.set(shard, forgetOldClientOrderIds(queue, config.idempotencyMemorySeconds * 1000, log));
       serving.set(shard, [
         serveCommands(nc, config.clusterName, shard, queue),
         serveAccounts(
@@ -76,6 +79,8 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
       following.set(shard, ticks);
     },
     onReleased: (shard) => {
+      forgetting.get(shard)?.();
+      forgetting.delete(shard);
       for (const subscription of serving.get(shard) ?? []) subscription.unsubscribe();
       serving.delete(shard);
       void publishing.get(shard)?.then((publisher) => publisher?.stop());
