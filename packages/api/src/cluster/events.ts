@@ -1,9 +1,12 @@
-// A shard's committed events, published on JetStream for every gateway: subject
-// `<cluster>.events.<shard>` of the stream `<cluster>_events`, in sequence order, each once.
-// PostgreSQL stays the record: a shard's new owner first publishes what the journal holds and the
-// stream does not (an owner may die between its commit and its publish), then what it commits.
-// Each publish expects the subject's last stream sequence to be the one this publisher last saw,
-// so an owner that lost the shard cannot append anything after its successor has.
+// A shard's committed order events, published on JetStream for every gateway: subject
+// `<cluster>.events.<shard>` of the stream `<cluster>_events`, in sequence order, each once. One
+// message per committed batch (one round trip, not one per event) holds the batch's order events
+// and the range of the shard's sequence it covers, `(after, upTo]`: market events (ticks) take
+// sequence numbers too but are not sent (gateways have the market stream), so a consumer tells a
+// gap from a range without order events by `after`. PostgreSQL stays the record: a shard's new
+// owner first publishes what the journal holds and the stream does not (an owner may die between
+// its commit and its publish), then what it commits. Each publish expects the subject's last
+// stream sequence to be the one this publisher last saw, so two owners never interleave.
 import { jetstream, jetstreamManager, StorageType, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { EngineEvent } from "@trading/engine";
@@ -32,8 +35,23 @@ export async function ensureEventStream(jsm: JetStreamManager, clusterName: stri
 /** Events read from the journal's history at a time while catching up. */
 const CATCH_UP_PAGE = 1_000;
 
+/** One message of a shard's subject: its order events with sequence numbers in `(after, upTo]`. */
+export interface EventBatch {
+  after: number;
+  upTo: number;
+  events: EngineEvent[];
+}
+
+/** The events subscribers of a user's stream may need (see replay.ts): those about an order. */
+export function isOrderEvent(event: EngineEvent): boolean {
+  return "order" in event;
+}
+
 export class EventPublisher {
+  /** Every event up to this one is on the stream, or needs not be. */
   private lastSeq = 0;
+  /** `upTo` of the last message on the subject. */
+  private lastUpTo = 0;
   private lastStreamSeq = 0;
   private subscription: BusSubscription | null = null;
   private running: Promise<void> = Promise.resolve();
@@ -82,11 +100,12 @@ export class EventPublisher {
     this.subscription?.close();
     this.subscription = this.bus.subscribe(() => true);
     const last = await this.jsm.streams.getMessage(eventStreamName(this.clusterName), { last_by_subj: this.subject }).catch(() => null);
-    this.lastSeq = last === null ? 0 : last.json<EngineEvent>().seq;
+    this.lastUpTo = last === null ? 0 : last.json<EventBatch>().upTo;
+    this.lastSeq = this.lastUpTo;
     this.lastStreamSeq = last === null ? 0 : last.seq;
     for (;;) {
       const events = await this.history.events({ afterSeq: this.lastSeq, limit: CATCH_UP_PAGE });
-      for (const event of events) await this.publish(event);
+      await this.publish(events);
       if (events.length < CATCH_UP_PAGE) return;
     }
   }
@@ -102,7 +121,7 @@ export class EventPublisher {
       try {
         const events = await this.subscription.take();
         if (events === null) return;
-        for (const event of events) if (event.seq > this.lastSeq) await this.publish(event);
+        await this.publish(events.filter((event) => event.seq > this.lastSeq));
       } catch (error) {
         if (this.stopped) return;
         this.log.info("event publishing starts over from the stream", { shard: this.shard, reason: String(error) });
@@ -112,10 +131,18 @@ export class EventPublisher {
     }
   }
 
-  private async publish(event: EngineEvent): Promise<void> {
-    const ack = await this.js.publish(this.subject, JSON.stringify(event), { expect: { lastSubjectSequence: this.lastStreamSeq } });
-    this.lastSeq = event.seq;
-    this.lastStreamSeq = ack.seq;
+  /** Publishes the order events of `events` (committed, in order, after `lastSeq`) as one message; nothing when there are none. */
+  private async publish(events: EngineEvent[]): Promise<void> {
+    const last = events[events.length - 1];
+    if (last === undefined) return;
+    const orders = events.filter(isOrderEvent);
+    if (orders.length > 0) {
+      const batch: EventBatch = { after: this.lastUpTo, upTo: last.seq, events: orders };
+      const ack = await this.js.publish(this.subject, JSON.stringify(batch), { expect: { lastSubjectSequence: this.lastStreamSeq } });
+      this.lastStreamSeq = ack.seq;
+      this.lastUpTo = last.seq;
+    }
+    this.lastSeq = last.seq;
   }
 
   async stop(): Promise<void> {

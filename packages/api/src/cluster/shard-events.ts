@@ -1,8 +1,8 @@
-// A gateway's live copy of one shard's events, for its subscribers: it follows the shard's
+// A gateway's live copy of one shard's order events, for its subscribers: it follows the shard's
 // subject of the event stream (events.ts) from where the stream ends when it starts, and keeps the
 // most recent order events for subscribers that resume, read back from the shard's history at
-// start as one process does after a restart. Events arrive in sequence order, each once; should one
-// ever be missing (a stream that lost messages), it is read from the shard's history in its place.
+// start as one process does after a restart. Batches arrive in sequence order, each once; should
+// one ever be missing (a stream that lost messages), its events are read from the shard's history.
 import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { EngineEvent } from "@trading/engine";
@@ -11,7 +11,7 @@ import { Progress } from "./progress.js";
 import type { Logger } from "../log.js";
 import { keepRecentFrom } from "../replay.js";
 import type { History } from "../storage/storage.js";
-import { ensureEventStream, eventStreamName, eventSubject } from "./events.js";
+import { ensureEventStream, eventStreamName, eventSubject, isOrderEvent, type EventBatch } from "./events.js";
 
 export class ShardEvents {
   readonly bus: EventBus;
@@ -44,7 +44,7 @@ export class ShardEvents {
         : { filter_subjects: subject, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: last.seq + 1 },
     );
     const events = new ShardEvents(options.history, options.replayWindow);
-    events.progress.advance(last === null ? 0 : last.json<EngineEvent>().seq);
+    events.progress.advance(last === null ? 0 : last.json<EventBatch>().upTo);
     await keepRecentFrom(options.history, events.bus.recent, events.lastSeq);
     events.messages = await consumer.consume();
     events.done = events.follow().catch((error: unknown) => options.log.error("shard events stopped", { shard, error: String(error) }));
@@ -53,19 +53,25 @@ export class ShardEvents {
 
   private async follow(): Promise<void> {
     for await (const m of this.messages as ConsumerMessages) {
-      const event = m.json<EngineEvent>();
-      if (event.seq <= this.lastSeq) continue;
-      if (event.seq > this.lastSeq + 1)
-        this.deliver(await this.history.events({ afterSeq: this.lastSeq, limit: event.seq - this.lastSeq - 1 }));
-      this.deliver([event]);
+      const batch = m.json<EventBatch>();
+      if (batch.upTo <= this.lastSeq) continue;
+      if (batch.after > this.lastSeq) await this.fillFromHistory(batch.after);
+      this.deliver(batch.events, batch.upTo);
     }
   }
 
-  private deliver(events: EngineEvent[]): void {
+  /** The order events after the last delivered, up to `upTo`, read from the shard's history. */
+  private async fillFromHistory(upTo: number): Promise<void> {
+    while (this.lastSeq < upTo) {
+      const events = (await this.history.events({ afterSeq: this.lastSeq, limit: 1_000 })).filter((e) => e.seq <= upTo);
+      this.deliver(events.filter(isOrderEvent), events.length === 0 ? upTo : (events[events.length - 1] as EngineEvent).seq);
+    }
+  }
+
+  private deliver(events: EngineEvent[], upTo: number): void {
     const fresh = events.filter((e) => e.seq > this.lastSeq);
-    if (fresh.length === 0) return;
-    this.bus.publish(fresh);
-    this.progress.advance((fresh[fresh.length - 1] as EngineEvent).seq);
+    if (fresh.length > 0) this.bus.publish(fresh);
+    this.progress.advance(upTo);
   }
 
   get lastSeq(): number {
