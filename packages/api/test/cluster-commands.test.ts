@@ -3,11 +3,13 @@
 // owner, and while a standby takes over from a frozen engine the gateway keeps sending until the
 // new owner answers; nothing acknowledged is lost or applied twice.
 import { connect, type NatsConnection, type Subscription } from "@nats-io/transport-node";
-import { SEED_INSTRUMENTS } from "@trading/engine";
+import { Engine, SEED_INSTRUMENTS } from "@trading/engine";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { remoteAccounts, serveAccounts } from "../src/cluster/accounts.js";
 import { serveCommands, ShardRouter } from "../src/cluster/commands.js";
+import { routeCommand } from "../src/cluster/gateway-platform.js";
+import type { History } from "../src/storage/storage.js";
 import { ShardOwnership } from "../src/cluster/ownership.js";
 import { ShardHost } from "../src/cluster/shard-host.js";
 import { shardSchema } from "../src/cluster/shards.js";
@@ -139,6 +141,44 @@ if (databaseUrl === undefined || nats === null) {
       expect(await accounts.funds("nobody")).toBeUndefined();
       await a.thaw();
       expect(a.shards).toEqual([]);
+    });
+
+    it("gives a placement a key, sends it again with that key after a timeout, then asks the shard's history", async () => {
+      const fake = `${clusterName}_fake`;
+      const received: Array<{ order: { clientOrderId?: string } }> = [];
+      let answer: "never" | "second" = "second";
+      // An engine that misses the first request (its answer lost) and answers the next.
+      const engineSide = nats.subscribe(`${fake}.cmd.0`, {
+        callback: (_, msg) => {
+          received.push(msg.json());
+          if (answer === "second" && received.length === 2) msg.respond(JSON.stringify({ result: { ok: true, events: [] } }));
+        },
+      });
+      const router = new ShardRouter(nats, { clusterName: fake, shards: 1, requestTimeoutMs: 200, deadlineMs: 1_000 });
+      const order = { symbol: "INFY", side: "BUY", type: "MARKET", quantity: 1, validity: "DAY" } as const;
+      const none = { orderByClientId: async () => null } as unknown as History;
+      expect(await routeCommand(router, { kind: "placeOrder", userId: "u1", order }, () => none)).toEqual({ ok: true, events: [] });
+      expect(received).toHaveLength(2);
+      const key = received[0]?.order.clientOrderId;
+      expect(key).toMatch(/^gw-/);
+      expect(received[1]?.order.clientOrderId).toBe(key);
+
+      // Neither answers: the order is in the shard's history, so that is the answer; without it, a 503.
+      answer = "never";
+      const engine = new Engine();
+      const {
+        volatility: _v,
+        typicalVolume: _t,
+        ...infy
+      } = SEED_INSTRUMENTS.find((i) => i.symbol === "INFY") as (typeof SEED_INSTRUMENTS)[number];
+      engine.apply({ kind: "addInstrument", time: 1, instrument: infy });
+      engine.apply({ kind: "openAccount", time: 1, userId: "u1", cash: 1e9 });
+      engine.apply({ kind: "placeOrder", time: 2, userId: "u1", orderId: "O7", order: { ...order, clientOrderId: "mine" } });
+      const stored = { orderByClientId: async () => engine.orders("u1")[0] } as unknown as History;
+      const keyed = { kind: "placeOrder", userId: "u1", order: { ...order, clientOrderId: "mine" } } as const;
+      expect(await routeCommand(router, keyed, () => stored)).toMatchObject({ ok: true, order: { orderId: "O7" } });
+      await expect(routeCommand(router, keyed, () => none)).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE" });
+      engineSide.unsubscribe();
     });
   });
 }

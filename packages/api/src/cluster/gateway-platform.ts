@@ -5,7 +5,7 @@
 // feed's leader; users, keys and the audit log are the cluster's directory; rate limits are shared.
 import { randomBytes } from "node:crypto";
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { CommandResult } from "@trading/engine";
+import { repeatPlacement, type CommandResult } from "@trading/engine";
 import pg from "pg";
 import { KeyRing } from "../auth.js";
 import type { CommandTemplate } from "../command-queue.js";
@@ -94,7 +94,7 @@ export async function createGatewayPlatform(
     metrics,
     replica,
     shardEvents,
-    submit: (template) => routed(router, template),
+    submit: (template) => routeCommand(router, template, (userId) => (histories[router.shardOf(userId)] as { history: History }).history),
     async ready() {
       const owners = await ownership.owners().catch(() => null);
       const unowned = owners?.filter((o) => o.owner === null || (o.leaseLeftMs ?? -1) < 0).map((o) => o.shard) ?? null;
@@ -125,8 +125,13 @@ function shardHistory(databaseUrl: string, schema: string): { history: History; 
  * A user's command on the user's shard. Every placement carries a key: the client's clientOrderId,
  * or one the gateway gives it (as Alpaca does), so that sending it again after a timeout cannot
  * place a second order: the engine answers a repeated key with the order it placed the first time.
+ * When the engine still does not answer, the shard's history does if the order is there.
  */
-async function routed(router: ShardRouter, template: CommandTemplate): Promise<CommandResult> {
+export async function routeCommand(
+  router: ShardRouter,
+  template: CommandTemplate,
+  historyOf: (userId: string) => History,
+): Promise<CommandResult> {
   if (!("userId" in template)) throw new Error(`${template.kind} concerns the whole market: it goes to the feed's leader`);
   const keyed =
     template.kind === "placeOrder" && template.order.clientOrderId === undefined
@@ -140,6 +145,10 @@ async function routed(router: ShardRouter, template: CommandTemplate): Promise<C
     if (error.mayHaveApplied && keyed.kind === "placeOrder") {
       const again = await router.submit(template.userId, keyed).catch(() => null);
       if (again !== null) return again;
+      const stored = await historyOf(keyed.userId)
+        .orderByClientId(keyed.userId, keyed.order.clientOrderId as string)
+        .catch(() => null);
+      if (stored !== null) return repeatPlacement(stored, keyed.order);
     }
     throw unavailable(
       error.mayHaveApplied

@@ -18,6 +18,8 @@ export class MarketReplica {
   readonly progress = new Progress();
   /** Whether the feed is paused, as of the last message applied. */
   paused = false;
+  /** Messages in the stream after the last one applied, as of its delivery (this copy's lag). */
+  pending = 0;
   private done: Promise<void> = Promise.resolve();
 
   private constructor(private readonly messages: ConsumerMessages) {}
@@ -45,6 +47,7 @@ export class MarketReplica {
         this.bus.publish(result.events.map((event) => ({ ...event, seq: m.seq })));
       }
       this.paused = message.state.paused;
+      this.pending = m.info.pending;
       this.progress.advance(m.seq);
     }
   }

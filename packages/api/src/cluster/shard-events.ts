@@ -17,6 +17,8 @@ export class ShardEvents {
   readonly bus: EventBus;
   /** The last event of the shard delivered to this gateway's subscribers. */
   private readonly progress = new Progress();
+  /** Messages of the shard's subject after the last one delivered, as of its delivery (this gateway's lag). */
+  pending = 0;
   private done: Promise<void> = Promise.resolve();
   private messages: ConsumerMessages | null = null;
 
@@ -54,6 +56,7 @@ export class ShardEvents {
   private async follow(): Promise<void> {
     for await (const m of this.messages as ConsumerMessages) {
       const batch = m.json<EventBatch>();
+      this.pending = m.info.pending;
       if (batch.upTo <= this.lastSeq) continue;
       if (batch.after > this.lastSeq) await this.fillFromHistory(batch.after);
       this.deliver(batch.events, batch.upTo);

@@ -68,6 +68,14 @@ function addGauges(platform: GatewayPlatform): void {
       help: "Last event of each shard this gateway has delivered to its subscribers",
       series: platform.shardEvents.map((events, shard) => ({ labels: { shard: String(shard) }, value: events.lastSeq })),
     },
+    trading_market_pending: {
+      help: "Market stream messages this gateway has yet to apply (its JetStream consumer's lag)",
+      value: platform.replica.pending,
+    },
+    trading_shard_events_pending: {
+      help: "Event messages of each shard this gateway has yet to deliver (its JetStream consumer's lag)",
+      series: platform.shardEvents.map((events, shard) => ({ labels: { shard: String(shard) }, value: events.pending })),
+    },
     trading_event_subscribers: {
       help: "Open event subscriptions",
       value: platform.shardEvents.reduce((n, events) => n + events.bus.size, platform.replica.bus.size),
