@@ -35,10 +35,14 @@ export class KeyRing {
   private users = new Map<string, UserRow>();
   private readonly revokeListeners = new Set<(keyId: string) => void>();
 
-  /** `onChange`: told after this ring changed the directory (a cluster's gateway tells the others). */
+  /**
+   * `onChange`: told after this ring changed the directory (a cluster's gateway tells the others);
+   * `shardOf`: in a cluster, the shard a new user belongs to, recorded with the user.
+   */
   constructor(
     private readonly directory: Directory,
     private readonly onChange: () => void = () => undefined,
+    private readonly shardOf?: (userId: string) => number,
   ) {}
 
   /**
@@ -76,8 +80,9 @@ export class KeyRing {
   }
 
   async addUser(user: UserRow): Promise<void> {
-    await this.directory.insertUser(user);
-    this.users.set(user.userId, user);
+    const row = this.shardOf === undefined ? user : { ...user, shard: this.shardOf(user.userId) };
+    await this.directory.insertUser(row);
+    this.users.set(user.userId, row);
     this.onChange();
   }
 

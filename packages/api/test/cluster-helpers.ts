@@ -1,6 +1,6 @@
 // What the cluster tests share: waiting for a condition, starting a process of a role, and
 // removing what a test leaves on the machine's PostgreSQL and NATS (its shards' schemas, the
-// cluster's schema, and its JetStream streams).
+// cluster's schema and directory, and its JetStream streams).
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import pg from "pg";
@@ -18,6 +18,7 @@ export async function dropCluster(databaseUrl: string, nats: NatsConnection | nu
   await client.connect();
   for (let shard = 0; shard < shards; shard++) await client.query(`DROP SCHEMA IF EXISTS ${shardSchema(clusterName, shard)} CASCADE`);
   await client.query(`DROP SCHEMA IF EXISTS ${clusterName} CASCADE`);
+  await client.query(`DROP SCHEMA IF EXISTS ${clusterName}_directory CASCADE`);
   await client.end();
 }
 

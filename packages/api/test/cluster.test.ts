@@ -84,6 +84,11 @@ if (databaseUrl === undefined || nats === null) {
         }),
       );
 
+      // Each user's shard is recorded with the user.
+      expect(
+        (await db.query(`SELECT user_id, shard FROM ${clusterName}_directory.users WHERE user_id LIKE 'user%' ORDER BY created_at`)).rows,
+      ).toEqual(expect.arrayContaining(users.map((u) => ({ user_id: u.userId, shard: u.shard }))));
+
       // Each user's updates, live from gateway B (a key made on A works on B once B has heard of it).
       const received = new Map<string, Update[]>();
       const closedWith = new Map<string, number | undefined>();

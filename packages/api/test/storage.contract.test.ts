@@ -414,8 +414,10 @@ for (const impl of implementations) {
       const kept = await read(storage);
       expect(kept.flat().length).toBeGreaterThan(10);
       // Back to the schema before longer candles were kept, with the minutes still there (undoing
-      // the migrations that came after it too: the journal's batch ids, and on PostgreSQL its epochs).
-      const [later, after] = storage.kind === "postgres" ? ["ALTER TABLE journal DROP COLUMN epoch;", 2] : ["", 1];
+      // the migrations that came after it too: the journal's batch ids, and on PostgreSQL its epochs
+      // and the users' shards).
+      const [later, after] =
+        storage.kind === "postgres" ? ["ALTER TABLE journal DROP COLUMN epoch; ALTER TABLE users DROP COLUMN shard;", 3] : ["", 1];
       await handle.sql(
         `DROP TABLE candle_rollups; ALTER TABLE journal DROP COLUMN batch_id; DROP TABLE write_check; ${later} DELETE FROM schema_migrations WHERE version >= (SELECT MAX(version) - ${after} FROM schema_migrations)`,
       );

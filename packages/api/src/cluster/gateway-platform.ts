@@ -26,7 +26,7 @@ import { MarketReplica } from "./market.js";
 import type { ShardOwnership } from "./ownership.js";
 import { SharedRateLimiter } from "./rate-limits.js";
 import { ShardEvents } from "./shard-events.js";
-import { shardSchema } from "./shards.js";
+import { shardOf, shardSchema } from "./shards.js";
 
 /** How long a gateway waits for an engine's answer to one request (a durable batch). */
 const REQUEST_TIMEOUT_MS = 5_000;
@@ -49,7 +49,11 @@ export async function createGatewayPlatform(
   const directoryStore = new PostgresStorage(databaseUrl, `${clusterName}_directory`);
   await directoryStore.init();
   const directoryChanged = `${clusterName}.directory.changed`;
-  const keys = new KeyRing(directoryStore.directory, () => nc.publish(directoryChanged));
+  const keys = new KeyRing(
+    directoryStore.directory,
+    () => nc.publish(directoryChanged),
+    (userId) => shardOf(userId, shards),
+  );
   await keys.load();
   // Another gateway added a user or a key, or revoked one.
   const directoryWatch = nc.subscribe(directoryChanged, {

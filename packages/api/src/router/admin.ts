@@ -37,9 +37,13 @@ function paise(rupees: number): number {
 
 export const adminRouter = {
   users: adminProcedure.query(({ ctx }) =>
-    ctx.platform.keys
-      .allUsers()
-      .map((u) => ({ userId: u.userId, displayName: u.displayName, isAdmin: u.isAdmin, createdAt: new Date(u.createdAt).toISOString() })),
+    ctx.platform.keys.allUsers().map((u) => ({
+      userId: u.userId,
+      displayName: u.displayName,
+      isAdmin: u.isAdmin,
+      createdAt: new Date(u.createdAt).toISOString(),
+      shard: u.shard ?? null,
+    })),
   ),
 
   /** Creates a user with a trading account and a first API key (shown only in this answer). */

@@ -7,19 +7,26 @@ export class PostgresDirectory implements Directory {
   constructor(private readonly pool: pg.Pool) {}
 
   async users(): Promise<UserRow[]> {
-    const rows = await queryRows<{ user_id: string; display_name: string; is_admin: boolean; created_at: string }>(
+    const rows = await queryRows<{ user_id: string; display_name: string; is_admin: boolean; created_at: string; shard: number | null }>(
       this.pool,
-      "SELECT user_id, display_name, is_admin, created_at FROM users ORDER BY created_at, user_id",
+      "SELECT user_id, display_name, is_admin, created_at, shard FROM users ORDER BY created_at, user_id",
     );
-    return rows.map((r) => ({ userId: r.user_id, displayName: r.display_name, isAdmin: r.is_admin, createdAt: Number(r.created_at) }));
+    return rows.map((r) => ({
+      userId: r.user_id,
+      displayName: r.display_name,
+      isAdmin: r.is_admin,
+      createdAt: Number(r.created_at),
+      ...(r.shard === null ? {} : { shard: r.shard }),
+    }));
   }
 
   async insertUser(user: UserRow): Promise<void> {
-    await this.pool.query("INSERT INTO users (user_id, display_name, is_admin, created_at) VALUES ($1, $2, $3, $4)", [
+    await this.pool.query("INSERT INTO users (user_id, display_name, is_admin, created_at, shard) VALUES ($1, $2, $3, $4, $5)", [
       user.userId,
       user.displayName,
       user.isAdmin,
       user.createdAt,
+      user.shard ?? null,
     ]);
   }
 

@@ -57,4 +57,6 @@ export const POSTGRES_MIGRATIONS: string[] = [
   // the same transaction): an operator, and the cluster test, can see that no entry of an owner
   // that lost the shard follows its successor's.
   "ALTER TABLE journal ADD COLUMN epoch BIGINT;",
+  // 7: in a cluster's directory, the shard each user belongs to.
+  "ALTER TABLE users ADD COLUMN shard INT;",
 ];

@@ -92,6 +92,8 @@ export interface UserRow {
   displayName: string;
   isAdmin: boolean;
   createdAt: number;
+  /** In a cluster, the shard the user belongs to (kept on PostgreSQL, where clusters run). */
+  shard?: number | undefined;
 }
 
 export interface ApiKeyRow {
