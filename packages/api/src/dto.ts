@@ -23,6 +23,9 @@ const maybeIso = (ms: number | null): string | null => (ms === null ? null : iso
 export function quoteDto(q: Quote): z.infer<typeof quoteOutput> {
   return {
     symbol: q.symbol,
+    tickSize: rupees(q.tickSize),
+    band: q.band === null ? null : { lower: rupees(q.band.lower), upper: rupees(q.band.upper) },
+    circuit: q.circuit,
     lastTradedPrice: rupees(q.lastTradedPrice),
     previousClose: rupees(q.previousClose),
     open: rupees(q.open),
@@ -41,8 +44,8 @@ export function instrumentDto(i: InstrumentView): z.infer<typeof instrumentOutpu
     name: i.name,
     exchange: i.exchange,
     instrumentType: i.instrumentType,
-    tickSize: rupees(i.tickSize),
     lotSize: i.lotSize,
+    priceBand: i.priceBand,
   };
 }
 

@@ -78,11 +78,21 @@ export class PriceFeed {
     // Do not pile up ticks behind a slow disk: skip a beat while commands are still queued.
     if (this.queue.queueLength > 1_000) return;
     const now = Date.now();
-    const ticks = this.gbm !== null ? [this.gbm.next(now)] : this.nextReplayRound(now);
+    const ticks = this.gbm !== null ? [this.withinBand(this.gbm.next(now))] : this.nextReplayRound(now);
     for (const tick of ticks) {
       if (this.queue.engine.instrument(tick.symbol) === undefined) continue;
       this.queue.submit((stamp) => ({ ...tick, time: stamp.time })).catch(() => undefined);
     }
+  }
+
+  /** A walk that reaches its instrument's band stops there (the circuit) and goes on from there. */
+  private withinBand(tick: TickCommand): TickCommand {
+    const band = this.queue.engine.quote(tick.symbol)?.band;
+    if (band === null || band === undefined) return tick;
+    const price = Math.min(Math.max(tick.price, band.lower), band.upper);
+    if (price === tick.price) return tick;
+    this.gbm?.setPrice(tick.symbol, price);
+    return { ...tick, price };
   }
 
   /** CSV replay: rows keep their spacing in time, shifted to now, and the file loops. */

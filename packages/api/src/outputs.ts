@@ -8,6 +8,12 @@ const isoTime = z.string().describe("ISO-8601 time");
 
 export const quoteOutput = z.object({
   symbol: z.string(),
+  tickSize: rupees.describe("the step prices move in now (NSE's table, reviewed at each session open)"),
+  band: z
+    .object({ lower: rupees, upper: rupees })
+    .nullable()
+    .describe("today's price band: orders priced outside it are refused; null when the instrument has none"),
+  circuit: z.enum(["upper", "lower"]).nullable().describe("set while the price sits at its fixed band's edge"),
   lastTradedPrice: rupees,
   previousClose: rupees,
   open: rupees,
@@ -23,8 +29,11 @@ export const instrumentOutput = quoteOutput.extend({
   name: z.string(),
   exchange: z.enum(EXCHANGES),
   instrumentType: z.enum(INSTRUMENT_TYPES),
-  tickSize: rupees,
   lotSize: z.number().int(),
+  priceBand: z
+    .union([z.literal(2), z.literal(5), z.literal(10), z.literal(20), z.literal("dynamic")])
+    .nullable()
+    .describe('the band: a percentage of the previous close, or "dynamic" (10 %, flexed by 5 % as the price reaches it)'),
 });
 
 export const orderOutput = z.object({

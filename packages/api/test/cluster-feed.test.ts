@@ -76,6 +76,22 @@ if (databaseUrl === undefined || nats === null) {
       expect(set).toMatchObject({ ok: true });
       await replica.progress.reached((set as { feedSeq: number }).feedSeq);
       expect(replica.engine.quote("INFY")?.lastTradedPrice).toBe(200_000);
+      // A band, as every engine keeps it: the leader refuses a price outside it with the engines' reason.
+      const banded = {
+        symbol: "BANDED",
+        name: "Banded Ltd",
+        exchange: "NSE",
+        instrumentType: "EQ",
+        tickSize: 5,
+        lotSize: 1,
+        price: 100_00,
+        band: 5,
+      } as const;
+      expect(await control({ op: "command", command: { kind: "addInstrument", instrument: banded } })).toMatchObject({ ok: true });
+      expect(await control({ op: "command", command: { kind: "tick", symbol: "BANDED", price: 106_00, volume: 1 } })).toMatchObject({
+        ok: false,
+        code: "PRICE_OUTSIDE_BAND",
+      });
       expect(await control({ op: "pause" })).toMatchObject({ ok: true, running: false });
       const paused = (await stream()).state.messages;
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -131,7 +147,7 @@ if (databaseUrl === undefined || nats === null) {
       for (const event of await shard0()) if (event.type === "price.tick") lastPrice.set(event.symbol as string, event.price as number);
       expect(lastPrice.size).toBeGreaterThan(0);
       for (const [symbol, price] of lastPrice) expect(replica.engine.quote(symbol)?.lastTradedPrice).toBe(price);
-      expect(replica.engine.instruments()).toHaveLength(SEED_INSTRUMENTS.length);
+      expect(replica.engine.instruments()).toHaveLength(SEED_INSTRUMENTS.length + 1);
       await replica.stop();
     });
   });

@@ -105,14 +105,27 @@ describe("admin procedures", () => {
     expect((await alice.orders.get.query({ orderId: aliceResting })).state).toBe("CANCELLED");
 
     const added = await admin.admin.addInstrument.mutate({ symbol: "ZOMATO", name: "Zomato Ltd", price: 250.5 });
-    expect(added).toMatchObject({ symbol: "ZOMATO", lastTradedPrice: 250.5, tickSize: 0.05 });
+    // NSE's tick size for its price, and a 20 % band unless the admin says otherwise.
+    expect(added).toMatchObject({
+      symbol: "ZOMATO",
+      lastTradedPrice: 250.5,
+      tickSize: 0.05,
+      priceBand: 20,
+      band: { lower: 200.4, upper: 300.6 },
+    });
+    const cheap = await admin.admin.addInstrument.mutate({ symbol: "IDEA", name: "Vodafone Idea Ltd", price: 7.53, band: 5 });
+    expect(cheap).toMatchObject({ tickSize: 0.01, priceBand: 5, band: { lower: 7.16, upper: 7.9 }, circuit: null });
     expect((await alice.orders.place.mutate({ symbol: "ZOMATO", side: "BUY", type: "MARKET", quantity: 2 })).averageFillPrice).toBe(250.5);
     expect(await code(admin.admin.addInstrument.mutate({ symbol: "ZOMATO", name: "again", price: 1 }))).toBe("CONFLICT");
 
     expect((await admin.admin.pauseFeed.mutate()).running).toBe(false);
     await admin.admin.resumeFeed.mutate();
 
-    const resting = await alice.orders.place.mutate({ symbol: "ZOMATO", side: "BUY", type: "LIMIT", quantity: 1, price: 200 });
+    const outside = await alice.orders.place
+      .mutate({ symbol: "ZOMATO", side: "BUY", type: "LIMIT", quantity: 1, price: 200 })
+      .catch((e: { data?: { reason?: string }; message: string }) => [e.data?.reason, e.message]);
+    expect(outside).toEqual(["PRICE_OUTSIDE_BAND", "price ₹200.00 is outside today's price band for ZOMATO: ₹200.40 to ₹300.60"]);
+    const resting = await alice.orders.place.mutate({ symbol: "ZOMATO", side: "BUY", type: "LIMIT", quantity: 1, price: 201 });
     await admin.admin.closeSession.mutate();
     expect((await alice.orders.get.query({ orderId: resting.orderId })).state).toBe("EXPIRED");
     expect(await code(alice.orders.place.mutate({ symbol: "ZOMATO", side: "BUY", type: "MARKET", quantity: 1 }))).toBe(

@@ -219,8 +219,8 @@ function instrumentView(record: InstrumentRecord): InstrumentView {
     name: spec.name,
     exchange: spec.exchange,
     instrumentType: spec.instrumentType,
-    tickSize: spec.tickSize,
     lotSize: spec.lotSize,
+    priceBand: spec.band ?? null,
     ...quoteOf(record),
   };
 }

@@ -12,8 +12,13 @@ export function percent(part: number, whole: number): number {
 
 export function quoteOf(record: InstrumentRecord): Quote {
   const change = record.lastTradedPrice - record.previousClose;
+  const band = record.band;
+  const fixed = band !== null && record.spec.band !== "dynamic";
   return {
     symbol: record.spec.symbol,
+    tickSize: record.tickSize,
+    band: band === null ? null : { ...band },
+    circuit: !fixed ? null : record.lastTradedPrice >= band.upper ? "upper" : record.lastTradedPrice <= band.lower ? "lower" : null,
     lastTradedPrice: record.lastTradedPrice,
     previousClose: record.previousClose,
     open: record.open,

@@ -2,11 +2,18 @@
 import { LimitBook, type AccountBook } from "./books.js";
 import { PriceLadder } from "./ladder.js";
 import { type Paise } from "./money.js";
+import { bandLimits, bandPercents, flexedSteps, tickSizeFor, type BandLimits } from "./price-rules.js";
 import type { InstrumentSpec, Millis, Trade } from "./types.js";
 import { AccountOrders } from "./account-orders.js";
 import type { OrderRecord } from "./order-record.js";
 
 export class InstrumentRecord {
+  /** The step prices move in now (reviewed at each session open under NSE's rule). */
+  tickSize: Paise;
+  /** Flexes of a dynamic band since the open (see price-rules.ts). */
+  bandSteps = 0;
+  /** Today's band, from the previous close; null without one. */
+  band: BandLimits | null = null;
   lastTradedPrice: Paise;
   previousClose: Paise;
   open: Paise;
@@ -48,6 +55,32 @@ export class InstrumentRecord {
     this.open = spec.price;
     this.high = spec.price;
     this.low = spec.price;
+    this.tickSize = spec.tickSizeRule === "nse" ? tickSizeFor(spec.price) : spec.tickSize;
+    this.setBand(0);
+  }
+
+  /** A new trading day: the tick size reviewed (under NSE's rule) and the band set around the previous close. */
+  review(): void {
+    if (this.spec.tickSizeRule === "nse") this.tickSize = tickSizeFor(this.previousClose);
+    this.setBand(0);
+  }
+
+  /** After a trade at `price`: a dynamic band that it reached is flexed. */
+  flexBand(price: Paise): void {
+    if (this.spec.band !== "dynamic") return;
+    const steps = flexedSteps(this.previousClose, this.bandSteps, price);
+    if (steps !== this.bandSteps) this.setBand(steps);
+  }
+
+  setBand(steps: number): void {
+    this.bandSteps = steps;
+    const kind = this.spec.band;
+    if (kind === undefined) {
+      this.band = null;
+      return;
+    }
+    const { down, up } = bandPercents(kind, steps);
+    this.band = bandLimits(this.previousClose, down, up, this.tickSize);
   }
 }
 

@@ -18,6 +18,9 @@ export interface InstrumentSnapshot {
   low: number;
   volume: number;
   lastTickAt: Millis | null;
+  /** The tick size now and the band's flexes (absent in snapshots from before price rules). */
+  tickSize?: number;
+  bandSteps?: number;
 }
 
 /** An order as stored in a snapshot: its public view plus what the engine needs to go on. */
@@ -68,6 +71,8 @@ export function snapshotStore(store: Store): EngineSnapshot {
       high: i.high,
       low: i.low,
       volume: i.volume,
+      tickSize: i.tickSize,
+      bandSteps: i.bandSteps,
       lastTickAt: i.lastTickAt,
     });
   }
@@ -128,6 +133,8 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
     record.low = s.low;
     record.volume = s.volume;
     record.lastTickAt = s.lastTickAt;
+    record.tickSize = s.tickSize ?? record.tickSize;
+    record.setBand(s.bandSteps ?? 0);
     store.instruments.set(s.spec.symbol, record);
   }
   for (const a of snapshot.accounts) {

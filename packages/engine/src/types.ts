@@ -1,4 +1,5 @@
 // Domain types shared by the engine, the API, the web app and the CLI. Amounts are integer paise.
+import type { BandLimits, PriceBand } from "./price-rules.js";
 import type { Paise } from "./money.js";
 import type { ReasonCode } from "./reasons.js";
 
@@ -62,10 +63,23 @@ export interface InstrumentSpec {
   lotSize: number;
   /** The price the instrument opens the simulation at; also its previous close. */
   price: Paise;
+  /**
+   * "nse": the tick size follows the price by NSE's table, reviewed at each session open (see
+   * price-rules.ts), and `tickSize` is only the listing price's grid. Absent: `tickSize` always.
+   */
+  tickSizeRule?: "nse" | undefined;
+  /** The daily price band (see price-rules.ts); absent: none (instruments listed before bands). */
+  band?: PriceBand | undefined;
 }
 
 export interface Quote {
   symbol: string;
+  /** The step prices move in now (see `InstrumentSpec.tickSizeRule`). */
+  tickSize: Paise;
+  /** Today's price band: prices outside it are refused; null when the instrument has none. */
+  band: BandLimits | null;
+  /** "upper" or "lower" when the price sits at its fixed band's edge (no trade beyond it today). */
+  circuit: "upper" | "lower" | null;
   lastTradedPrice: Paise;
   previousClose: Paise;
   open: Paise;
@@ -83,8 +97,9 @@ export interface InstrumentView extends Quote {
   name: string;
   exchange: Exchange;
   instrumentType: InstrumentType;
-  tickSize: Paise;
   lotSize: number;
+  /** The kind of band (a percentage, or dynamic); null when none. */
+  priceBand: PriceBand | null;
 }
 
 interface OrderInputBase {

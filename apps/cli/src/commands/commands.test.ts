@@ -134,6 +134,29 @@ describe("trade quote", () => {
     });
     expect(usageMistake(run.error)).toBe("no instrument with symbol INFYY; did you mean INFY? (`trade instruments` lists them all)");
   });
+
+  it("shows each quote's tick size and band, and a circuit the price sits at", async () => {
+    const quote = {
+      lastTradedPrice: 300.6,
+      change: 50.1,
+      changePercent: 20,
+      open: 250.5,
+      high: 300.6,
+      low: 250.5,
+      previousClose: 250.5,
+      volume: 9,
+    };
+    const run = await trade(["quote", "ZOMATO", "INFY"], {
+      "market.quotes": [
+        { ...quote, symbol: "ZOMATO", tickSize: 0.05, band: { lower: 200.4, upper: 300.6 }, circuit: "upper" },
+        { ...quote, symbol: "INFY", tickSize: 0.1, band: null, circuit: null },
+      ],
+    });
+    const rows = run.out.trim().split("\n");
+    expect(rows[0]).toMatch(/TICK +BAND$/);
+    expect(rows[1]).toMatch(/₹0\.05 +₹200\.40-₹300\.60 \(upper circuit\)$/);
+    expect(rows[2]).toMatch(/₹0\.10 +-$/);
+  });
 });
 
 describe("trade cancel", () => {

@@ -11,7 +11,7 @@ export function quoteCommand(io: Io): Command {
       const quotes = await withClient(io, (c) => lookUp(c, () => c.market.quotes.query({ symbols: symbols.map((s) => s.toUpperCase()) })));
       show(io, command, quotes, () =>
         table(
-          ["SYMBOL", "LTP", "CHANGE", "CHG%", "OPEN", "HIGH", "LOW", "PREV CLOSE", "VOLUME"],
+          ["SYMBOL", "LTP", "CHANGE", "CHG%", "OPEN", "HIGH", "LOW", "PREV CLOSE", "VOLUME", "TICK", "BAND"],
           quotes.map((q) => [
             q.symbol,
             rupees(q.lastTradedPrice),
@@ -22,9 +22,18 @@ export function quoteCommand(io: Io): Command {
             rupees(q.low),
             rupees(q.previousClose),
             String(q.volume),
+            rupees(q.tickSize),
+            band(q),
           ]),
-          RIGHT(1, 2, 3, 4, 5, 6, 7, 8),
+          RIGHT(1, 2, 3, 4, 5, 6, 7, 8, 9),
         ),
       );
     });
+}
+
+/** Today's band, and the circuit the price sits at, if any: `₹200.40-₹300.60 (upper circuit)`. */
+function band(q: { band: { lower: number; upper: number } | null; circuit: "upper" | "lower" | null }): string {
+  if (q.band === null) return "-";
+  const range = `${rupees(q.band.lower)}-${rupees(q.band.upper)}`;
+  return q.circuit === null ? range : `${range} (${q.circuit} circuit)`;
 }

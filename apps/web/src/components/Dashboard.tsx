@@ -137,7 +137,13 @@ export function Dashboard({ connection, onLogout, onUnauthorized }: DashboardPro
         <Chart symbol={selected} ltp={current?.lastTradedPrice} />
       </section>
       <section className="ticket" aria-label="Order ticket">
-        <OrderTicket symbol={selected} ltp={current?.lastTradedPrice} tickSize={current?.tickSize} sideRequest={sideRequest} />
+        <OrderTicket
+          symbol={selected}
+          ltp={current?.lastTradedPrice}
+          tickSize={current?.tickSize}
+          band={current?.band}
+          sideRequest={sideRequest}
+        />
       </section>
       <section className="tables">
         <Tables instruments={instruments.data} />

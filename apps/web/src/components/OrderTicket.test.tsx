@@ -113,6 +113,20 @@ describe("order ticket", () => {
     ]);
   });
 
+  it("shows the tick size and today's band by the price, and flags a price outside the band before sending", async () => {
+    const user = userEvent.setup();
+    const { calls } = renderWithApi(<OrderTicket symbol="INFY" ltp={1500} tickSize={0.1} band={{ lower: 1350, upper: 1650 }} />, api());
+    await user.selectOptions(screen.getByLabelText("Type"), "LIMIT");
+    expect(screen.getByText("Tick ₹0.10 · band ₹1,350.00 to ₹1,650.00")).toBeTruthy();
+    await user.type(screen.getByLabelText("Price (₹)"), "1650.10");
+    expect(screen.getByText("must be within today's band, ₹1,350.00 to ₹1,650.00")).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "BUY INFY" }));
+    expect(callsTo(calls, "orders.place")).toEqual([]);
+    await user.clear(screen.getByLabelText("Price (₹)"));
+    await user.type(screen.getByLabelText("Price (₹)"), "1650");
+    expect(screen.queryByText(/must be within/)).toBeNull();
+  });
+
   it("shows the free shares for a SELL, and warns when the quantity is more", async () => {
     const user = userEvent.setup();
     renderWithApi(<OrderTicket symbol="INFY" ltp={1500} tickSize={0.05} />, api());

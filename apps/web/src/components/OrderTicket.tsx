@@ -46,16 +46,27 @@ function offTick(price: number | undefined, tickSize: number | undefined): strin
   return `must be a multiple of ${formatInr(tickSize ?? 0)}: ${formatInr(paiseToRupees(nearest.below))} or ${formatInr(paiseToRupees(nearest.above))}`;
 }
 
+/** Why a price is outside today's band; null when it is inside (or there is none). */
+function outsideBand(price: number | undefined, band: Band | null | undefined): string | null {
+  if (price === undefined || band === null || band === undefined || (price >= band.lower && price <= band.upper)) return null;
+  return `must be within today's band, ${formatInr(band.lower)} to ${formatInr(band.upper)}`;
+}
+
+type Band = { lower: number; upper: number };
+
 export function OrderTicket({
   symbol,
   ltp,
   tickSize,
+  band,
   sideRequest = null,
 }: {
   symbol: string;
   ltp: number | undefined;
   /** The instrument's tick size in rupees; prices off it are flagged while typing. */
   tickSize?: number | undefined;
+  /** Today's price band in rupees; prices outside it are flagged while typing. */
+  band?: Band | null | undefined;
   sideRequest?: SideRequest | null;
 }) {
   const [side, setSide] = useState<Side>("BUY");
@@ -97,7 +108,7 @@ export function OrderTicket({
   const errors: Record<string, string> = {};
   if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "order")] ??= issue.message;
   for (const name of ["price", "triggerPrice"] as const) {
-    const tickProblem = offTick(asNumber(prices[name]), tickSize);
+    const tickProblem = offTick(asNumber(prices[name]), tickSize) ?? outsideBand(asNumber(prices[name]), band);
     if (tickProblem !== null) errors[name] ??= tickProblem;
     if (errors[name] === "is required" && ltp !== undefined) errors[name] = `is required (the last price is ${formatInr(ltp)})`;
   }
@@ -195,6 +206,12 @@ export function OrderTicket({
       {needsPrice && field("price", "Price (₹)", <input inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} />)}
       {needsTrigger &&
         field("triggerPrice", "Trigger (₹)", <input inputMode="decimal" value={trigger} onChange={(e) => setTrigger(e.target.value)} />)}
+      {(needsPrice || needsTrigger) && tickSize !== undefined && (
+        <p className="muted price-rules">
+          Tick {formatInr(tickSize)}
+          {band === null || band === undefined ? "" : ` · band ${formatInr(band.lower)} to ${formatInr(band.upper)}`}
+        </p>
+      )}
       <label className="check">
         <input type="checkbox" checked={ioc} onChange={(e) => setIoc(e.target.checked)} /> Immediate or cancel
       </label>

@@ -7,7 +7,7 @@
 // no gap in the sequence, no jump in price. The first leader lists the seeded instruments.
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
-import { Engine, GbmFeed, SEED_INSTRUMENTS, type CommandResult, type InstrumentSpec } from "@trading/engine";
+import { GbmFeed, SEED_INSTRUMENTS, type Engine, type ReasonCode } from "@trading/engine";
 import type { Logger } from "../log.js";
 import { feedControlSubject, type FeedReply, type FeedRequest } from "./feed-control.js";
 import {
@@ -20,6 +20,7 @@ import {
   type MarketMessage,
   type WalkedInstrument,
 } from "./market-stream.js";
+import { MarketReplica } from "./market.js";
 import { FEED_LEADERSHIP, type ShardClaim, type ShardOwnership } from "./ownership.js";
 
 export interface FeedLeaderOptions {
@@ -39,6 +40,8 @@ export class FeedLeader {
   private claim: ShardClaim | null = null;
   private state: FeedState = FRESH_STATE;
   private walk: GbmFeed | null = null;
+  /** This leader's copy of the market, the stream applied (see resume). */
+  private market: Engine | null = null;
   private lastStreamSeq = 0;
   private leaseTimer: NodeJS.Timeout | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
@@ -93,12 +96,20 @@ export class FeedLeader {
     }
   }
 
-  /** Carries on from the last message published, by whichever leader published it. */
+  /**
+   * Carries on from the last message published, by whichever leader published it, with a copy of
+   * the market made from the whole stream: every command is checked on it first (what it refuses,
+   * every engine would refuse), and the walk stops at its bands.
+   */
   private async resume(): Promise<void> {
-    const { clusterName } = this.options;
+    const { clusterName, nc } = this.options;
+    const replica = await MarketReplica.start(nc, clusterName);
     const last = await (this.jsm as JetStreamManager).streams
       .getMessage(marketStreamName(clusterName), { last_by_subj: marketSubject(clusterName) })
       .catch(() => null);
+    if (last !== null) await replica.progress.reached(last.seq);
+    await replica.stop();
+    this.market = replica.engine;
     this.setState(last === null ? FRESH_STATE : last.json<MarketMessage>().state);
     this.lastStreamSeq = last === null ? 0 : last.seq;
   }
@@ -113,7 +124,7 @@ export class FeedLeader {
     for (const seed of SEED_INSTRUMENTS) {
       if (this.state.instruments.some((i) => i.symbol === seed.symbol)) continue;
       const { volatility: _v, typicalVolume: _t, ...instrument } = seed;
-      await this.inTurn(() => this.publish({ kind: "addInstrument", instrument }, (state) => listed(state, seed)));
+      await this.inTurn(() => this.applyAndPublish({ kind: "addInstrument", instrument }, (state) => listed(state, seed)));
     }
     await this.inTurn(() => this.publish(null, (state) => ({ ...state, seeded: true })));
   }
@@ -132,8 +143,8 @@ export class FeedLeader {
       await this.inTurn(async () => {
         if (this.walk === null || this.state.paused || !this.state.marketOpen) return;
         const { symbol, price, volume } = this.walk.next(Date.now());
-        await this.publish({ kind: "tick", symbol, price, volume });
-        this.published += 1;
+        const command = { kind: "tick" as const, symbol, price: this.withinBand(symbol, price), volume };
+        if ((await this.applyAndPublish(command)).ok) this.published += 1;
       });
     } catch (error) {
       // Another leader published meanwhile (this one's lease ran out), or NATS failed.
@@ -152,10 +163,8 @@ export class FeedLeader {
           const feedSeq = await this.publish(null, (state) => ({ ...state, paused: request.op === "pause" }));
           return { ok: true, feedSeq, running: !this.state.paused };
         }
-        const result = this.check(request.command);
-        if (!result.ok) return { ok: false, code: result.code, message: result.message };
-        const feedSeq = await this.publish(request.command, changeOf(request.command));
-        return { ok: true, feedSeq, running: !this.state.paused };
+        const result = await this.applyAndPublish(request.command, this.changeOf(request.command));
+        return result.ok ? { ok: true, feedSeq: result.feedSeq, running: !this.state.paused } : result;
       });
     } catch (error) {
       this.stepDown(String(error));
@@ -163,12 +172,53 @@ export class FeedLeader {
     }
   }
 
-  /** What every shard's engine will answer to `command`: a scratch engine holding the same market answers it. */
-  private check(command: MarketCommand): CommandResult {
-    const engine = new Engine({ retainClosedOrders: false });
-    for (const instrument of this.state.instruments) engine.apply({ kind: "addInstrument", time: 0, instrument: specOf(instrument) });
-    if (!this.state.marketOpen) engine.apply({ kind: "closeSession", time: 0 });
-    return engine.apply(engineCommand(command, Date.now(), 1));
+  /**
+   * Applies `command` to this leader's copy of the market as every engine will (it becomes the
+   * next message, so its place is known), then publishes it; a command the copy refuses is not
+   * published, and the refusal is the answer.
+   */
+  private async applyAndPublish(
+    command: MarketCommand,
+    change?: (state: FeedState) => FeedState,
+  ): Promise<{ ok: true; feedSeq: number } | { ok: false; code: ReasonCode; message: string }> {
+    const result = (this.market as Engine).apply(engineCommand(command, Date.now(), this.lastStreamSeq + 1));
+    if (!result.ok) return { ok: false, code: result.code, message: result.message };
+    return { ok: true, feedSeq: await this.publish(command, change) };
+  }
+
+  /** A walk that reaches its instrument's band stops there (the circuit) and goes on from there. */
+  private withinBand(symbol: string, price: number): number {
+    const band = this.market?.quote(symbol)?.band;
+    if (band === null || band === undefined) return price;
+    const within = Math.min(Math.max(price, band.lower), band.upper);
+    if (within !== price) this.walk?.setPrice(symbol, within);
+    return within;
+  }
+
+  /** What an admin's market command changes in the feed's state besides the market. */
+  private changeOf(command: MarketCommand): (state: FeedState) => FeedState {
+    switch (command.kind) {
+      case "addInstrument":
+        return (state) => listed(state, command.instrument);
+      case "tick":
+        // A set price: the walk goes on from there.
+        return (state) => {
+          const index = state.instruments.findIndex((i) => i.symbol === command.symbol);
+          if (state.walk === null || index < 0) return state;
+          const prices = state.walk.prices.slice();
+          prices[index] = command.price;
+          return { ...state, walk: { ...state.walk, prices } };
+        };
+      case "openSession":
+        // A new day's tick sizes (see the engine's price rules): the walk steps by them.
+        return (state) => ({
+          ...state,
+          marketOpen: true,
+          instruments: state.instruments.map((i) => ({ ...i, tickSize: this.market?.quote(i.symbol)?.tickSize ?? i.tickSize })),
+        });
+      case "closeSession":
+        return (state) => ({ ...state, marketOpen: false });
+    }
   }
 
   /** Runs `work` after the work before it: each publish expects the sequence the one before it got, and each check sees the state it publishes on. */
@@ -218,36 +268,10 @@ export function walkOf(state: FeedState, seed: number, ticksPerSecond: number): 
   return new GbmFeed({ seed, instruments: state.instruments, tickIntervalMs: 1000 / ticksPerSecond }, state.walk ?? undefined);
 }
 
-function specOf(instrument: WalkedInstrument): InstrumentSpec {
-  const { volatility: _v, typicalVolume: _t, ...spec } = instrument;
-  return spec;
-}
-
 /** The state with an instrument listed: walked from its listing price. */
 function listed(state: FeedState, instrument: WalkedInstrument): FeedState {
   const instruments = [...state.instruments, instrument];
   // The first instrument starts the walk from the seed (see walkOf).
   if (state.walk === null) return { ...state, instruments };
   return { ...state, instruments, walk: { ...state.walk, prices: [...state.walk.prices, instrument.price] } };
-}
-
-/** What an admin's market command changes in the feed's state besides the market. */
-function changeOf(command: MarketCommand): (state: FeedState) => FeedState {
-  switch (command.kind) {
-    case "addInstrument":
-      return (state) => listed(state, command.instrument);
-    case "tick":
-      // A set price: the walk goes on from there.
-      return (state) => {
-        const index = state.instruments.findIndex((i) => i.symbol === command.symbol);
-        if (state.walk === null || index < 0) return state;
-        const prices = state.walk.prices.slice();
-        prices[index] = command.price;
-        return { ...state, walk: { ...state.walk, prices } };
-      };
-    case "openSession":
-      return (state) => ({ ...state, marketOpen: true });
-    case "closeSession":
-      return (state) => ({ ...state, marketOpen: false });
-  }
 }

@@ -1,6 +1,6 @@
 // Admin procedures: users and keys, accounts, instruments, market controls. Each is written to
 // the audit log with the acting user.
-import { EXCHANGES, rupeesToPaise, rupeePriceSchema, symbolSchema } from "@trading/engine";
+import { EXCHANGES, rupeesToPaise, rupeePriceSchema, symbolSchema, tickSizeFor } from "@trading/engine";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { idText, pageSize, text } from "../procedures/inputs.js";
@@ -100,7 +100,12 @@ export const adminRouter = {
         name: text(100),
         exchange: z.enum(EXCHANGES).default("NSE"),
         price: rupeePriceSchema,
-        tickSize: rupeePriceSchema.default(0.05),
+        /** A fixed tick size; without one, NSE's table by price applies (reviewed at each session open). */
+        tickSize: rupeePriceSchema.optional(),
+        band: z
+          .union([z.literal(2), z.literal(5), z.literal(10), z.literal(20), z.literal("dynamic")])
+          .default(20)
+          .describe('the price band: a percentage of the previous close, or "dynamic" (as for stocks with derivatives)'),
         lotSize: z.number().int("must be a whole number").min(1, "must be at least 1").max(100_000, "must be at most 1,00,000").default(1),
       }),
     )
@@ -110,9 +115,12 @@ export const adminRouter = {
         name: input.name,
         exchange: input.exchange,
         instrumentType: "EQ" as const,
-        tickSize: paise(input.tickSize),
+        ...(input.tickSize === undefined
+          ? { tickSize: tickSizeFor(paise(input.price)), tickSizeRule: "nse" as const }
+          : { tickSize: paise(input.tickSize) }),
         lotSize: input.lotSize,
         price: paise(input.price),
+        band: input.band,
       };
       await changeMarket(ctx, { kind: "addInstrument", instrument });
       await audit(ctx, "instrument.add", { ...input });

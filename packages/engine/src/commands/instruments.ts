@@ -1,5 +1,6 @@
 // Instruments: listing one for trading.
 import { SYMBOL_PATTERN } from "../limits.js";
+import { PRICE_BANDS } from "../price-rules.js";
 import { InstrumentRecord } from "../records.js";
 import type { Store } from "../store.js";
 import { EXCHANGES, INSTRUMENT_TYPES, type AddInstrumentCommand, type CommandResult } from "../types.js";
@@ -25,6 +26,11 @@ export function addInstrument(store: Store, command: AddInstrumentCommand): Comm
   if (!Number.isSafeInteger(spec.lotSize) || spec.lotSize <= 0) return refuse("INVALID_COMMAND", "lotSize must be a positive whole number");
   if (!Number.isSafeInteger(spec.price) || spec.price <= 0 || spec.price % spec.tickSize !== 0) {
     return refuse("INVALID_PRICE", "price must be a positive amount in paise on the tick size");
+  }
+  if (spec.tickSizeRule !== undefined && spec.tickSizeRule !== "nse")
+    return refuse("INVALID_COMMAND", 'tickSizeRule must be "nse" or absent');
+  if (spec.band !== undefined && !(PRICE_BANDS as readonly unknown[]).includes(spec.band)) {
+    return refuse("INVALID_COMMAND", 'band must be 2, 5, 10, 20 or "dynamic"');
   }
   const frozen = { ...spec };
   store.instruments.set(spec.symbol, new InstrumentRecord(frozen, store.instruments.size));

@@ -13,7 +13,7 @@ export function checkPrice(label: string, value: unknown, instrument: Instrument
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0) {
     return refuse("INVALID_PRICE", `${label} must be a positive amount in paise`);
   }
-  const tick = instrument.spec.tickSize;
+  const tick = instrument.tickSize;
   const nearest = nearestTicks(value, tick);
   if (nearest !== null) {
     return refuse(
@@ -22,7 +22,17 @@ export function checkPrice(label: string, value: unknown, instrument: Instrument
         `nearest allowed prices are ${rupees(nearest.below)} and ${rupees(nearest.above)}`,
     );
   }
-  return undefined;
+  return checkBand(label, value, instrument);
+}
+
+/** Refuses a price outside the instrument's band today, saying what the band is. */
+export function checkBand(label: string, value: number, instrument: InstrumentRecord): Refused | undefined {
+  const band = instrument.band;
+  if (band === null || (value >= band.lower && value <= band.upper)) return undefined;
+  return refuse(
+    "PRICE_OUTSIDE_BAND",
+    `${label} ${rupees(value)} is outside today's price band for ${instrument.spec.symbol}: ${rupees(band.lower)} to ${rupees(band.upper)}`,
+  );
 }
 
 export function checkQuantity(quantity: unknown, instrument: InstrumentRecord): Refused | undefined {

@@ -15,6 +15,7 @@ export function openSession(store: Store, time: Millis): CommandResult {
     instrument.high = instrument.lastTradedPrice;
     instrument.low = instrument.lastTradedPrice;
     instrument.volume = 0;
+    instrument.review();
   }
   store.emit({ seq: store.nextSeq(), time, type: "session.opened" });
   return { ok: true, events: store.takeEvents(time) };

@@ -11,13 +11,14 @@ import { checkTriggeredBuy } from "../risk.js";
 import type { Store } from "../store.js";
 import type { CommandResult, Millis, TickCommand } from "../types.js";
 import { badFeedSeq, badTime, isCommandTime, isFeedSeq, refuse } from "./common.js";
+import { checkBand } from "./order-input.js";
 
 export function applyTick(store: Store, cmd: TickCommand): CommandResult {
   if (!isCommandTime(cmd.time)) return badTime();
   const instrument = store.instruments.get(cmd.symbol);
   if (instrument === undefined) return refuse("UNKNOWN_INSTRUMENT", `no instrument with symbol ${JSON.stringify(cmd.symbol)}`);
   if (!Number.isSafeInteger(cmd.price) || cmd.price <= 0) return refuse("INVALID_PRICE", "tick price must be a positive amount in paise");
-  if (cmd.price % instrument.spec.tickSize !== 0) {
+  if (cmd.price % instrument.tickSize !== 0) {
     return refuse("PRICE_NOT_ON_TICK", `tick price is not a multiple of the tick size for ${cmd.symbol}`);
   }
   if (!Number.isSafeInteger(cmd.volume) || cmd.volume < 0) {
@@ -25,6 +26,8 @@ export function applyTick(store: Store, cmd: TickCommand): CommandResult {
   }
   if (!isFeedSeq(cmd.feedSeq)) return badFeedSeq();
   if (!store.marketOpen) return refuse("MARKET_CLOSED", "the market is closed; ticks are accepted while a session is open");
+  const outside = checkBand("tick price", cmd.price, instrument);
+  if (outside !== undefined) return outside;
 
   const { price, volume, time } = cmd;
   if (cmd.feedSeq !== undefined) store.lastFeedSeq = cmd.feedSeq;
@@ -33,6 +36,7 @@ export function applyTick(store: Store, cmd: TickCommand): CommandResult {
   if (price < instrument.low) instrument.low = price;
   instrument.volume += volume;
   instrument.lastTickAt = time;
+  instrument.flexBand(price);
   store.emit({ seq: store.nextSeq(), time, type: "price.tick", symbol: cmd.symbol, price, volume });
 
   triggerStops(store, instrument, instrument.buyStops, price, time);

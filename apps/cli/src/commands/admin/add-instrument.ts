@@ -1,5 +1,5 @@
 // `trade admin add-instrument`: lists a new instrument for trading.
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import type { Io } from "../../io.js";
 import { rupees } from "../../output.js";
 import { define, positiveInt, price, show, withClient } from "../shared.js";
@@ -9,12 +9,35 @@ export function addInstrumentCommand(io: Io): Command {
     .argument("<symbol>")
     .argument("<name>")
     .argument("<price>", "starting price in rupees", price("price"))
-    .option("--tick <rupees>", "tick size", price("--tick"), 0.05)
+    .option("--tick <rupees>", "a fixed tick size (default: NSE's table by price)", price("--tick"))
     .option("--lot <n>", "lot size", positiveInt("--lot"), 1)
-    .action(async (symbol: string, name: string, startPrice: number, options: { tick: number; lot: number }, command: Command) => {
-      const instrument = await withClient(io, (c) =>
-        c.admin.addInstrument.mutate({ symbol, name, price: startPrice, tickSize: options.tick, lotSize: options.lot }),
-      );
-      show(io, command, instrument, () => `Added ${instrument.symbol} at ${rupees(instrument.lastTradedPrice)}`);
-    });
+    .option("--band <percent>", 'price band: 2, 5, 10, 20 or "dynamic"', band, 20)
+    .action(
+      async (
+        symbol: string,
+        name: string,
+        startPrice: number,
+        options: { tick?: number; lot: number; band: 2 | 5 | 10 | 20 | "dynamic" },
+        command: Command,
+      ) => {
+        const instrument = await withClient(io, (c) =>
+          c.admin.addInstrument.mutate({
+            symbol,
+            name,
+            price: startPrice,
+            tickSize: options.tick,
+            lotSize: options.lot,
+            band: options.band,
+          }),
+        );
+        show(io, command, instrument, () => `Added ${instrument.symbol} at ${rupees(instrument.lastTradedPrice)}`);
+      },
+    );
+}
+
+function band(value: string): 2 | 5 | 10 | 20 | "dynamic" {
+  if (value === "dynamic") return value;
+  const percent = Number(value);
+  if (percent === 2 || percent === 5 || percent === 10 || percent === 20) return percent;
+  throw new InvalidArgumentError('must be 2, 5, 10, 20 or "dynamic"');
 }
