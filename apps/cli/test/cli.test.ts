@@ -66,7 +66,7 @@ describe("trade", () => {
   });
 
   it("says why an IOC that found nothing to fill was cancelled", async () => {
-    const run = await trade(["buy", "ITC", "1", "--limit", "1", "--ioc"]);
+    const run = await trade(["buy", "ITC", "1", "--limit", "370", "--ioc"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/CANCELLED \(IOC: nothing more filled on arrival, cancelled\)/);
     const id = /(O\d+)/.exec(run.stdout)?.[1] ?? "";

@@ -41,5 +41,5 @@ it("runs the README's trade session: every command succeeds", async () => {
   expect(stdout).toContain("Logged in as demo-user");
   expect(stdout).toMatch(/BUY 10 INFY LIMIT @ ₹1,401\.00: O\d+ PLACED/);
   expect(stdout).toMatch(/O\d+ CANCELLED/);
-  expect(stdout).toContain("INFY now ₹1,499.95");
+  expect(stdout).toContain("INFY now ₹1,499.90");
 }, 60_000);

@@ -151,15 +151,15 @@ if (!available) {
       await page.locator('[data-symbol="TCS"]').click();
       await page.getByLabel("Type").selectOption("LIMIT");
       await page.getByLabel("Quantity").fill("2");
-      await page.getByLabel("Price (₹)").fill("2500");
+      await page.getByLabel("Price (₹)").fill("2800");
       await page.getByRole("button", { name: "BUY TCS" }).click();
       const row = page.locator("tr[data-order]").filter({ hasText: "TCS" }).first();
       await row.waitFor({ timeout: 10_000 });
       expect(await row.textContent()).toContain("PLACED");
       await row.getByRole("button", { name: "Modify" }).click();
-      await row.getByLabel("New price").fill("2501.5");
+      await row.getByLabel("New price").fill("2801.5");
       await row.getByRole("button", { name: "Save" }).click();
-      await expect.poll(async () => row.textContent(), { timeout: 10_000 }).toContain("₹2,501.50");
+      await expect.poll(async () => row.textContent(), { timeout: 10_000 }).toContain("₹2,801.50");
       await page.screenshot({ path: path.join(artifacts, "open-orders.png") });
       await row.getByRole("button", { name: "Cancel" }).click();
       await page
@@ -182,7 +182,7 @@ if (!available) {
       await page.locator('[data-symbol="LT"]').click();
       await page.getByLabel("Type").selectOption("LIMIT");
       await page.getByLabel("Quantity").fill("1");
-      await page.getByLabel("Price (₹)").fill("100");
+      await page.getByLabel("Price (₹)").fill("3600");
       await page.getByRole("button", { name: "BUY LT" }).click();
       const isLt = { has: page.locator("td:nth-child(4)", { hasText: /^LT$/ }) };
       const resting = page.locator("tr[data-order]").filter(isLt).first();
@@ -296,7 +296,7 @@ if (!available) {
       await page.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: 10_000 });
 
       const quote = await trpcCall("instruments.get", "bob-key", { symbol: "HINDUNILVR" }, "GET");
-      const limit = Math.floor((quote.lastTradedPrice as number) * 0.9);
+      const limit = Math.ceil((quote.lastTradedPrice as number) * 0.92);
       await page.locator('[data-symbol="HINDUNILVR"]').click();
       await page.getByLabel("Type").selectOption("LIMIT");
       await page.getByLabel("Quantity").fill("1");

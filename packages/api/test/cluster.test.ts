@@ -126,7 +126,7 @@ if (databaseUrl === undefined || nats === null) {
           const order =
             n % 2 === 0
               ? ({ symbol: "INFY", side: "BUY", type: "MARKET", quantity: 1, clientOrderId } as const)
-              : ({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 100, clientOrderId } as const);
+              : ({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 2800, clientOrderId } as const);
           for (let attempt = 0; attempt < 20; attempt++) {
             try {
               const placed = await client.orders.place.mutate(order);

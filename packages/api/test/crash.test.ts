@@ -60,7 +60,7 @@ function runLoad(client: TradingClient, acked: Map<string, Acked>, stop: { now: 
                 quantity: 1,
                 clientOrderId: `w${worker}-${i}-${Date.now()}`,
               })
-            : await client.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 300 + (i % 20) });
+            : await client.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 370 + (i % 20) });
         acked.set(order.orderId, { state: order.state, filledQuantity: order.filledQuantity, uncertain: false });
       } catch {
         return; // the server died under us

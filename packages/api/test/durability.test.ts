@@ -81,7 +81,7 @@ describe("restart", () => {
       side: "BUY",
       type: "LIMIT",
       quantity: 1,
-      price: 100,
+      price: 370,
       clientOrderId: "algo-3",
     });
     await waitFor(() => engine().orderByClientId("bob", "algo-1") === undefined && engine().orderByClientId("bob", "algo-2") === undefined);

@@ -62,10 +62,10 @@ describe("price feed", () => {
 
   it("replays a CSV file of ticks", async () => {
     const file = path.join(tmpdir(), `ticks-${process.pid}.csv`);
-    writeFileSync(file, "time,symbol,price,volume\n1000,TCS,3100.50,10\n1050,TCS,3101.00,5\n1100,INFY,1500.05,7\n");
+    writeFileSync(file, "time,symbol,price,volume\n1000,TCS,3100.50,10\n1050,TCS,3101.00,5\n1100,INFY,1500.10,7\n");
     t = await startTestServer({ feedTicksPerSecond: 20, feedCsv: file });
     const client = t.client("alice-key");
-    await waitFor(async () => (await client.market.quotes.query({ symbols: ["INFY"] }))[0]?.lastTradedPrice === 1500.05, 5_000);
+    await waitFor(async () => (await client.market.quotes.query({ symbols: ["INFY"] }))[0]?.lastTradedPrice === 1500.1, 5_000);
     const tcs = (await client.market.quotes.query({ symbols: ["TCS"] }))[0];
     expect([3100.5, 3101]).toContain(tcs?.lastTradedPrice);
   });

@@ -17,7 +17,7 @@ beforeAll(async () => {
   alice = t.client("alice-key");
   bob = t.client("bob-key");
   aliceFilled = (await alice.orders.place.mutate({ symbol: "HDFCBANK", side: "BUY", type: "MARKET", quantity: 7 })).orderId;
-  aliceResting = (await alice.orders.place.mutate({ symbol: "HDFCBANK", side: "SELL", type: "LIMIT", quantity: 3, price: 1200 })).orderId;
+  aliceResting = (await alice.orders.place.mutate({ symbol: "HDFCBANK", side: "SELL", type: "LIMIT", quantity: 3, price: 1050 })).orderId;
 });
 afterAll(async () => {
   await t.stop();

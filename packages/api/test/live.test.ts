@@ -74,13 +74,13 @@ describe("subscriptions", () => {
     const received: Array<{ id: string; data: OrderUpdateDto }> = [];
     const sub = alice.orders.onUpdate.subscribe(undefined, { onData: (d) => received.push(d) });
     await waitFor(() => listening(t, "alice"));
-    await alice.orders.place.mutate({ symbol: "NTPC", side: "BUY", type: "LIMIT", quantity: 1, price: 300 });
+    await alice.orders.place.mutate({ symbol: "NTPC", side: "BUY", type: "LIMIT", quantity: 1, price: 310 });
     await waitFor(() => received.some((r) => r.data.type === "accepted"));
     sub.unsubscribe();
     const lastId = (received[received.length - 1] as { id: string }).id;
     // While disconnected: three more updates.
-    const missed = await alice.orders.place.mutate({ symbol: "NTPC", side: "BUY", type: "LIMIT", quantity: 2, price: 301 });
-    await alice.orders.modify.mutate({ orderId: missed.orderId, price: 302 });
+    const missed = await alice.orders.place.mutate({ symbol: "NTPC", side: "BUY", type: "LIMIT", quantity: 2, price: 311 });
+    await alice.orders.modify.mutate({ orderId: missed.orderId, price: 312 });
     await alice.orders.cancel.mutate({ orderId: missed.orderId });
     const resumed = await collect<{ id: string; data: OrderUpdateDto }>(
       (h) => alice.orders.onUpdate.subscribe({ lastEventId: lastId }, h),
@@ -104,7 +104,7 @@ describe("subscriptions", () => {
     const prices = [3900, 3901, 3902, 3903, 3904, 3905, 3906, 3907];
     for (const [i, price] of prices.entries()) {
       await admin.admin.setPrice.mutate({ symbol: "LT", price });
-      placed.push((await alice.orders.place.mutate({ symbol: "LT", side: "BUY", type: "LIMIT", quantity: 1, price: 3000 + i })).orderId);
+      placed.push((await alice.orders.place.mutate({ symbol: "LT", side: "BUY", type: "LIMIT", quantity: 1, price: 3600 + i })).orderId);
       // Drop every socket from the server side mid-stream.
       if (i === 3) await dropSockets(t);
     }
@@ -135,7 +135,7 @@ describe("subscriptions", () => {
         });
       });
     // It keeps the last three order events: four orders push the first one out.
-    for (let i = 0; i < 4; i++) await alice.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 100 });
+    for (let i = 0; i < 4; i++) await alice.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 370 });
     const tooOld = await failure({ lastEventId: "0" });
     expect(tooOld).toMatchObject({ code: "PRECONDITION_FAILED" });
     expect(tooOld.message).toContain("subscribe afresh");
@@ -145,7 +145,7 @@ describe("subscriptions", () => {
       expect({ lastEventId, code: refused.code }).toEqual({ lastEventId, code: "BAD_REQUEST" });
     }
     // Within what it keeps, a resume replays what was missed.
-    const order = await alice.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 100 });
+    const order = await alice.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 370 });
     const resumed = await collect<{ data: OrderUpdateDto }>((h) => alice.orders.onUpdate.subscribe({ lastEventId: String(lastSeq) }, h), 1);
     resumed.unsubscribe();
     expect(resumed.items[0]?.data).toMatchObject({ type: "accepted", order: { orderId: order.orderId } });

@@ -26,7 +26,7 @@ describe("orders over the API", () => {
 
   it("tells in an order's history why each step happened, in the engine's words", async () => {
     const alice = t.client("alice-key");
-    const ioc = await alice.orders.place.mutate({ symbol: "INFY", side: "BUY", type: "LIMIT", quantity: 1, price: 1, validity: "IOC" });
+    const ioc = await alice.orders.place.mutate({ symbol: "INFY", side: "BUY", type: "LIMIT", quantity: 1, price: 1400, validity: "IOC" });
     expect(ioc.state).toBe("CANCELLED");
     expect((await alice.orders.get.query({ orderId: ioc.orderId })).history).toEqual([
       { state: "PLACED", time: expect.any(String), cause: "placed", description: "placed" },
@@ -37,19 +37,19 @@ describe("orders over the API", () => {
         description: "IOC: nothing more filled on arrival, cancelled",
       },
     ]);
-    const resting = await alice.orders.place.mutate({ symbol: "INFY", side: "BUY", type: "LIMIT", quantity: 1, price: 1 });
+    const resting = await alice.orders.place.mutate({ symbol: "INFY", side: "BUY", type: "LIMIT", quantity: 1, price: 1400 });
     await alice.orders.cancel.mutate({ orderId: resting.orderId });
     expect((await alice.orders.get.query({ orderId: resting.orderId })).history.map((h) => h.cause)).toEqual(["placed", "cancelled"]);
   });
 
   it("rests a LIMIT order, modifies it, cancels it, and refuses a second cancel with a clear error", async () => {
     const alice = t.client("alice-key");
-    const placed = await alice.orders.place.mutate({ symbol: "INFY", side: "BUY", type: "LIMIT", quantity: 5, price: 1000 });
+    const placed = await alice.orders.place.mutate({ symbol: "INFY", side: "BUY", type: "LIMIT", quantity: 5, price: 1400 });
     expect(placed.state).toBe("PLACED");
-    expect((await alice.funds.get.query()).blocked).toBe(5_000);
-    const modified = await alice.orders.modify.mutate({ orderId: placed.orderId, price: 1001.5, quantity: 4 });
-    expect(modified).toMatchObject({ price: 1001.5, quantity: 4, state: "PLACED" });
-    expect((await alice.funds.get.query()).blocked).toBe(4_006);
+    expect((await alice.funds.get.query()).blocked).toBe(7_000);
+    const modified = await alice.orders.modify.mutate({ orderId: placed.orderId, price: 1401.5, quantity: 4 });
+    expect(modified).toMatchObject({ price: 1401.5, quantity: 4, state: "PLACED" });
+    expect((await alice.funds.get.query()).blocked).toBe(5_606);
     const cancelled = await alice.orders.cancel.mutate({ orderId: placed.orderId });
     expect(cancelled.state).toBe("CANCELLED");
     expect((await alice.funds.get.query()).blocked).toBe(0);
@@ -87,10 +87,11 @@ describe("orders over the API", () => {
       fieldErrors: { quantity: [expect.any(String)], price: [expect.any(String)] },
     });
     expect(
-      await rejection(bob.orders.place.mutate({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 3000.03 })),
+      await rejection(bob.orders.place.mutate({ symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 3000.05 })),
     ).toMatchObject({
       reason: "PRICE_NOT_ON_TICK",
-      message: expect.stringContaining("₹3,000.00 and ₹3,000.05"),
+      // TCS at about ₹3,080 moves in steps of ₹0.10 (NSE's table).
+      message: expect.stringContaining("₹3,000.00 and ₹3,000.10"),
     });
     expect((await bob.orders.list.query()).items).toEqual(before.items);
   });
@@ -102,7 +103,7 @@ describe("orders over the API", () => {
       side: "BUY",
       type: "LIMIT",
       quantity: 1,
-      price: 100,
+      price: 370,
       clientOrderId: "bob-1",
     });
     const again = await bob.orders.place.mutate({
@@ -110,13 +111,13 @@ describe("orders over the API", () => {
       side: "BUY",
       type: "LIMIT",
       quantity: 1,
-      price: 100,
+      price: 370,
       clientOrderId: "bob-1",
     });
     expect(again.orderId).toBe(first.orderId);
     expect(
       await rejection(
-        bob.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 2, price: 100, clientOrderId: "bob-1" }),
+        bob.orders.place.mutate({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 2, price: 370, clientOrderId: "bob-1" }),
       ),
     ).toMatchObject({
       code: "CONFLICT",
@@ -129,7 +130,7 @@ describe("orders over the API", () => {
       side: "BUY",
       type: "LIMIT",
       quantity: 1,
-      price: 100,
+      price: 370,
       clientOrderId: "bob-1",
     });
     expect(afterClose).toMatchObject({ orderId: first.orderId, state: "CANCELLED" });
@@ -139,7 +140,7 @@ describe("orders over the API", () => {
     const demo = t.client("demo-key");
     const ids: string[] = [];
     for (let i = 0; i < 7; i++)
-      ids.push((await demo.orders.place.mutate({ symbol: "SBIN", side: "BUY", type: "LIMIT", quantity: 1, price: 500 + i })).orderId);
+      ids.push((await demo.orders.place.mutate({ symbol: "SBIN", side: "BUY", type: "LIMIT", quantity: 1, price: 800 + i })).orderId);
     const first = await demo.orders.list.query({ limit: 3 });
     expect(first.items.map((o) => o.orderId)).toEqual(ids.slice(-3).reverse());
     const second = await demo.orders.list.query({ limit: 3, cursor: first.nextCursor ?? undefined });

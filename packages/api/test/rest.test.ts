@@ -29,7 +29,7 @@ describe("REST mirror", () => {
     expect(list.status).toBe(200);
     expect((list.body as unknown as unknown[]).length).toBeGreaterThanOrEqual(15);
     const one = await send("GET", "/instruments/reliance", "alice-key");
-    expect(one.body).toMatchObject({ symbol: "RELIANCE", exchange: "NSE", tickSize: 0.05, lotSize: 1 });
+    expect(one.body).toMatchObject({ symbol: "RELIANCE", exchange: "NSE", tickSize: 0.1, lotSize: 1 });
     const placed = await send("POST", "/orders", "alice-key", { symbol: "RELIANCE", side: "BUY", type: "MARKET", quantity: 2 });
     expect(placed.status).toBe(200);
     expect(placed.body).toMatchObject({ state: "EXECUTED", filledQuantity: 2 });
@@ -53,10 +53,10 @@ describe("REST mirror", () => {
     expect(funds.status).toBe(422);
     expect(funds.body.data).toMatchObject({ reason: "INSUFFICIENT_FUNDS" });
     expect(String(funds.body.message)).toContain("is available");
-    const resting = await send("POST", "/orders", "bob-key", { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 2000 });
+    const resting = await send("POST", "/orders", "bob-key", { symbol: "TCS", side: "BUY", type: "LIMIT", quantity: 1, price: 2800 });
     const id = String(resting.body.orderId);
-    const modified = await send("POST", `/orders/${id}/modify`, "bob-key", { price: 2001 });
-    expect(modified.body).toMatchObject({ price: 2001 });
+    const modified = await send("POST", `/orders/${id}/modify`, "bob-key", { price: 2801 });
+    expect(modified.body).toMatchObject({ price: 2801 });
     expect((await send("POST", `/orders/${id}/cancel`, "bob-key", {})).body).toMatchObject({ state: "CANCELLED" });
     const again = await send("POST", `/orders/${id}/cancel`, "bob-key", {});
     expect(again.status).toBe(409);
@@ -143,11 +143,11 @@ describe("REST mirror", () => {
   });
 
   it("keeps users apart: another user's order answers not found, lists show only your own", async () => {
-    const mine = await send("POST", "/orders", "alice-key", { symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 100 });
+    const mine = await send("POST", "/orders", "alice-key", { symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 370 });
     const id = String(mine.body.orderId);
     expect((await send("GET", `/orders/${id}`, "bob-key")).status).toBe(404);
     expect((await send("POST", `/orders/${id}/cancel`, "bob-key", {})).status).toBe(404);
-    expect((await send("POST", `/orders/${id}/modify`, "bob-key", { price: 101 })).status).toBe(404);
+    expect((await send("POST", `/orders/${id}/modify`, "bob-key", { price: 371 })).status).toBe(404);
     const bobs = await send("GET", "/orders?limit=500", "bob-key");
     expect((bobs.body.items as Array<{ userId: string }>).every((o) => o.userId === "bob")).toBe(true);
     const bobTrades = await send("GET", "/trades?limit=500", "bob-key");
@@ -238,7 +238,7 @@ describe("REST inputs are exactly tRPC's", () => {
       { ...base, quantity: 16, price: "1e0" },
       { ...base, quantity: 16, price: [1] },
       { symbol: "INFY", side: "BUY", type: "SL_M", quantity: 1, triggerPrice: "99999" },
-      { ...base, quantity: 16, price: 1 },
+      { ...base, quantity: 16, price: 1400 },
     ];
     const before = await openOrders("demo-key");
     const answers: Array<{ body: unknown; rest: number; trpc: number }> = [];
@@ -263,11 +263,11 @@ describe("REST inputs are exactly tRPC's", () => {
       const modified = await send("POST", `/orders/${String(id)}/modify`, "demo-key", change);
       expect({ change, status: modified.status }).toEqual({ change, status: 400 });
     }
-    expect((await send("GET", `/orders/${String(id)}`, "demo-key")).body).toMatchObject({ quantity: 16, price: 1 });
+    expect((await send("GET", `/orders/${String(id)}`, "demo-key")).body).toMatchObject({ quantity: 16, price: 1400 });
   });
 
   it("answers a body that is not an object with 400 on every endpoint, and changes nothing", async () => {
-    const resting = await send("POST", "/orders", "bob-key", { symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 100 });
+    const resting = await send("POST", "/orders", "bob-key", { symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 370 });
     const id = String(resting.body.orderId);
     const before = await openOrders("bob-key");
     expect(before).toContain(id);
@@ -316,7 +316,7 @@ describe("REST inputs are exactly tRPC's", () => {
   });
 
   it("refuses a JSON body in a charset other than UTF-8 with 415, on REST and tRPC alike", async () => {
-    const body = JSON.stringify({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 100 });
+    const body = JSON.stringify({ symbol: "ITC", side: "BUY", type: "LIMIT", quantity: 1, price: 370 });
     const before = await openOrders("bob-key");
     for (const charset of ["utf-16", "latin1", "UTF-16LE"]) {
       const headers = { "x-api-key": "bob-key", "content-type": `application/json; charset=${charset}` };

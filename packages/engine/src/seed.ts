@@ -16,6 +16,9 @@ const nse = (symbol: string, name: string, rupees: number, volatility: number, t
   tickSize: 5,
   lotSize: 1,
   price: Math.round(rupees * 100),
+  // Each of these has derivatives on NSE: no fixed band but a dynamic one (see price-rules.ts).
+  tickSizeRule: "nse",
+  band: "dynamic",
   volatility,
   typicalVolume,
 });

@@ -124,7 +124,7 @@ export class FeedLeader {
     for (const seed of SEED_INSTRUMENTS) {
       if (this.state.instruments.some((i) => i.symbol === seed.symbol)) continue;
       const { volatility: _v, typicalVolume: _t, ...instrument } = seed;
-      await this.inTurn(() => this.applyAndPublish({ kind: "addInstrument", instrument }, (state) => listed(state, seed)));
+      await this.inTurn(() => this.applyAndPublish({ kind: "addInstrument", instrument }, (state) => listed(state, this.walked(seed))));
     }
     await this.inTurn(() => this.publish(null, (state) => ({ ...state, seeded: true })));
   }
@@ -186,6 +186,11 @@ export class FeedLeader {
     return { ok: true, feedSeq: await this.publish(command, change) };
   }
 
+  /** An instrument just listed, as the walk steps it: by the tick size the market gives it. */
+  private walked(instrument: WalkedInstrument): WalkedInstrument {
+    return { ...instrument, tickSize: this.market?.quote(instrument.symbol)?.tickSize ?? instrument.tickSize };
+  }
+
   /** A walk that reaches its instrument's band stops there (the circuit) and goes on from there. */
   private withinBand(symbol: string, price: number): number {
     const band = this.market?.quote(symbol)?.band;
@@ -199,7 +204,7 @@ export class FeedLeader {
   private changeOf(command: MarketCommand): (state: FeedState) => FeedState {
     switch (command.kind) {
       case "addInstrument":
-        return (state) => listed(state, command.instrument);
+        return (state) => listed(state, this.walked(command.instrument));
       case "tick":
         // A set price: the walk goes on from there.
         return (state) => {
