@@ -1,6 +1,6 @@
 // Server configuration from command-line flags and environment variables, with documented
 // defaults. Flags win over the environment.
-import { DEFAULT_STARTING_CASH, paiseToRupees, rupeesToPaise } from "@trading/engine";
+import { CALENDARS, DEFAULT_STARTING_CASH, paiseToRupees, rupeesToPaise } from "@trading/engine";
 import { z } from "zod";
 import { DEFAULT_SHARDS } from "./cluster/shards.js";
 
@@ -43,6 +43,15 @@ export const configSchema = z.object({
   feedSeed: z.coerce.number().int().default(1),
   /** A CSV file (time,symbol,price,volume) to replay instead of the random walk. */
   feedCsv: z.string().optional(),
+  /** The market's calendar: `always` open (the default), or `nse` (weekends, holidays, IST sessions). */
+  marketCalendar: z.enum(CALENDARS).default("always"),
+  /** A simulated market clock starts at this time (ISO-8601); unset, the market runs on the wall clock. */
+  marketClockStart: z
+    .string()
+    .refine((value) => !Number.isNaN(Date.parse(value)), "must be an ISO-8601 time, e.g. 2026-12-07T09:00:00+05:30")
+    .optional(),
+  /** How fast the simulated clock runs: 60 is one market minute per second. */
+  marketClockSpeed: z.coerce.number().positive().max(100_000).default(1),
   demoUsers: bool.default(true),
   /** Admin API key; with demo users on and none given, the demo admin key `admin-key` works. */
   adminApiKey: z.string().min(8).optional(),
@@ -107,6 +116,9 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   feedTicksPerSecond: "FEED_TICKS_PER_SECOND",
   feedSeed: "FEED_SEED",
   feedCsv: "FEED_CSV",
+  marketCalendar: "MARKET_CALENDAR",
+  marketClockStart: "MARKET_CLOCK_START",
+  marketClockSpeed: "MARKET_CLOCK_SPEED",
   demoUsers: "DEMO_USERS",
   adminApiKey: "ADMIN_API_KEY",
   startingCash: "STARTING_CASH",

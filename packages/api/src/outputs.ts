@@ -1,6 +1,16 @@
 // Zod schemas of what the API answers. They document the REST mirror (OpenAPI) and are checked
 // against the DTO functions at compile time, so the two cannot drift apart.
-import { EXCHANGES, INSTRUMENT_TYPES, ORDER_CAUSES, ORDER_STATES, ORDER_TYPES, REASON_CODES, SIDES, VALIDITIES } from "@trading/engine";
+import {
+  CALENDARS,
+  EXCHANGES,
+  INSTRUMENT_TYPES,
+  ORDER_CAUSES,
+  ORDER_STATES,
+  ORDER_TYPES,
+  REASON_CODES,
+  SIDES,
+  VALIDITIES,
+} from "@trading/engine";
 import { z } from "zod";
 
 const rupees = z.number().describe("rupees, at most two decimals");
@@ -34,6 +44,17 @@ export const instrumentOutput = quoteOutput.extend({
     .union([z.literal(2), z.literal(5), z.literal(10), z.literal(20), z.literal("dynamic")])
     .nullable()
     .describe('the band: a percentage of the previous close, or "dynamic" (10 %, flexed by 5 % as the price reaches it)'),
+});
+
+export const marketStatusOutput = z.object({
+  phase: z.enum(["pre-open", "opening", "open", "closed"]).describe("where the market is in its trading day"),
+  tradingDay: z.string().describe("the trading day (IST date) now, or the next one while closed"),
+  nextOpen: isoTime.nullable().describe("when the normal market opens next; null for an always-open market"),
+  nextClose: isoTime.nullable().describe("when it closes next (today's close while open)"),
+  now: isoTime.describe("the market clock's time"),
+  speed: z.number().describe("market seconds per second: 1 on the wall clock, more on a simulated one"),
+  simulated: z.boolean(),
+  calendar: z.enum(CALENDARS),
 });
 
 export const orderOutput = z.object({

@@ -12,6 +12,7 @@ import type { Config } from "./config.js";
 import { CommandQueue, stampCommand, type CommandTemplate, type EngineReader } from "./command-queue.js";
 import { PriceFeed } from "./feed.js";
 import type { Logger } from "./log.js";
+import { MarketClock } from "./market-clock.js";
 import { Metrics } from "./metrics.js";
 import { keepRecentFrom, ReplayTurns } from "./replay.js";
 import { BackgroundSnapshots, snapshotThreadAvailable } from "./snapshots.js";
@@ -57,6 +58,8 @@ export interface Platform {
   /** Market events (ticks). */
   marketEvents: EventSource;
   market: MarketControl;
+  /** The market's clock (see market-clock.ts). */
+  clock: MarketClock;
   keys: KeyRing;
   limiter: Limiter;
   /** Turns for subscribers' replays (see replay.ts). */
@@ -154,6 +157,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
     eventsOf: () => events,
     marketEvents: events,
     market: localMarket(queue, feed, submit),
+    clock: new MarketClock(config),
     bus,
     keys,
     limiter,

@@ -22,6 +22,7 @@ import {
   orderDetailOutput,
   orderOutput,
   pageOf,
+  marketStatusOutput,
   quoteOutput,
   tradeOutput,
   whoamiOutput,
@@ -106,6 +107,15 @@ export const restRouter = router({
     .input(z.object({ symbols: z.string().max(2_000, "is at most 2,000 characters").optional() }))
     .output(z.array(quoteOutput))
     .query(({ ctx, input }) => call(ctx).market.quotes({ symbols: input.symbols?.split(",").filter((s) => s.length > 0) })),
+  marketStatus: publicProcedure
+    .meta(
+      get("/market/status", "The market's phase (pre-open, opening, open, closed), trading day, next open and close, and clock", [
+        "market",
+      ]),
+    )
+    .input(z.object({}))
+    .output(marketStatusOutput)
+    .query(({ ctx }) => call(ctx).market.status()),
   candles: publicProcedure
     .meta(
       get(

@@ -4,6 +4,17 @@ export { Engine, type OrderFilter } from "./engine.js";
 export { checkInvariants } from "./invariants.js";
 export { repeatPlacement } from "./commands/orders.js";
 export { bandLimits, PRICE_BANDS, tickSizeFor, type BandLimits, type PriceBand } from "./price-rules.js";
+export {
+  CALENDARS,
+  istDate,
+  isNseTradingDay,
+  marketStatus,
+  nseHoliday,
+  NSE_SESSION,
+  type CalendarName,
+  type MarketPhase,
+  type MarketStatus,
+} from "./calendar/calendar.js";
 export { SNAPSHOT_VERSION, type EngineSnapshot, type OrderSnapshot, type InstrumentSnapshot } from "./snapshot.js";
 export {
   INITIAL_STATES,

@@ -159,6 +159,27 @@ describe("trade quote", () => {
   });
 });
 
+describe("trade market", () => {
+  it("shows the phase, the trading day and the next open and close on the market's clock", async () => {
+    const run = await trade(["market"], {
+      "market.status": {
+        phase: "closed",
+        tradingDay: "2026-12-07",
+        nextOpen: "2026-12-07T03:45:00.000Z",
+        nextClose: "2026-12-07T10:00:00.000Z",
+        now: "2026-12-05T06:30:00.000Z",
+        speed: 60,
+        simulated: true,
+        calendar: "nse",
+      },
+    });
+    expect(run.out).toMatch(/Market +closed/);
+    expect(run.out).toMatch(/Trading day +2026-12-07/);
+    expect(run.out).toMatch(/Next open \(IST\) +7\/12\/2026, 09:15:00/);
+    expect(run.out).toMatch(/Clock \(IST\) +5\/12\/2026, 12:00:00, simulated at 60x/);
+  });
+});
+
 describe("trade cancel", () => {
   it("needs an order id or --all", async () => {
     expect(usageMistake((await trade(["cancel"])).error)).toBe("give an order id, or --all");

@@ -6,6 +6,7 @@ import { adminCommand } from "./admin/index.js";
 import { cancelCommand } from "./cancel.js";
 import { candlesCommand } from "./candles.js";
 import { fundsCommand } from "./funds.js";
+import { marketCommand } from "./market.js";
 import { instrumentsCommand } from "./instruments.js";
 import { loginCommand } from "./login.js";
 import { logoutCommand } from "./logout.js";
@@ -36,6 +37,7 @@ export function registerCommands(program: Command, io: Io): void {
     tradesCommand(io),
     portfolioCommand(io),
     fundsCommand(io),
+    marketCommand(io),
     watchCommand(io),
     adminCommand(io),
   ])

@@ -8,6 +8,7 @@ import { applyToOpenOrders, prependTrade, type OrderUpdate } from "../live.js";
 import { useRestartWhenStale } from "../subscriptions.js";
 import { trpc, type ConnectionState } from "../trpc.js";
 import { Chart, chartTradesInput } from "./Chart.js";
+import { MarketStatus } from "./MarketStatus.js";
 import { OrderTicket, type SideRequest } from "./OrderTicket.js";
 import { OPEN_ORDERS_INPUT, Tables, TRADES_INPUT } from "./Tables.js";
 import { Toasts, useToasts } from "./Toasts.js";
@@ -109,6 +110,7 @@ export function Dashboard({ connection, onLogout, onUnauthorized }: DashboardPro
         <span className={`conn ${connection}`} role="status" aria-live="polite">
           {connection === "open" ? "Live" : connection === "closed" ? "Reconnecting…" : "Connecting…"}
         </span>
+        <MarketStatus />
         <span className="spacer" />
         <span className="muted keys" aria-hidden="true">
           / search · ↑↓ instruments · B buy · S sell

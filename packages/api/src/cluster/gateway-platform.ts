@@ -12,6 +12,7 @@ import type { CommandTemplate } from "../command-queue.js";
 import type { Config } from "../config.js";
 import { unavailable } from "../errors.js";
 import type { Logger } from "../log.js";
+import { MarketClock } from "../market-clock.js";
 import { Metrics } from "../metrics.js";
 import type { EventSource, MarketControl, Platform } from "../platform.js";
 import { ReplayTurns } from "../replay.js";
@@ -92,6 +93,7 @@ export async function createGatewayPlatform(
     eventsOf,
     marketEvents,
     market: clusterMarket(nc, clusterName, replica),
+    clock: new MarketClock(config),
     keys,
     limiter,
     replays: new ReplayTurns(),

@@ -1,6 +1,6 @@
 // The import below only lets declaration emit name the types of tRPC subscriptions.
 import type {} from "@trpc/server/unstable-core-do-not-import";
-import { paiseToRupees, ONE_MINUTE, symbolSchema, type EngineEvent } from "@trading/engine";
+import { marketStatus, paiseToRupees, ONE_MINUTE, symbolSchema, type EngineEvent } from "@trading/engine";
 import { tracked, TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { candlesInput } from "../procedures/inputs.js";
@@ -34,6 +34,24 @@ const trackedTick = sharedPerEvent((event, platform: Platform) =>
 );
 
 export const marketRouter = {
+  /** The market's phase, trading day, next open and close, and its clock (see market-clock.ts). */
+  status: protectedProcedure.query(({ ctx }) => {
+    const { clock, config } = ctx.platform;
+    const now = clock.now();
+    const status = marketStatus(config.marketCalendar, now);
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return {
+      phase: status.phase,
+      tradingDay: status.tradingDay,
+      nextOpen: iso(status.nextOpen),
+      nextClose: iso(status.nextClose),
+      now: new Date(now).toISOString(),
+      speed: clock.speed,
+      simulated: clock.simulated,
+      calendar: config.marketCalendar,
+    };
+  }),
+
   quotes: protectedProcedure.input(z.object({ symbols: symbolsSchema }).optional()).query(({ ctx, input }) => {
     const engine = ctx.platform.engine;
     const symbols = input?.symbols ?? engine.instruments().map((i) => i.symbol);

@@ -1,0 +1,32 @@
+// The market's clock: the wall clock by default, or a simulated one that starts at
+// MARKET_CLOCK_START and runs MARKET_CLOCK_SPEED times as fast (60: a market minute per second),
+// for trying a whole trading day in minutes and for tests. The engine never reads a clock: time
+// reaches it in commands; this is what the server asks.
+import type { Config } from "./config.js";
+
+export class MarketClock {
+  private readonly start: number | undefined;
+  private readonly startedAt: number;
+
+  constructor(
+    options: Pick<Config, "marketClockStart" | "marketClockSpeed">,
+    private readonly wallNow: () => number = Date.now,
+  ) {
+    this.start = options.marketClockStart === undefined ? undefined : Date.parse(options.marketClockStart);
+    this.speed = this.start === undefined ? 1 : options.marketClockSpeed;
+    this.startedAt = wallNow();
+  }
+
+  /** Market milliseconds per wall-clock millisecond (1 on the wall clock). */
+  readonly speed: number;
+
+  get simulated(): boolean {
+    return this.start !== undefined;
+  }
+
+  /** The market's time now, in epoch milliseconds. */
+  now(): number {
+    const wall = this.wallNow();
+    return this.start === undefined ? wall : Math.floor(this.start + (wall - this.startedAt) * this.speed);
+  }
+}

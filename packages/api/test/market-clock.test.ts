@@ -1,0 +1,55 @@
+// The market's clock and calendar over the API: always open on the wall clock by default; with
+// MARKET_CALENDAR=nse and a simulated clock, the status follows the NSE trading day in IST.
+import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.js";
+import { MarketClock } from "../src/market-clock.js";
+import { startTestServer, waitFor, type TestServer } from "./harness.js";
+
+let t: TestServer | undefined;
+afterEach(async () => {
+  await t?.stop();
+  t = undefined;
+});
+
+describe("the market clock", () => {
+  it("runs a simulated clock from its start at its speed", () => {
+    let wall = 1_000;
+    const clock = new MarketClock({ marketClockStart: "2026-12-04T09:00:00+05:30", marketClockSpeed: 60 }, () => wall);
+    expect(new Date(clock.now()).toISOString()).toBe("2026-12-04T03:30:00.000Z");
+    wall += 2_000;
+    expect(new Date(clock.now()).toISOString()).toBe("2026-12-04T03:32:00.000Z");
+    expect([clock.simulated, clock.speed]).toEqual([true, 60]);
+    expect(new MarketClock({ marketClockStart: undefined, marketClockSpeed: 60 }, () => wall).now()).toBe(wall);
+  });
+
+  it("refuses a start that is not a time, and a speed that is not positive", () => {
+    expect(() => loadConfig([], { MARKET_CLOCK_START: "tomorrow" })).toThrow(/MARKET_CLOCK_START.*ISO-8601/);
+    expect(() => loadConfig([], { MARKET_CLOCK_SPEED: "0" })).toThrow(/MARKET_CLOCK_SPEED/);
+    expect(() => loadConfig([], { MARKET_CALENDAR: "bse" })).toThrow(/MARKET_CALENDAR/);
+  });
+
+  it("is always open by default, on the wall clock", async () => {
+    t = await startTestServer();
+    const status = await t.client("alice-key").market.status.query();
+    expect(status).toMatchObject({ phase: "open", calendar: "always", simulated: false, speed: 1, nextOpen: null, nextClose: null });
+    expect(Math.abs(Date.parse(status.now) - Date.now())).toBeLessThan(5_000);
+  });
+
+  it("follows NSE's trading day on a simulated clock, over tRPC and REST alike", async () => {
+    t = await startTestServer({ marketCalendar: "nse", marketClockStart: "2026-12-04T09:06:30+05:30", marketClockSpeed: 60 });
+    const client = t.client("alice-key");
+    expect(await client.market.status.query()).toMatchObject({
+      phase: "pre-open",
+      tradingDay: "2026-12-04",
+      nextOpen: "2026-12-04T03:45:00.000Z",
+      nextClose: "2026-12-04T10:00:00.000Z",
+      calendar: "nse",
+      simulated: true,
+      speed: 60,
+    });
+    // A market minute a second: the opening phase begins at 09:08, about two seconds in.
+    await waitFor(async () => (await client.market.status.query()).phase === "opening", 5_000);
+    const rest = await fetch(`${t.server.url}/api/v1/market/status`, { headers: { "x-api-key": "alice-key" } });
+    expect(await rest.json()).toMatchObject({ phase: "opening", tradingDay: "2026-12-04", calendar: "nse" });
+  });
+});
