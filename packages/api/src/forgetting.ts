@@ -11,12 +11,12 @@ import type { Logger } from "./log.js";
  * answers later retries of those keys from the database. Looks every tenth of that time (at most
  * every minute) and sends a command only when there is something to let go of.
  */
-export function forgetOldClientOrderIds(queue: CommandQueue, memoryMs: number, log: Logger): () => void {
+export function forgetOldClientOrderIds(queue: CommandQueue, memoryMs: number, log: Logger, now: () => number = Date.now): () => void {
   let sending = false;
   const timer = setInterval(
     () => {
       const oldest = queue.engine.oldestClosedKeyedAt();
-      if (sending || oldest === null || oldest >= Date.now() - memoryMs) return;
+      if (sending || oldest === null || oldest >= now() - memoryMs) return;
       sending = true;
       queue
         .submit((stamp) => ({ kind: "forgetClientOrderIds", time: stamp.time, closedBefore: stamp.time - memoryMs }))

@@ -4,6 +4,7 @@ import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { SEED_INSTRUMENTS, type CommandResult, type ReasonCode } from "@trading/engine";
 import { KeyRing, RateLimiter, type Limiter } from "./auth.js";
+import { followCalendar } from "./sessions.js";
 import { ensureConfiguredUsers } from "./users.js";
 import { forgetOldClientOrderIds } from "./forgetting.js";
 import { localAccounts, type AccountReader } from "./accounts.js";
@@ -111,7 +112,10 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
   const store = await claimStorage(config, log, storage);
   const bus = new EventBus(config.replayWindow);
   const background = backgroundSnapshots(store, log);
+  // Commands carry the market's time (a simulated clock's, when one is set).
+  const clock = new MarketClock(config);
   const queue = await CommandQueue.open(store, bus, {
+    now: () => clock.now(),
     snapshotEvery: config.snapshotEvery,
     background,
     onWriteFailure: (cause, written) =>
@@ -132,7 +136,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
 
   await bootstrap(config, queue, keys, submit, log);
   const feed = new PriceFeed(queue, { ticksPerSecond: config.feedTicksPerSecond, seed: config.feedSeed, csvFile: config.feedCsv });
-  const stopForgetting = forgetOldClientOrderIds(queue, config.idempotencyMemorySeconds * 1000, log);
+  const stopForgetting = forgetOldClientOrderIds(queue, config.idempotencyMemorySeconds * 1000, log, () => clock.now());
   addGauges(metrics, bus, queue, background);
 
   const events: EventSource = {
@@ -142,7 +146,8 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
     },
     reached: async (seq) => seq <= queue.engine.lastSeq,
   };
-  return {
+  let stopFollowing = () => undefined as void;
+  const platform: LocalPlatform = {
     config,
     log,
     storage: store,
@@ -157,7 +162,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
     eventsOf: () => events,
     marketEvents: events,
     market: localMarket(queue, feed, submit),
-    clock: new MarketClock(config),
+    clock,
     bus,
     keys,
     limiter,
@@ -170,8 +175,12 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
       const writable = await queue.writable();
       return { ready: writable, journal: writable ? "writable" : "failing" };
     },
-    start: () => feed.start(),
+    start() {
+      feed.start();
+      stopFollowing = followCalendar(platform, log);
+    },
     async close() {
+      stopFollowing();
       feed.stop();
       stopForgetting();
       await queue.close();
@@ -180,6 +189,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
       await store.close();
     },
   };
+  return platform;
 }
 
 /** The market changed by this process's own queue; the feed's walk carries on from the result. */

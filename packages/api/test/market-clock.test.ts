@@ -52,4 +52,31 @@ describe("the market clock", () => {
     const rest = await fetch(`${t.server.url}/api/v1/market/status`, { headers: { "x-api-key": "alice-key" } });
     expect(await rest.json()).toMatchObject({ phase: "opening", tradingDay: "2026-12-04", calendar: "nse" });
   });
+
+  it("opens the session at 09:15 on the NSE calendar, refusing MARKET orders until then", async () => {
+    // Monday 7 December 2026, 14 market seconds before the open, at a market minute a second.
+    t = await startTestServer({ marketCalendar: "nse", marketClockStart: "2026-12-07T09:14:46+05:30", marketClockSpeed: 60 });
+    const alice = t.client("alice-key");
+    const buy = () => alice.orders.place.mutate({ symbol: "INFY", side: "BUY", type: "MARKET", quantity: 1 });
+    await expect(buy()).rejects.toMatchObject({ data: { reason: "MARKET_CLOSED" } });
+    await waitFor(async () => (await alice.market.status.query()).phase === "open", 5_000);
+    await waitFor(
+      () =>
+        buy().then(
+          (order) => order.state === "EXECUTED",
+          () => false,
+        ),
+      5_000,
+    );
+  });
+
+  it("closes the session at 15:30, expiring the day's open orders, with the market's time on them", async () => {
+    t = await startTestServer({ marketCalendar: "nse", marketClockStart: "2026-12-04T15:29:00+05:30", marketClockSpeed: 60 });
+    const alice = t.client("alice-key");
+    const resting = await alice.orders.place.mutate({ symbol: "INFY", side: "BUY", type: "LIMIT", quantity: 1, price: 1400 });
+    expect(resting.state).toBe("PLACED");
+    expect(resting.placedAt.slice(0, 16)).toBe("2026-12-04T09:59");
+    await waitFor(async () => (await alice.orders.get.query({ orderId: resting.orderId })).state === "EXPIRED", 5_000);
+    expect(await alice.market.status.query()).toMatchObject({ phase: "closed", tradingDay: "2026-12-07" });
+  });
 });
