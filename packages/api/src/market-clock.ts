@@ -5,8 +5,8 @@
 import type { Config } from "./config.js";
 
 export class MarketClock {
-  private readonly start: number | undefined;
-  private readonly startedAt: number;
+  private start: number | undefined;
+  private startedAt: number;
 
   constructor(
     options: Pick<Config, "marketClockStart" | "marketClockSpeed">,
@@ -22,6 +22,17 @@ export class MarketClock {
 
   get simulated(): boolean {
     return this.start !== undefined;
+  }
+
+  /**
+   * A restarted server's simulated clock carries on from the last time it recorded (a journal
+   * entry's), not from MARKET_CLOCK_START again: the market's day does not go back. The time the
+   * server was down is skipped. The wall clock needs nothing of the kind.
+   */
+  resumeFrom(time: number): void {
+    if (this.start === undefined || time <= this.now()) return;
+    this.start = time;
+    this.startedAt = this.wallNow();
   }
 
   /** The market's time now, in epoch milliseconds. */

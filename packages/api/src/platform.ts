@@ -127,6 +127,8 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
       ),
   });
   await keepRecentFrom(store.history, bus.recent, queue.engine.lastSeq);
+  const [lastEvent] = await store.history.events({ afterSeq: Math.max(0, queue.engine.lastSeq - 1), limit: 1 });
+  if (lastEvent !== undefined) clock.resumeFrom(lastEvent.time);
   const keys = new KeyRing(store.directory);
   await keys.load();
   const metrics = new Metrics();

@@ -1,5 +1,6 @@
 // The market's clock and calendar over the API: always open on the wall clock by default; with
 // MARKET_CALENDAR=nse and a simulated clock, the status follows the NSE trading day in IST.
+import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { MarketClock } from "../src/market-clock.js";
@@ -20,6 +21,16 @@ describe("the market clock", () => {
     expect(new Date(clock.now()).toISOString()).toBe("2026-12-04T03:32:00.000Z");
     expect([clock.simulated, clock.speed]).toEqual([true, 60]);
     expect(new MarketClock({ marketClockStart: undefined, marketClockSpeed: 60 }, () => wall).now()).toBe(wall);
+  });
+
+  it("carries a simulated clock on from a later time, and never back", () => {
+    let wall = 0;
+    const clock = new MarketClock({ marketClockStart: "2026-12-04T09:00:00+05:30", marketClockSpeed: 60 }, () => wall);
+    clock.resumeFrom(Date.parse("2026-12-04T11:00:00+05:30"));
+    wall += 1_000;
+    expect(new Date(clock.now()).toISOString()).toBe("2026-12-04T05:31:00.000Z");
+    clock.resumeFrom(Date.parse("2026-12-04T10:00:00+05:30"));
+    expect(new Date(clock.now()).toISOString()).toBe("2026-12-04T05:31:00.000Z");
   });
 
   it("refuses a start that is not a time, and a speed that is not positive", () => {
@@ -78,5 +89,15 @@ describe("the market clock", () => {
     expect(resting.placedAt.slice(0, 16)).toBe("2026-12-04T09:59");
     await waitFor(async () => (await alice.orders.get.query({ orderId: resting.orderId })).state === "EXPIRED", 5_000);
     expect(await alice.market.status.query()).toMatchObject({ phase: "closed", tradingDay: "2026-12-07" });
+    // A restart with the same settings carries on from where the market was, not from 15:29 again.
+    const dataDir = t.dataDir;
+    await t.stop({ keepData: true });
+    t = await startTestServer({ marketCalendar: "nse", marketClockStart: "2026-12-04T15:29:00+05:30", marketClockSpeed: 60 }, { dataDir });
+    const again = await t.client("alice-key").market.status.query();
+    expect(again).toMatchObject({ phase: "closed", tradingDay: "2026-12-07" });
+    expect(Date.parse(again.now)).toBeGreaterThanOrEqual(Date.parse("2026-12-04T15:30:00+05:30"));
+    await t.stop();
+    t = undefined;
+    rmSync(dataDir, { recursive: true, force: true });
   });
 });
