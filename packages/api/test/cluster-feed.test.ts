@@ -150,5 +150,40 @@ if (databaseUrl === undefined || nats === null) {
       expect(replica.engine.instruments()).toHaveLength(SEED_INSTRUMENTS.length + 1);
       await replica.stop();
     });
+
+    it("opens and closes the sessions by the NSE calendar on the leader's clock", async () => {
+      const calendarCluster = `${clusterName}_cal`;
+      const feed = await startRole("feed", {
+        ...clusterEnv({ databaseUrl, natsUrl, clusterName: calendarCluster, shards: SHARDS, leaseMs: 1_000 }),
+        FEED_TICKS_PER_SECOND: "1",
+        MARKET_CALENDAR: "nse",
+        // Monday 7 December 2026, two market minutes before the open, at a market minute a second.
+        MARKET_CLOCK_START: "2026-12-07T09:13:00+05:30",
+        MARKET_CLOCK_SPEED: "60",
+      });
+      try {
+        await until(async () => (await fetch(`${feed.url}/readyz`)).status === 200, 5_000);
+        // The seeded market starts open: the leader closes it (before 09:15), then opens it at 09:15.
+        const sessions = async () => {
+          const jsm = await (await import("@nats-io/jetstream")).jetstreamManager(nats);
+          const info = await jsm.streams.info(marketStreamName(calendarCluster));
+          const consumer = await jetstream(nats).consumers.get(marketStreamName(calendarCluster));
+          const kinds: string[] = [];
+          const batch = await consumer.fetch({ max_messages: info.state.messages });
+          for await (const m of batch) {
+            const command = m.json<MarketMessage>().command;
+            if (command?.kind === "openSession" || command?.kind === "closeSession") kinds.push(command.kind);
+            if (m.seq === info.state.last_seq) break;
+          }
+          return kinds;
+        };
+        await until(async () => (await sessions()).length >= 2, 10_000);
+        const kinds = await sessions();
+        expect(kinds).toEqual(["closeSession", "openSession"]);
+      } finally {
+        await feed.stop();
+        await dropCluster(databaseUrl, nats, calendarCluster, SHARDS);
+      }
+    });
   });
 }

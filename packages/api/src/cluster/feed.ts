@@ -7,7 +7,7 @@
 // no gap in the sequence, no jump in price. The first leader lists the seeded instruments.
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
-import { GbmFeed, SEED_INSTRUMENTS, type Engine, type ReasonCode } from "@trading/engine";
+import { GbmFeed, marketStatus, SEED_INSTRUMENTS, type CalendarName, type Engine, type ReasonCode } from "@trading/engine";
 import type { Logger } from "../log.js";
 import { feedControlSubject, type FeedReply, type FeedRequest } from "./feed-control.js";
 import {
@@ -32,6 +32,9 @@ export interface FeedLeaderOptions {
   ticksPerSecond: number;
   seed: number;
   log: Logger;
+  /** With `nse`, the leader opens and closes the sessions by the calendar on `now`'s clock. */
+  calendar?: CalendarName | undefined;
+  now?: (() => number) | undefined;
 }
 
 const FRESH_STATE: FeedState = { instruments: [], walk: null, marketOpen: true, paused: false, seeded: false };
@@ -133,7 +136,9 @@ export class FeedLeader {
   private schedule(): void {
     if (this.tickTimer !== null) clearInterval(this.tickTimer);
     const instruments = Math.max(1, this.state.instruments.length);
-    this.tickTimer = setInterval(() => void this.tick(), Math.max(1, 1000 / (this.options.ticksPerSecond * instruments)));
+    // Without ticks (FEED_TICKS_PER_SECOND=0) the turn still comes four times a second, for the calendar.
+    const every = this.options.ticksPerSecond > 0 ? 1000 / (this.options.ticksPerSecond * instruments) : 250;
+    this.tickTimer = setInterval(() => void this.tick(), Math.max(1, every));
   }
 
   private async tick(): Promise<void> {
@@ -141,7 +146,8 @@ export class FeedLeader {
     this.ticking = true;
     try {
       await this.inTurn(async () => {
-        if (this.walk === null || this.state.paused || !this.state.marketOpen) return;
+        await this.followCalendar();
+        if (this.walk === null || this.state.paused || !this.state.marketOpen || this.options.ticksPerSecond <= 0) return;
         const { symbol, price, volume } = this.walk.next(Date.now());
         const command = { kind: "tick" as const, symbol, price: this.withinBand(symbol, price), volume };
         if ((await this.applyAndPublish(command)).ok) this.published += 1;
@@ -152,6 +158,22 @@ export class FeedLeader {
     } finally {
       this.ticking = false;
     }
+  }
+
+  /**
+   * With the `nse` calendar, the session opens at 09:15 IST on a trading day and closes at 15:30
+   * (see sessions.ts for one process): the leader publishes the change among the ticks.
+   */
+  private async followCalendar(): Promise<void> {
+    const { calendar, now } = this.options;
+    if (calendar !== "nse" || this.market === null) return;
+    const open = marketStatus(calendar, (now ?? Date.now)()).phase === "open";
+    if (open === this.market.marketOpen) return;
+    const result = await this.applyAndPublish(
+      { kind: open ? "openSession" : "closeSession" },
+      this.changeOf({ kind: open ? "openSession" : "closeSession" }),
+    );
+    if (result.ok) this.options.log.info(open ? "session opened" : "session closed", {});
   }
 
   /** An admin's request: checked as every engine will check it, then published (or refused). */

@@ -6,6 +6,7 @@ import { FeedLeader } from "../cluster/feed.js";
 import { ShardOwnership } from "../cluster/ownership.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
+import { MarketClock } from "../market-clock.js";
 import { Metrics } from "../metrics.js";
 import { serveHealth } from "./health.js";
 
@@ -16,6 +17,7 @@ export interface RunningFeed {
 }
 
 export async function startFeed(config: Config, log: Logger): Promise<RunningFeed> {
+  const clock = new MarketClock(config);
   const ownership = new ShardOwnership(config.databaseUrl as string, config.clusterName);
   await ownership.ensure(config.shards);
   const nc = await connect({ servers: config.natsUrl, name: `${config.clusterName} feed` });
@@ -27,6 +29,8 @@ export async function startFeed(config: Config, log: Logger): Promise<RunningFee
     ticksPerSecond: config.feedTicksPerSecond,
     seed: config.feedSeed,
     log,
+    calendar: config.marketCalendar,
+    now: () => clock.now(),
   });
   const metrics = new Metrics();
   metrics.addGauges(() => ({
