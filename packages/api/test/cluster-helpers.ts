@@ -1,9 +1,11 @@
-// What the cluster tests share: waiting for a condition, starting a process of a role, and
+// What the cluster tests share: the services they need (describeWithCluster), waiting for a
+// condition, starting a process of a role, and
 // removing what a test leaves on the machine's PostgreSQL and NATS (its shards' schemas, the
 // cluster's schema and directory, and its JetStream streams).
 import { jetstreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/transport-node";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
 import pg from "pg";
+import { describe, it } from "vitest";
 import { spawnServer, type ServerProcess } from "../dist/spawn.js";
 import { eventStreamName } from "../src/cluster/events.js";
 import { marketStreamName } from "../src/cluster/market-stream.js";
@@ -52,4 +54,26 @@ export function clusterEnv(options: {
 /** Starts a process of a cluster role on the machine's PostgreSQL and NATS. */
 export function startRole(role: string, env: Record<string, string>): Promise<ServerProcess> {
   return spawnServer({ args: [], env: { ROLE: role, ...env } });
+}
+
+const databaseUrl = process.env.DATABASE_URL;
+const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
+const nats = await connect({ servers: natsUrl, reconnect: false }).catch(() => null);
+
+/**
+ * Tests that need the machine's PostgreSQL and NATS (CI starts both): run with them, or, where
+ * either is missing, one test that says plainly what was not run and why.
+ */
+export function describeWithCluster(
+  title: string,
+  body: (services: { databaseUrl: string; nats: NatsConnection; natsUrl: string }) => void,
+): void {
+  if (databaseUrl === undefined || nats === null) {
+    describe(title, () => {
+      it.skip(`not run: ${databaseUrl === undefined ? "DATABASE_URL is not set" : `no NATS at ${natsUrl}`} (CI starts both)`, () =>
+        undefined);
+    });
+    return;
+  }
+  describe(title, () => body({ databaseUrl, nats, natsUrl }));
 }
