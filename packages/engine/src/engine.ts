@@ -170,7 +170,7 @@ export class Engine {
   /** Open positions and closed ones that still carry realized P&L, in the order first bought. */
   holdings(userId: string): HoldingView[] {
     const account = this.store.account(userId);
-    return account === undefined ? [] : holdingsOf(account, this.store.instruments);
+    return account === undefined ? [] : holdingsOf(account, this.store.instruments, this.store.tradingDay);
   }
 
   /**

@@ -2,7 +2,7 @@
 // command that moves an order (placing, modifying, a tick, a session's close, an account's reset).
 import { mulDivRound, type Paise } from "./money.js";
 import type { OrderRecord } from "./order-record.js";
-import type { InstrumentRecord } from "./records.js";
+import { todaysLot, type InstrumentRecord } from "./records.js";
 import type { Store } from "./store.js";
 import type { Millis, OrderCause } from "./types.js";
 import { orderView } from "./views.js";
@@ -43,11 +43,21 @@ export function fill(store: Store, order: OrderRecord, quantity: number, price: 
   const account = order.account;
   const holding = account.getOrCreateHolding(order.instrument);
   const value = quantity * price;
+  const lot = todaysLot(holding, store.tradingDay);
   if (order.side === "BUY") {
     account.cash -= value;
     holding.quantity += quantity;
     holding.costBasis += value;
+    holding.boughtToday = lot.quantity + quantity;
+    holding.boughtTodayCost = lot.cost + value;
+    holding.boughtOnDay = store.tradingDay;
   } else {
+    // A sale takes the shares carried from before today first, then today's.
+    const fromToday = Math.max(0, quantity - (holding.quantity - lot.quantity));
+    if (fromToday > 0) {
+      holding.boughtTodayCost = lot.cost - (fromToday === lot.quantity ? lot.cost : mulDivRound(lot.cost, fromToday, lot.quantity));
+      holding.boughtToday = lot.quantity - fromToday;
+    }
     const costRemoved = quantity === holding.quantity ? holding.costBasis : mulDivRound(holding.costBasis, quantity, holding.quantity);
     account.cash += value;
     holding.quantity -= quantity;

@@ -1,7 +1,7 @@
 // Valuation of holdings and funds at the current market price. Amounts stay in paise; the only
 // fractions are percentages, rounded to two decimals for display.
 import { divRound } from "./money.js";
-import type { AccountRecord, InstrumentRecord } from "./records.js";
+import { todaysLot, type AccountRecord, type InstrumentRecord } from "./records.js";
 import type { Store } from "./store.js";
 import type { Funds, HoldingView, Quote } from "./types.js";
 
@@ -31,7 +31,12 @@ export function quoteOf(record: InstrumentRecord): Quote {
   };
 }
 
-export function holdingsOf(account: AccountRecord, instruments: ReadonlyMap<string, InstrumentRecord>): HoldingView[] {
+/**
+ * A holding's views. Its day change counts the shares held since before today's session from the
+ * previous close and those bought today from their price (`tradingDay`: the store's), so a
+ * position opened today shows the same day and total P&L.
+ */
+export function holdingsOf(account: AccountRecord, instruments: ReadonlyMap<string, InstrumentRecord>, tradingDay: number): HoldingView[] {
   const views: HoldingView[] = [];
   for (const h of account.holdings.values()) {
     if (h.quantity === 0 && h.realizedPnl === 0) continue;
@@ -40,7 +45,9 @@ export function holdingsOf(account: AccountRecord, instruments: ReadonlyMap<stri
     const previousClose = instrument?.previousClose ?? ltp;
     const currentValue = h.quantity * ltp;
     const unrealizedPnl = currentValue - h.costBasis;
-    const dayChange = h.quantity * (ltp - previousClose);
+    const today = todaysLot(h, tradingDay);
+    const carried = h.quantity - today.quantity;
+    const dayChange = carried * (ltp - previousClose) + (today.quantity * ltp - today.cost);
     views.push({
       symbol: h.symbol,
       quantity: h.quantity,
@@ -53,7 +60,7 @@ export function holdingsOf(account: AccountRecord, instruments: ReadonlyMap<stri
       unrealizedPnlPercent: percent(unrealizedPnl, h.costBasis),
       realizedPnl: h.realizedPnl,
       dayChange,
-      dayChangePercent: percent(dayChange, h.quantity * previousClose),
+      dayChangePercent: percent(dayChange, carried * previousClose + today.cost),
     });
   }
   return views;

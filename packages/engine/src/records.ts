@@ -118,7 +118,7 @@ export class AccountRecord {
       const symbol = instrument.spec.symbol;
       holding = this.holdings.get(symbol);
       if (holding === undefined) {
-        holding = { symbol, quantity: 0, reserved: 0, costBasis: 0, realizedPnl: 0 };
+        holding = { symbol, quantity: 0, reserved: 0, costBasis: 0, realizedPnl: 0, boughtToday: 0, boughtTodayCost: 0, boughtOnDay: 0 };
         this.holdings.set(symbol, holding);
       }
       this.holdingSlots[instrument.ordinal] = holding;
@@ -150,4 +150,19 @@ export interface HoldingRecord {
   /** Exact cost of the shares held, in paise. */
   costBasis: Paise;
   realizedPnl: Paise;
+  /**
+   * Shares bought in trading day `boughtOnDay` (see `Store.tradingDay`) and still held, and what
+   * they cost: a holding's day change counts them from their price, the rest from the previous
+   * close. Absent in snapshots from before they were kept (read as none).
+   */
+  boughtToday?: number;
+  boughtTodayCost?: Paise;
+  boughtOnDay?: number;
+}
+
+/** The shares of a holding bought in trading day `day` and still held, and their cost. */
+export function todaysLot(holding: HoldingRecord, day: number): { quantity: number; cost: Paise } {
+  return holding.boughtOnDay === day
+    ? { quantity: holding.boughtToday ?? 0, cost: holding.boughtTodayCost ?? 0 }
+    : { quantity: 0, cost: 0 };
 }

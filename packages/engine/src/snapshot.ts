@@ -50,6 +50,8 @@ export interface EngineSnapshot {
   lastFeedSeq?: number;
   priorityCounter: number;
   marketOpen: boolean;
+  /** Absent in snapshots from before trading days were counted. */
+  tradingDay?: number;
   instruments: InstrumentSnapshot[];
   accounts: AccountSnapshot[];
   holdings: Array<{ userId: string; holding: HoldingRecord }>;
@@ -92,6 +94,7 @@ export function snapshotStore(store: Store): EngineSnapshot {
     ...(store.lastFeedSeq === 0 ? {} : { lastFeedSeq: store.lastFeedSeq }),
     priorityCounter: store.priorityCounter,
     marketOpen: store.marketOpen,
+    tradingDay: store.tradingDay,
     instruments,
     accounts: [...store.accounts.values()].map((a) => ({ userId: a.userId, cash: a.cash, blocked: a.blocked, deposited: a.deposited })),
     holdings,
@@ -124,6 +127,7 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
   store.lastFeedSeq = snapshot.lastFeedSeq ?? 0;
   store.priorityCounter = snapshot.priorityCounter;
   store.marketOpen = snapshot.marketOpen;
+  store.tradingDay = snapshot.tradingDay ?? 0;
   for (const s of snapshot.instruments) {
     const record = new InstrumentRecord({ ...s.spec }, store.instruments.size);
     record.lastTradedPrice = s.lastTradedPrice;

@@ -51,6 +51,8 @@ export class Store {
   lastFeedSeq = 0;
   priorityCounter = 0;
   marketOpen = true;
+  /** Trading days begun (sessions opened) so far: a holding's shares bought "today" are those of this one. */
+  tradingDay = 0;
   readonly instruments = new Map<string, InstrumentRecord>();
   readonly accounts = new Map<string, AccountRecord>();
   readonly orders = new OrderIndex();

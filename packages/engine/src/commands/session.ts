@@ -9,6 +9,7 @@ import { refuse } from "./common.js";
 export function openSession(store: Store, time: Millis): CommandResult {
   if (store.marketOpen) return refuse("INVALID_COMMAND", "the session is already open");
   store.marketOpen = true;
+  store.tradingDay += 1;
   for (const instrument of store.instruments.values()) {
     instrument.previousClose = instrument.lastTradedPrice;
     instrument.open = instrument.lastTradedPrice;
