@@ -29,11 +29,8 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
   const nc = await connect({ servers: config.natsUrl, name: `${config.clusterName} engine` });
   const serving = new Map<number, Subscription[]>();
   const forgetting = new Map<number, () => void>();
-  const publishing = new Map<number, Promise<EventPublisher | null>>();
-  const following = new Map<number, Promise<MarketFollower | null>>();
-  // The same, once started, for the metrics.
-  const publishers = new Map<number, EventPublisher>();
-  const followers = new Map<number, MarketFollower>();
+  const publishers = new ShardServices<EventPublisher>("could not publish the shard's events", log);
+  const followers = new ShardServices<MarketFollower>("could not follow the feed", log);
   const host = new ShardHost({
     ownership,
     databaseUrl,
@@ -55,40 +52,16 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
           () => host.holds(shard),
         ),
       ]);
-      const started = EventPublisher.start(nc, config.clusterName, shard, storage.history, bus, log).then(
-        (publisher) => {
-          publishers.set(shard, publisher);
-          return publisher;
-        },
-        (error: unknown) => {
-          log.error("could not publish the shard's events", { shard, error: String(error) });
-          return null;
-        },
-      );
-      publishing.set(shard, started);
-      const ticks = MarketFollower.start(nc, config.clusterName, shard, queue, log).then(
-        (follower) => {
-          followers.set(shard, follower);
-          return follower;
-        },
-        (error: unknown) => {
-          log.error("could not follow the feed", { shard, error: String(error) });
-          return null;
-        },
-      );
-      following.set(shard, ticks);
+      publishers.start(shard, () => EventPublisher.start(nc, config.clusterName, shard, storage.history, bus, log));
+      followers.start(shard, () => MarketFollower.start(nc, config.clusterName, shard, queue, log));
     },
     onReleased: (shard) => {
       forgetting.get(shard)?.();
       forgetting.delete(shard);
       for (const subscription of serving.get(shard) ?? []) subscription.unsubscribe();
       serving.delete(shard);
-      void publishing.get(shard)?.then((publisher) => publisher?.stop());
-      publishing.delete(shard);
-      publishers.delete(shard);
-      followers.delete(shard);
-      void following.get(shard)?.then((follower) => follower?.stop());
-      following.delete(shard);
+      publishers.stop(shard);
+      followers.stop(shard);
     },
   });
   const metrics = new Metrics();
@@ -107,12 +80,12 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
     trading_shard_queue: { help: "Commands waiting for each shard's writer", series: perShard((shard) => host.queue(shard)?.queueLength) },
     trading_shard_tick_lag: {
       help: "Ticks of the feed each shard has yet to apply",
-      series: perShard((shard) => followers.get(shard)?.pending),
+      series: perShard((shard) => followers.running(shard)?.pending),
     },
     trading_shard_events_unpublished: {
       help: "Committed events of each shard not yet on JetStream",
       series: perShard((shard) => {
-        const published = publishers.get(shard)?.published;
+        const published = publishers.running(shard)?.published;
         const last = host.queue(shard)?.engine.lastSeq;
         return published === undefined || last === undefined ? undefined : last - published;
       }),
@@ -141,4 +114,44 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
       log.info("stopped", {});
     },
   };
+}
+
+/**
+ * A service each owned shard runs (its event publisher, its market follower), started in the
+ * background: stopped when the shard is given up, whether or not it has finished starting, and
+ * read by the metrics once it has.
+ */
+class ShardServices<T extends { stop(): Promise<void> }> {
+  private readonly starting = new Map<number, Promise<T | null>>();
+  private readonly started = new Map<number, T>();
+
+  constructor(
+    private readonly failure: string,
+    private readonly log: Logger,
+  ) {}
+
+  start(shard: number, begin: () => Promise<T>): void {
+    const starting: Promise<T | null> = begin().then(
+      (service) => {
+        // Given up meanwhile: `stop` stops it through this promise; the metrics never see it.
+        if (this.starting.get(shard) === starting) this.started.set(shard, service);
+        return service;
+      },
+      (error: unknown) => {
+        this.log.error(this.failure, { shard, error: String(error) });
+        return null;
+      },
+    );
+    this.starting.set(shard, starting);
+  }
+
+  running(shard: number): T | undefined {
+    return this.started.get(shard);
+  }
+
+  stop(shard: number): void {
+    void this.starting.get(shard)?.then((service) => service?.stop());
+    this.starting.delete(shard);
+    this.started.delete(shard);
+  }
 }
