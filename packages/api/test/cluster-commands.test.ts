@@ -77,7 +77,7 @@ describeWithCluster("commands between gateways and engines", ({ databaseUrl, nat
     const a = await engine();
     const b = await engine();
     expect([a.shards, b.shards]).toEqual([[0, 1, 2, 3], []]);
-    const router = new ShardRouter(nats, { clusterName, shards: SHARDS, requestTimeoutMs: 2_000, deadlineMs: 5_000 });
+    const router = new ShardRouter(nats, { clusterName, shards: SHARDS, requestTimeoutMs: 5_000, deadlineMs: 15_000 });
     const seed = SEED_INSTRUMENTS.find((i) => i.symbol === "INFY");
     if (seed === undefined) throw new Error("INFY is not a seeded instrument");
     const { volatility: _v, typicalVolume: _t, ...infy } = seed;
