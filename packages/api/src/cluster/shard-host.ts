@@ -75,10 +75,14 @@ export class ShardHost {
     return this.owned.get(shard)?.queue;
   }
 
-  /** Takes a first turn (claims what it can) and then one every third of a lease. */
+  /**
+   * Takes a turn every third of a lease, the first at once; resolves when the first has claimed
+   * what it can. The timer runs from the start, so the leases of shards the first turn claims are
+   * renewed while their journals are read.
+   */
   async start(): Promise<void> {
-    await this.tick();
     this.timer = setInterval(() => void this.tick(), Math.max(50, Math.floor(this.options.leaseMs / 3)));
+    await this.tick();
   }
 
   /**
