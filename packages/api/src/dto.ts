@@ -69,6 +69,9 @@ export function orderDto(o: OrderView): z.infer<typeof orderOutput> {
     placedAt: iso(o.placedAt),
     updatedAt: iso(o.updatedAt),
     triggeredAt: maybeIso(o.triggeredAt),
+    // Orders recorded before after-market orders have neither field.
+    amo: o.amo ?? false,
+    waitingFor: o.waitingFor ?? null,
   };
 }
 

@@ -1,8 +1,11 @@
 // Drives the market: a timer that turns the feed generator's ticks into engine commands. The
 // generators themselves are pure (in the engine); the clock lives here.
 import { readFileSync } from "node:fs";
-import { GbmFeed, parseTickCsv, SEED_INSTRUMENTS, type TickCommand } from "@trading/engine";
+import { GbmFeed, parseTickCsv, SEED_INSTRUMENTS, type OpeningPrice, type TickCommand } from "@trading/engine";
 import type { CommandQueue, EngineReader } from "./command-queue.js";
+
+/** Shares traded at the open of a replayed file's instrument (the file has no auction). */
+const REPLAY_OPENING_VOLUME = 1_000;
 
 export interface FeedOptions {
   ticksPerSecond: number;
@@ -109,6 +112,17 @@ export class PriceFeed {
     }
     if (this.replayIndex >= this.replay.length) this.replayIndex = 0;
     return due;
+  }
+
+  /**
+   * The opening auction's prices: the walk's next step for every instrument, within its band; a
+   * replayed file opens each instrument at its last price. The walk goes on from them.
+   */
+  openingPrices(time: number): OpeningPrice[] {
+    if (this.gbm === null) {
+      return this.queue.engine.instruments().map((i) => ({ symbol: i.symbol, price: i.lastTradedPrice, volume: REPLAY_OPENING_VOLUME }));
+    }
+    return this.gbm.openingPrices(time).map((p) => ({ ...p, price: this.withinBand({ kind: "tick", time, ...p }).price }));
   }
 
   pause(): void {

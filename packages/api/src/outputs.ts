@@ -5,6 +5,7 @@ import {
   EXCHANGES,
   INSTRUMENT_TYPES,
   ORDER_CAUSES,
+  WAITING_FOR,
   ORDER_STATES,
   ORDER_TYPES,
   REASON_CODES,
@@ -76,6 +77,13 @@ export const orderOutput = z.object({
   placedAt: isoTime,
   updatedAt: isoTime,
   triggeredAt: isoTime.nullable(),
+  amo: z.boolean().describe("placed while the market could not take it: an after-market order"),
+  waitingFor: z
+    .enum(WAITING_FOR)
+    .nullable()
+    .describe(
+      "what the order waits for before it meets the market: the next pre-open (09:00 IST), the opening auction (09:08), the normal market (09:15); null once in the market",
+    ),
 });
 
 export const tradeOutput = z.object({

@@ -179,7 +179,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
     },
     start() {
       feed.start();
-      stopFollowing = followCalendar(platform, log);
+      stopFollowing = followCalendar(platform, () => feed.openingPrices(clock.now()), log);
     },
     async close() {
       stopFollowing();

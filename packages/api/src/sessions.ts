@@ -1,32 +1,61 @@
-// With MARKET_CALENDAR=nse, the market's sessions follow the calendar on the market's clock: the
-// session opens at 09:15 IST on a trading day (a new trading day: previous close, open, high and
-// low reset, tick sizes and bands reviewed) and closes at 15:30 (every open DAY order expires).
-// Looked at four times a second of wall-clock time, so a simulated clock at 60x is followed to
-// the market second. With `always`, sessions change only when an admin says so.
-import { marketStatus } from "@trading/engine";
+// The market's sessions follow the calendar on the market's clock. With MARKET_CALENDAR=nse, an
+// NSE trading day: pre-open order entry at 09:00 IST (a new trading day: previous close, open, high
+// and low reset, tick sizes and bands reviewed; after-market orders enter), the opening auction at
+// 09:08 (at the feed's opening prices), the normal market at 09:15, the close at 15:30 (every open
+// DAY order expires). With `always`, the market stays open and its trading day is the IST date: at
+// midnight the session closes (DAY orders expire) and opens again. A market left open past its
+// day (a server down over the close) is closed first. Looked at four times a second of wall-clock
+// time, so a simulated clock at 60x is followed to the market second.
+import { istDate, marketStatus, nextSessionStep, type OpeningPrice, type SessionStep } from "@trading/engine";
+import type { MarketCommand } from "./cluster/market-stream.js";
+import type { EngineReader } from "./command-queue.js";
 import type { Logger } from "./log.js";
 import type { Platform } from "./platform.js";
 
 const EVERY_MS = 250;
 
-export function followCalendar(platform: Platform, log: Logger): () => void {
+type Calendar = Platform["config"]["marketCalendar"];
+
+/**
+ * The next session command for a market in `market`'s state at `now`, or null. `firstDay`: the
+ * trading day to assume for a market that has never begun one (the day the server first saw).
+ */
+export function sessionStepAt(
+  calendar: Calendar,
+  market: Pick<EngineReader, "phase" | "dayBeganAt">,
+  now: number,
+  firstDay: string,
+): SessionStep | null {
+  const status = marketStatus(calendar, now);
+  const day = market.dayBeganAt === 0 ? firstDay : istDate(market.dayBeganAt);
+  const stale = day !== status.tradingDay;
+  if (market.phase !== "closed" && stale) return "closeSession";
+  if (calendar === "always") return market.phase === "closed" && stale ? "openSession" : null;
+  return nextSessionStep(market.phase, status.phase);
+}
+
+/** The market command for a step: the auction carries the feed's opening prices. */
+export function sessionCommand(step: SessionStep, openingPrices: () => OpeningPrice[]): MarketCommand {
+  return step === "openingAuction" ? { kind: step, prices: openingPrices() } : { kind: step };
+}
+
+export function followCalendar(platform: Platform, openingPrices: () => OpeningPrice[], log: Logger): () => void {
   const calendar = platform.config.marketCalendar;
-  if (calendar === "always") return () => undefined;
+  const firstDay = marketStatus(calendar, platform.clock.now()).tradingDay;
   let changing = false;
   const follow = () => {
     if (changing) return;
-    const { phase, tradingDay } = marketStatus(calendar, platform.clock.now());
-    const open = phase === "open";
-    if (open === platform.engine.marketOpen) return;
+    const step = sessionStepAt(calendar, platform.engine, platform.clock.now(), firstDay);
+    if (step === null) return;
     changing = true;
     platform.market
-      .apply({ kind: open ? "openSession" : "closeSession" })
+      .apply(sessionCommand(step, openingPrices))
       .then(
         (result) => {
-          if (result.ok) log.info(open ? "session opened" : "session closed", { tradingDay });
-          else log.warn("the calendar's session change was refused", { reason: result.message });
+          if (result.ok) log.info("session", { step, phase: platform.engine.phase });
+          else log.warn("the calendar's session change was refused", { step, reason: result.message });
         },
-        (error: unknown) => log.warn("could not change the session; trying again", { error: String(error) }),
+        (error: unknown) => log.warn("could not change the session; trying again", { step, error: String(error) }),
       )
       .finally(() => {
         changing = false;

@@ -49,6 +49,7 @@ describe("the market clock", () => {
   it("follows NSE's trading day on a simulated clock, over tRPC and REST alike", async () => {
     t = await startTestServer({ marketCalendar: "nse", marketClockStart: "2026-12-04T09:06:30+05:30", marketClockSpeed: 60 });
     const client = t.client("alice-key");
+    await waitFor(async () => (await client.market.status.query()).phase === "pre-open", 5_000);
     expect(await client.market.status.query()).toMatchObject({
       phase: "pre-open",
       tradingDay: "2026-12-04",
@@ -64,21 +65,65 @@ describe("the market clock", () => {
     expect(await rest.json()).toMatchObject({ phase: "opening", tradingDay: "2026-12-04", calendar: "nse" });
   });
 
-  it("opens the session at 09:15 on the NSE calendar, refusing MARKET orders until then", async () => {
-    // Monday 7 December 2026, 14 market seconds before the open, at a market minute a second.
-    t = await startTestServer({ marketCalendar: "nse", marketClockStart: "2026-12-07T09:14:46+05:30", marketClockSpeed: 60 });
+  it("fills pre-open orders at the opening price at 09:08 and lets the rest in at 09:15", async () => {
+    // Monday 7 December 2026, ten market seconds before pre-open, at two market minutes a second.
+    t = await startTestServer({ marketCalendar: "nse", marketClockStart: "2026-12-07T08:59:50+05:30", marketClockSpeed: 120 });
     const alice = t.client("alice-key");
-    const buy = () => alice.orders.place.mutate({ symbol: "INFY", side: "BUY", type: "MARKET", quantity: 1 });
-    await expect(buy()).rejects.toMatchObject({ data: { reason: "MARKET_CLOSED" } });
-    await waitFor(async () => (await alice.market.status.query()).phase === "open", 5_000);
-    await waitFor(
-      () =>
-        buy().then(
-          (order) => order.state === "EXECUTED",
-          () => false,
-        ),
-      5_000,
-    );
+    await waitFor(async () => (await alice.market.status.query()).phase === "pre-open", 5_000);
+    const infy = await alice.instruments.get.query({ symbol: "INFY" });
+    const market = await alice.orders.place.mutate({ symbol: "INFY", side: "BUY", type: "MARKET", quantity: 2 });
+    const limit = await alice.orders.place.mutate({
+      symbol: "INFY",
+      side: "BUY",
+      type: "LIMIT",
+      quantity: 3,
+      price: infy.band?.upper ?? 0,
+    });
+    const stop = await alice.orders.place.mutate({
+      symbol: "INFY",
+      side: "BUY",
+      type: "SL_M",
+      quantity: 1,
+      triggerPrice: infy.band?.upper ?? 0,
+    });
+    expect([market.waitingFor, limit.waitingFor, stop.waitingFor]).toEqual(["auction", null, "open"]);
+    expect([market.amo, limit.amo, stop.amo]).toEqual([false, false, true]);
+    await waitFor(async () => (await alice.orders.get.query({ orderId: market.orderId })).state === "EXECUTED", 10_000);
+    const opened = await alice.instruments.get.query({ symbol: "INFY" });
+    expect(opened.previousClose).toBe(infy.lastTradedPrice);
+    for (const id of [market.orderId, limit.orderId]) {
+      expect(await alice.orders.get.query({ orderId: id })).toMatchObject({ state: "EXECUTED", averageFillPrice: opened.open });
+    }
+    expect((await alice.orders.get.query({ orderId: stop.orderId })).waitingFor).toBe("open");
+    await waitFor(async () => (await alice.orders.get.query({ orderId: stop.orderId })).waitingFor === null, 10_000);
+    expect((await alice.market.status.query()).phase).toBe("open");
+  });
+
+  it("keeps an evening's after-market order over a holiday, a weekend and a restart, and fills it at the next opening", async () => {
+    // Thursday 24 December 2026: Friday is Christmas, an exchange holiday; the next session is Monday.
+    const settings = { marketCalendar: "nse" as const, marketClockStart: "2026-12-24T15:29:50+05:30", marketClockSpeed: 60 };
+    t = await startTestServer(settings);
+    const alice = t.client("alice-key");
+    await waitFor(async () => (await alice.market.status.query()).phase === "closed", 5_000);
+    const status = await alice.market.status.query();
+    expect(status).toMatchObject({ nextOpen: "2026-12-28T03:45:00.000Z", tradingDay: "2026-12-28" });
+    const amo = await alice.orders.place.mutate({ symbol: "TCS", side: "BUY", type: "MARKET", quantity: 1 });
+    expect(amo).toMatchObject({ amo: true, waitingFor: "pre-open", state: "PLACED" });
+    const blocked = (await alice.funds.get.query()).blocked;
+    expect(blocked).toBeGreaterThan(0);
+    // Monday, just before pre-open: the server restarts; the order is still there, and still waits.
+    const dataDir = t.dataDir;
+    await t.stop({ keepData: true });
+    t = await startTestServer({ ...settings, marketClockStart: "2026-12-28T08:59:55+05:30", marketClockSpeed: 120 }, { dataDir });
+    const again = t.client("alice-key");
+    expect((await again.orders.get.query({ orderId: amo.orderId })).amo).toBe(true);
+    await waitFor(async () => (await again.orders.get.query({ orderId: amo.orderId })).state === "EXECUTED", 10_000);
+    const tcs = await again.instruments.get.query({ symbol: "TCS" });
+    expect(await again.orders.get.query({ orderId: amo.orderId })).toMatchObject({ averageFillPrice: tcs.open, waitingFor: null });
+    expect((await again.funds.get.query()).blocked).toBe(0);
+    await t.stop();
+    t = undefined;
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("closes the session at 15:30, expiring the day's open orders, with the market's time on them", async () => {

@@ -31,7 +31,7 @@ type Step =
   | { op: "modify"; user: number; pick: number; lots: number; offset: number; which: number }
   | { op: "cancel"; user: number; pick: number }
   | { op: "tick"; symbol: number; offset: number; volume: number }
-  | { op: "session" };
+  | { op: "session"; turn: number };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   {
@@ -71,7 +71,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       volume: fc.integer({ min: 0, max: 60 }),
     }),
   },
-  { weight: 1, arbitrary: fc.constant({ op: "session" as const }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant("session" as const), turn: fc.nat(19) }) },
 );
 
 /** A price `offset` steps of ten ticks from the model's market price, never below one tick. */
@@ -140,9 +140,8 @@ function materialize(model: MarketModel, step: Step, index: number): { command: 
       };
     }
     case "tick": {
-      // A closed market opens again at the next tick step with an even volume: closed spells stay short.
-      if (!model.marketOpen && step.volume % 2 === 0)
-        return { command: { kind: "openSession", time }, expected: () => model.openSession() };
+      // A market not open moves on at the next tick step with an even volume: those spells stay short.
+      if (!model.marketOpen && step.volume % 2 === 0) return nextPhase(model, time, step.volume);
       const spec = SYMBOLS[step.symbol] ?? RELIANCE;
       const price = near(model, step.symbol, step.offset);
       // Now and then a few shares over whole lots, which no order may be given.
@@ -153,9 +152,34 @@ function materialize(model: MarketModel, step: Step, index: number): { command: 
       };
     }
     case "session":
-      return model.marketOpen
-        ? { command: { kind: "closeSession", time }, expected: () => model.closeSession() }
+      return nextPhase(model, time, step.turn);
+  }
+}
+
+/**
+ * The session moves on: the normal market closes; a closed market opens, with or without a pre-open
+ * first; pre-open ends with an auction (opening prices near the last, for some instruments), or
+ * goes straight to the open.
+ */
+function nextPhase(model: MarketModel, time: number, turn: number): { command: Command; expected: () => ModelOutcome } {
+  switch (model.phase) {
+    case "open":
+      return { command: { kind: "closeSession", time }, expected: () => model.closeSession() };
+    case "closed":
+      return turn % 2 === 0
+        ? { command: { kind: "startPreOpen", time }, expected: () => model.startPreOpen() }
         : { command: { kind: "openSession", time }, expected: () => model.openSession() };
+    case "pre-open": {
+      if (turn % 5 === 4) return { command: { kind: "openSession", time }, expected: () => model.openSession() };
+      const prices = SYMBOLS.flatMap((spec, i) =>
+        (turn + i) % 3 === 0
+          ? []
+          : [{ symbol: spec.symbol, price: near(model, i, ((turn * 7 + i * 5) % 9) - 4), volume: (turn % 4) * 3 * spec.lotSize }],
+      );
+      return { command: { kind: "openingAuction", time, prices }, expected: () => model.openingAuction(prices) };
+    }
+    case "opening":
+      return { command: { kind: "openSession", time }, expected: () => model.openSession() };
   }
 }
 
@@ -177,6 +201,8 @@ function expectSameState(engine: Engine, model: MarketModel, where: string): voi
         quantity: o.quantity,
         price: o.price,
         triggerPrice: o.triggerPrice,
+        waitingFor: o.waitingFor,
+        amo: o.amo,
       })),
       `${where}: orders of ${userId}`,
     ).toEqual(
@@ -189,6 +215,8 @@ function expectSameState(engine: Engine, model: MarketModel, where: string): voi
           quantity: o.quantity,
           price: o.price,
           triggerPrice: o.triggerPrice,
+          waitingFor: o.waitingFor,
+          amo: o.amo,
         })),
     );
   }
@@ -233,6 +261,9 @@ describe("the engine agrees with a plain model of the order rules", () => {
           expect({ code: result.ok ? "OK" : result.code, fills: engineFills(result) }, where).toEqual(want);
           expectSameState(engine, model, where);
           count(`${command.kind}:${want.code}`);
+          const placed = command.kind === "placeOrder" ? model.orders.find((o) => o.orderId === command.orderId) : undefined;
+          if (want.code === "OK" && placed?.waitingFor) count(`placeOrder:waits for ${placed.waitingFor}`);
+          if (want.fills.length >= 1) count(`${command.kind}:fills`);
           if (want.fills.length >= 2) count(`${command.kind}:several fills`);
           if (want.fills.some((f) => model.orders.find((o) => o.orderId === f.orderId)?.state === "PARTIALLY_EXECUTED")) {
             count(`${command.kind}:partial fill`);
@@ -249,7 +280,9 @@ describe("the engine agrees with a plain model of the order rules", () => {
       "placeOrder:QUANTITY_NOT_MULTIPLE_OF_LOT",
       "placeOrder:PRICE_NOT_ON_TICK",
       "placeOrder:INVALID_TRIGGER_PRICE",
-      "placeOrder:MARKET_CLOSED",
+      "placeOrder:waits for pre-open",
+      "placeOrder:waits for auction",
+      "placeOrder:waits for open",
       "modifyOrder:OK",
       "modifyOrder:NOTHING_TO_MODIFY",
       "modifyOrder:MODIFY_NOT_ALLOWED",
@@ -263,6 +296,11 @@ describe("the engine agrees with a plain model of the order rules", () => {
       "tick:several fills",
       "tick:partial fill",
       "closeSession:OK",
+      "startPreOpen:OK",
+      "openingAuction:OK",
+      "openingAuction:several fills",
+      "openSession:OK",
+      "openSession:several fills",
     ]) {
       expect(seen.get(key) ?? 0, key).toBeGreaterThan(20);
     }

@@ -27,7 +27,7 @@ type Step =
   | { op: "modify"; user: number; pick: number; lots: number; offset: number; which: number }
   | { op: "cancel"; user: number; pick: number }
   | { op: "tick"; symbol: number; offset: number; volume: number }
-  | { op: "session" };
+  | { op: "session"; turn: number };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   {
@@ -66,7 +66,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       volume: fc.integer({ min: 0, max: 30 }),
     }),
   },
-  { weight: 1, arbitrary: fc.constant({ op: "session" as const }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant("session" as const), turn: fc.nat(11) }) },
 );
 
 /** The same steps on one instrument with thin ticks: accounts' resting orders meet the same small volumes. */
@@ -145,7 +145,32 @@ function materialize(engine: Engine, step: Step, index: number): Command {
       return { kind: "tick", time, symbol: spec.symbol, price: priceNear(spec.symbol, step.offset), volume: step.volume * spec.lotSize };
     }
     case "session":
-      return engine.marketOpen ? { kind: "closeSession", time } : { kind: "openSession", time };
+      return nextPhase(engine, time, step.turn, priceNear);
+  }
+}
+
+/**
+ * The session moves on: the normal market closes; a closed market opens, with or without a pre-open
+ * first; pre-open ends with an auction (opening prices near the last for every instrument, or for
+ * some), or goes straight to the open.
+ */
+function nextPhase(engine: Engine, time: number, turn: number, priceNear: (symbol: string, offset: number) => number): Command {
+  switch (engine.phase) {
+    case "open":
+      return { kind: "closeSession", time };
+    case "closed":
+      return turn % 2 === 0 ? { kind: "startPreOpen", time } : { kind: "openSession", time };
+    case "pre-open": {
+      if (turn % 4 === 3) return { kind: "openSession", time };
+      const prices = SYMBOLS.filter((_, i) => (turn + i) % 3 !== 0).map((spec, i) => ({
+        symbol: spec.symbol,
+        price: priceNear(spec.symbol, ((turn * 7 + i * 5) % 21) - 10),
+        volume: (turn % 5) * 10 * spec.lotSize,
+      }));
+      return { kind: "openingAuction", time, prices };
+    }
+    case "opening":
+      return { kind: "openSession", time };
   }
 }
 

@@ -5,7 +5,8 @@ import { addInstrument } from "./commands/instruments.js";
 import { openAccount, resetAccount } from "./commands/accounts.js";
 import { applyFromFeed, badTime, isCommandTime, refuse } from "./commands/common.js";
 import { cancelOrder, forgetClientOrderIds, modifyOrder, placeOrder } from "./commands/orders.js";
-import { closeSession, openSession } from "./commands/session.js";
+import { openingAuction } from "./commands/auction.js";
+import { closeSession, openSession, startPreOpen } from "./commands/session.js";
 import { applyTick } from "./commands/ticks.js";
 import { fundsOf, holdingsOf, quoteOf } from "./portfolio.js";
 import type { InstrumentRecord } from "./records.js";
@@ -19,6 +20,7 @@ import type {
   Funds,
   HoldingView,
   InstrumentView,
+  MarketPhase,
   Millis,
   OrderDetail,
   OrderState,
@@ -85,6 +87,10 @@ export class Engine {
         return applyFromFeed(this.store, command.feedSeq, () => openSession(this.store, command.time));
       case "closeSession":
         return applyFromFeed(this.store, command.feedSeq, () => closeSession(this.store, command.time));
+      case "startPreOpen":
+        return applyFromFeed(this.store, command.feedSeq, () => startPreOpen(this.store, command.time));
+      case "openingAuction":
+        return applyFromFeed(this.store, command.feedSeq, () => openingAuction(this.store, command));
       case "forgetClientOrderIds":
         return forgetClientOrderIds(this.store, command);
       default:
@@ -104,8 +110,23 @@ export class Engine {
     return this.store.seq;
   }
 
+  /** Whether the normal market is open (ticks trade, orders meet the market at once). */
   get marketOpen(): boolean {
     return this.store.marketOpen;
+  }
+
+  /** When the current trading day began (its pre-open, or its open); 0 before the first. */
+  get dayBeganAt(): Millis {
+    return this.store.dayBeganAt;
+  }
+
+  get phase(): MarketPhase {
+    return this.store.phase;
+  }
+
+  /** Orders accepted and not yet in the market (after-market orders, pre-open MARKET orders), in the order they enter. */
+  waitingOrderCount(): number {
+    return this.store.waiting.size;
   }
 
   hasAccount(userId: string): boolean {

@@ -90,7 +90,7 @@ export function fill(store: Store, order: OrderRecord, quantity: number, price: 
   if (done) store.retire(order);
 }
 
-/** Ends an open order: out of the book, reservation released, one event. */
+/** Ends an open order: out of the book (or no longer waiting), reservation released, one event. */
 export function closeOrder(
   store: Store,
   order: OrderRecord,
@@ -100,6 +100,7 @@ export function closeOrder(
   eventType: "order.cancelled" | "order.expired" | "order.rejected",
 ): void {
   store.removeFromBook(order);
+  store.stopWaiting(order);
   store.transition(order, state, time, cause);
   store.setReserve(order, 0);
   store.emitOrder(order, eventType, time, cause);

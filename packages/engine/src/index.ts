@@ -3,16 +3,18 @@
 export { Engine, type OrderFilter } from "./engine.js";
 export { checkInvariants } from "./invariants.js";
 export { repeatPlacement } from "./commands/orders.js";
+export { isAfterMarket, waitingForOf } from "./commands/waiting.js";
 export { bandLimits, PRICE_BANDS, tickSizeFor, type BandLimits, type PriceBand } from "./price-rules.js";
 export {
   CALENDARS,
   istDate,
   isNseTradingDay,
   marketStatus,
+  nextSessionStep,
   nseHoliday,
   NSE_SESSION,
   type CalendarName,
-  type MarketPhase,
+  type SessionStep,
   type MarketStatus,
 } from "./calendar/calendar.js";
 export { SNAPSHOT_VERSION, type EngineSnapshot, type OrderSnapshot, type InstrumentSnapshot } from "./snapshot.js";
@@ -58,11 +60,15 @@ export {
   type InstrumentType,
   type InstrumentView,
   type LimitOrderInput,
+  MARKET_PHASES,
   type MarketOrderInput,
+  type MarketPhase,
   type Millis,
   type ModifyOrderCommand,
   type OpenAccountCommand,
   type OpenSessionCommand,
+  type OpeningAuctionCommand,
+  type OpeningPrice,
   ORDER_CAUSE_TEXT,
   ORDER_CAUSES,
   ORDER_STATES,
@@ -83,6 +89,7 @@ export {
   type SessionEvent,
   type Side,
   SIDES,
+  type StartPreOpenCommand,
   type StateChange,
   type StopLimitOrderInput,
   type StopMarketOrderInput,
@@ -91,6 +98,8 @@ export {
   type Trade,
   VALIDITIES,
   type Validity,
+  WAITING_FOR,
+  type WaitingFor,
 } from "./types.js";
 export {
   candleIntervalSchema,

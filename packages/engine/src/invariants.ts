@@ -9,6 +9,7 @@ export function checkInvariants(engine: Engine): string[] {
   const blockedByUser = new Map<string, number>();
   const reservedByHolding = new Map<string, number>();
   let resting = 0;
+  let waiting = 0;
 
   for (const order of store.orders.values()) {
     const id = order.orderId;
@@ -28,13 +29,19 @@ export function checkInvariants(engine: Engine): string[] {
     if (order.state === "PARTIALLY_EXECUTED" && (order.filledQuantity === 0 || order.filledQuantity >= order.quantity)) {
       problems.push(`${id}: PARTIALLY_EXECUTED with filled ${order.filledQuantity} of ${order.quantity}`);
     }
+    const waits = store.waiting.has(order);
+    if (waits !== (order.waitingFor !== null))
+      problems.push(`${id}: waiting for ${order.waitingFor} but ${waits ? "" : "not "}in the waiting list`);
     if (isOpen(order.state)) {
-      if (order.ladderLevel === null) problems.push(`${id}: open but not in a book`);
+      if (waits && order.ladderLevel !== null) problems.push(`${id}: waiting and in a book`);
+      else if (waits) waiting += 1;
+      else if (order.ladderLevel === null) problems.push(`${id}: open but neither in a book nor waiting`);
       else resting += 1;
       const needed = store.reserveNeeded(order);
       if (order.reserved !== needed) problems.push(`${id}: reserves ${order.reserved}, needs ${needed}`);
     } else {
       if (order.ladderLevel !== null) problems.push(`${id}: closed but still in a book`);
+      if (waits) problems.push(`${id}: closed but still waiting`);
       if (order.reserved !== 0) problems.push(`${id}: closed but still reserves ${order.reserved}`);
     }
     if (order.side === "BUY") blockedByUser.set(order.userId, (blockedByUser.get(order.userId) ?? 0) + order.reserved);
@@ -45,6 +52,7 @@ export function checkInvariants(engine: Engine): string[] {
   }
 
   if (resting !== engine.restingOrderCount()) problems.push(`books hold ${engine.restingOrderCount()} orders, ${resting} are open`);
+  if (waiting !== store.waiting.size) problems.push(`${store.waiting.size} orders wait, ${waiting} open orders are waiting`);
 
   for (const account of store.accounts.values()) {
     if (account.cash < 0) problems.push(`${account.userId}: negative cash ${account.cash}`);

@@ -3,7 +3,7 @@ import { type LadderEntry, type PriceLevel } from "./ladder.js";
 import { type Paise } from "./money.js";
 import type { ReasonCode } from "./reasons.js";
 import { ORDER_STATES, ORDER_TYPES, orderStateIndex, orderTypeIndex } from "./types.js";
-import type { Millis, OrderCause, OrderState, OrderType, Side, StateChange, Trade, Validity } from "./types.js";
+import type { Millis, OrderCause, OrderState, OrderType, Side, StateChange, Trade, Validity, WaitingFor } from "./types.js";
 import type { InstrumentRecord, AccountRecord } from "./records.js";
 import { orderKey } from "./order-index.js";
 
@@ -16,6 +16,10 @@ class OrderExtras {
   rejectMessage: string | null = null;
   triggeredAt: Millis | null = null;
   initialCause: OrderCause = PLACED_CAUSE;
+  amo = false;
+  waitingFor: WaitingFor | null = null;
+  /** The price a waiting MARKET BUY blocks cash at (see commands/waiting.ts). */
+  blockPrice: Paise | null = null;
 }
 
 const PLACED_CAUSE: OrderCause = "placed";
@@ -210,6 +214,30 @@ export class OrderRecord implements LadderEntry {
     if (value !== null || this.extras !== null) this.extra().triggeredAt = value;
   }
 
+  get amo(): boolean {
+    return this.extras?.amo ?? false;
+  }
+
+  set amo(value: boolean) {
+    if (value || this.extras !== null) this.extra().amo = value;
+  }
+
+  get waitingFor(): WaitingFor | null {
+    return this.extras?.waitingFor ?? null;
+  }
+
+  set waitingFor(value: WaitingFor | null) {
+    if (value !== null || this.extras !== null) this.extra().waitingFor = value;
+  }
+
+  get blockPrice(): Paise | null {
+    return this.extras?.blockPrice ?? null;
+  }
+
+  set blockPrice(value: Paise | null) {
+    if (value !== null || this.extras !== null) this.extra().blockPrice = value;
+  }
+
   private get initialCause(): OrderCause {
     return this.extras?.initialCause ?? PLACED_CAUSE;
   }
@@ -248,9 +276,9 @@ export class OrderRecord implements LadderEntry {
     return this.state === "TRIGGER_PENDING";
   }
 
-  /** The price that sizes a BUY's blocked cash: its limit, or the trigger for a pending SL_M. */
+  /** The price that sizes a BUY's blocked cash: its limit, the trigger for a pending SL_M, or a waiting MARKET order's block price. */
   get reservePrice(): Paise {
-    return this.price ?? this.triggerPrice ?? 0;
+    return this.price ?? this.triggerPrice ?? this.extras?.blockPrice ?? 0;
   }
 }
 

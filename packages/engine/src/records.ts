@@ -12,8 +12,14 @@ export class InstrumentRecord {
   tickSize: Paise;
   /** Flexes of a dynamic band since the open (see price-rules.ts). */
   bandSteps = 0;
-  /** Today's band, from the previous close; null without one. */
+  /** Today's band, from `bandBase`; null without one. */
   band: BandLimits | null = null;
+  /**
+   * The price the tick size and band were last reviewed from: the previous close in a session; once
+   * the market has closed, the day's last price, so the band is the next session's (as the exchange
+   * publishes it after the close), and after-market orders are checked against it.
+   */
+  bandBase: Paise;
   lastTradedPrice: Paise;
   previousClose: Paise;
   open: Paise;
@@ -55,20 +61,22 @@ export class InstrumentRecord {
     this.open = spec.price;
     this.high = spec.price;
     this.low = spec.price;
+    this.bandBase = spec.price;
     this.tickSize = spec.tickSizeRule === "nse" ? tickSizeFor(spec.price) : spec.tickSize;
     this.setBand(0);
   }
 
-  /** A new trading day: the tick size reviewed (under NSE's rule) and the band set around the previous close. */
-  review(): void {
-    if (this.spec.tickSizeRule === "nse") this.tickSize = tickSizeFor(this.previousClose);
+  /** The tick size reviewed (under NSE's rule) and the band set around `base`: at a new trading day, the previous close. */
+  review(base: Paise = this.previousClose): void {
+    this.bandBase = base;
+    if (this.spec.tickSizeRule === "nse") this.tickSize = tickSizeFor(base);
     this.setBand(0);
   }
 
   /** After a trade at `price`: a dynamic band that it reached is flexed. */
   flexBand(price: Paise): void {
     if (this.spec.band !== "dynamic") return;
-    const steps = flexedSteps(this.previousClose, this.bandSteps, price);
+    const steps = flexedSteps(this.bandBase, this.bandSteps, price);
     if (steps !== this.bandSteps) this.setBand(steps);
   }
 
@@ -80,7 +88,7 @@ export class InstrumentRecord {
       return;
     }
     const { down, up } = bandPercents(kind, steps);
-    this.band = bandLimits(this.previousClose, down, up, this.tickSize);
+    this.band = bandLimits(this.bandBase, down, up, this.tickSize);
   }
 }
 

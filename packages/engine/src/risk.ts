@@ -25,15 +25,23 @@ export function checkOrderValue(quantity: number, unitPrice: Paise): Refused | u
   return Number.isSafeInteger(quantity * unitPrice * 2) ? undefined : refuse("INVALID_QUANTITY", "order value is too large");
 }
 
-/** The price a BUY blocks cash at: its limit, a stop-market's trigger, or the market for a MARKET order. */
-export function blockingPrice(input: OrderInput, instrument: InstrumentRecord): Paise {
-  return input.type === "MARKET" ? instrument.lastTradedPrice : input.type === "SL_M" ? input.triggerPrice : input.price;
+/** The price a BUY blocks cash at: its limit, a stop-market's trigger, or `marketPrice` for a MARKET order. */
+export function blockingPrice(input: OrderInput, marketPrice: Paise): Paise {
+  return input.type === "MARKET" ? marketPrice : input.type === "SL_M" ? input.triggerPrice : input.price;
 }
 
-/** The cash a new BUY must find available, or the shares a new SELL must find free. */
-export function checkPlacement(account: AccountRecord, input: OrderInput, instrument: InstrumentRecord): Refused | undefined {
+/**
+ * The cash a new BUY must find available, or the shares a new SELL must find free. A MARKET BUY
+ * blocks at `marketPrice`: the last price, or for one that waits, its block price.
+ */
+export function checkPlacement(
+  account: AccountRecord,
+  input: OrderInput,
+  instrument: InstrumentRecord,
+  marketPrice: Paise = instrument.lastTradedPrice,
+): Refused | undefined {
   if (input.side === "BUY") {
-    const required = input.quantity * blockingPrice(input, instrument);
+    const required = input.quantity * blockingPrice(input, marketPrice);
     const available = availableCash(account);
     if (required > available) {
       return refuse(
@@ -79,16 +87,17 @@ export function checkModification(order: OrderRecord, remaining: number, unitPri
 }
 
 /**
- * A triggered SL-M BUY blocked cash at its trigger; a market that gapped past it may need more.
+ * A BUY that meets the market at a price it did not block cash at: a triggered SL-M (blocked at
+ * its trigger, the market may have gapped past it) or a waiting MARKET order entering the market.
  * The refusal when the difference cannot be found.
  */
-export function checkTriggeredBuy(order: OrderRecord, marketPrice: Paise): Refused | undefined {
+export function checkMarketBuy(order: OrderRecord, marketPrice: Paise): Refused | undefined {
   const cost = order.remaining * marketPrice;
   const available = availableCash(order.account, order);
   if (cost <= available) return undefined;
+  const what = order.isPendingStop ? "stop triggered" : `${order.type} order meeting the market`;
   return refuse(
     "INSUFFICIENT_FUNDS",
-    `stop triggered at ${rupees(marketPrice)} but buying ${order.remaining} needs ` +
-      `${rupees(cost)} and only ${rupees(available)} is available`,
+    `${what} at ${rupees(marketPrice)}: buying ${order.remaining} needs ` + `${rupees(cost)} and only ${rupees(available)} is available`,
   );
 }

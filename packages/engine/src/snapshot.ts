@@ -5,7 +5,7 @@ import { newOrderRecord, type OrderRecord } from "./order-record.js";
 import { Store, type IdSpace } from "./store.js";
 import { orderView } from "./views.js";
 import { isOpen } from "./transitions.js";
-import type { InstrumentSpec, Millis, OrderView, StateChange, Trade } from "./types.js";
+import type { InstrumentSpec, MarketPhase, Millis, OrderView, StateChange, Trade, WaitingFor } from "./types.js";
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -21,10 +21,17 @@ export interface InstrumentSnapshot {
   /** The tick size now and the band's flexes (absent in snapshots from before price rules). */
   tickSize?: number;
   bandSteps?: number;
+  /** Absent in snapshots from before the band was reviewed at the close: the previous close. */
+  bandBase?: number;
 }
 
 /** An order as stored in a snapshot: its public view plus what the engine needs to go on. */
-export interface OrderSnapshot extends OrderView {
+export interface OrderSnapshot extends Omit<OrderView, "amo" | "waitingFor"> {
+  /** Absent in snapshots from before after-market orders. */
+  amo?: boolean;
+  waitingFor?: WaitingFor | null;
+  /** A waiting MARKET BUY's block price; absent for others. */
+  blockPrice?: number;
   filledValue: number;
   reserved: number;
   priority: number;
@@ -49,9 +56,13 @@ export interface EngineSnapshot {
   /** Absent before the first tick from a cluster's feed. */
   lastFeedSeq?: number;
   priorityCounter: number;
+  /** Absent in snapshots from before market phases: `marketOpen` says open or closed. */
+  phase?: MarketPhase;
   marketOpen: boolean;
   /** Absent in snapshots from before trading days were counted. */
   tradingDay?: number;
+  /** Absent in snapshots from before it was kept: 0. */
+  dayBeganAt?: number;
   instruments: InstrumentSnapshot[];
   accounts: AccountSnapshot[];
   holdings: Array<{ userId: string; holding: HoldingRecord }>;
@@ -75,6 +86,7 @@ export function snapshotStore(store: Store): EngineSnapshot {
       volume: i.volume,
       tickSize: i.tickSize,
       bandSteps: i.bandSteps,
+      bandBase: i.bandBase,
       lastTickAt: i.lastTickAt,
     });
   }
@@ -93,8 +105,10 @@ export function snapshotStore(store: Store): EngineSnapshot {
     tradeCounter: store.tradeCounter,
     ...(store.lastFeedSeq === 0 ? {} : { lastFeedSeq: store.lastFeedSeq }),
     priorityCounter: store.priorityCounter,
+    phase: store.phase,
     marketOpen: store.marketOpen,
     tradingDay: store.tradingDay,
+    dayBeganAt: store.dayBeganAt,
     instruments,
     accounts: [...store.accounts.values()].map((a) => ({ userId: a.userId, cash: a.cash, blocked: a.blocked, deposited: a.deposited })),
     holdings,
@@ -111,6 +125,7 @@ function orderSnapshot(o: OrderRecord): OrderSnapshot {
   snapshot.filledValue = o.filledValue;
   snapshot.reserved = o.reserved;
   snapshot.priority = o.priority;
+  if (o.blockPrice !== null) snapshot.blockPrice = o.blockPrice;
   snapshot.history = o.history;
   snapshot.trades = o.trades.map((t) => ({ ...t }));
   return snapshot;
@@ -126,8 +141,9 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
   store.tradeCounter = snapshot.tradeCounter;
   store.lastFeedSeq = snapshot.lastFeedSeq ?? 0;
   store.priorityCounter = snapshot.priorityCounter;
-  store.marketOpen = snapshot.marketOpen;
+  store.phase = snapshot.phase ?? (snapshot.marketOpen ? "open" : "closed");
   store.tradingDay = snapshot.tradingDay ?? 0;
+  store.dayBeganAt = snapshot.dayBeganAt ?? 0;
   for (const s of snapshot.instruments) {
     const record = new InstrumentRecord({ ...s.spec }, store.instruments.size);
     record.lastTradedPrice = s.lastTradedPrice;
@@ -138,6 +154,7 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
     record.volume = s.volume;
     record.lastTickAt = s.lastTickAt;
     record.tickSize = s.tickSize ?? record.tickSize;
+    record.bandBase = s.bandBase ?? s.previousClose;
     record.setBand(s.bandSteps ?? 0);
     store.instruments.set(s.spec.symbol, record);
   }
@@ -156,12 +173,18 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
   }
   for (const t of snapshot.trades) store.recordTrade(accountOf(t.userId), { ...t });
   const resting: OrderRecord[] = [];
+  const waiting: OrderRecord[] = [];
   for (const s of snapshot.orders) {
     const order = restoreOrder(store, s, accountOf(s.userId));
     store.indexOrder(order);
-    if (isOpen(order.state)) resting.push(order);
+    if (s.waitingFor !== undefined && s.waitingFor !== null) {
+      order.waitingFor = s.waitingFor;
+      waiting.push(order);
+    } else if (isOpen(order.state)) resting.push(order);
   }
   for (const s of snapshot.closedKeyedOrders) store.keepClosedKeyed(restoreOrder(store, s, accountOf(s.userId)));
+  waiting.sort((a, b) => a.priority - b.priority);
+  for (const order of waiting) store.waiting.add(order);
   resting.sort((a, b) => a.priority - b.priority);
   for (const order of resting) {
     const ladder = store.ladderOf(order);
@@ -201,6 +224,8 @@ function restoreOrder(store: Store, s: OrderSnapshot, account: AccountRecord): O
   order.triggeredAt = s.triggeredAt;
   order.reserved = s.reserved;
   order.priority = s.priority;
+  order.amo = s.amo ?? false;
+  order.blockPrice = s.blockPrice ?? null;
   for (const t of s.trades) order.attachTrade({ ...t });
   return order;
 }

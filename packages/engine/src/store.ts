@@ -4,7 +4,7 @@
 import type { LimitBook } from "./books.js";
 import type { PriceLadder } from "./ladder.js";
 import { IllegalTransitionError, isLegalTransition, isOpen } from "./transitions.js";
-import type { EngineEvent, Millis, OrderCause, OrderEventType, OrderState, OrderView, Trade } from "./types.js";
+import type { EngineEvent, MarketPhase, Millis, OrderCause, OrderEventType, OrderState, OrderView, Trade, WaitingFor } from "./types.js";
 import type { InstrumentRecord, AccountRecord } from "./records.js";
 import type { OrderRecord } from "./order-record.js";
 import { newOrderRecord } from "./order-record.js";
@@ -50,9 +50,17 @@ export class Store {
   /** The feed position of the last market command that carried one (see `TickCommand.feedSeq`); 0 before any. */
   lastFeedSeq = 0;
   priorityCounter = 0;
-  marketOpen = true;
+  /** The market's phase (see commands/session.ts); a new engine's market is open. */
+  phase: MarketPhase = "open";
+  /**
+   * Accepted orders not yet in the market, in the order they will enter it (see
+   * commands/waiting.ts): after-market orders, and MARKET orders placed in pre-open.
+   */
+  readonly waiting = new Set<OrderRecord>();
   /** Trading days begun (sessions opened) so far: a holding's shares bought "today" are those of this one. */
   tradingDay = 0;
+  /** When the current trading day began (its pre-open or open); 0 before the first. */
+  dayBeganAt: Millis = 0;
   readonly instruments = new Map<string, InstrumentRecord>();
   readonly accounts = new Map<string, AccountRecord>();
   readonly orders = new OrderIndex();
@@ -283,6 +291,26 @@ export class Store {
   removeFromBook(order: OrderRecord): void {
     if (order.ladderLevel === null) return;
     this.ladderOf(order).remove(order);
+  }
+
+  get marketOpen(): boolean {
+    return this.phase === "open";
+  }
+
+  /** An accepted order that waits for `what` before it meets the market (time priority taken now). */
+  addWaiting(order: OrderRecord, what: WaitingFor): void {
+    order.waitingFor = what;
+    this.priorityCounter += 1;
+    order.priority = this.priorityCounter;
+    this.waiting.delete(order);
+    this.waiting.add(order);
+  }
+
+  /** The order no longer waits: it enters the market, or closes. */
+  stopWaiting(order: OrderRecord): void {
+    if (order.waitingFor === null) return;
+    order.waitingFor = null;
+    this.waiting.delete(order);
   }
 
   recordTrade(account: AccountRecord, trade: Trade): void {

@@ -10,9 +10,10 @@ export const INITIAL_STATES: readonly OrderState[] = ["PLACED", "TRIGGER_PENDING
  * keeps the state (new price, quantity or trigger).
  */
 export const LEGAL_TRANSITIONS: Readonly<Record<OrderState, readonly OrderState[]>> = {
-  PLACED: ["PLACED", "PARTIALLY_EXECUTED", "EXECUTED", "CANCELLED", "EXPIRED"],
+  // REJECTED after placing: a waiting order that fails its checks as it enters the market.
+  PLACED: ["PLACED", "PARTIALLY_EXECUTED", "EXECUTED", "CANCELLED", "REJECTED", "EXPIRED"],
   TRIGGER_PENDING: ["TRIGGER_PENDING", "PLACED", "EXECUTED", "CANCELLED", "REJECTED", "EXPIRED"],
-  PARTIALLY_EXECUTED: ["PARTIALLY_EXECUTED", "EXECUTED", "CANCELLED", "EXPIRED"],
+  PARTIALLY_EXECUTED: ["PARTIALLY_EXECUTED", "EXECUTED", "CANCELLED", "REJECTED", "EXPIRED"],
   EXECUTED: [],
   CANCELLED: [],
   REJECTED: [],

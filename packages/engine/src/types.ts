@@ -8,6 +8,22 @@ export const ORDER_TYPES = ["MARKET", "LIMIT", "SL", "SL_M"] as const;
 export const VALIDITIES = ["DAY", "IOC"] as const;
 export const EXCHANGES = ["NSE", "BSE"] as const;
 export const INSTRUMENT_TYPES = ["EQ"] as const;
+/**
+ * The market's phase, as the engine keeps it: closed; pre-open order entry (LIMIT and MARKET DAY
+ * orders collect for the opening auction); opening (the opening price is set, the normal market
+ * not yet open); open (the normal market). See commands/session.ts.
+ */
+export const MARKET_PHASES = ["closed", "pre-open", "opening", "open"] as const;
+export type MarketPhase = (typeof MARKET_PHASES)[number];
+
+/**
+ * What an accepted order waits for before it meets the market: the next pre-open (an after-market
+ * LIMIT or MARKET DAY order), the opening auction (a MARKET order placed in pre-open), or the normal
+ * market (every other order placed while the market cannot take it).
+ */
+export const WAITING_FOR = ["pre-open", "auction", "open"] as const;
+export type WaitingFor = (typeof WAITING_FOR)[number];
+
 export const ORDER_STATES = ["PLACED", "TRIGGER_PENDING", "PARTIALLY_EXECUTED", "EXECUTED", "CANCELLED", "REJECTED", "EXPIRED"] as const;
 
 /** `ORDER_TYPES.indexOf(type)`, spelled out: it runs for every order placed. */
@@ -134,6 +150,8 @@ export type OrderInput = MarketOrderInput | LimitOrderInput | StopLimitOrderInpu
 export const ORDER_CAUSES = [
   "placed",
   "rejected",
+  "entered",
+  "entry-rejected",
   "triggered",
   "trigger-unfunded",
   "modified",
@@ -149,6 +167,8 @@ export type OrderCause = (typeof ORDER_CAUSES)[number];
 export const ORDER_CAUSE_TEXT: Record<OrderCause, string> = {
   placed: "placed",
   rejected: "rejected on placing",
+  entered: "entered the market",
+  "entry-rejected": "rejected when it entered the market",
   triggered: "stop triggered",
   "trigger-unfunded": "stop triggered, but the funds were no longer there: rejected",
   modified: "modified",
@@ -185,6 +205,10 @@ export interface OrderView {
   placedAt: Millis;
   updatedAt: Millis;
   triggeredAt: Millis | null;
+  /** Placed while the market could not take it (an after-market order, AMO); stays true. */
+  amo: boolean;
+  /** What the order still waits for before it meets the market; null once it has entered. */
+  waitingFor: WaitingFor | null;
 }
 
 export interface OrderDetail extends OrderView {
@@ -288,6 +312,27 @@ export interface TickCommand extends CommandBase, FromFeed {
 export interface OpenSessionCommand extends CommandBase, FromFeed {
   kind: "openSession";
 }
+/**
+ * Pre-open order entry begins (09:00 on NSE): a new trading day, as at a session's open, and the
+ * after-market orders waiting for it enter the pre-open.
+ */
+export interface StartPreOpenCommand extends CommandBase, FromFeed {
+  kind: "startPreOpen";
+}
+/** One instrument's opening price, as the market outside discovered it, and the volume traded at it. */
+export interface OpeningPrice {
+  symbol: string;
+  price: Paise;
+  volume: number;
+}
+/**
+ * The opening auction (09:08 on NSE): each listed instrument opens at its price, and the pre-open
+ * orders that price crosses fill at it (see commands/auction.ts). Pre-open order entry ends.
+ */
+export interface OpeningAuctionCommand extends CommandBase, FromFeed {
+  kind: "openingAuction";
+  prices: OpeningPrice[];
+}
 /** Closes the market: every open DAY order expires and its reservation is released. */
 export interface CloseSessionCommand extends CommandBase, FromFeed {
   kind: "closeSession";
@@ -311,6 +356,8 @@ export type Command =
   | ModifyOrderCommand
   | CancelOrderCommand
   | TickCommand
+  | StartPreOpenCommand
+  | OpeningAuctionCommand
   | OpenSessionCommand
   | CloseSessionCommand
   | ForgetClientOrderIdsCommand;
@@ -324,7 +371,7 @@ interface EventBase {
 }
 
 export type OrderEventType =
-  "order.accepted" | "order.rejected" | "order.triggered" | "order.modified" | "order.cancelled" | "order.expired";
+  "order.accepted" | "order.rejected" | "order.entered" | "order.triggered" | "order.modified" | "order.cancelled" | "order.expired";
 
 export interface OrderEvent extends EventBase {
   type: OrderEventType;
@@ -360,7 +407,7 @@ export interface AccountEvent extends EventBase {
   cash: Paise;
 }
 export interface SessionEvent extends EventBase {
-  type: "session.opened" | "session.closed";
+  type: "session.pre-open" | "session.auction" | "session.opened" | "session.closed";
 }
 
 export type EngineEvent =

@@ -23,6 +23,8 @@ export function orderView(o: OrderRecord): OrderView {
     placedAt: o.placedAt,
     updatedAt: o.updatedAt,
     triggeredAt: o.triggeredAt,
+    amo: o.amo,
+    waitingFor: o.waitingFor,
   };
 }
 

@@ -18,6 +18,9 @@ const ORDER = {
   averageFillPrice: null,
   filledQuantity: 0,
   state: "PLACED",
+  placedAt: "2026-12-04T14:30:00.000Z",
+  amo: false,
+  waitingFor: null,
 };
 
 interface Session {
@@ -92,6 +95,20 @@ describe("trade buy and sell", () => {
     ]);
     expect(run.out).toBe("BUY 10 INFY LIMIT @ ₹1,500.50: O7 PLACED\n");
     expect(run.closed).toBe(1);
+  });
+
+  it("says when an after-market order will enter the market", async () => {
+    const amo = { ...ORDER, amo: true, waitingFor: "pre-open" };
+    const run = await trade(["buy", "INFY", "10", "--limit", "1500.50"], { "orders.place": amo });
+    expect(run.out).toBe("BUY 10 INFY LIMIT @ ₹1,500.50: O7 PLACED (AMO), enters the market at the next pre-open (09:00 IST)\n");
+  });
+
+  it("marks after-market orders in the orders table", async () => {
+    const amo = { ...ORDER, orderId: "O8", amo: true, waitingFor: "open" };
+    const run = await trade(["orders"], { "orders.list": { items: [ORDER, amo], nextCursor: null } });
+    const rows = run.out.trim().split("\n");
+    expect(rows[1]).toMatch(/O7 .* PLACED$/);
+    expect(rows[2]).toMatch(/O8 .* AMO PLACED \(waits: open\)$/);
   });
 
   it("makes a stop-loss limit order of a trigger and a limit", async () => {

@@ -130,7 +130,22 @@ export function orderLine(o: OrderRow): string {
   const at = o.type === "MARKET" || o.type === "SL_M" ? "" : ` @ ${rupees(o.price)}`;
   const trigger = o.triggerPrice === null ? "" : ` trigger ${rupees(o.triggerPrice)}`;
   const fill = o.averageFillPrice === null ? "" : `, filled ${o.filledQuantity} at ${rupees(o.averageFillPrice)}`;
-  return `${o.side} ${o.quantity} ${o.symbol} ${o.type}${at}${trigger}: ${bold(o.orderId)} ${o.state}${fill}`;
+  const amo = o.amo ? " (AMO)" : "";
+  const waiting = o.waitingFor === null ? "" : `, ${WAITING_TEXT[o.waitingFor]}`;
+  return `${o.side} ${o.quantity} ${o.symbol} ${o.type}${at}${trigger}: ${bold(o.orderId)} ${o.state}${amo}${fill}${waiting}`;
+}
+
+/** When a waiting order meets the market, in words. */
+export const WAITING_TEXT: Record<NonNullable<OrderRow["waitingFor"]>, string> = {
+  "pre-open": "enters the market at the next pre-open (09:00 IST)",
+  auction: "takes part in the opening auction (09:08 IST)",
+  open: "enters the market at the next open (09:15 IST)",
+};
+
+/** An order's state, with AMO for an after-market order and what a waiting order waits for. */
+function stateCell(o: OrderRow): string {
+  const amo = o.amo ? "AMO " : "";
+  return o.waitingFor === null ? `${amo}${o.state}` : `${amo}${o.state} (waits: ${o.waitingFor})`;
 }
 
 export function ordersTable(orders: OrderRow[]): string {
@@ -148,7 +163,7 @@ export function ordersTable(orders: OrderRow[]): string {
       rupees(o.price),
       rupees(o.triggerPrice),
       rupees(o.averageFillPrice),
-      o.state,
+      stateCell(o),
     ]),
     RIGHT(5, 6, 7, 8, 9),
   );

@@ -127,6 +127,22 @@ describe("order ticket", () => {
     expect(screen.queryByText(/must be within/)).toBeNull();
   });
 
+  it("says when an order placed now enters the market: after the close as an AMO, at 09:00 or 09:15", async () => {
+    const user = userEvent.setup();
+    const status = { phase: "closed" };
+    renderWithApi(<OrderTicket symbol="INFY" ltp={1500} />, { ...api(), "market.status": () => status });
+    const note = () => document.querySelector("[data-entry]")?.textContent;
+    await waitFor(() => expect(note()).toBe("After-market order: it enters the market at the next pre-open, 09:00 IST."));
+    await user.selectOptions(screen.getByLabelText("Type"), "SL");
+    expect(note()).toBe("After-market order: it enters the market at the next open, 09:15 IST.");
+  });
+
+  it("says nothing about entry while the normal market is open", async () => {
+    renderWithApi(<OrderTicket symbol="INFY" ltp={1500} />, { ...api(), "market.status": () => ({ phase: "open" }) });
+    await screen.findByText("₹10,000.00");
+    expect(document.querySelector("[data-entry]")).toBeNull();
+  });
+
   it("shows the free shares for a SELL, and warns when the quantity is more", async () => {
     const user = userEvent.setup();
     renderWithApi(<OrderTicket symbol="INFY" ltp={1500} tickSize={0.05} />, api());

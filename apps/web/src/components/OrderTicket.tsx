@@ -1,7 +1,16 @@
 // The order ticket validates as you type with the same zod schema the server uses (and the
 // instrument's tick size, naming the nearest valid prices), shows the estimated value against
 // available funds for a BUY and the free shares for a SELL, and shows a server rejection's reason.
-import { nearestTicks, orderRequestSchema, paiseToRupees, rupeesToPaise, type OrderRequestInput } from "@trading/engine";
+import {
+  isAfterMarket,
+  nearestTicks,
+  orderRequestSchema,
+  paiseToRupees,
+  rupeesToPaise,
+  waitingForOf,
+  type MarketPhase,
+  type OrderRequestInput,
+} from "@trading/engine";
 import { TRPCClientError } from "@trpc/client";
 import {
   cloneElement,
@@ -15,6 +24,7 @@ import {
 } from "react";
 import { formatInr } from "../format.js";
 import { trpc } from "../trpc.js";
+import { WAITING_TEXT } from "./common.js";
 
 type Side = "BUY" | "SELL";
 
@@ -54,6 +64,15 @@ function outsideBand(price: number | undefined, band: Band | null | undefined): 
 
 type Band = { lower: number; upper: number };
 
+/** When an order placed now meets the market, if not at once: an after-market order waits (see the engine's waiting rules). */
+export function entryNote(phase: MarketPhase | undefined, type: Type, validity: "DAY" | "IOC"): string | null {
+  if (phase === undefined) return null;
+  const waits = waitingForOf(phase, { type, validity });
+  if (waits === null)
+    return phase === "pre-open" ? "Pre-open: joins the opening auction at 09:08 IST if its price crosses the opening price." : null;
+  return `${isAfterMarket(waits) ? "After-market order: it " : "It "}${WAITING_TEXT[waits]}.`;
+}
+
 export function OrderTicket({
   symbol,
   ltp,
@@ -81,6 +100,7 @@ export function OrderTicket({
   const [serverError, setServerError] = useState<string | null>(null);
   const [placed, setPlaced] = useState<string | null>(null);
   const funds = trpc.funds.get.useQuery();
+  const market = trpc.market.status.useQuery(undefined, { refetchInterval: 30_000 });
   const holdings = trpc.portfolio.holdings.useQuery(undefined, { enabled: side === "SELL" });
   const place = trpc.orders.place.useMutation();
   const quantityInput = useRef<HTMLInputElement>(null);
@@ -104,6 +124,7 @@ export function OrderTicket({
     ...(needsPrice ? { price: prices.price } : {}),
     ...(needsTrigger ? { triggerPrice: prices.triggerPrice } : {}),
   } as OrderRequestInput;
+  const entry = entryNote(market.data?.phase, type, ioc ? "IOC" : "DAY");
   const parsed = orderRequestSchema.safeParse(request);
   const errors: Record<string, string> = {};
   if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "order")] ??= issue.message;
@@ -215,6 +236,11 @@ export function OrderTicket({
       <label className="check">
         <input type="checkbox" checked={ioc} onChange={(e) => setIoc(e.target.checked)} /> Immediate or cancel
       </label>
+      {entry !== null && (
+        <p className="entry-note" data-entry>
+          {entry}
+        </p>
+      )}
       {/* One line each, so ticking prices never move the button under a thumb. */}
       <dl className="estimate">
         <dt>Estimated value</dt>

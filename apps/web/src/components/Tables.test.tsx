@@ -55,4 +55,17 @@ describe("orders and portfolio tables", () => {
     await user.click(await screen.findByRole("button", { name: "Cancel order O5" }));
     await waitFor(() => expect(calls.filter((c) => c.path === "orders.cancel").map((c) => c.input)).toEqual([{ orderId: "O5" }]));
   });
+
+  it("marks an after-market order and says when it enters the market", async () => {
+    const amo = order({ orderId: "O9", symbol: "INFY", price: 1490, amo: true, waitingFor: "pre-open" });
+    renderWithApi(<Tables instruments={[]} />, { ...api, "orders.list": () => ({ items: [amo], nextCursor: null }) });
+    const row = await waitFor(() => {
+      const found = document.querySelector('[data-order="O9"]');
+      if (found === null) throw new Error("no row yet");
+      return found;
+    });
+    expect(row.textContent).toContain("AMO");
+    expect(row.textContent).toContain("at 09:00");
+    expect(row.querySelector("[title]")?.getAttribute("title")).toBe("enters the market at the next pre-open, 09:00 IST");
+  });
 });

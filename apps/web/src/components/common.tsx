@@ -1,6 +1,7 @@
 // Pieces the tables share: empty and failed states, and an order as table cells.
 import { formatInr, formatTime } from "../format.js";
 import type { Order } from "../live.js";
+import type { WaitingFor } from "@trading/engine";
 
 export function Empty({ text }: { text: string }) {
   return <p className="muted">{text}</p>;
@@ -16,6 +17,14 @@ export function Failed({ what, error }: { what: string; error: { message: string
 }
 
 /** One order as a table row; the open-orders table adds its actions cell. */
+/** When a waiting order meets the market: in a sentence, and in a table cell. */
+export const WAITING_TEXT: Record<WaitingFor, string> = {
+  "pre-open": "enters the market at the next pre-open, 09:00 IST",
+  auction: "takes part in the opening auction at 09:08 IST",
+  open: "enters the market at the next open, 09:15 IST",
+};
+const WAITING_SHORT: Record<WaitingFor, string> = { "pre-open": "at 09:00", auction: "auction 09:08", open: "at 09:15" };
+
 export function OrderCells({ order: o }: { order: Order }) {
   return (
     <>
@@ -30,8 +39,14 @@ export function OrderCells({ order: o }: { order: Order }) {
       <td className="num">{o.price === null ? "—" : formatInr(o.price)}</td>
       <td className="num">{o.triggerPrice === null ? "—" : formatInr(o.triggerPrice)}</td>
       <td className="num">{o.averageFillPrice === null ? "—" : formatInr(o.averageFillPrice)}</td>
-      <td title={o.rejectMessage ?? undefined}>
+      <td title={o.rejectMessage ?? (o.waitingFor === null ? undefined : WAITING_TEXT[o.waitingFor])}>
+        {o.amo && (
+          <span className="amo" title="After-market order">
+            AMO
+          </span>
+        )}
         <span className={`state state-${o.state.toLowerCase()}`}>{o.state.replace("_", " ")}</span>
+        {o.waitingFor !== null && <span className="muted waiting"> · {WAITING_SHORT[o.waitingFor]}</span>}
       </td>
     </>
   );

@@ -44,6 +44,8 @@ export function order(fields: Partial<Order> & Pick<Order, "orderId">): Order {
     placedAt: "2026-11-24T09:15:00.000Z",
     updatedAt: "2026-11-24T09:15:00.000Z",
     triggeredAt: null,
+    amo: false,
+    waitingFor: null,
     ...fields,
   };
 }

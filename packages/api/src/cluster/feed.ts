@@ -7,7 +7,16 @@
 // no gap in the sequence, no jump in price. The first leader lists the seeded instruments.
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
-import { GbmFeed, marketStatus, SEED_INSTRUMENTS, type CalendarName, type Engine, type ReasonCode } from "@trading/engine";
+import {
+  GbmFeed,
+  marketStatus,
+  SEED_INSTRUMENTS,
+  type CalendarName,
+  type Engine,
+  type OpeningPrice,
+  type ReasonCode,
+} from "@trading/engine";
+import { sessionCommand, sessionStepAt } from "../sessions.js";
 import type { Logger } from "../log.js";
 import { feedControlSubject, type FeedReply, type FeedRequest } from "./feed-control.js";
 import {
@@ -32,7 +41,7 @@ export interface FeedLeaderOptions {
   ticksPerSecond: number;
   seed: number;
   log: Logger;
-  /** With `nse`, the leader opens and closes the sessions by the calendar on `now`'s clock. */
+  /** The leader moves the sessions by the calendar on `now`'s clock (see sessions.ts); default `always`. */
   calendar?: CalendarName | undefined;
   now?: (() => number) | undefined;
 }
@@ -46,6 +55,8 @@ export class FeedLeader {
   /** This leader's copy of the market, the stream applied (see resume). */
   private market: Engine | null = null;
   private lastStreamSeq = 0;
+  /** The trading day this leader first saw, for a market that has never begun one (see sessionStepAt). */
+  private firstDay: string | null = null;
   private leaseTimer: NodeJS.Timeout | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
   private control: Subscription | null = null;
@@ -148,7 +159,7 @@ export class FeedLeader {
       await this.inTurn(async () => {
         await this.followCalendar();
         if (this.walk === null || this.state.paused || !this.state.marketOpen || this.options.ticksPerSecond <= 0) return;
-        const { symbol, price, volume } = this.walk.next(Date.now());
+        const { symbol, price, volume } = this.walk.next(this.now());
         const command = { kind: "tick" as const, symbol, price: this.withinBand(symbol, price), volume };
         if ((await this.applyAndPublish(command)).ok) this.published += 1;
       });
@@ -161,19 +172,30 @@ export class FeedLeader {
   }
 
   /**
-   * With the `nse` calendar, the session opens at 09:15 IST on a trading day and closes at 15:30
-   * (see sessions.ts for one process): the leader publishes the change among the ticks.
+   * The sessions follow the calendar (see sessions.ts for one process): the leader publishes each
+   * change among the ticks, the auction with the walk's opening prices.
    */
   private async followCalendar(): Promise<void> {
-    const { calendar, now } = this.options;
-    if (calendar !== "nse" || this.market === null) return;
-    const open = marketStatus(calendar, (now ?? Date.now)()).phase === "open";
-    if (open === this.market.marketOpen) return;
-    const result = await this.applyAndPublish(
-      { kind: open ? "openSession" : "closeSession" },
-      this.changeOf({ kind: open ? "openSession" : "closeSession" }),
-    );
-    if (result.ok) this.options.log.info(open ? "session opened" : "session closed", {});
+    const calendar = this.options.calendar ?? "always";
+    if (this.market === null) return;
+    const time = this.now();
+    this.firstDay ??= marketStatus(calendar, time).tradingDay;
+    const step = sessionStepAt(calendar, this.market, time, this.firstDay);
+    if (step === null) return;
+    const command = sessionCommand(step, () => this.openingPrices(time));
+    const result = await this.applyAndPublish(command, this.changeOf(command));
+    if (result.ok) this.options.log.info("session", { step, phase: this.market.phase });
+  }
+
+  /** The market's clock (the wall clock unless simulated): every shard applies the feed's commands at its time. */
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** The walk's next step for every instrument, within its band; the walk goes on from there. */
+  private openingPrices(time: number): OpeningPrice[] {
+    if (this.walk === null) return [];
+    return this.walk.openingPrices(time).map((p) => ({ ...p, price: this.withinBand(p.symbol, p.price) }));
   }
 
   /** An admin's request: checked as every engine will check it, then published (or refused). */
@@ -203,7 +225,7 @@ export class FeedLeader {
     command: MarketCommand,
     change?: (state: FeedState) => FeedState,
   ): Promise<{ ok: true; feedSeq: number } | { ok: false; code: ReasonCode; message: string }> {
-    const result = (this.market as Engine).apply(engineCommand(command, Date.now(), this.lastStreamSeq + 1));
+    const result = (this.market as Engine).apply(engineCommand(command, this.now(), this.lastStreamSeq + 1));
     if (!result.ok) return { ok: false, code: result.code, message: result.message };
     return { ok: true, feedSeq: await this.publish(command, change) };
   }
@@ -236,13 +258,17 @@ export class FeedLeader {
           prices[index] = command.price;
           return { ...state, walk: { ...state.walk, prices } };
         };
+      case "startPreOpen":
       case "openSession":
         // A new day's tick sizes (see the engine's price rules): the walk steps by them.
         return (state) => ({
           ...state,
-          marketOpen: true,
+          marketOpen: command.kind === "openSession",
           instruments: state.instruments.map((i) => ({ ...i, tickSize: this.market?.quote(i.symbol)?.tickSize ?? i.tickSize })),
         });
+      case "openingAuction":
+        // The walk goes on from the opening prices.
+        return (state) => state;
       case "closeSession":
         return (state) => ({ ...state, marketOpen: false });
     }
@@ -258,7 +284,7 @@ export class FeedLeader {
   /** Publishes a command with the feed's state after it (`change` makes what the command changes besides the walk); answers its stream sequence. */
   private async publish(command: MarketCommand | null, change: (state: FeedState) => FeedState = (state) => state): Promise<number> {
     const state = change({ ...this.state, walk: this.walk?.state() ?? null });
-    const message: MarketMessage = { time: Date.now(), command, state };
+    const message: MarketMessage = { time: this.now(), command, state };
     const ack = await (this.js as JetStreamClient).publish(marketSubject(this.options.clusterName), JSON.stringify(message), {
       expect: { lastSequence: this.lastStreamSeq },
     });

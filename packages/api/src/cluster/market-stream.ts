@@ -5,7 +5,7 @@
 // of them hold the same market. Each message also carries the feed's whole state after it, so a
 // new leader carries on from the last message: the same walk, the same instruments.
 import { StorageType, type JetStreamManager } from "@nats-io/jetstream";
-import type { AddInstrumentCommand, Command, GbmFeedState, InstrumentSpec, TickCommand } from "@trading/engine";
+import type { AddInstrumentCommand, Command, GbmFeedState, InstrumentSpec, OpeningAuctionCommand, TickCommand } from "@trading/engine";
 
 export function marketStreamName(clusterName: string): string {
   return `${clusterName}_market`;
@@ -19,6 +19,8 @@ export function marketSubject(clusterName: string): string {
 export type MarketCommand =
   | Omit<AddInstrumentCommand, "time" | "feedSeq">
   | Omit<TickCommand, "time" | "feedSeq">
+  | { kind: "startPreOpen" }
+  | Omit<OpeningAuctionCommand, "time" | "feedSeq">
   | { kind: "openSession" }
   | { kind: "closeSession" };
 

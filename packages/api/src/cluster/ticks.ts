@@ -29,11 +29,12 @@ export class MarketFollower {
 
   private async follow(shard: number, queue: CommandQueue, log: Logger): Promise<void> {
     for await (const m of this.messages) {
-      const { command } = m.json<MarketMessage>();
+      // Market commands carry the feed's market time: every shard's market keeps the feed's clock.
+      const { command, time } = m.json<MarketMessage>();
       this.pending = m.info.pending;
       if (command === null) continue;
       try {
-        await queue.submit((stamp) => engineCommand(command, stamp.time, m.seq));
+        await queue.submit(() => engineCommand(command, time, m.seq));
       } catch (error) {
         if (!(error instanceof NotOwnerError)) log.error("market command not applied", { shard, feedSeq: m.seq, error: String(error) });
         return;

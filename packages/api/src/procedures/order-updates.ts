@@ -2,7 +2,8 @@
 import type { EngineEvent } from "@trading/engine";
 import { orderDto, tradeDto } from "../dto.js";
 
-export type OrderUpdateType = "accepted" | "rejected" | "triggered" | "modified" | "filled" | "cancelled" | "expired" | "snapshot";
+export type OrderUpdateType =
+  "accepted" | "rejected" | "entered" | "triggered" | "modified" | "filled" | "cancelled" | "expired" | "snapshot";
 
 export function isOwnOrderEvent(userId: string) {
   return (event: EngineEvent): boolean => "order" in event && event.order.userId === userId;

@@ -34,14 +34,17 @@ const trackedTick = sharedPerEvent((event, platform: Platform) =>
 );
 
 export const marketRouter = {
-  /** The market's phase, trading day, next open and close, and its clock (see market-clock.ts). */
+  /**
+   * The market's phase (as the market is: the calendar moves it within a quarter second, and an
+   * admin may have closed it), the calendar's trading day, next open and close, and the clock.
+   */
   status: protectedProcedure.query(({ ctx }) => {
-    const { clock, config } = ctx.platform;
+    const { clock, config, engine } = ctx.platform;
     const now = clock.now();
     const status = marketStatus(config.marketCalendar, now);
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return {
-      phase: status.phase,
+      phase: engine.phase,
       tradingDay: status.tradingDay,
       nextOpen: iso(status.nextOpen),
       nextClose: iso(status.nextClose),

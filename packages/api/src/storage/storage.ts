@@ -283,6 +283,7 @@ export function eventColumns(event: EngineEvent): { userId: string | null; symbo
   switch (event.type) {
     case "order.accepted":
     case "order.rejected":
+    case "order.entered":
     case "order.triggered":
     case "order.modified":
     case "order.cancelled":
@@ -313,6 +314,7 @@ export function historyStep(event: EngineEvent): StateChange | null {
 const CAUSE_OF_OLD_EVENT: Record<OrderEventType | "order.filled", OrderCause> = {
   "order.accepted": "placed",
   "order.rejected": "rejected",
+  "order.entered": "entered",
   "order.triggered": "triggered",
   "order.modified": "modified",
   "order.filled": "filled",

@@ -1,6 +1,6 @@
 // The NSE calendar: weekends and the 2026 holidays closed, the session's phases on IST.
 import { describe, expect, it } from "vitest";
-import { isNseTradingDay, marketStatus, nseHoliday } from "./calendar.js";
+import { isNseTradingDay, marketStatus, nextSessionStep, nseHoliday } from "./calendar.js";
 import { NSE_HOLIDAYS } from "./nse-holidays.js";
 
 /** A moment given as an IST wall-clock time. */
@@ -53,5 +53,19 @@ describe("the NSE calendar", () => {
       nextOpen: null,
       nextClose: null,
     });
+  });
+});
+
+describe("the session's next step toward the calendar", () => {
+  it("walks a day through pre-open, auction, open and close, and catches up after missing some", () => {
+    expect(nextSessionStep("closed", "pre-open")).toBe("startPreOpen");
+    expect(nextSessionStep("pre-open", "opening")).toBe("openingAuction");
+    expect(nextSessionStep("opening", "open")).toBe("openSession");
+    expect(nextSessionStep("open", "closed")).toBe("closeSession");
+    expect(nextSessionStep("open", "open")).toBeNull();
+    // Started mid-session: open at once. Down over the close: close before the next pre-open.
+    expect(nextSessionStep("closed", "open")).toBe("openSession");
+    expect(nextSessionStep("open", "pre-open")).toBe("closeSession");
+    expect(nextSessionStep("pre-open", "open")).toBe("openingAuction");
   });
 });

@@ -6,13 +6,11 @@
 // 15:30; closed otherwise, on weekends and on the exchange's holidays. `always` is a market that is
 // open at every hour of every day, the platform's default.
 import { IST_OFFSET_MS } from "../candles.js";
-import type { Millis } from "../types.js";
+import type { MarketPhase, Millis } from "../types.js";
 import { NSE_HOLIDAYS } from "./nse-holidays.js";
 
 export const CALENDARS = ["always", "nse"] as const;
 export type CalendarName = (typeof CALENDARS)[number];
-
-export type MarketPhase = "pre-open" | "opening" | "open" | "closed";
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -83,4 +81,27 @@ function nextTradingDay(midnight: Millis): Millis {
   let day = midnight;
   while (!isNseTradingDay(day)) day += DAY;
   return day;
+}
+
+/** The session commands, in the order a day runs them (see commands/session.ts). */
+export type SessionStep = "startPreOpen" | "openingAuction" | "openSession" | "closeSession";
+
+/**
+ * The next command that brings a market in phase `market` toward the calendar's phase `calendar`,
+ * or null when they agree. A market that missed the close (a server down over it) closes first; one
+ * that missed the pre-open (started mid-session) opens at once.
+ */
+export function nextSessionStep(market: MarketPhase, calendar: MarketPhase): SessionStep | null {
+  if (market === calendar) return null;
+  if (calendar === "closed") return "closeSession";
+  switch (market) {
+    case "closed":
+      return calendar === "open" ? "openSession" : "startPreOpen";
+    case "pre-open":
+      return "openingAuction";
+    case "opening":
+      return calendar === "open" ? "openSession" : "closeSession";
+    case "open":
+      return "closeSession";
+  }
 }

@@ -19,9 +19,10 @@ import type {
   Refused,
 } from "../types.js";
 import { orderView } from "../views.js";
-import { closeOrder, executeOnArrival } from "../execution.js";
+import { closeOrder } from "../execution.js";
 import { badTime, isCommandTime, isValidId, refuse } from "./common.js";
 import { checkPrice, checkQuantity, checkStopPrices, validateOrderInput } from "./order-input.js";
+import { isAfterMarket, routeAccepted, waitingBlockPrice, waitingForOf } from "./waiting.js";
 
 function sameOrderInput(order: OrderView, input: OrderInput): boolean {
   const fields = input as { price?: Paise; triggerPrice?: Paise };
@@ -69,9 +70,9 @@ export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult 
   const instrument = validateOrderInput(input, store);
   if (!(instrument instanceof InstrumentRecord)) return instrument;
 
-  const riskRefusal = store.marketOpen
-    ? checkPlacement(account, input, instrument)
-    : refuse("MARKET_CLOSED", "the market is closed; orders are accepted while a session is open");
+  const waitingFor = waitingForOf(store.phase, input);
+  const blockPrice = input.type === "MARKET" && waitingFor !== null ? waitingBlockPrice(instrument) : null;
+  const riskRefusal = checkPlacement(account, input, instrument, blockPrice ?? instrument.lastTradedPrice);
   const isStop = input.type === "SL" || input.type === "SL_M";
   const fields = input as { price?: Paise; triggerPrice?: Paise };
   const order = store
@@ -92,6 +93,7 @@ export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult 
       riskRefusal ? "rejected" : "placed",
       key,
     );
+  if (isAfterMarket(waitingFor)) order.amo = true;
 
   if (riskRefusal) {
     order.rejectReason = riskRefusal.code;
@@ -102,13 +104,12 @@ export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult 
     return { ...riskRefusal, events: store.takeEvents(time), order: view };
   }
 
-  store.addOrder(order, "order.accepted");
-  if (isStop) {
-    store.setReserve(order, store.reserveNeeded(order));
-    store.addToBook(order);
-  } else {
-    executeOnArrival(store, order, instrument, time);
+  if (waitingFor !== null) {
+    order.blockPrice = blockPrice;
+    store.addWaiting(order, waitingFor);
   }
+  store.addOrder(order, "order.accepted");
+  routeAccepted(store, order, time);
   const view = store.answerView(order);
   return { ok: true, events: store.takeEvents(time), order: view };
 }
@@ -151,17 +152,13 @@ export function modifyOrder(store: Store, cmd: ModifyOrderCommand): CommandResul
   // A new price or trigger, or more shares, sends the order to the back of the queue.
   const losesPriority = changed.price !== order.price || changed.triggerPrice !== order.triggerPrice || changed.quantity > order.quantity;
   if (losesPriority) store.removeFromBook(order);
+  if (losesPriority && order.waitingFor !== null) store.addWaiting(order, order.waitingFor);
   order.quantity = changed.quantity;
   order.price = changed.price;
   order.triggerPrice = changed.triggerPrice;
   store.transition(order, order.state, time, "modified");
   store.emitOrder(order, "order.modified", time, "modified");
-  if (order.isPendingStop) {
-    store.setReserve(order, store.reserveNeeded(order));
-    if (order.ladderLevel === null) store.addToBook(order);
-  } else {
-    executeOnArrival(store, order, order.instrument, time);
-  }
+  routeAccepted(store, order, time);
   const view = store.answerView(order);
   return { ok: true, events: store.takeEvents(time), order: view };
 }
@@ -212,7 +209,7 @@ function checkModifiedOrder(
     const error = checkStopPrices(order.side, triggerPrice, order.type === "SL" ? price : null, order.instrument);
     if (error) return error;
   }
-  const unitPrice = (order.isPendingStop && order.type === "SL_M" ? triggerPrice : price) ?? 0;
+  const unitPrice = (order.isPendingStop && order.type === "SL_M" ? triggerPrice : price) ?? order.blockPrice ?? 0;
   return checkModification(order, quantity - order.filledQuantity, unitPrice);
 }
 

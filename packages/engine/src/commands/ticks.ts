@@ -7,7 +7,7 @@ import { closeOrder, executeOnArrival, fill } from "../execution.js";
 import type { PriceLadder } from "../ladder.js";
 import type { OrderRecord } from "../order-record.js";
 import type { InstrumentRecord } from "../records.js";
-import { checkTriggeredBuy } from "../risk.js";
+import { checkMarketBuy } from "../risk.js";
 import type { Store } from "../store.js";
 import type { CommandResult, Millis, TickCommand } from "../types.js";
 import { badFeedSeq, badTime, isCommandTime, isFeedSeq, refuse } from "./common.js";
@@ -25,7 +25,9 @@ export function applyTick(store: Store, cmd: TickCommand): CommandResult {
     return refuse("INVALID_QUANTITY", "tick volume must be a whole number of shares, zero or more");
   }
   if (!isFeedSeq(cmd.feedSeq)) return badFeedSeq();
-  if (!store.marketOpen) return refuse("MARKET_CLOSED", "the market is closed; ticks are accepted while a session is open");
+  if (!store.marketOpen) {
+    return refuse("MARKET_CLOSED", `the market is ${store.phase}; ticks are accepted while the normal market is open`);
+  }
   const outside = checkBand("tick price", cmd.price, instrument);
   if (outside !== undefined) return outside;
 
@@ -70,7 +72,7 @@ function triggerStops(store: Store, instrument: InstrumentRecord, ladder: PriceL
  */
 function triggerStop(store: Store, instrument: InstrumentRecord, order: OrderRecord, time: Millis): void {
   store.removeFromBook(order);
-  const unfunded = order.type === "SL_M" && order.side === "BUY" ? checkTriggeredBuy(order, instrument.lastTradedPrice) : undefined;
+  const unfunded = order.type === "SL_M" && order.side === "BUY" ? checkMarketBuy(order, instrument.lastTradedPrice) : undefined;
   if (unfunded) {
     order.rejectReason = unfunded.code;
     order.rejectMessage = unfunded.message;
@@ -93,18 +95,30 @@ function fillCrossedLimits(store: Store, instrument: InstrumentRecord, book: Lim
   const usable = volume - (volume % lot);
   if (usable === 0) return;
   for (const account of book.takeCrossed(price)) {
-    fillAccount(store, book, account, price, usable, time);
+    fillAccount(store, book, account, price, usable, time, false);
     book.putBack(account);
   }
 }
 
-/** One account's crossed orders share `volume`, best price first, then earliest. */
-function fillAccount(store: Store, book: LimitBook, account: AccountBook, price: number, volume: number, time: Millis): void {
+/**
+ * One account's crossed orders share `volume`, best price first, then earliest; each fills at its
+ * own limit, or with `atPrice` at `price` (an auction's one price). Answers the volume left.
+ */
+export function fillAccount(
+  store: Store,
+  book: LimitBook,
+  account: AccountBook,
+  price: number,
+  volume: number,
+  time: Millis,
+  atPrice: boolean,
+): number {
   let left = volume;
   for (let order = account.best; order !== undefined && left > 0 && book.reaches(order.price as number, price); order = account.best) {
     const quantity = Math.min(order.remaining, left);
     // A whole fill takes the order out of the book; a partial one uses up the volume.
-    fill(store, order, quantity, order.price as number, time);
+    fill(store, order, quantity, atPrice ? price : (order.price as number), time);
     left -= quantity;
   }
+  return left;
 }

@@ -1,6 +1,6 @@
 // The default price feed: each instrument follows geometric Brownian motion, driven by a seeded
 // generator, so the same seed always gives the same ticks. Prices are rounded to the tick size.
-import type { Millis, TickCommand } from "../types.js";
+import type { Millis, OpeningPrice, TickCommand } from "../types.js";
 import { SeededRandom, type RandomState } from "./random.js";
 
 /** Trading seconds in a year: 252 sessions of 6 h 15 min (NSE 09:15-15:30). */
@@ -85,6 +85,14 @@ export class GbmFeed {
     const ticks: TickCommand[] = [];
     for (let i = 0; i < this.options.instruments.length; i++) ticks.push(this.next(time));
     return ticks;
+  }
+
+  /**
+   * The opening auction's prices: one step of the walk for every instrument, traded at the open in
+   * ten times a tick's volume (the call auction gathers the orders of the whole pre-open).
+   */
+  openingPrices(time: Millis): OpeningPrice[] {
+    return this.round(time).map(({ symbol, price, volume }) => ({ symbol, price, volume: volume * 10 }));
   }
 
   state(): GbmFeedState {

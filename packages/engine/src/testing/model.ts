@@ -4,7 +4,7 @@
 // here is fast and nothing is shared with the engine's code, so where the two disagree one of them
 // misreads the rules.
 import type { ReasonCode } from "../reasons.js";
-import type { InstrumentSpec, OrderState, OrderType, Side, Validity } from "../types.js";
+import type { InstrumentSpec, MarketPhase, OpeningPrice, OrderState, OrderType, Side, Validity, WaitingFor } from "../types.js";
 
 export interface ModelOrderInput {
   symbol: string;
@@ -30,6 +30,14 @@ export interface ModelOrder {
   state: OrderState;
   /** When it last entered a book (larger is later); null while it is in none. */
   arrival: number | null;
+  /** What it waits for before it meets the market (see below); null when it does not wait. */
+  waitingFor: WaitingFor | null;
+  /** Its turn among waiting orders (larger is later); null while it does not wait. */
+  waitTurn: number | null;
+  /** Placed while the market could not take it. */
+  amo: boolean;
+  /** A waiting MARKET BUY holds cash at this price; null for every other order. */
+  blockPrice: number | null;
 }
 
 export interface ModelFill {
@@ -57,7 +65,13 @@ export class MarketModel {
   readonly cash = new Map<string, number>();
   readonly holdings = new Map<string, Map<string, ModelHolding>>();
   readonly ltp = new Map<string, number>();
-  marketOpen = true;
+  /**
+   * closed -> pre-open (LIMIT and MARKET DAY orders collect) -> opening (after the auction) -> open.
+   * An order a phase does not take waits for the next one that does; the test instruments have no
+   * band, so a waiting MARKET BUY holds cash at the last price.
+   */
+  phase: MarketPhase = "open";
+  private turns = 0;
   private readonly specs = new Map<string, InstrumentSpec>();
   private arrivals = 0;
   private fills: ModelFill[] = [];
@@ -73,6 +87,10 @@ export class MarketModel {
     }
   }
 
+  get marketOpen(): boolean {
+    return this.phase === "open";
+  }
+
   isOpen(order: ModelOrder): boolean {
     return OPEN_STATES.includes(order.state);
   }
@@ -82,7 +100,7 @@ export class MarketModel {
     if (!this.isOpen(order)) return 0;
     const left = order.quantity - order.filled;
     if (order.side === "SELL") return left;
-    const unit = order.state === "TRIGGER_PENDING" && order.type === "SL_M" ? order.triggerPrice : order.price;
+    const unit = order.state === "TRIGGER_PENDING" && order.type === "SL_M" ? order.triggerPrice : (order.price ?? order.blockPrice);
     return left * (unit ?? 0);
   }
 
@@ -126,6 +144,7 @@ export class MarketModel {
       const stopError = this.stopError(input.side, input.triggerPrice as number, hasLimit ? (input.price as number) : null, spec.symbol);
       if (stopError) return this.outcome(stopError);
     }
+    const waitingFor = this.waitingForNew(input);
     const order: ModelOrder = {
       orderId,
       userId,
@@ -139,18 +158,33 @@ export class MarketModel {
       triggerPrice: isStop ? (input.triggerPrice as number) : null,
       state: "REJECTED",
       arrival: null,
+      waitingFor: null,
+      waitTurn: null,
+      amo: waitingFor === "pre-open" || waitingFor === "open",
+      blockPrice: input.type === "MARKET" && waitingFor !== null ? this.ltpOf(input.symbol) : null,
     };
-    const refusal = this.marketOpen ? this.placementRisk(order) : "MARKET_CLOSED";
+    const refusal = this.placementRisk(order);
     this.orders.push(order);
     if (refusal) return this.outcome(refusal);
-    if (isStop) {
-      order.state = "TRIGGER_PENDING";
+    order.state = isStop ? "TRIGGER_PENDING" : "PLACED";
+    if (waitingFor !== null) {
+      order.waitingFor = waitingFor;
+      order.waitTurn = ++this.turns;
+    } else if (isStop || !this.marketOpen) {
       order.arrival = ++this.arrivals;
     } else {
-      order.state = "PLACED";
       this.meetMarket(order);
     }
     return this.outcome("OK");
+  }
+
+  /** Pre-open takes LIMIT and MARKET DAY orders (MARKET ones wait there for the auction); the normal market takes all. */
+  private waitingForNew(input: ModelOrderInput): WaitingFor | null {
+    const preOpenKind = (input.type === "LIMIT" || input.type === "MARKET") && input.validity === "DAY";
+    if (this.phase === "open") return null;
+    if (this.phase === "closed") return preOpenKind ? "pre-open" : "open";
+    if (this.phase === "opening" || !preOpenKind) return "open";
+    return input.type === "MARKET" ? "auction" : null;
   }
 
   modify(userId: string, orderId: string, change: { quantity?: number; price?: number; triggerPrice?: number }): ModelOutcome {
@@ -198,7 +232,9 @@ export class MarketModel {
     order.price = price;
     order.triggerPrice = triggerPrice;
     if (losesPlace) order.arrival = null;
-    if (pending) order.arrival ??= ++this.arrivals;
+    if (losesPlace && order.waitingFor !== null) order.waitTurn = ++this.turns;
+    if (order.waitingFor !== null) return this.outcome("OK");
+    if (pending || !this.marketOpen) order.arrival ??= ++this.arrivals;
     else this.meetMarket(order);
     return this.outcome("OK");
   }
@@ -257,19 +293,123 @@ export class MarketModel {
     return this.outcome("OK");
   }
 
+  /** Orders that still wait (after-market orders placed after the auction) stay for the next session. */
   closeSession(): ModelOutcome {
     this.fills = [];
-    if (!this.marketOpen) return this.outcome("INVALID_COMMAND");
-    for (const order of this.orders) if (this.isOpen(order)) this.close(order, "EXPIRED");
-    this.marketOpen = false;
+    if (this.phase === "closed") return this.outcome("INVALID_COMMAND");
+    for (const order of this.orders) if (this.isOpen(order) && order.waitingFor === null) this.close(order, "EXPIRED");
+    this.phase = "closed";
     return this.outcome("OK");
   }
 
+  startPreOpen(): ModelOutcome {
+    this.fills = [];
+    if (this.phase !== "closed") return this.outcome("INVALID_COMMAND");
+    this.phase = "pre-open";
+    for (const order of this.waitingOrders("pre-open")) {
+      if (order.type === "MARKET") {
+        order.waitingFor = "auction";
+      } else {
+        this.stopWaiting(order);
+        order.arrival = ++this.arrivals;
+      }
+    }
+    return this.outcome("OK");
+  }
+
+  /**
+   * Each instrument opens at its price. Per side and per account, the auction's volume goes first
+   * to the MARKET orders waiting for it (earliest first; a BUY the cash no longer covers at the
+   * price is rejected), then to the LIMITs the price crosses (best first); all fill at the price.
+   */
+  openingAuction(prices: OpeningPrice[]): ModelOutcome {
+    this.fills = [];
+    if (this.phase !== "pre-open") return this.outcome("INVALID_COMMAND");
+    const symbols = prices.map((p) => p.symbol);
+    for (const { symbol, price } of prices) {
+      const spec = this.specs.get(symbol);
+      if (spec === undefined) return this.outcome("UNKNOWN_INSTRUMENT");
+      if (symbols.indexOf(symbol) !== symbols.lastIndexOf(symbol)) return this.outcome("INVALID_COMMAND");
+      if (price % spec.tickSize !== 0) return this.outcome("PRICE_NOT_ON_TICK");
+    }
+    this.phase = "opening";
+    for (const { symbol, price, volume } of prices) {
+      this.ltp.set(symbol, price);
+      const lot = (this.specs.get(symbol) as InstrumentSpec).lotSize;
+      const usable = volume - (volume % lot);
+      const left = new Map<string, number>();
+      const leftOf = (side: Side, userId: string) => left.get(`${side}/${userId}`) ?? usable;
+      for (const order of this.waitingOrders("auction").filter((o) => o.symbol === symbol)) {
+        const have = leftOf(order.side, order.userId);
+        if (have === 0) continue;
+        const remaining = order.quantity - order.filled;
+        if (order.side === "BUY" && remaining * price > this.cashOf(order.userId) - this.blocked(order.userId) + this.reservation(order)) {
+          this.stopWaiting(order);
+          order.state = "REJECTED";
+          continue;
+        }
+        const quantity = Math.min(remaining, have);
+        if (quantity === remaining) this.stopWaiting(order);
+        else order.waitingFor = "open";
+        this.fill(order, quantity, price);
+        left.set(`${order.side}/${order.userId}`, have - quantity);
+      }
+      for (const [side, reached, direction] of [
+        ["BUY", (limit: number) => limit >= price, -1],
+        ["SELL", (limit: number) => limit <= price, 1],
+      ] as const) {
+        const crossed = this.book(symbol, side, "RESTING", (o) => o.price as number, reached, direction);
+        for (const userId of new Set(crossed.map((o) => o.userId))) {
+          let have = leftOf(side, userId);
+          for (const order of crossed.filter((o) => o.userId === userId)) {
+            if (have === 0) break;
+            const quantity = Math.min(order.quantity - order.filled, have);
+            this.fill(order, quantity, price);
+            have -= quantity;
+          }
+        }
+      }
+    }
+    for (const order of this.waitingOrders("auction")) order.waitingFor = "open";
+    return this.outcome("OK");
+  }
+
+  /**
+   * The normal market opens and every waiting order enters it, earliest first, checked as a new
+   * order would be: a stop's trigger against the market, a MARKET BUY's cash at the market price.
+   */
   openSession(): ModelOutcome {
     this.fills = [];
-    if (this.marketOpen) return this.outcome("INVALID_COMMAND");
-    this.marketOpen = true;
+    if (this.phase === "open") return this.outcome("INVALID_COMMAND");
+    this.phase = "open";
+    for (const order of this.waitingOrders(null)) {
+      this.stopWaiting(order);
+      const remaining = order.quantity - order.filled;
+      const pending = order.state === "TRIGGER_PENDING";
+      const stopError = pending
+        ? this.stopError(order.side, order.triggerPrice as number, order.type === "SL" ? order.price : null, order.symbol)
+        : undefined;
+      const unfunded =
+        order.type === "MARKET" &&
+        order.side === "BUY" &&
+        remaining * this.ltpOf(order.symbol) > this.cashOf(order.userId) - this.blocked(order.userId) + this.reservation(order);
+      if (stopError !== undefined || unfunded) order.state = "REJECTED";
+      else if (pending) order.arrival = ++this.arrivals;
+      else this.meetMarket(order);
+    }
     return this.outcome("OK");
+  }
+
+  /** Waiting orders (all, or those waiting for `what`), earliest first. */
+  private waitingOrders(what: WaitingFor | null): ModelOrder[] {
+    return this.orders
+      .filter((o) => o.waitingFor !== null && (what === null || o.waitingFor === what))
+      .sort((a, b) => (a.waitTurn as number) - (b.waitTurn as number));
+  }
+
+  private stopWaiting(order: ModelOrder): void {
+    order.waitingFor = null;
+    order.waitTurn = null;
   }
 
   private outcome(code: ModelOutcome["code"]): ModelOutcome {
@@ -301,7 +441,8 @@ export class MarketModel {
   /** BUY: what the order would block against cash not already blocked. SELL: shares held and not promised. */
   private placementRisk(order: ModelOrder): ReasonCode | undefined {
     if (order.side === "BUY") {
-      const unit = order.type === "MARKET" ? this.ltpOf(order.symbol) : ((order.price ?? order.triggerPrice) as number);
+      const unit =
+        order.type === "MARKET" ? (order.blockPrice ?? this.ltpOf(order.symbol)) : ((order.price ?? order.triggerPrice) as number);
       return order.quantity * unit > this.cashOf(order.userId) - this.blocked(order.userId) ? "INSUFFICIENT_FUNDS" : undefined;
     }
     const free = this.holding(order.userId, order.symbol).quantity - this.reservedShares(order.userId, order.symbol);
@@ -385,6 +526,7 @@ export class MarketModel {
   private close(order: ModelOrder, state: "CANCELLED" | "EXPIRED"): void {
     order.state = state;
     order.arrival = null;
+    this.stopWaiting(order);
   }
 }
 
