@@ -52,6 +52,8 @@ export const configSchema = z.object({
     .optional(),
   /** How fast the simulated clock runs: 60 is one market minute per second. */
   marketClockSpeed: z.coerce.number().positive().max(100_000).default(1),
+  /** Trading days of 1-minute candles a new market starts with (made by the seeded feed); 0 for none. */
+  historyDays: z.coerce.number().int().min(0).max(250).default(30),
   demoUsers: bool.default(true),
   /** Admin API key; with demo users on and none given, the demo admin key `admin-key` works. */
   adminApiKey: z.string().min(8).optional(),
@@ -119,6 +121,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   marketCalendar: "MARKET_CALENDAR",
   marketClockStart: "MARKET_CLOCK_START",
   marketClockSpeed: "MARKET_CLOCK_SPEED",
+  historyDays: "HISTORY_DAYS",
   demoUsers: "DEMO_USERS",
   adminApiKey: "ADMIN_API_KEY",
   startingCash: "STARTING_CASH",

@@ -17,6 +17,9 @@ export {
   type SessionStep,
   type MarketStatus,
 } from "./calendar/calendar.js";
+export { backfillCandles, type BackfillInstrument, type BackfillOptions, type MinuteCandle } from "./feed/backfill.js";
+export { sessionMinutes, tradingDaysBefore } from "./calendar/trading-days.js";
+export { CANDLE_CSV_HEADER, parseCandleCsv, type CandleCsvResult } from "./feed/candle-csv.js";
 export { SNAPSHOT_VERSION, type EngineSnapshot, type OrderSnapshot, type InstrumentSnapshot } from "./snapshot.js";
 export {
   INITIAL_STATES,

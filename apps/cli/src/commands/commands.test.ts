@@ -1,5 +1,8 @@
 // The commands as a user runs them, against a stand-in server: what they send, what they print,
 // and which mistakes they refuse before sending anything.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { TradingClient } from "@trading/api/client";
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
@@ -109,6 +112,16 @@ describe("trade buy and sell", () => {
     const rows = run.out.trim().split("\n");
     expect(rows[1]).toMatch(/O7 .* PLACED$/);
     expect(rows[2]).toMatch(/O8 .* AMO PLACED \(waits: open\)$/);
+  });
+
+  it("imports a CSV of candles as an admin, and names a file it cannot read", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "candles-")), "infy.csv");
+    writeFileSync(file, "symbol,time,open,high,low,close,volume\nINFY,2026-12-04T09:15:00+05:30,1500,1502,1499,1501,10\n");
+    const summary = { candles: 1, symbols: ["INFY"], from: "2026-12-04T03:45:00.000Z", to: "2026-12-04T03:45:00.000Z" };
+    const run = await trade(["admin", "import-candles", file], { "admin.importCandles": summary });
+    expect(run.calls).toEqual([{ procedure: "admin.importCandles", input: { csv: readFileSync(file, "utf8") } }]);
+    expect(run.out).toBe("imported 1 candles of INFY from 2026-12-04T03:45:00.000Z to 2026-12-04T03:45:00.000Z\n");
+    expect(usageMistake((await trade(["admin", "import-candles", `${file}.missing`])).error)).toMatch(/^cannot read .*missing/);
   });
 
   it("makes a stop-loss limit order of a trigger and a limit", async () => {

@@ -1,6 +1,6 @@
 // Admin procedures: users and keys, accounts, instruments, market controls. Each is written to
 // the audit log with the acting user.
-import { EXCHANGES, rupeesToPaise, rupeePriceSchema, symbolSchema, tickSizeFor } from "@trading/engine";
+import { EXCHANGES, parseCandleCsv, rupeesToPaise, rupeePriceSchema, symbolSchema, tickSizeFor } from "@trading/engine";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { idText, pageSize, text } from "../procedures/inputs.js";
@@ -176,6 +176,32 @@ export const adminRouter = {
     await audit(ctx, "session.open", {});
     return { open: true };
   }),
+
+  /**
+   * Imports 1-minute candles (CSV: symbol,time,open,high,low,close,volume) into the market's
+   * history, replacing stored minutes at the same times; every bad row is reported by line and a
+   * file with any imports nothing.
+   */
+  importCandles: adminProcedure
+    .input(z.object({ csv: z.string().max(64 * 1024 * 1024, "the file must be at most 64 MiB") }))
+    .mutation(async ({ ctx, input }) => {
+      const parsed = parseCandleCsv(input.csv, (symbol) => ctx.platform.engine.instrument(symbol) !== undefined);
+      if (!parsed.ok) {
+        const lines = parsed.errors.map((e) => `line ${e.line}: ${e.message}`).join("\n");
+        throw new TRPCError({ code: "BAD_REQUEST", message: `nothing imported; fix these rows:\n${lines}` });
+      }
+      await ctx.platform.marketHistory.importCandles(parsed.candles);
+      const symbols = [...new Set(parsed.candles.map((c) => c.symbol))];
+      const times = parsed.candles.map((c) => c.time);
+      const summary = {
+        candles: parsed.candles.length,
+        symbols,
+        from: new Date(Math.min(...times)).toISOString(),
+        to: new Date(Math.max(...times)).toISOString(),
+      };
+      await audit(ctx, "history.import", summary);
+      return summary;
+    }),
 
   auditLog: adminProcedure.input(z.object({ limit: pageSize(1_000, 100) }).optional()).query(async ({ ctx, input }) => {
     const entries = await ctx.platform.directory.auditLog(input?.limit ?? 100);

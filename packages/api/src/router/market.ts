@@ -73,7 +73,7 @@ export const marketRouter = {
     if (ctx.platform.engine.instrument(input.symbol) === undefined) {
       throw new TRPCError({ code: "NOT_FOUND", message: `no instrument with symbol ${input.symbol}` });
     }
-    const to = input.to === undefined ? Date.now() + ONE_MINUTE : Date.parse(input.to);
+    const to = input.to === undefined ? ctx.platform.clock.now() + ONE_MINUTE : Date.parse(input.to);
     const from = input.from === undefined ? 0 : Date.parse(input.from);
     const rows = await ctx.platform.marketHistory.candles({
       symbol: input.symbol,

@@ -2,7 +2,7 @@
 import type pg from "pg";
 import type { EngineEvent, OrderView, Trade } from "@trading/engine";
 import { queryRows } from "./postgres-pool.js";
-import { candleRows, candlesQuery, ordersQuery, postgresPlaceholder, toPage, tradesQuery } from "./sql.js";
+import { candleImport, candleRows, candlesQuery, ordersQuery, postgresPlaceholder, toPage, tradesQuery } from "./sql.js";
 import {
   historyStep,
   type CandleQuery,
@@ -99,5 +99,19 @@ export class PostgresHistory implements History {
   async candles(query: CandleQuery): Promise<CandleRow[]> {
     const { sql, args } = candlesQuery(query, postgresPlaceholder);
     return candleRows(query.symbol, await queryRows<Record<string, unknown>>(this.pool, sql, args));
+  }
+
+  async importCandles(rows: readonly CandleRow[]): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      for (const { sql, args } of candleImport(rows, postgresPlaceholder)) await client.query(sql, args);
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 }

@@ -89,6 +89,70 @@ function rollupBackfill(interval: (typeof ROLLUP_INTERVALS)[number]): string {
     JOIN candles l ON l.symbol = g.symbol AND l.time = g.last_time`;
 }
 
+/**
+ * Rebuilds one interval's rows for one symbol over [from, to) from the 1-minute candles there (after
+ * an import replaced some of them). `from` and `to` are whole buckets of the interval.
+ */
+export function rollupRefresh(
+  interval: (typeof ROLLUP_INTERVALS)[number],
+  symbol: string,
+  from: number,
+  to: number,
+  placeholder: Placeholder,
+): Query {
+  const length = CANDLE_INTERVALS[interval];
+  const [p1, p2, p3] = [placeholder(1), placeholder(2), placeholder(3)];
+  return {
+    sql: `INSERT INTO candle_rollups (symbol, span, time, open, high, low, close, volume)
+    SELECT g.symbol, '${interval}', g.bucket, f.open, g.high, g.low, l.close, g.volume
+    FROM (SELECT symbol, (time + ${IST_OFFSET_MS}) / ${length} * ${length} - ${IST_OFFSET_MS} AS bucket, MIN(time) AS first_time,
+            MAX(time) AS last_time, MAX(high) AS high, MIN(low) AS low, SUM(volume) AS volume
+          FROM candles WHERE symbol = ${p1} AND time >= ${p2} AND time < ${p3} GROUP BY symbol, bucket) g
+    JOIN candles f ON f.symbol = g.symbol AND f.time = g.first_time
+    JOIN candles l ON l.symbol = g.symbol AND l.time = g.last_time
+    ON CONFLICT (symbol, span, time) DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low,
+      close = excluded.close, volume = excluded.volume`,
+    args: [symbol, from, to],
+  };
+}
+
+/**
+ * What importing 1-minute candles runs, in one transaction: the minutes upserted (an imported
+ * minute replaces a stored one), then for each symbol and interval the buckets they touch rebuilt.
+ */
+export function candleImport(rows: readonly CandleRow[], placeholder: Placeholder): Query[] {
+  const queries: Query[] = [];
+  const CHUNK = 500;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    let n = 0;
+    const values = chunk.map(() => `(${Array.from({ length: 7 }, () => placeholder(++n)).join(", ")})`);
+    queries.push({
+      sql: `INSERT INTO candles (symbol, time, open, high, low, close, volume) VALUES ${values.join(", ")}
+        ON CONFLICT (symbol, time) DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low,
+          close = excluded.close, volume = excluded.volume`,
+      args: chunk.flatMap((c) => [c.symbol, c.time, c.open, c.high, c.low, c.close, c.volume]),
+    });
+  }
+  const spans = new Map<string, { from: number; to: number }>();
+  for (const c of rows) {
+    const span = spans.get(c.symbol);
+    if (span === undefined) spans.set(c.symbol, { from: c.time, to: c.time });
+    else {
+      span.from = Math.min(span.from, c.time);
+      span.to = Math.max(span.to, c.time);
+    }
+  }
+  for (const [symbol, { from, to }] of spans) {
+    for (const interval of ROLLUP_INTERVALS) {
+      const start = intervalStart(from, interval);
+      const end = intervalStart(to, interval) + CANDLE_INTERVALS[interval];
+      queries.push(rollupRefresh(interval, symbol, start, end, placeholder));
+    }
+  }
+  return queries;
+}
+
 /** The migration that starts keeping longer candles: their table, filled from the minutes already stored. */
 export function rollupMigration(integer: "INTEGER" | "BIGINT"): string {
   return [

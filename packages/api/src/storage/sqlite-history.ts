@@ -1,7 +1,7 @@
 // SQLite history: events, orders, trades and candles, as committed batches left them.
 import type Database from "better-sqlite3";
 import type { EngineEvent, OrderView, Trade } from "@trading/engine";
-import { candleRows, candlesQuery, ordersQuery, sqlitePlaceholder, toPage, tradesQuery } from "./sql.js";
+import { candleImport, candleRows, candlesQuery, ordersQuery, sqlitePlaceholder, toPage, tradesQuery } from "./sql.js";
 import {
   historyStep,
   type CandleQuery,
@@ -93,5 +93,12 @@ export class SqliteHistory implements History {
   async candles(query: CandleQuery): Promise<CandleRow[]> {
     const { sql, args } = candlesQuery(query, sqlitePlaceholder);
     return candleRows(query.symbol, this.db.prepare(sql).all(...args) as Array<Record<string, unknown>>);
+  }
+
+  async importCandles(rows: readonly CandleRow[]): Promise<void> {
+    const queries = candleImport(rows, sqlitePlaceholder);
+    this.db.transaction(() => {
+      for (const { sql, args } of queries) this.db.prepare(sql).run(...args);
+    })();
   }
 }

@@ -178,6 +178,8 @@ export interface History {
   trades(query: TradeQuery): Promise<Page<Trade>>;
   /** Candles oldest first (see `CandleQuery`). */
   candles(query: CandleQuery): Promise<CandleRow[]>;
+  /** Stores 1-minute candles made elsewhere (a backfill, an import), longer ones rebuilt from them; all or nothing. */
+  importCandles(rows: readonly CandleRow[]): Promise<void>;
 }
 
 /** Users, their API keys and the audit log of admin actions. */

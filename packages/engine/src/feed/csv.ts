@@ -61,7 +61,7 @@ export function parseTickCsv(text: string): CsvParseResult {
   return errors.length > 0 ? { ok: false, errors } : { ok: true, ticks };
 }
 
-function parseTime(text: string): number | undefined {
+export function parseTime(text: string): number | undefined {
   if (/^\d{1,15}$/.test(text)) return Number(text);
   // Only full date-times with an explicit zone: a local-time string would replay differently by machine.
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) return undefined;

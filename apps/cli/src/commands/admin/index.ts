@@ -5,6 +5,7 @@ import { addInstrumentCommand } from "./add-instrument.js";
 import { auditCommand } from "./audit.js";
 import { createKeyCommand } from "./create-key.js";
 import { createUserCommand } from "./create-user.js";
+import { importCandlesCommand } from "./import-candles.js";
 import { resetCommand } from "./reset.js";
 import { revokeKeyCommand } from "./revoke-key.js";
 import { setPriceCommand } from "./set-price.js";
@@ -23,6 +24,7 @@ export function adminCommand(io: Io): Command {
     resetCommand(io),
     addInstrumentCommand(io),
     setPriceCommand(io),
+    importCandlesCommand(io),
     ...switchCommands(io),
     auditCommand(io),
   ])
