@@ -6,6 +6,7 @@
 // move, and each day stays within its price band (clamped as the live feed is).
 import { bandPercents, tickSizeFor, type PriceBand } from "../price-rules.js";
 import { sessionMinutes, tradingDaysBefore } from "../calendar/trading-days.js";
+import type { Candle } from "../candles.js";
 import type { Millis } from "../types.js";
 import { TRADING_SECONDS_PER_YEAR } from "./gbm.js";
 import { SeededRandom } from "./random.js";
@@ -22,16 +23,8 @@ export interface BackfillInstrument {
   typicalVolume?: number | undefined;
 }
 
-export interface MinuteCandle {
-  symbol: string;
-  /** The minute's start, epoch ms. */
-  time: Millis;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-}
+/** A candle of one minute (`time` its start). */
+export type MinuteCandle = Candle;
 
 export interface BackfillOptions {
   seed: number;

@@ -272,24 +272,14 @@ export class MarketModel {
       -1,
     ))
       this.trigger(stop);
-    // Then the resting limits the price crossed. Each side, and each account, has all of the volume:
-    // accounts never compete. Within an account its crossed orders share it, best price first,
-    // earliest first. Accounts take their turns in the order of their best crossed order.
-    for (const [side, reached, direction] of [
-      ["BUY", (limit: number) => limit >= price, -1],
-      ["SELL", (limit: number) => limit <= price, 1],
-    ] as const) {
-      const crossed = this.book(symbol, side, "RESTING", (o) => o.price as number, reached, direction);
-      for (const userId of new Set(crossed.map((o) => o.userId))) {
-        let left = volume - (volume % lot);
-        for (const order of crossed.filter((o) => o.userId === userId)) {
-          if (left === 0) break;
-          const quantity = Math.min(order.quantity - order.filled, left);
-          this.fill(order, quantity, order.price as number);
-          left -= quantity;
-        }
-      }
-    }
+    // Then the resting limits the price crossed, each at its own limit.
+    const usable = volume - (volume % lot);
+    this.fillCrossedLimits(
+      symbol,
+      price,
+      () => usable,
+      (order) => order.price as number,
+    );
     return this.outcome("OK");
   }
 
@@ -354,21 +344,7 @@ export class MarketModel {
         this.fill(order, quantity, price);
         left.set(`${order.side}/${order.userId}`, have - quantity);
       }
-      for (const [side, reached, direction] of [
-        ["BUY", (limit: number) => limit >= price, -1],
-        ["SELL", (limit: number) => limit <= price, 1],
-      ] as const) {
-        const crossed = this.book(symbol, side, "RESTING", (o) => o.price as number, reached, direction);
-        for (const userId of new Set(crossed.map((o) => o.userId))) {
-          let have = leftOf(side, userId);
-          for (const order of crossed.filter((o) => o.userId === userId)) {
-            if (have === 0) break;
-            const quantity = Math.min(order.quantity - order.filled, have);
-            this.fill(order, quantity, price);
-            have -= quantity;
-          }
-        }
-      }
+      this.fillCrossedLimits(symbol, price, leftOf, () => price);
     }
     for (const order of this.waitingOrders("auction")) order.waitingFor = "open";
     return this.outcome("OK");
@@ -398,6 +374,35 @@ export class MarketModel {
       else this.meetMarket(order);
     }
     return this.outcome("OK");
+  }
+
+  /**
+   * The resting limits `price` crossed. Each side, and each account, has all of the volume
+   * (`volumeOf` its starting amount): accounts never compete. Within an account its crossed orders
+   * share it, best price first, earliest first; accounts take their turns in the order of their best
+   * crossed order. Each fills at `fillPrice`.
+   */
+  private fillCrossedLimits(
+    symbol: string,
+    price: number,
+    volumeOf: (side: Side, userId: string) => number,
+    fillPrice: (order: ModelOrder) => number,
+  ): void {
+    for (const [side, reached, direction] of [
+      ["BUY", (limit: number) => limit >= price, -1],
+      ["SELL", (limit: number) => limit <= price, 1],
+    ] as const) {
+      const crossed = this.book(symbol, side, "RESTING", (o) => o.price as number, reached, direction);
+      for (const userId of new Set(crossed.map((o) => o.userId))) {
+        let left = volumeOf(side, userId);
+        for (const order of crossed.filter((o) => o.userId === userId)) {
+          if (left === 0) break;
+          const quantity = Math.min(order.quantity - order.filled, left);
+          this.fill(order, quantity, fillPrice(order));
+          left -= quantity;
+        }
+      }
+    }
   }
 
   /** Waiting orders (all, or those waiting for `what`), earliest first. */
