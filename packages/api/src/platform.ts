@@ -2,7 +2,8 @@
 // API keys and rate limits, the price feed and metrics. Procedures reach them through the context.
 import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { backfillCandles, SEED_INSTRUMENTS, type CommandResult, type ReasonCode } from "@trading/engine";
+import { SEED_INSTRUMENTS, type CommandResult, type ReasonCode } from "@trading/engine";
+import { backfillPast } from "./backfill.js";
 import { KeyRing, RateLimiter, type Limiter } from "./auth.js";
 import { followCalendar } from "./sessions.js";
 import { ensureConfiguredUsers } from "./users.js";
@@ -136,7 +137,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
 
   const submit = countedSubmit(queue, metrics);
 
-  await bootstrap(config, queue, keys, submit, log, () => backfill(config, store, clock.now(), log));
+  await bootstrap(config, queue, keys, submit, log, () => backfillPast(config, store.history, clock.now(), log));
   const feed = new PriceFeed(queue, { ticksPerSecond: config.feedTicksPerSecond, seed: config.feedSeed, csvFile: config.feedCsv });
   const stopForgetting = forgetOldClientOrderIds(queue, config.idempotencyMemorySeconds * 1000, log, () => clock.now());
   addGauges(metrics, bus, queue, background);
@@ -236,22 +237,6 @@ async function bootstrap(
     localAccounts(() => queue.engine),
     submit,
   );
-}
-
-/**
- * A new market's past (see the engine's backfill): HISTORY_DAYS trading days of minutes for every
- * seeded instrument, ending at its price now, stored before the first tick.
- */
-async function backfill(config: Config, store: Storage, now: number, log: Logger): Promise<void> {
-  if (config.historyDays === 0) return;
-  const started = performance.now();
-  const candles = backfillCandles({ seed: config.feedSeed, instruments: SEED_INSTRUMENTS, days: config.historyDays, before: now });
-  await store.history.importCandles(candles);
-  log.info("backfilled the market's past", {
-    days: config.historyDays,
-    candles: candles.length,
-    ms: Math.round(performance.now() - started),
-  });
 }
 
 /** Claims the database for this server, then creates or migrates its schema. */

@@ -16,6 +16,7 @@ import { MarketClock } from "../market-clock.js";
 import { Metrics } from "../metrics.js";
 import type { EventSource, MarketControl, Platform } from "../platform.js";
 import { ReplayTurns } from "../replay.js";
+import { MARKET_HISTORY_SHARD } from "./market-stream.js";
 import { PostgresHistory } from "../storage/postgres-history.js";
 import { sessionSettings } from "../storage/postgres-pool.js";
 import { PostgresStorage } from "../storage/postgres.js";
@@ -89,7 +90,7 @@ export async function createGatewayPlatform(
     accounts,
     historyOf: (userId) => (histories[router.shardOf(userId)] as { history: History }).history,
     // Every shard applies the same market: shard 0's candles are everyone's.
-    marketHistory: (histories[0] as { history: History }).history,
+    marketHistory: (histories[MARKET_HISTORY_SHARD] as { history: History }).history,
     eventsOf,
     marketEvents,
     market: clusterMarket(nc, clusterName, replica),

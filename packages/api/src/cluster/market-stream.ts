@@ -15,6 +15,9 @@ export function marketSubject(clusterName: string): string {
   return `${clusterName}.market`;
 }
 
+/** The shard whose candles are the market's: every shard applies the same ticks, the gateways read one. */
+export const MARKET_HISTORY_SHARD = 0;
+
 /** A market command as the feed publishes it; each shard stamps it with its own time. */
 export type MarketCommand =
   | Omit<AddInstrumentCommand, "time" | "feedSeq">

@@ -14,6 +14,9 @@ import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { Metrics } from "../metrics.js";
 import { forgetOldClientOrderIds } from "../forgetting.js";
+import { backfillIfEmpty } from "../backfill.js";
+import { MARKET_HISTORY_SHARD } from "../cluster/market-stream.js";
+import { MarketClock } from "../market-clock.js";
 import { serveHealth } from "./health.js";
 
 export interface RunningEngine {
@@ -24,6 +27,7 @@ export interface RunningEngine {
 
 export async function startEngine(config: Config, log: Logger): Promise<RunningEngine> {
   const databaseUrl = config.databaseUrl as string;
+  const clock = new MarketClock(config);
   const ownership = new ShardOwnership(databaseUrl, config.clusterName);
   await ownership.ensure(config.shards);
   const nc = await connect({ servers: config.natsUrl, name: `${config.clusterName} engine` });
@@ -54,6 +58,12 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
       ]);
       publishers.start(shard, () => EventPublisher.start(nc, config.clusterName, shard, storage.history, bus, log));
       followers.start(shard, () => MarketFollower.start(nc, config.clusterName, shard, queue, log));
+      // The gateways chart the market from shard 0's candles: a new cluster's past goes there.
+      if (shard === MARKET_HISTORY_SHARD) {
+        backfillIfEmpty(config, storage.history, clock.now(), log).catch((error: unknown) =>
+          log.warn("could not store the market's past", { error: String(error) }),
+        );
+      }
     },
     onReleased: (shard) => {
       forgetting.get(shard)?.();
