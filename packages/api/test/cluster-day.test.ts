@@ -38,6 +38,8 @@ describeWithCluster("a trading day on a cluster", ({ databaseUrl, nats, natsUrl 
     await until(async () => (await alice.market.status.query()).phase === "pre-open", 10_000);
     const order = await alice.orders.place.mutate({ symbol: "INFY", side: "BUY", type: "MARKET", quantity: 3 });
     expect(order).toMatchObject({ state: "PLACED", waitingFor: "auction", amo: false });
+    // Stamped on the market's clock, which the engine keeps with the feed's: Monday's pre-open.
+    expect(order.placedAt.slice(0, 16)).toMatch(/^2026-12-07T03:3[0-8]$/);
     await until(async () => (await alice.orders.get.query({ orderId: order.orderId })).state === "EXECUTED", 15_000);
     const infy = await alice.instruments.get.query({ symbol: "INFY" });
     expect((await alice.orders.get.query({ orderId: order.orderId })).averageFillPrice).toBe(infy.open);

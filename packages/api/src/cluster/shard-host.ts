@@ -21,7 +21,7 @@ export interface ShardHostOptions {
   /** How long a claim lasts unrenewed; it is renewed three times as often. */
   leaseMs: number;
   log: Logger;
-  queue: Pick<CommandQueueOptions, "snapshotEvery">;
+  queue: Pick<CommandQueueOptions, "snapshotEvery" | "now">;
   /** Told when a shard is taken on (its queue ready) and when it is given up. */
   onAcquired?: ((shard: number, queue: CommandQueue, bus: EventBus, storage: PostgresStorage) => void) | undefined;
   onReleased?: ((shard: number) => void) | undefined;

@@ -15,7 +15,18 @@ export class MarketFollower {
 
   private constructor(private readonly messages: ConsumerMessages) {}
 
-  static async start(nc: NatsConnection, clusterName: string, shard: number, queue: CommandQueue, log: Logger): Promise<MarketFollower> {
+  /**
+   * `onTime` hears each message's market time: an engine's clock follows the feed's with it, so its
+   * orders are stamped on the market's day (see roles/engine.ts).
+   */
+  static async start(
+    nc: NatsConnection,
+    clusterName: string,
+    shard: number,
+    queue: CommandQueue,
+    log: Logger,
+    onTime: (time: number) => void = () => undefined,
+  ): Promise<MarketFollower> {
     await ensureMarketStream(await jetstreamManager(nc), clusterName);
     const consumer = await jetstream(nc).consumers.get(marketStreamName(clusterName), {
       filter_subjects: marketSubject(clusterName),
@@ -23,15 +34,16 @@ export class MarketFollower {
       opt_start_seq: queue.engine.lastFeedSeq + 1,
     });
     const follower = new MarketFollower(await consumer.consume());
-    follower.done = follower.follow(shard, queue, log);
+    follower.done = follower.follow(shard, queue, log, onTime);
     return follower;
   }
 
-  private async follow(shard: number, queue: CommandQueue, log: Logger): Promise<void> {
+  private async follow(shard: number, queue: CommandQueue, log: Logger, onTime: (time: number) => void): Promise<void> {
     for await (const m of this.messages) {
       // Market commands carry the feed's market time: every shard's market keeps the feed's clock.
       const { command, time } = m.json<MarketMessage>();
       this.pending = m.info.pending;
+      onTime(time);
       if (command === null) continue;
       try {
         await queue.submit(() => engineCommand(command, time, m.seq));

@@ -43,9 +43,14 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
     maxShards: config.engineMaxShards ?? config.shards,
     leaseMs: config.shardLeaseMs,
     log,
-    queue: { snapshotEvery: config.snapshotEvery },
+    // Orders are stamped on the market's clock, which follows the feed's (a simulated clock never
+    // falls behind the leader's; the wall clock needs nothing).
+    queue: { snapshotEvery: config.snapshotEvery, now: () => clock.now() },
     onAcquired: (shard, queue, bus, storage) => {
-      forgetting.set(shard, forgetOldClientOrderIds(queue, config.idempotencyMemorySeconds * 1000, log));
+      forgetting.set(
+        shard,
+        forgetOldClientOrderIds(queue, config.idempotencyMemorySeconds * 1000, log, () => clock.now()),
+      );
       serving.set(shard, [
         serveCommands(nc, config.clusterName, shard, queue),
         serveAccounts(
@@ -57,7 +62,7 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
         ),
       ]);
       publishers.start(shard, () => EventPublisher.start(nc, config.clusterName, shard, storage.history, bus, log));
-      followers.start(shard, () => MarketFollower.start(nc, config.clusterName, shard, queue, log));
+      followers.start(shard, () => MarketFollower.start(nc, config.clusterName, shard, queue, log, (time) => clock.resumeFrom(time)));
       // The gateways chart the market from shard 0's candles: a new cluster's past goes there.
       if (shard === MARKET_HISTORY_SHARD) {
         backfillIfEmpty(config, storage.history, clock.now(), log).catch((error: unknown) =>
