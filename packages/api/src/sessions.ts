@@ -17,18 +17,12 @@ const EVERY_MS = 250;
 type Calendar = Platform["config"]["marketCalendar"];
 
 /**
- * The next session command for a market in `market`'s state at `now`, or null. `firstDay`: the
- * trading day to assume for a market that has never begun one (the day the server first saw).
+ * The next session command for a market in `market`'s state at `now`, or null. A market that has
+ * never begun a trading day (no instruments yet) is taken to be on today's.
  */
-export function sessionStepAt(
-  calendar: Calendar,
-  market: Pick<EngineReader, "phase" | "dayBeganAt">,
-  now: number,
-  firstDay: string,
-): SessionStep | null {
+export function sessionStepAt(calendar: Calendar, market: Pick<EngineReader, "phase" | "dayBeganAt">, now: number): SessionStep | null {
   const status = marketStatus(calendar, now);
-  const day = market.dayBeganAt === 0 ? firstDay : istDate(market.dayBeganAt);
-  const stale = day !== status.tradingDay;
+  const stale = market.dayBeganAt !== 0 && istDate(market.dayBeganAt) !== status.tradingDay;
   if (market.phase !== "closed" && stale) return "closeSession";
   if (calendar === "always") return market.phase === "closed" && stale ? "openSession" : null;
   return nextSessionStep(market.phase, status.phase);
@@ -41,11 +35,10 @@ export function sessionCommand(step: SessionStep, openingPrices: () => OpeningPr
 
 export function followCalendar(platform: Platform, openingPrices: () => OpeningPrice[], log: Logger): () => void {
   const calendar = platform.config.marketCalendar;
-  const firstDay = marketStatus(calendar, platform.clock.now()).tradingDay;
   let changing = false;
   const follow = () => {
     if (changing) return;
-    const step = sessionStepAt(calendar, platform.engine, platform.clock.now(), firstDay);
+    const step = sessionStepAt(calendar, platform.engine, platform.clock.now());
     if (step === null) return;
     changing = true;
     platform.market

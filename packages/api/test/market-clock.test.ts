@@ -126,6 +126,33 @@ describe("the market clock", () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it("keeps the day, its orders and its prices through a restart mid-session, and rolls a day the server slept through", async () => {
+    const settings = { marketCalendar: "nse" as const, marketClockStart: "2026-12-07T10:00:00+05:30", marketClockSpeed: 60 };
+    t = await startTestServer(settings);
+    const alice = t.client("alice-key");
+    const resting = await alice.orders.place.mutate({ symbol: "INFY", side: "BUY", type: "LIMIT", quantity: 1, price: 1400 });
+    const before = await alice.instruments.get.query({ symbol: "INFY" });
+    const dataDir = t.dataDir;
+    await t.stop({ keepData: true });
+    // The same morning, a little later: the same trading day goes on.
+    t = await startTestServer({ ...settings, marketClockStart: "2026-12-07T10:30:00+05:30" }, { dataDir });
+    let again = t.client("alice-key");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await again.orders.get.query({ orderId: resting.orderId })).toMatchObject({ state: "PLACED" });
+    expect((await again.instruments.get.query({ symbol: "INFY" })).previousClose).toBe(before.previousClose);
+    expect((await again.market.status.query()).phase).toBe("open");
+    await t.stop({ keepData: true });
+    // Tuesday morning: the day the server was down through closes first (its DAY order expires), then Tuesday opens.
+    t = await startTestServer({ ...settings, marketClockStart: "2026-12-08T10:00:00+05:30" }, { dataDir });
+    again = t.client("alice-key");
+    await waitFor(async () => (await again.orders.get.query({ orderId: resting.orderId })).state === "EXPIRED", 5_000);
+    await waitFor(async () => (await again.market.status.query()).phase === "open", 5_000);
+    expect((await again.market.status.query()).tradingDay).toBe("2026-12-08");
+    await t.stop();
+    t = undefined;
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
   it("closes the session at 15:30, expiring the day's open orders, with the market's time on them", async () => {
     t = await startTestServer({ marketCalendar: "nse", marketClockStart: "2026-12-04T15:29:00+05:30", marketClockSpeed: 60 });
     const alice = t.client("alice-key");

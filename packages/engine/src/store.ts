@@ -59,7 +59,7 @@ export class Store {
   readonly waiting = new Set<OrderRecord>();
   /** Trading days begun (sessions opened) so far: a holding's shares bought "today" are those of this one. */
   tradingDay = 0;
-  /** When the current trading day began (its pre-open or open); 0 before the first. */
+  /** When the current trading day began (its pre-open or open; a new market's first listing); 0 before any. */
   dayBeganAt: Millis = 0;
   readonly instruments = new Map<string, InstrumentRecord>();
   readonly accounts = new Map<string, AccountRecord>();

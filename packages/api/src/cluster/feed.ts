@@ -7,15 +7,7 @@
 // no gap in the sequence, no jump in price. The first leader lists the seeded instruments.
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
-import {
-  GbmFeed,
-  marketStatus,
-  SEED_INSTRUMENTS,
-  type CalendarName,
-  type Engine,
-  type OpeningPrice,
-  type ReasonCode,
-} from "@trading/engine";
+import { GbmFeed, SEED_INSTRUMENTS, type CalendarName, type Engine, type OpeningPrice, type ReasonCode } from "@trading/engine";
 import { sessionCommand, sessionStepAt } from "../sessions.js";
 import type { Logger } from "../log.js";
 import { feedControlSubject, type FeedReply, type FeedRequest } from "./feed-control.js";
@@ -55,8 +47,6 @@ export class FeedLeader {
   /** This leader's copy of the market, the stream applied (see resume). */
   private market: Engine | null = null;
   private lastStreamSeq = 0;
-  /** The trading day this leader first saw, for a market that has never begun one (see sessionStepAt). */
-  private firstDay: string | null = null;
   private leaseTimer: NodeJS.Timeout | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
   private control: Subscription | null = null;
@@ -179,8 +169,7 @@ export class FeedLeader {
     const calendar = this.options.calendar ?? "always";
     if (this.market === null) return;
     const time = this.now();
-    this.firstDay ??= marketStatus(calendar, time).tradingDay;
-    const step = sessionStepAt(calendar, this.market, time, this.firstDay);
+    const step = sessionStepAt(calendar, this.market, time);
     if (step === null) return;
     const command = sessionCommand(step, () => this.openingPrices(time));
     const result = await this.applyAndPublish(command, this.changeOf(command));

@@ -33,6 +33,8 @@ export function addInstrument(store: Store, command: AddInstrumentCommand): Comm
     return refuse("INVALID_COMMAND", 'band must be 2, 5, 10, 20 or "dynamic"');
   }
   const frozen = { ...spec };
+  // A new market's first trading day begins with its first listing (it starts open).
+  if (store.dayBeganAt === 0) store.dayBeganAt = command.time;
   store.instruments.set(spec.symbol, new InstrumentRecord(frozen, store.instruments.size));
   store.emit({ seq: store.nextSeq(), time: command.time, type: "instrument.added", instrument: { ...frozen } });
   return { ok: true, events: store.takeEvents(command.time) };
