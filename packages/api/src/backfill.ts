@@ -2,7 +2,7 @@
 // for every seeded instrument, ending at its listing price, stored before the first tick. One
 // process stores it when it seeds the market; a cluster's engine stores it in the history of the
 // shard that keeps the market's candles (shard 0), when that history has none.
-import { backfillCandles, SEED_INSTRUMENTS } from "@trading/engine";
+import { backfillCandles, istDate, SEED_INSTRUMENTS } from "@trading/engine";
 import type { Config } from "./config.js";
 import type { Logger } from "./log.js";
 import type { History } from "./storage/storage.js";
@@ -10,13 +10,26 @@ import type { History } from "./storage/storage.js";
 export async function backfillPast(config: Config, history: History, now: number, log: Logger): Promise<void> {
   if (config.historyDays === 0) return;
   const started = performance.now();
-  const candles = backfillCandles({ seed: config.feedSeed, instruments: SEED_INSTRUMENTS, days: config.historyDays, before: now });
+  const candles = backfillCandles({
+    seed: config.feedSeed,
+    instruments: SEED_INSTRUMENTS,
+    days: config.historyDays,
+    before: pastEnds(config, now),
+  });
   await history.importCandles(candles);
   log.info("backfilled the market's past", {
     days: config.historyDays,
     candles: candles.length,
     ms: Math.round(performance.now() - started),
   });
+}
+
+/**
+ * Where the past ends: with `nse`, at the last close (today's session, once it has closed, is part
+ * of it); with `always`, whose trading day is the whole IST date and begins live, before today.
+ */
+export function pastEnds(config: Pick<Config, "marketCalendar">, now: number): number {
+  return config.marketCalendar === "nse" ? now : Date.parse(`${istDate(now)}T00:00:00+05:30`);
 }
 
 /** The cluster's case: only into a history without candles yet (a new cluster), once. */

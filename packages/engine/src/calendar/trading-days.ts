@@ -5,14 +5,17 @@ import { isNseTradingDay, NSE_SESSION } from "./calendar.js";
 
 const DAY = 24 * 60 * 60_000;
 
-/** Midnight IST (as epoch ms) of each of the `count` NSE trading days before the IST date of `time`, oldest first. */
+/**
+ * Midnight IST (as epoch ms) of each of the last `count` NSE trading days whose normal market had
+ * closed by `time`, oldest first.
+ */
 export function tradingDaysBefore(time: Millis, count: number): Millis[] {
   const days: Millis[] = [];
   let midnight = Math.floor((time + IST_OFFSET_MS) / DAY) * DAY - IST_OFFSET_MS;
   while (days.length < count) {
-    midnight -= DAY;
     // Noon IST of the day: clear of any edge of the date.
-    if (isNseTradingDay(midnight + DAY / 2)) days.push(midnight);
+    if (midnight + NSE_SESSION.close * 60_000 <= time && isNseTradingDay(midnight + DAY / 2)) days.push(midnight);
+    midnight -= DAY;
   }
   return days.reverse();
 }

@@ -34,6 +34,15 @@ describe("the backfilled past", () => {
     }
   });
 
+  it("takes a trading day's session once it has closed, and not before", () => {
+    const days = (at: string) => [
+      ...new Set(backfillCandles({ seed: 1, instruments: [SMALL], days: 2, before: Date.parse(at) }).map((c) => istDate(c.time))),
+    ];
+    expect(days("2026-12-04T15:29:00+05:30")).toEqual(["2026-12-02", "2026-12-03"]);
+    expect(days("2026-12-04T15:30:00+05:30")).toEqual(["2026-12-03", "2026-12-04"]);
+    expect(days("2026-12-06T12:00:00+05:30")).toEqual(["2026-12-03", "2026-12-04"]);
+  });
+
   it("ends at today's price, each minute opening where the one before closed, on the tick grid", () => {
     for (const instrument of [MARUTI, SMALL]) {
       const candles = of(instrument.symbol);

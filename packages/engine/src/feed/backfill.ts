@@ -31,7 +31,7 @@ export interface BackfillOptions {
   instruments: readonly BackfillInstrument[];
   /** Trading days of history. */
   days: number;
-  /** The days are those before the IST date of this moment. */
+  /** The days are the last whose normal market had closed by this moment. */
   before: Millis;
 }
 
