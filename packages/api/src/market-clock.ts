@@ -35,6 +35,17 @@ export class MarketClock {
     this.startedAt = this.wallNow();
   }
 
+  /**
+   * Sets a simulated clock to another's time, ahead or behind: a cluster's engine keeps the feed
+   * leader's clock so (see roles/engine.ts), whichever process started first. The wall clock needs
+   * nothing of the kind.
+   */
+  follow(time: number): void {
+    if (this.start === undefined) return;
+    this.start = time;
+    this.startedAt = this.wallNow();
+  }
+
   /** The market's time now, in epoch milliseconds. */
   now(): number {
     const wall = this.wallNow();

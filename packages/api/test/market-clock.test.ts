@@ -33,6 +33,17 @@ describe("the market clock", () => {
     expect(new Date(clock.now()).toISOString()).toBe("2026-12-04T05:31:00.000Z");
   });
 
+  it("follows another clock's time, behind as well as ahead, when simulated", () => {
+    let wall = 0;
+    const clock = new MarketClock({ marketClockStart: "2026-12-04T09:10:00+05:30", marketClockSpeed: 60 }, () => wall);
+    clock.follow(Date.parse("2026-12-04T09:08:00+05:30"));
+    wall += 1_000;
+    expect(new Date(clock.now()).toISOString()).toBe("2026-12-04T03:39:00.000Z");
+    const wallClock = new MarketClock({ marketClockStart: undefined, marketClockSpeed: 1 }, () => wall);
+    wallClock.follow(0);
+    expect(wallClock.now()).toBe(wall);
+  });
+
   it("refuses a start that is not a time, and a speed that is not positive", () => {
     expect(() => loadConfig([], { MARKET_CLOCK_START: "tomorrow" })).toThrow(/MARKET_CLOCK_START.*ISO-8601/);
     expect(() => loadConfig([], { MARKET_CLOCK_SPEED: "0" })).toThrow(/MARKET_CLOCK_SPEED/);

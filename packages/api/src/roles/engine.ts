@@ -43,8 +43,7 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
     maxShards: config.engineMaxShards ?? config.shards,
     leaseMs: config.shardLeaseMs,
     log,
-    // Orders are stamped on the market's clock, which follows the feed's (a simulated clock never
-    // falls behind the leader's; the wall clock needs nothing).
+    // Orders are stamped on the market's clock, which follows the feed leader's (see MarketClock.follow).
     queue: { snapshotEvery: config.snapshotEvery, now: () => clock.now() },
     onAcquired: (shard, queue, bus, storage) => {
       forgetting.set(
@@ -62,7 +61,7 @@ export async function startEngine(config: Config, log: Logger): Promise<RunningE
         ),
       ]);
       publishers.start(shard, () => EventPublisher.start(nc, config.clusterName, shard, storage.history, bus, log));
-      followers.start(shard, () => MarketFollower.start(nc, config.clusterName, shard, queue, log, (time) => clock.resumeFrom(time)));
+      followers.start(shard, () => MarketFollower.start(nc, config.clusterName, shard, queue, log, (time) => clock.follow(time)));
       // The gateways chart the market from shard 0's candles: a new cluster's past goes there.
       if (shard === MARKET_HISTORY_SHARD) {
         backfillIfEmpty(config, storage.history, clock.now(), log).catch((error: unknown) =>
