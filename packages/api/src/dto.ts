@@ -2,6 +2,7 @@
 // output goes through these, so paise never leak past the API edge.
 import {
   ORDER_CAUSE_TEXT,
+  type ChargeBreakdown,
   paiseToRupees,
   type Funds,
   type HoldingView,
@@ -13,7 +14,16 @@ import {
 } from "@trading/engine";
 
 import type { z } from "zod";
-import type { fundsOutput, holdingOutput, instrumentOutput, orderDetailOutput, orderOutput, quoteOutput, tradeOutput } from "./outputs.js";
+import type {
+  chargesOutput,
+  fundsOutput,
+  holdingOutput,
+  instrumentOutput,
+  orderDetailOutput,
+  orderOutput,
+  quoteOutput,
+  tradeOutput,
+} from "./outputs.js";
 
 const rupees = (paise: number): number => paiseToRupees(paise);
 const maybeRupees = (paise: number | null): number | null => (paise === null ? null : paiseToRupees(paise));
@@ -131,3 +141,19 @@ export type OrderDetailDto = ReturnType<typeof orderDetailDto>;
 export type TradeDto = ReturnType<typeof tradeDto>;
 export type HoldingDto = ReturnType<typeof holdingDto>;
 export type FundsDto = ReturnType<typeof fundsDto>;
+
+/** A breakdown of charges in rupees. */
+export function chargesDto(c: ChargeBreakdown): z.infer<typeof chargesOutput> {
+  return {
+    brokerage: rupees(c.brokerage),
+    stt: rupees(c.stt),
+    exchange: rupees(c.exchange),
+    ipft: rupees(c.ipft),
+    sebi: rupees(c.sebi),
+    stampDuty: rupees(c.stampDuty),
+    gst: rupees(c.gst),
+    dp: rupees(c.dp),
+    squareOff: rupees(c.squareOff),
+    total: rupees(c.total),
+  };
+}

@@ -5,6 +5,7 @@ import {
   EXCHANGES,
   INSTRUMENT_TYPES,
   ORDER_CAUSES,
+  PRODUCTS,
   WAITING_FOR,
   ORDER_STATES,
   ORDER_TYPES,
@@ -131,3 +132,27 @@ export const candleOutput = z.object({ time: isoTime, open: rupees, high: rupees
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 export const whoamiOutput = z.object({ userId: z.string(), displayName: z.string(), isAdmin: z.boolean(), keyId: z.string() });
+
+export const chargesOutput = z.object({
+  brokerage: rupees,
+  stt: rupees.describe("Securities Transaction Tax, rounded to the rupee"),
+  exchange: rupees.describe("exchange transaction charges"),
+  ipft: rupees.describe("NSE's Investor Protection Fund Trust contribution"),
+  sebi: rupees.describe("SEBI's turnover fee"),
+  stampDuty: rupees,
+  gst: rupees.describe("18 % on brokerage, exchange charges, IPFT, SEBI's fee, DP charges and the square-off fee"),
+  dp: rupees.describe("depository charges on a delivery sell"),
+  squareOff: rupees.describe("the broker's fee for squaring off an intraday position"),
+  total: rupees,
+});
+
+export const chargesPreviewOutput = z.object({
+  symbol: z.string(),
+  side: z.enum(SIDES),
+  quantity: z.number().int(),
+  price: rupees,
+  product: z.enum(PRODUCTS),
+  value: rupees,
+  charges: chargesOutput,
+  ratesEffective: z.string().describe("the date the rate table took effect"),
+});

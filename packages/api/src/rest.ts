@@ -13,9 +13,11 @@ import {
 } from "@trading/engine";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { chargesPreviewInput } from "./router/charges.js";
 import { candlesInput, cursorText, idText, isoTime, orderIdSchema, orderStateInput, pageLimitSchema } from "./procedures/inputs.js";
 import {
   candleOutput,
+  chargesPreviewOutput,
   fundsOutput,
   holdingOutput,
   instrumentOutput,
@@ -47,6 +49,9 @@ const call = createCallerFactory(appRouter);
 const jsonNumber = <T extends z.ZodType>(schema: T) => z.preprocess((value) => value, schema);
 const queryNumber = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value), schema);
+/** `queryNumber` for amounts: decimal digits with a fraction are read as a number too. */
+const queryDecimal = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (typeof value === "string" && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value), schema);
 
 /**
  * REST takes one flat object. Its fields describe the shape for the OpenAPI document and check
@@ -116,6 +121,16 @@ export const restRouter = router({
     .input(z.object({}))
     .output(marketStatusOutput)
     .query(({ ctx }) => call(ctx).market.status()),
+  chargesPreview: publicProcedure
+    .meta(get("/charges", "What an order would cost in brokerage, taxes and fees, filled in full (product CNC or MIS)", ["charges"]))
+    .input(
+      chargesPreviewInput().extend({
+        quantity: queryNumber(chargesPreviewInput().shape.quantity),
+        price: queryDecimal(rupeePriceSchema).optional(),
+      }),
+    )
+    .output(chargesPreviewOutput)
+    .query(({ ctx, input }) => call(ctx).charges.preview(input)),
   candles: publicProcedure
     .meta(
       get(

@@ -2,6 +2,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { adminRouter } from "./router/admin.js";
 import { authRouter } from "./router/auth.js";
+import { chargesRouter } from "./router/charges.js";
 import { fundsRouter } from "./router/funds.js";
 import { instrumentsRouter } from "./router/instruments.js";
 import { marketRouter } from "./router/market.js";
@@ -18,6 +19,7 @@ export const appRouter = router({
   trades: tradesRouter,
   portfolio: portfolioRouter,
   funds: fundsRouter,
+  charges: chargesRouter,
   admin: adminRouter,
 });
 

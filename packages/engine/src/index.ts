@@ -19,6 +19,16 @@ export {
 } from "./calendar/calendar.js";
 export { backfillCandles, type BackfillInstrument, type BackfillOptions, type MinuteCandle } from "./feed/backfill.js";
 export { sessionMinutes, tradingDaysBefore } from "./calendar/trading-days.js";
+export { DEFAULT_CHARGE_RATES, PRODUCTS, type ChargeRates, type PerCrore, type Product } from "./charges/rates.js";
+export {
+  addFill,
+  dayCharges,
+  emptyDay,
+  orderCharges,
+  type ChargeBreakdown,
+  type ChargedFill,
+  type DayTurnover,
+} from "./charges/charges.js";
 export { CANDLE_CSV_HEADER, parseCandleCsv, type CandleCsvResult } from "./feed/candle-csv.js";
 export { SNAPSHOT_VERSION, type EngineSnapshot, type OrderSnapshot, type InstrumentSnapshot } from "./snapshot.js";
 export {
@@ -113,6 +123,7 @@ export {
   orderRequestSchema,
   quantitySchema,
   validitySchema,
+  productSchema,
   orderTypeSchema,
   sideSchema,
   rupeePriceSchema,

@@ -2,6 +2,7 @@
 // validates inline with them, the CLI parses arguments with them. Prices here are decimal rupees;
 // `toEngineOrder` turns a parsed request into the engine's paise.
 import { z } from "zod";
+import { PRODUCTS } from "./charges/rates.js";
 import { rupeesToPaise } from "./money.js";
 import { ORDER_TYPES, SIDES, VALIDITIES, type OrderInput } from "./types.js";
 import { MAX_ID_LENGTH, MAX_ORDER_QUANTITY, SYMBOL_PATTERN } from "./limits.js";
@@ -18,6 +19,7 @@ export const symbolSchema = z
 export const sideSchema = z.enum(SIDES, { error: "must be BUY or SELL" });
 export const orderTypeSchema = z.enum(ORDER_TYPES, { error: "must be MARKET, LIMIT, SL or SL_M" });
 export const validitySchema = z.enum(VALIDITIES, { error: "must be DAY or IOC" });
+export const productSchema = z.enum(PRODUCTS, { error: "must be CNC (delivery) or MIS (intraday)" });
 
 const candleIntervals = Object.keys(CANDLE_INTERVALS) as [CandleInterval, ...CandleInterval[]];
 export const candleIntervalSchema = z.enum(candleIntervals, { error: `must be one of ${candleIntervals.join(", ")}` });

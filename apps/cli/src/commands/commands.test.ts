@@ -87,6 +87,40 @@ function usageMistake(error: unknown): string {
   return (error as CliError).message;
 }
 
+describe("trade charges", () => {
+  it("asks for an intraday sell's charges and prints each with the total", async () => {
+    const charges = {
+      brokerage: 20,
+      stt: 25,
+      exchange: 2.97,
+      ipft: 0.1,
+      sebi: 0.1,
+      stampDuty: 0,
+      gst: 4.17,
+      dp: 0,
+      squareOff: 0,
+      total: 52.34,
+    };
+    const preview = {
+      symbol: "INFY",
+      side: "SELL",
+      quantity: 100,
+      price: 1000,
+      product: "MIS",
+      value: 100000,
+      charges,
+      ratesEffective: "2024-10-01",
+    };
+    const run = await trade(["charges", "infy", "100", "--sell", "--mis", "--price", "1000"], { "charges.preview": preview });
+    expect(run.calls).toEqual([
+      { procedure: "charges.preview", input: { symbol: "INFY", side: "SELL", quantity: 100, price: 1000, product: "MIS" } },
+    ]);
+    expect(run.out).toContain("SELL 100 INFY MIS @ ₹1,000.00 = ₹1,00,000.00");
+    expect(run.out).toMatch(/STT\s+₹25\.00/);
+    expect(run.out).toMatch(/Total\s+₹52\.34/);
+  });
+});
+
 describe("trade buy and sell", () => {
   it("sends the order the prices describe and prints it on one line", async () => {
     const run = await trade(["buy", "INFY", "10", "--limit", "1500.50", "--ioc", "--client-id", "k1"], { "orders.place": ORDER });

@@ -16,6 +16,7 @@ import { ordersCommand } from "./orders.js";
 import { placeCommand } from "./place.js";
 import { portfolioCommand } from "./portfolio.js";
 import { quoteCommand } from "./quote.js";
+import { chargesCommand } from "./charges.js";
 import { tradesCommand } from "./trades.js";
 import { watchCommand } from "./watch.js";
 import { whoamiCommand } from "./whoami.js";
@@ -37,6 +38,7 @@ export function registerCommands(program: Command, io: Io): void {
     tradesCommand(io),
     portfolioCommand(io),
     fundsCommand(io),
+    chargesCommand(io),
     marketCommand(io),
     watchCommand(io),
     adminCommand(io),

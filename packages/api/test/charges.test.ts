@@ -1,0 +1,47 @@
+// What an order would cost before it is placed, over tRPC and REST alike.
+import { afterEach, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./harness.js";
+
+let t: TestServer | undefined;
+afterEach(async () => {
+  await t?.stop();
+  t = undefined;
+});
+
+describe("the charges preview", () => {
+  it("itemises an intraday sell and a delivery buy, at a given price or the last one", async () => {
+    t = await startTestServer();
+    const alice = t.client("alice-key");
+    // ₹1 lakh sold intraday on NSE: brokerage ₹20 (capped), STT ₹25, exchange ₹2.97, IPFT ₹0.10,
+    // SEBI ₹0.10, GST 18 % of ₹23.17 = ₹4.17.
+    const sell = await alice.charges.preview.query({ symbol: "INFY", side: "SELL", quantity: 100, price: 1000, product: "MIS" });
+    expect(sell).toMatchObject({ value: 100_000, product: "MIS", ratesEffective: "2024-10-01" });
+    expect(sell.charges).toEqual({
+      brokerage: 20,
+      stt: 25,
+      exchange: 2.97,
+      ipft: 0.1,
+      sebi: 0.1,
+      stampDuty: 0,
+      gst: 4.17,
+      dp: 0,
+      squareOff: 0,
+      total: 52.34,
+    });
+    const buy = await alice.charges.preview.query({ symbol: "INFY", side: "BUY", quantity: 10 });
+    const infy = await alice.instruments.get.query({ symbol: "INFY" });
+    expect(buy).toMatchObject({ product: "CNC", price: infy.lastTradedPrice });
+    expect(buy.charges.brokerage).toBe(0);
+    expect(buy.charges.stt).toBe(Math.round(buy.value * 0.001));
+
+    const rest = await fetch(`${t.server.url}/api/v1/charges?symbol=INFY&side=SELL&quantity=100&price=1000&product=MIS`, {
+      headers: { "x-api-key": "alice-key" },
+    });
+    expect(await rest.json()).toEqual(sell);
+    const bad = await fetch(`${t.server.url}/api/v1/charges?symbol=INFY&side=SELL&quantity=100&product=NRML`, {
+      headers: { "x-api-key": "alice-key" },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain("must be CNC (delivery) or MIS (intraday)");
+  });
+});
