@@ -112,7 +112,11 @@ describe("trade", () => {
       expect.objectContaining({ symbol: "INFY", quantity: 10 }),
     ]);
     expect(json<Array<{ symbol: string }>>(await trade(["trades", "--json"]))[0]?.symbol).toBe("INFY");
-    expect((await trade(["funds"])).stdout).toMatch(/Cash\s+₹9,84,876\.50/);
+    // ₹15,123.50 of shares and their delivery charges: STT ₹15, stamp duty ₹2.27, exchange ₹0.45,
+    // IPFT ₹0.02, SEBI ₹0.02, GST ₹0.09.
+    const funds = (await trade(["funds"])).stdout;
+    expect(funds).toMatch(/Cash\s+₹9,84,858\.65/);
+    expect(funds).toMatch(/Charges today\s+₹17\.85/);
   });
 
   it("places, shows, modifies and cancels a limit order; a second cancel is a rejection (exit 4)", async () => {

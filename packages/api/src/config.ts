@@ -52,6 +52,8 @@ export const configSchema = z.object({
     .optional(),
   /** How fast the simulated clock runs: 60 is one market minute per second. */
   marketClockSpeed: z.coerce.number().positive().max(100_000).default(1),
+  /** `india`: trades bear brokerage, STT, exchange charges, fees and GST (see the engine's charges/rates.ts); `none`: no charges. */
+  charges: z.enum(["india", "none"]).default("india"),
   /** Trading days of 1-minute candles a new market starts with (made by the seeded feed); 0 for none. */
   historyDays: z.coerce.number().int().min(0).max(250).default(30),
   demoUsers: bool.default(true),
@@ -122,6 +124,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   marketClockStart: "MARKET_CLOCK_START",
   marketClockSpeed: "MARKET_CLOCK_SPEED",
   historyDays: "HISTORY_DAYS",
+  charges: "CHARGES",
   demoUsers: "DEMO_USERS",
   adminApiKey: "ADMIN_API_KEY",
   startingCash: "STARTING_CASH",

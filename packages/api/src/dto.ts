@@ -131,6 +131,9 @@ export function fundsDto(f: Funds): z.infer<typeof fundsOutput> {
     equity: rupees(f.equity),
     totalPnl: rupees(f.totalPnl),
     deposited: rupees(f.deposited),
+    // Funds from before charges (a gateway's older engine) have neither.
+    chargesToday: rupees(f.chargesToday ?? 0),
+    chargesPaid: rupees(f.chargesPaid ?? 0),
   };
 }
 

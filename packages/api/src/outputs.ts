@@ -125,6 +125,8 @@ export const fundsOutput = z.object({
   equity: rupees,
   totalPnl: rupees,
   deposited: rupees,
+  chargesToday: rupees.describe("brokerage, taxes and fees on today's trades"),
+  chargesPaid: rupees.describe("all charges paid since the account opened or was reset"),
 });
 
 export const candleOutput = z.object({ time: isoTime, open: rupees, high: rupees, low: rupees, close: rupees, volume: z.number().int() });

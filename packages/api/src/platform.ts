@@ -4,6 +4,7 @@ import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { SEED_INSTRUMENTS, type CommandResult, type ReasonCode } from "@trading/engine";
 import { backfillPast } from "./backfill.js";
+import { chargeRatesOf } from "./charges.js";
 import { KeyRing, RateLimiter, type Limiter } from "./auth.js";
 import { followCalendar } from "./sessions.js";
 import { ensureConfiguredUsers } from "./users.js";
@@ -231,12 +232,22 @@ async function bootstrap(
     log.info("seeded instruments", { count: SEED_INSTRUMENTS.length });
     await backfillPast();
   }
+  await ensureChargeRates(config, queue.engine, submit, log);
   await ensureConfiguredUsers(
     config,
     keys,
     localAccounts(() => queue.engine),
     submit,
   );
+}
+
+/** The engine charges at the configured rates (a change waits until no order is open: it is refused till then). */
+async function ensureChargeRates(config: Config, engine: CommandQueue["engine"], submit: Platform["submit"], log: Logger): Promise<void> {
+  const rates = chargeRatesOf(config);
+  if (JSON.stringify(engine.chargeRates) === JSON.stringify(rates)) return;
+  const result = await submit({ kind: "setChargeRates", rates });
+  if (result.ok) log.info("charge rates set", { charges: config.charges, effective: rates?.effective ?? null });
+  else log.warn("charge rates not changed", { reason: result.message });
 }
 
 /** Claims the database for this server, then creates or migrates its schema. */

@@ -1,4 +1,5 @@
 // What an order would cost before it is placed, over tRPC and REST alike.
+import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./harness.js";
 
@@ -43,5 +44,28 @@ describe("the charges preview", () => {
     });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain("must be CNC (delivery) or MIS (intraday)");
+  });
+
+  it("charges what it previewed when the order fills, from cash, and shows it in funds", async () => {
+    t = await startTestServer({ charges: "india" });
+    const alice = t.client("alice-key");
+    const before = await alice.funds.get.query();
+    const preview = await alice.charges.preview.query({ symbol: "INFY", side: "BUY", quantity: 10 });
+    const order = await alice.orders.place.mutate({ symbol: "INFY", side: "BUY", type: "MARKET", quantity: 10 });
+    expect(order.averageFillPrice).toBe(preview.price);
+    const after = await alice.funds.get.query();
+    expect(after.chargesToday).toBe(preview.charges.total);
+    expect(after.chargesPaid).toBe(preview.charges.total);
+    expect(Math.round((before.cash - after.cash) * 100)).toBe(Math.round((preview.value + preview.charges.total) * 100));
+    // Total P&L is net of them: bought at the market, the loss is the charges.
+    expect(after.totalPnl).toBe(-preview.charges.total);
+    // A restart replays the journal: the rates were recorded before the trade they charged.
+    const dataDir = t.dataDir;
+    await t.stop({ keepData: true });
+    t = await startTestServer({ charges: "india" }, { dataDir });
+    expect(await t.client("alice-key").funds.get.query()).toEqual(after);
+    await t.stop();
+    t = undefined;
+    rmSync(dataDir, { recursive: true, force: true });
   });
 });

@@ -25,7 +25,11 @@ export async function startTestServer(
   options: { dataDir?: string; storage?: Storage } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "trading-test-"));
-  const config = loadConfig([], {}, { port: 0, dataDir, logLevel: "silent", feedTicksPerSecond: 0, historyDays: 0, ...overrides });
+  const config = loadConfig(
+    [],
+    {},
+    { port: 0, dataDir, logLevel: "silent", feedTicksPerSecond: 0, historyDays: 0, charges: "none", ...overrides },
+  );
   const server = await startServer(config, createLogger("silent"), { storage: options.storage });
   const clients: TradingClient[] = [];
   return {

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { Engine } from "./engine.js";
 import { checkInvariants } from "./invariants.js";
 import { INFY, LOTS, RELIANCE, throughJson } from "./testing/market.js";
+import { DEFAULT_CHARGE_RATES } from "./charges/rates.js";
 import type { Command, EngineEvent, OrderType, Side, Validity } from "./types.js";
 
 const USERS = ["u1", "u2", "u3"];
@@ -75,8 +76,8 @@ const contendedStepArb: fc.Arbitrary<Step> = stepArb.map((step) => {
   return step.op === "place" ? { ...step, symbol: 1 } : step;
 });
 
-function setup(): Command[] {
-  const commands: Command[] = [];
+function setup(charges = false): Command[] {
+  const commands: Command[] = charges ? [{ kind: "setChargeRates", time: 1, rates: DEFAULT_CHARGE_RATES }] : [];
   for (const instrument of SYMBOLS) commands.push({ kind: "addInstrument", time: 1, instrument });
   // Modest cash so funds checks actually bite.
   for (const userId of USERS) commands.push({ kind: "openAccount", time: 1, userId, cash: 200 * 250_000 });
@@ -174,7 +175,10 @@ function nextPhase(engine: Engine, time: number, turn: number, priceNear: (symbo
   }
 }
 
-/** cash + cost basis - realized P&L is what was deposited: money is neither made nor lost by bookkeeping. */
+/**
+ * cash + cost basis - realized P&L + charges paid is what was deposited: money is neither made nor
+ * lost by bookkeeping.
+ */
 function conservationProblems(engine: Engine): string[] {
   const problems: string[] = [];
   for (const account of engine.internals.accounts.values()) {
@@ -184,18 +188,20 @@ function conservationProblems(engine: Engine): string[] {
       cost += h.costBasis;
       realized += h.realizedPnl;
     }
-    if (account.cash + cost - realized !== account.deposited) {
-      problems.push(`${account.userId}: cash ${account.cash} + cost ${cost} - realized ${realized} != deposited ${account.deposited}`);
+    if (account.cash + cost - realized + account.chargesPaid !== account.deposited) {
+      problems.push(
+        `${account.userId}: cash ${account.cash} + cost ${cost} - realized ${realized} + charges ${account.chargesPaid} != deposited ${account.deposited}`,
+      );
     }
   }
   return problems;
 }
 
-function runSteps(steps: Step[], options: { check: boolean }) {
+function runSteps(steps: Step[], options: { check: boolean; charges?: boolean }) {
   const engine = new Engine();
   const log: Command[] = [];
   const events: unknown[] = [];
-  for (const c of setup()) {
+  for (const c of setup(options.charges)) {
     log.push(c);
     events.push(...engine.apply(c).events);
   }
@@ -243,6 +249,20 @@ describe("engine properties over random command sequences", () => {
     ]) {
       expect(seen.get(key) ?? 0, key).toBeGreaterThan(20);
     }
+  }, 120_000);
+
+  it("keeps every invariant with charges, which are paid from cash and counted in the money's conservation", () => {
+    let charged = 0;
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 1, maxLength: 120, size: "max" }), (steps) => {
+        const { engine } = runSteps(steps, { check: true, charges: true });
+        for (const account of engine.internals.accounts.values()) if (account.chargesPaid > 0) charged += 1;
+        const restored = Engine.restore(throughJson(engine.snapshot()));
+        expect(restored.snapshot()).toEqual(engine.snapshot());
+      }),
+      { numRuns: 500 },
+    );
+    expect(charged).toBeGreaterThan(200);
   }, 120_000);
 
   it("is deterministic: the same commands give byte-identical events and state, also via replay", () => {

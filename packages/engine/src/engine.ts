@@ -6,8 +6,10 @@ import { openAccount, resetAccount } from "./commands/accounts.js";
 import { applyFromFeed, badTime, isCommandTime, refuse } from "./commands/common.js";
 import { cancelOrder, forgetClientOrderIds, modifyOrder, placeOrder } from "./commands/orders.js";
 import { openingAuction } from "./commands/auction.js";
+import { setChargeRates } from "./commands/charges.js";
 import { closeSession, openSession, startPreOpen } from "./commands/session.js";
 import { applyTick } from "./commands/ticks.js";
+import type { ChargeRates } from "./charges/rates.js";
 import { fundsOf, holdingsOf, quoteOf } from "./portfolio.js";
 import type { InstrumentRecord } from "./records.js";
 import type { OrderRecord } from "./order-record.js";
@@ -91,6 +93,8 @@ export class Engine {
         return applyFromFeed(this.store, command.feedSeq, () => startPreOpen(this.store, command.time));
       case "openingAuction":
         return applyFromFeed(this.store, command.feedSeq, () => openingAuction(this.store, command));
+      case "setChargeRates":
+        return applyFromFeed(this.store, command.feedSeq, () => setChargeRates(this.store, command));
       case "forgetClientOrderIds":
         return forgetClientOrderIds(this.store, command);
       default:
@@ -118,6 +122,11 @@ export class Engine {
   /** When the current trading day began (its pre-open, or its open); 0 before the first. */
   get dayBeganAt(): Millis {
     return this.store.dayBeganAt;
+  }
+
+  /** The rates trades are charged at; null: none. */
+  get chargeRates(): ChargeRates | null {
+    return this.store.chargeRates;
   }
 
   get phase(): MarketPhase {

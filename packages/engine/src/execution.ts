@@ -1,5 +1,6 @@
 // The life of an accepted order: meeting the market, filling, resting, closing. Shared by every
 // command that moves an order (placing, modifying, a tick, a session's close, an account's reset).
+import { addFill, dayCharges, emptyDay } from "./charges/charges.js";
 import { mulDivRound, type Paise } from "./money.js";
 import type { OrderRecord } from "./order-record.js";
 import { todaysLot, type InstrumentRecord } from "./records.js";
@@ -64,6 +65,7 @@ export function fill(store: Store, order: OrderRecord, quantity: number, price: 
     holding.costBasis -= costRemoved;
     holding.realizedPnl += value - costRemoved;
   }
+  chargeFill(store, order, value);
   store.touchFunds(account);
 
   const trade = {
@@ -88,6 +90,35 @@ export function fill(store: Store, order: OrderRecord, quantity: number, price: 
   store.setReserve(order, store.reserveNeeded(order));
   store.emit({ seq: store.nextSeq(), time, type: "order.filled", cause: "filled", order: orderView(order), trade });
   if (done) store.retire(order);
+}
+
+/**
+ * Debits the charges a fill adds to its account's day (see charges/charges.ts): the day's charges
+ * after it less those before, so a day's debits are its contract note's total.
+ */
+function chargeFill(store: Store, order: OrderRecord, value: Paise): void {
+  const rates = store.chargeRates;
+  if (rates === null) return;
+  const account = order.account;
+  if (account.chargeDay === null || account.chargeDayOf !== store.tradingDay) {
+    account.chargeDay = emptyDay();
+    account.chargeDayOf = store.tradingDay;
+    account.chargesToday = 0;
+  }
+  const fill = {
+    orderId: order.orderId,
+    symbol: order.symbol,
+    side: order.side,
+    product: "CNC" as const,
+    exchange: order.instrument.spec.exchange,
+    value,
+  };
+  addFill(account.chargeDay, fill, rates);
+  const total = dayCharges(account.chargeDay, rates).total;
+  const debit = total - account.chargesToday;
+  account.chargesToday = total;
+  account.chargesPaid += debit;
+  account.cash -= debit;
 }
 
 /** Ends an open order: out of the book (or no longer waiting), reservation released, one event. */

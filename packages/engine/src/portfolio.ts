@@ -81,5 +81,7 @@ export function fundsOf(store: Store, account: AccountRecord): Funds {
     equity,
     totalPnl: equity - account.deposited,
     deposited: account.deposited,
+    chargesToday: account.chargeDayOf === store.tradingDay ? account.chargesToday : 0,
+    chargesPaid: account.chargesPaid,
   };
 }

@@ -5,6 +5,7 @@ import { type Paise } from "./money.js";
 import { bandLimits, bandPercents, flexedSteps, tickSizeFor, type BandLimits } from "./price-rules.js";
 import type { InstrumentSpec, Millis, Trade } from "./types.js";
 import { AccountOrders } from "./account-orders.js";
+import type { DayTurnover } from "./charges/charges.js";
 import type { OrderRecord } from "./order-record.js";
 
 export class InstrumentRecord {
@@ -105,6 +106,13 @@ export class AccountRecord {
   clientOrderIds: Map<string, OrderRecord> | null = null;
   /** The user's trades, oldest first; empty when closed orders are not retained. */
   readonly trades: Trade[] = [];
+  /** Today's fills as charges see them, for trading day `chargeDayOf`; null before the first charged fill. */
+  chargeDay: DayTurnover | null = null;
+  chargeDayOf = 0;
+  /** The charges of trading day `chargeDayOf` so far. */
+  chargesToday: Paise = 0;
+  /** Every charge paid since the account opened or was reset. */
+  chargesPaid: Paise = 0;
 
   constructor(
     readonly userId: string,

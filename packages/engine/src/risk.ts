@@ -5,6 +5,25 @@ import type { Paise } from "./money.js";
 import type { OrderRecord } from "./order-record.js";
 import type { AccountRecord, InstrumentRecord } from "./records.js";
 import type { OrderInput, Refused } from "./types.js";
+import { chargeBound } from "./charges/charges.js";
+import type { ChargeRates } from "./charges/rates.js";
+
+/**
+ * The charges a BUY of `value` blocks cash for beside its value, so its fills can always pay them
+ * (none without rates). Delivery (CNC) until orders carry a product.
+ */
+export function buyChargeBound(value: Paise, instrument: InstrumentRecord, rates: ChargeRates | null): Paise {
+  return rates === null ? 0 : chargeBound({ side: "BUY", product: "CNC", exchange: instrument.spec.exchange, value }, rates);
+}
+
+/** What a BUY of `value` needs: the value, and room for its charges; as words for a refusal. */
+function buyNeeds(value: Paise, instrument: InstrumentRecord, rates: ChargeRates | null): { needed: Paise; text: string } {
+  const charges = buyChargeBound(value, instrument, rates);
+  return {
+    needed: value + charges,
+    text: charges === 0 ? rupees(value) : `${rupees(value + charges)} (${rupees(value)} and up to ${rupees(charges)} of charges)`,
+  };
+}
 
 /** Cash the account can still commit; `order`'s own blocked cash counts as available to it. */
 export function availableCash(account: AccountRecord, order?: OrderRecord): Paise {
@@ -38,15 +57,16 @@ export function checkPlacement(
   account: AccountRecord,
   input: OrderInput,
   instrument: InstrumentRecord,
+  rates: ChargeRates | null,
   marketPrice: Paise = instrument.lastTradedPrice,
 ): Refused | undefined {
   if (input.side === "BUY") {
-    const required = input.quantity * blockingPrice(input, marketPrice);
+    const { needed, text } = buyNeeds(input.quantity * blockingPrice(input, marketPrice), instrument, rates);
     const available = availableCash(account);
-    if (required > available) {
+    if (needed > available) {
       return refuse(
         "INSUFFICIENT_FUNDS",
-        `buying ${input.quantity} ${input.symbol} needs ${rupees(required)} but only ${rupees(available)} is available`,
+        `buying ${input.quantity} ${input.symbol} needs ${text} but only ${rupees(available)} is available`,
       );
     }
     return undefined;
@@ -65,17 +85,14 @@ export function checkPlacement(
  * What an open order changed to `remaining` shares at `unitPrice` must find: only what it adds to
  * what it holds back already.
  */
-export function checkModification(order: OrderRecord, remaining: number, unitPrice: Paise): Refused | undefined {
+export function checkModification(order: OrderRecord, remaining: number, unitPrice: Paise, rates: ChargeRates | null): Refused | undefined {
   if (order.side === "BUY") {
-    const needed = remaining * unitPrice;
     const tooLarge = checkOrderValue(remaining, unitPrice);
     if (tooLarge) return tooLarge;
+    const { needed, text } = buyNeeds(remaining * unitPrice, order.instrument, rates);
     const available = availableCash(order.account, order);
     if (needed > available) {
-      return refuse(
-        "INSUFFICIENT_FUNDS",
-        `the modified order needs ${rupees(needed)} blocked but only ${rupees(available)} is available to it`,
-      );
+      return refuse("INSUFFICIENT_FUNDS", `the modified order needs ${text} blocked but only ${rupees(available)} is available to it`);
     }
     return undefined;
   }
@@ -91,13 +108,13 @@ export function checkModification(order: OrderRecord, remaining: number, unitPri
  * its trigger, the market may have gapped past it) or a waiting MARKET order entering the market.
  * The refusal when the difference cannot be found.
  */
-export function checkMarketBuy(order: OrderRecord, marketPrice: Paise): Refused | undefined {
-  const cost = order.remaining * marketPrice;
+export function checkMarketBuy(order: OrderRecord, marketPrice: Paise, rates: ChargeRates | null): Refused | undefined {
+  const { needed, text } = buyNeeds(order.remaining * marketPrice, order.instrument, rates);
   const available = availableCash(order.account, order);
-  if (cost <= available) return undefined;
+  if (needed <= available) return undefined;
   const what = order.isPendingStop ? "stop triggered" : `${order.type} order meeting the market`;
   return refuse(
     "INSUFFICIENT_FUNDS",
-    `${what} at ${rupees(marketPrice)}: buying ${order.remaining} needs ` + `${rupees(cost)} and only ${rupees(available)} is available`,
+    `${what} at ${rupees(marketPrice)}: buying ${order.remaining} needs ${text} and only ${rupees(available)} is available`,
   );
 }

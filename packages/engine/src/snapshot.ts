@@ -1,5 +1,7 @@
 // Snapshot and restore: the whole engine state as plain JSON-safe data, and back. Books are not
 // stored; they are rebuilt from the open orders in their time-priority order.
+import type { DayTurnover } from "./charges/charges.js";
+import type { ChargeRates, Product } from "./charges/rates.js";
 import { AccountRecord, InstrumentRecord, type HoldingRecord } from "./records.js";
 import { newOrderRecord, type OrderRecord } from "./order-record.js";
 import { Store, type IdSpace } from "./store.js";
@@ -44,6 +46,23 @@ export interface AccountSnapshot {
   cash: number;
   blocked: number;
   deposited: number;
+  /** Absent without charges (and in snapshots from before them). */
+  charges?: AccountChargesSnapshot;
+}
+
+/** An account's charges: paid in all, and its current day's fills as charges see them. */
+export interface AccountChargesSnapshot {
+  paid: number;
+  today: number;
+  dayOf: number;
+  day: {
+    byProduct: DayTurnover["byProduct"];
+    byExchange: DayTurnover["byExchange"];
+    orders: Array<[string, { product: Product; value: number }]>;
+    brokerage: number;
+    deliverySells: string[];
+    squaredOff: number;
+  } | null;
 }
 
 export interface EngineSnapshot {
@@ -59,6 +78,8 @@ export interface EngineSnapshot {
   /** Absent in snapshots from before market phases: `marketOpen` says open or closed. */
   phase?: MarketPhase;
   marketOpen: boolean;
+  /** Absent in snapshots from before charges: none. */
+  chargeRates?: ChargeRates | null;
   /** Absent in snapshots from before trading days were counted. */
   tradingDay?: number;
   /** Absent in snapshots from before it was kept: 0. */
@@ -110,12 +131,60 @@ export function snapshotStore(store: Store): EngineSnapshot {
     tradingDay: store.tradingDay,
     dayBeganAt: store.dayBeganAt,
     instruments,
-    accounts: [...store.accounts.values()].map((a) => ({ userId: a.userId, cash: a.cash, blocked: a.blocked, deposited: a.deposited })),
+    chargeRates: store.chargeRates,
+    accounts: [...store.accounts.values()].map(accountSnapshot),
     holdings,
     orders,
     closedKeyedOrders,
     trades: store.trades.map((t) => ({ ...t })),
   };
+}
+
+/** A copy of plain data (rates, sums): what a snapshot stores must not share objects with the store. */
+export function cloneJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function accountSnapshot(a: AccountRecord): AccountSnapshot {
+  const snapshot: AccountSnapshot = { userId: a.userId, cash: a.cash, blocked: a.blocked, deposited: a.deposited };
+  if (a.chargesPaid === 0 && a.chargeDay === null) return snapshot;
+  const day = a.chargeDay;
+  snapshot.charges = {
+    paid: a.chargesPaid,
+    today: a.chargesToday,
+    dayOf: a.chargeDayOf,
+    day:
+      day === null
+        ? null
+        : {
+            byProduct: cloneJson(day.byProduct),
+            byExchange: { ...day.byExchange },
+            orders: [...day.orders].map(([id, o]) => [id, { ...o }]),
+            brokerage: day.brokerage,
+            deliverySells: [...day.deliverySells],
+            squaredOff: day.squaredOff,
+          },
+  };
+  return snapshot;
+}
+
+function restoreCharges(account: AccountRecord, charges: AccountChargesSnapshot | undefined): void {
+  if (charges === undefined) return;
+  account.chargesPaid = charges.paid;
+  account.chargesToday = charges.today;
+  account.chargeDayOf = charges.dayOf;
+  const day = charges.day;
+  account.chargeDay =
+    day === null
+      ? null
+      : {
+          byProduct: cloneJson(day.byProduct),
+          byExchange: { ...day.byExchange },
+          orders: new Map(day.orders.map(([id, o]) => [id, { ...o }])),
+          brokerage: day.brokerage,
+          deliverySells: new Set(day.deliverySells),
+          squaredOff: day.squaredOff,
+        };
 }
 
 function orderSnapshot(o: OrderRecord): OrderSnapshot {
@@ -143,6 +212,7 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
   store.priorityCounter = snapshot.priorityCounter;
   store.phase = snapshot.phase ?? (snapshot.marketOpen ? "open" : "closed");
   store.tradingDay = snapshot.tradingDay ?? 0;
+  store.chargeRates = snapshot.chargeRates === undefined || snapshot.chargeRates === null ? null : cloneJson(snapshot.chargeRates);
   store.dayBeganAt = snapshot.dayBeganAt ?? 0;
   for (const s of snapshot.instruments) {
     const record = new InstrumentRecord({ ...s.spec }, store.instruments.size);
@@ -161,6 +231,7 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
   for (const a of snapshot.accounts) {
     const account = new AccountRecord(a.userId, a.cash, a.deposited);
     account.blocked = a.blocked;
+    restoreCharges(account, a.charges);
     store.accounts.set(a.userId, account);
   }
   const accountOf = (userId: string) => {

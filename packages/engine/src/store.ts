@@ -2,6 +2,8 @@
 // the event sequence. Only the commands change it, and only through these methods,
 // so reservations, the state machine and the event log stay in step.
 import type { LimitBook } from "./books.js";
+import type { ChargeRates } from "./charges/rates.js";
+import { buyChargeBound } from "./risk.js";
 import type { PriceLadder } from "./ladder.js";
 import { IllegalTransitionError, isLegalTransition, isOpen } from "./transitions.js";
 import type { EngineEvent, MarketPhase, Millis, OrderCause, OrderEventType, OrderState, OrderView, Trade, WaitingFor } from "./types.js";
@@ -50,6 +52,8 @@ export class Store {
   /** The feed position of the last market command that carried one (see `TickCommand.feedSeq`); 0 before any. */
   lastFeedSeq = 0;
   priorityCounter = 0;
+  /** The rates trades are charged at; null: no charges (see commands/charges.ts). */
+  chargeRates: ChargeRates | null = null;
   /** The market's phase (see commands/session.ts); a new engine's market is open. */
   phase: MarketPhase = "open";
   /**
@@ -269,7 +273,9 @@ export class Store {
   /** The reservation an open order needs for what is left of it. */
   reserveNeeded(order: OrderRecord): number {
     if (!isOpen(order.state)) return 0;
-    return order.side === "BUY" ? order.remaining * order.reservePrice : order.remaining;
+    if (order.side === "SELL") return order.remaining;
+    const value = order.remaining * order.reservePrice;
+    return value + buyChargeBound(value, order.instrument, this.chargeRates);
   }
 
   ladderOf(order: OrderRecord): PriceLadder<OrderRecord> | LimitBook {

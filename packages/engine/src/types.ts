@@ -1,4 +1,5 @@
 // Domain types shared by the engine, the API, the web app and the CLI. Amounts are integer paise.
+import type { ChargeRates } from "./charges/rates.js";
 import type { BandLimits, PriceBand } from "./price-rules.js";
 import type { Paise } from "./money.js";
 import type { ReasonCode } from "./reasons.js";
@@ -237,6 +238,10 @@ export interface Funds {
   /** Equity minus all cash ever deposited. */
   totalPnl: Paise;
   deposited: Paise;
+  /** Brokerage, taxes and fees charged on today's trades (see charges/charges.ts). */
+  chargesToday: Paise;
+  /** All charges paid since the account opened or was reset. */
+  chargesPaid: Paise;
 }
 
 export interface HoldingView {
@@ -339,6 +344,15 @@ export interface CloseSessionCommand extends CommandBase, FromFeed {
 }
 
 /**
+ * Sets the rates every later trade is charged at (see charges/rates.ts), or none. Taken only while
+ * no order is open, as open BUY orders block cash for their charges.
+ */
+export interface SetChargeRatesCommand extends CommandBase, FromFeed {
+  kind: "setChargeRates";
+  rates: ChargeRates | null;
+}
+
+/**
  * Lets go of closed orders placed with a clientOrderId that closed before `closedBefore`, when
  * closed orders are not retained (see StoreOptions): memory then holds open state only, and the
  * caller answers a retry of such a key from its history. Changes nothing else; emits no events.
@@ -360,6 +374,7 @@ export type Command =
   | OpeningAuctionCommand
   | OpenSessionCommand
   | CloseSessionCommand
+  | SetChargeRatesCommand
   | ForgetClientOrderIdsCommand;
 
 // ---------------------------------------------------------------------------------------------
@@ -406,12 +421,17 @@ export interface AccountEvent extends EventBase {
   userId: string;
   cash: Paise;
 }
+/** The charge rates changed (see SetChargeRatesCommand). */
+export interface ChargeRatesEvent extends EventBase {
+  type: "charges.rates";
+  rates: ChargeRates | null;
+}
 export interface SessionEvent extends EventBase {
   type: "session.pre-open" | "session.auction" | "session.opened" | "session.closed";
 }
 
 export type EngineEvent =
-  OrderEvent | OrderFilledEvent | TickEvent | FundsChangedEvent | InstrumentAddedEvent | AccountEvent | SessionEvent;
+  OrderEvent | OrderFilledEvent | TickEvent | FundsChangedEvent | InstrumentAddedEvent | AccountEvent | SessionEvent | ChargeRatesEvent;
 
 // ---------------------------------------------------------------------------------------------
 // Results

@@ -1,11 +1,11 @@
-// `trade funds`: cash, blocked cash, equity and total P&L.
+// `trade funds`: cash, blocked cash, equity, total P&L and charges.
 import type { Command } from "commander";
 import type { Io } from "../io.js";
 import { pnl, rupees, table } from "../output.js";
 import { define, RIGHT, show, withClient } from "./shared.js";
 
 export function fundsCommand(io: Io): Command {
-  return define("funds", "cash, blocked cash, equity and total P&L", ["trade funds", "trade funds --json"]).action(
+  return define("funds", "cash, blocked cash, equity, total P&L and charges", ["trade funds", "trade funds --json"]).action(
     async (_o: unknown, command: Command) => {
       const f = await withClient(io, (c) => c.funds.get.query());
       show(io, command, f, () =>
@@ -17,7 +17,9 @@ export function fundsCommand(io: Io): Command {
             ["Available", rupees(f.available)],
             ["Holdings value", rupees(f.holdingsValue)],
             ["Equity", rupees(f.equity)],
-            ["Total P&L", pnl(f.totalPnl)],
+            ["Total P&L (net of charges)", pnl(f.totalPnl)],
+            ["Charges today", rupees(f.chargesToday)],
+            ["Charges paid in all", rupees(f.chargesPaid)],
           ],
           RIGHT(1),
         ),

@@ -9,7 +9,7 @@ import { Tables } from "./Tables.js";
 const api = {
   "orders.list": () => ({ items: [order({ orderId: "O5", symbol: "INFY", price: 1490 })], nextCursor: null }),
   "portfolio.holdings": () => [holding("INFY", 3, 1500.1, 1500.1)],
-  "funds.get": () => funds({ cash: 995_499.7, available: 995_499.7, deposited: 1_000_000 }),
+  "funds.get": () => funds({ cash: 995_499.7, available: 995_499.7, deposited: 1_000_000, chargesToday: 20.95, chargesPaid: 41.9 }),
   "trades.list": () => ({ items: [], nextCursor: null }),
   "orders.cancel": () => order({ orderId: "O5", state: "CANCELLED" }),
   "orders.modify": () => order({ orderId: "O5", price: 1495 }),
@@ -28,6 +28,7 @@ describe("orders and portfolio tables", () => {
     expect(calls).toHaveLength(asked);
     await user.click(screen.getByRole("tab", { name: "Funds" }));
     await waitFor(() => expect(screen.getByRole("row", { name: /Total P&L/ }).textContent).toContain("₹30.75"));
+    expect(screen.getByRole("row", { name: /Charges today/ }).textContent).toContain("₹20.95");
     expect(screen.getByRole("row", { name: /Equity/ }).textContent).toContain("₹10,00,030.75");
   });
 

@@ -305,7 +305,9 @@ function Funds({ instruments }: { instruments: readonly Instrument[] | undefined
     ["Available to trade", formatInr(f.available)],
     ["Holdings at market", formatInr(f.holdingsValue)],
     ["Equity", formatInr(f.equity)],
-    ["Total P&L", formatInr(f.totalPnl), f.totalPnl >= 0 ? "up" : "down"],
+    ["Total P&L (net of charges)", formatInr(f.totalPnl), f.totalPnl >= 0 ? "up" : "down"],
+    ["Charges today", formatInr(f.chargesToday)],
+    ["Charges paid in all", formatInr(f.chargesPaid)],
   ];
   return (
     <div className="scroll-x">

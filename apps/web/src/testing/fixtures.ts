@@ -82,6 +82,8 @@ export function funds(fields: Partial<FundsView> = {}): FundsView {
     equity: 1_000_000,
     totalPnl: 0,
     deposited: 1_000_000,
+    chargesToday: 0,
+    chargesPaid: 0,
     ...fields,
   };
 }

@@ -7,7 +7,15 @@
 // no gap in the sequence, no jump in price. The first leader lists the seeded instruments.
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
-import { GbmFeed, SEED_INSTRUMENTS, type CalendarName, type Engine, type OpeningPrice, type ReasonCode } from "@trading/engine";
+import {
+  GbmFeed,
+  SEED_INSTRUMENTS,
+  type CalendarName,
+  type ChargeRates,
+  type Engine,
+  type OpeningPrice,
+  type ReasonCode,
+} from "@trading/engine";
 import { sessionCommand, sessionStepAt } from "../sessions.js";
 import type { Logger } from "../log.js";
 import { feedControlSubject, type FeedReply, type FeedRequest } from "./feed-control.js";
@@ -36,6 +44,8 @@ export interface FeedLeaderOptions {
   /** The leader moves the sessions by the calendar on `now`'s clock (see sessions.ts); default `always`. */
   calendar?: CalendarName | undefined;
   now?: (() => number) | undefined;
+  /** The rates every shard charges trades at (see the engine's charges); none when absent. */
+  chargeRates?: ChargeRates | null | undefined;
 }
 
 const FRESH_STATE: FeedState = { instruments: [], walk: null, marketOpen: true, paused: false, seeded: false };
@@ -89,6 +99,7 @@ export class FeedLeader {
       this.claim = claim;
       log.info("leading the feed", { epoch: claim.epoch, from: this.lastStreamSeq });
       if (!this.state.seeded) await this.listSeeds();
+      await this.ensureChargeRates();
       this.control = this.options.nc.subscribe(feedControlSubject(this.options.clusterName), {
         callback: (error, msg) => {
           if (error === null) void this.answer(msg.json<FeedRequest>()).then((reply) => msg.respond(JSON.stringify(reply)));
@@ -131,6 +142,16 @@ export class FeedLeader {
       await this.inTurn(() => this.applyAndPublish({ kind: "addInstrument", instrument }, (state) => listed(state, this.walked(seed))));
     }
     await this.inTurn(() => this.publish(null, (state) => ({ ...state, seeded: true })));
+  }
+
+  /**
+   * Every shard charges at the configured rates: the leader publishes them when its market differs
+   * (every engine refuses a change while it has an open order, as this copy of the market has none).
+   */
+  private async ensureChargeRates(): Promise<void> {
+    const rates = this.options.chargeRates ?? null;
+    if (JSON.stringify(this.market?.chargeRates ?? null) === JSON.stringify(rates)) return;
+    await this.inTurn(() => this.applyAndPublish({ kind: "setChargeRates", rates }));
   }
 
   /** Ticks spread over each second, each instrument in turn (as one process's feed does). */
@@ -257,6 +278,8 @@ export class FeedLeader {
         });
       case "openingAuction":
         // The walk goes on from the opening prices.
+        return (state) => state;
+      case "setChargeRates":
         return (state) => state;
       case "closeSession":
         return (state) => ({ ...state, marketOpen: false });

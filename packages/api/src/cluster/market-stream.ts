@@ -5,7 +5,15 @@
 // of them hold the same market. Each message also carries the feed's whole state after it, so a
 // new leader carries on from the last message: the same walk, the same instruments.
 import { StorageType, type JetStreamManager } from "@nats-io/jetstream";
-import type { AddInstrumentCommand, Command, GbmFeedState, InstrumentSpec, OpeningAuctionCommand, TickCommand } from "@trading/engine";
+import type {
+  AddInstrumentCommand,
+  Command,
+  GbmFeedState,
+  InstrumentSpec,
+  OpeningAuctionCommand,
+  SetChargeRatesCommand,
+  TickCommand,
+} from "@trading/engine";
 
 export function marketStreamName(clusterName: string): string {
   return `${clusterName}_market`;
@@ -24,6 +32,7 @@ export type MarketCommand =
   | Omit<TickCommand, "time" | "feedSeq">
   | { kind: "startPreOpen" }
   | Omit<OpeningAuctionCommand, "time" | "feedSeq">
+  | Omit<SetChargeRatesCommand, "time" | "feedSeq">
   | { kind: "openSession" }
   | { kind: "closeSession" };
 

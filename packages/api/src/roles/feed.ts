@@ -6,6 +6,7 @@ import { FeedLeader } from "../cluster/feed.js";
 import { ShardOwnership } from "../cluster/ownership.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
+import { chargeRatesOf } from "../charges.js";
 import { MarketClock } from "../market-clock.js";
 import { Metrics } from "../metrics.js";
 import { serveHealth } from "./health.js";
@@ -31,6 +32,7 @@ export async function startFeed(config: Config, log: Logger): Promise<RunningFee
     log,
     calendar: config.marketCalendar,
     now: () => clock.now(),
+    chargeRates: chargeRatesOf(config),
   });
   const metrics = new Metrics();
   metrics.addGauges(() => ({

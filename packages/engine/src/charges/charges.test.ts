@@ -14,7 +14,7 @@ const fill = (fields: Partial<ChargedFill> & Pick<ChargedFill, "side" | "value">
 
 function day(...fills: ChargedFill[]) {
   const d = emptyDay();
-  for (const f of fills) addFill(d, f);
+  for (const f of fills) addFill(d, f, RATES);
   return dayCharges(d, RATES);
 }
 

@@ -47,6 +47,8 @@ export interface DayTurnover {
   byExchange: Record<Exchange, Paise>;
   /** Each order's value so far, and its product (brokerage is per executed order). */
   orders: Map<string, { product: Product; value: Paise }>;
+  /** The day's brokerage: each order's, on its value so far, summed as fills come. */
+  brokerage: Paise;
   /** Scrips sold from delivery (DP charges). */
   deliverySells: Set<string>;
   /** Intraday orders the broker squared off. */
@@ -58,31 +60,39 @@ export function emptyDay(): DayTurnover {
     byProduct: { CNC: { BUY: 0, SELL: 0 }, MIS: { BUY: 0, SELL: 0 } },
     byExchange: { NSE: 0, BSE: 0 },
     orders: new Map(),
+    brokerage: 0,
     deliverySells: new Set(),
     squaredOff: 0,
   };
 }
 
+const ofTurnover = (value: Paise, rate: PerCrore): Paise => mulDivRound(value, rate, CRORE);
+
+/** The brokerage of an order of `value` under `product`'s plan. */
+function brokerageOf(value: Paise, product: Product, rates: ChargeRates): Paise {
+  const plan = rates.brokerage[product];
+  const charged = ofTurnover(value, plan.perCrore);
+  return plan.capPerOrder === null ? charged : Math.min(charged, plan.capPerOrder);
+}
+
 /** The day with one more fill. */
-export function addFill(day: DayTurnover, fill: ChargedFill): void {
+export function addFill(day: DayTurnover, fill: ChargedFill, rates: ChargeRates): void {
   day.byProduct[fill.product][fill.side] += fill.value;
   day.byExchange[fill.exchange] += fill.value;
-  const order = day.orders.get(fill.orderId);
-  if (order === undefined) day.orders.set(fill.orderId, { product: fill.product, value: fill.value });
-  else order.value += fill.value;
+  let order = day.orders.get(fill.orderId);
+  if (order === undefined) {
+    order = { product: fill.product, value: 0 };
+    day.orders.set(fill.orderId, order);
+  }
+  const before = brokerageOf(order.value, order.product, rates);
+  order.value += fill.value;
+  day.brokerage += brokerageOf(order.value, order.product, rates) - before;
   if (fill.product === "CNC" && fill.side === "SELL") day.deliverySells.add(fill.symbol);
 }
 
-const ofTurnover = (value: Paise, rate: PerCrore): Paise => mulDivRound(value, rate, CRORE);
-
 /** The day's charges, each component rounded once (see above). */
 export function dayCharges(day: DayTurnover, rates: ChargeRates): ChargeBreakdown {
-  let brokerage = 0;
-  for (const { product, value } of day.orders.values()) {
-    const plan = rates.brokerage[product];
-    const charged = ofTurnover(value, plan.perCrore);
-    brokerage += plan.capPerOrder === null ? charged : Math.min(charged, plan.capPerOrder);
-  }
+  const brokerage = day.brokerage;
   // STT is summed exactly (value × rate can pass 2^53) and rounded once, to the rupee.
   let sttExact = 0n;
   let stampDuty = 0;
@@ -107,6 +117,23 @@ export function dayCharges(day: DayTurnover, rates: ChargeRates): ChargeBreakdow
 /** The charges one order would bear alone on a day with nothing else (a preview before placing it). */
 export function orderCharges(fill: Omit<ChargedFill, "orderId">, rates: ChargeRates): ChargeBreakdown {
   const day = emptyDay();
-  addFill(day, { ...fill, orderId: "preview" });
+  addFill(day, { ...fill, orderId: "preview" }, rates);
   return dayCharges(day, rates);
 }
+
+/**
+ * The most the fills of an order of `value` can add to a day's charges, whatever else the day
+ * holds: its charges alone, plus what rounding the day's totals once can add (a rupee of STT, a
+ * paisa for each other component). A BUY blocks this beside its value, so cash always pays them.
+ */
+export function chargeBound(fill: Omit<ChargedFill, "orderId" | "symbol">, rates: ChargeRates): Paise {
+  if (fill.value === 0) return 0;
+  return orderCharges({ ...fill, symbol: "" }, rates).total + ROUNDING_SLACK;
+}
+
+/**
+ * What rounding the day's totals can add over an order's own charges: a rupee of STT; a paisa for
+ * brokerage, SEBI's fee and GST; two for exchange charges, IPFT and stamp duty (two terms each);
+ * and GST on the taxable ones' paise. ₹1.20 covers it.
+ */
+const ROUNDING_SLACK = 120;

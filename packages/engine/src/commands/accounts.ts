@@ -29,6 +29,9 @@ export function resetAccount(store: Store, command: ResetAccountCommand): Comman
   account.clearHoldings();
   account.cash = command.cash;
   account.deposited = command.cash;
+  account.chargeDay = null;
+  account.chargesToday = 0;
+  account.chargesPaid = 0;
   store.emit({ seq: store.nextSeq(), time: command.time, type: "account.reset", userId: command.userId, cash: command.cash });
   store.touchFunds(account);
   return { ok: true, events: store.takeEvents(command.time) };

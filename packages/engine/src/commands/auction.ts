@@ -88,7 +88,7 @@ function fillMarketOrders(
     if (order.waitingFor !== "auction" || order.instrument !== instrument) continue;
     const have = left[order.side].get(order.account) ?? usable;
     if (have === 0) continue;
-    const unfunded = order.side === "BUY" ? checkMarketBuy(order, price) : undefined;
+    const unfunded = order.side === "BUY" ? checkMarketBuy(order, price, store.chargeRates) : undefined;
     if (unfunded !== undefined) {
       rejectOnEntry(store, order, unfunded, time);
       continue;

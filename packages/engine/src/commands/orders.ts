@@ -1,5 +1,6 @@
 // Orders: placing, modifying and cancelling them (SPEC §2.3-§2.4). Checks come first and change
 // nothing; only when every check has passed does the state move.
+import type { ChargeRates } from "../charges/rates.js";
 import { MAX_ID_LENGTH } from "../limits.js";
 import type { Paise } from "../money.js";
 import { orderKey } from "../order-index.js";
@@ -72,7 +73,7 @@ export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult 
 
   const waitingFor = waitingForOf(store.phase, input);
   const blockPrice = input.type === "MARKET" && waitingFor !== null ? waitingBlockPrice(instrument) : null;
-  const riskRefusal = checkPlacement(account, input, instrument, blockPrice ?? instrument.lastTradedPrice);
+  const riskRefusal = checkPlacement(account, input, instrument, store.chargeRates, blockPrice ?? instrument.lastTradedPrice);
   const isStop = input.type === "SL" || input.type === "SL_M";
   const fields = input as { price?: Paise; triggerPrice?: Paise };
   const order = store
@@ -146,7 +147,7 @@ export function modifyOrder(store: Store, cmd: ModifyOrderCommand): CommandResul
     price: cmd.price ?? order.price,
     triggerPrice: cmd.triggerPrice ?? order.triggerPrice,
   };
-  const refusal = checkModifyInput(order, cmd) ?? checkModifiedOrder(order, changed);
+  const refusal = checkModifyInput(order, cmd) ?? checkModifiedOrder(order, changed, store.chargeRates);
   if (refusal) return refusal;
 
   // A new price or trigger, or more shares, sends the order to the back of the queue.
@@ -200,6 +201,7 @@ function checkModifyInput(order: OrderRecord, cmd: ModifyOrderCommand): Refused 
 function checkModifiedOrder(
   order: OrderRecord,
   changed: { quantity: number; price: Paise | null; triggerPrice: Paise | null },
+  rates: ChargeRates | null,
 ): Refused | undefined {
   const { quantity, price, triggerPrice } = changed;
   if (quantity === order.quantity && price === order.price && triggerPrice === order.triggerPrice) {
@@ -210,7 +212,7 @@ function checkModifiedOrder(
     if (error) return error;
   }
   const unitPrice = (order.isPendingStop && order.type === "SL_M" ? triggerPrice : price) ?? order.blockPrice ?? 0;
-  return checkModification(order, quantity - order.filledQuantity, unitPrice);
+  return checkModification(order, quantity - order.filledQuantity, unitPrice, rates);
 }
 
 /** Lets go of closed orders kept only for their clientOrderId, those closed before `closedBefore`. */

@@ -72,7 +72,8 @@ function triggerStops(store: Store, instrument: InstrumentRecord, ladder: PriceL
  */
 function triggerStop(store: Store, instrument: InstrumentRecord, order: OrderRecord, time: Millis): void {
   store.removeFromBook(order);
-  const unfunded = order.type === "SL_M" && order.side === "BUY" ? checkMarketBuy(order, instrument.lastTradedPrice) : undefined;
+  const unfunded =
+    order.type === "SL_M" && order.side === "BUY" ? checkMarketBuy(order, instrument.lastTradedPrice, store.chargeRates) : undefined;
   if (unfunded) {
     order.rejectReason = unfunded.code;
     order.rejectMessage = unfunded.message;

@@ -8,6 +8,7 @@
 // pre-open waits for the opening auction. On entering, an order meets the checks a new order meets
 // then (its prices within the day's band, a stop's trigger on the right side of the market, a
 // MARKET BUY's cash at the price it meets), and is rejected if it fails them.
+import type { ChargeRates } from "../charges/rates.js";
 import { closeOrder, executeOnArrival } from "../execution.js";
 import type { Paise } from "../money.js";
 import type { OrderRecord } from "../order-record.js";
@@ -82,7 +83,7 @@ export function enterPreOpen(store: Store, time: Millis): void {
 export function enterOpenMarket(store: Store, time: Millis): void {
   for (const order of [...store.waiting]) {
     store.stopWaiting(order);
-    const refusal = entryRefusal(order);
+    const refusal = entryRefusal(order, store.chargeRates);
     if (refusal !== undefined) {
       rejectOnEntry(store, order, refusal, time);
       continue;
@@ -94,7 +95,7 @@ export function enterOpenMarket(store: Store, time: Millis): void {
 }
 
 /** The checks a waiting order meets as it enters the normal market. */
-function entryRefusal(order: OrderRecord): Refused | undefined {
+function entryRefusal(order: OrderRecord, rates: ChargeRates | null): Refused | undefined {
   const instrument = order.instrument;
   if (order.price !== null) {
     const outside = checkBand("price", order.price, instrument);
@@ -106,7 +107,7 @@ function entryRefusal(order: OrderRecord): Refused | undefined {
     const stop = checkStopPrices(order.side, order.triggerPrice, order.type === "SL" ? order.price : null, instrument);
     if (stop !== undefined) return stop;
   }
-  if (order.type === "MARKET" && order.side === "BUY") return checkMarketBuy(order, instrument.lastTradedPrice);
+  if (order.type === "MARKET" && order.side === "BUY") return checkMarketBuy(order, instrument.lastTradedPrice, rates);
   return undefined;
 }
 
