@@ -158,3 +158,27 @@ export const chargesPreviewOutput = z.object({
   charges: chargesOutput,
   ratesEffective: z.string().describe("the date the rate table took effect"),
 });
+
+export const contractNoteOutput = z.object({
+  date: z.string().describe("the trading day, IST"),
+  ratesEffective: z.string().nullable().describe("the date the rate table took effect; null without charges"),
+  trades: z.array(
+    z.object({
+      tradeId: z.string(),
+      orderId: z.string(),
+      time: isoTime,
+      symbol: z.string(),
+      side: z.enum(SIDES),
+      product: z.enum(PRODUCTS),
+      exchange: z.enum(EXCHANGES),
+      quantity: z.number().int(),
+      price: rupees,
+      value: rupees,
+      charges: chargesOutput.nullable().describe("what this trade added to the day's charges"),
+    }),
+  ),
+  totals: chargesOutput.nullable(),
+  buyValue: rupees,
+  sellValue: rupees,
+  net: rupees.describe("sells less buys less charges: positive is receivable, negative payable"),
+});

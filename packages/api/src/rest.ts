@@ -14,10 +14,12 @@ import {
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { chargesPreviewInput } from "./router/charges.js";
+import { contractNoteInput } from "./router/contract-notes.js";
 import { candlesInput, cursorText, idText, isoTime, orderIdSchema, orderStateInput, pageLimitSchema } from "./procedures/inputs.js";
 import {
   candleOutput,
   chargesPreviewOutput,
+  contractNoteOutput,
   fundsOutput,
   holdingOutput,
   instrumentOutput,
@@ -131,6 +133,15 @@ export const restRouter = router({
     )
     .output(chargesPreviewOutput)
     .query(({ ctx, input }) => call(ctx).charges.preview(input)),
+  contractNote: publicProcedure
+    .meta(
+      get("/contract-notes", "Your contract note for a trading day (`date`, IST; today when absent): trades, charges, net amount", [
+        "charges",
+      ]),
+    )
+    .input(contractNoteInput())
+    .output(contractNoteOutput)
+    .query(({ ctx, input }) => call(ctx).contractNotes.get(input)),
   candles: publicProcedure
     .meta(
       get(

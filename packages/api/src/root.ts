@@ -3,6 +3,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { adminRouter } from "./router/admin.js";
 import { authRouter } from "./router/auth.js";
 import { chargesRouter } from "./router/charges.js";
+import { contractNotesRouter } from "./router/contract-notes.js";
 import { fundsRouter } from "./router/funds.js";
 import { instrumentsRouter } from "./router/instruments.js";
 import { marketRouter } from "./router/market.js";
@@ -20,6 +21,7 @@ export const appRouter = router({
   portfolio: portfolioRouter,
   funds: fundsRouter,
   charges: chargesRouter,
+  contractNotes: contractNotesRouter,
   admin: adminRouter,
 });
 

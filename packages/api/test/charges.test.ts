@@ -68,4 +68,29 @@ describe("the charges preview", () => {
     t = undefined;
     rmSync(dataDir, { recursive: true, force: true });
   });
+
+  it("writes the day's contract note: each trade's charges, totals equal to today's, and the cash moved as its net", async () => {
+    t = await startTestServer({ charges: "india", marketClockStart: "2026-12-07T11:00:00+05:30", marketClockSpeed: 1 });
+    const alice = t.client("alice-key");
+    const before = await alice.funds.get.query();
+    await alice.orders.place.mutate({ symbol: "INFY", side: "BUY", type: "MARKET", quantity: 10 });
+    await alice.orders.place.mutate({ symbol: "INFY", side: "SELL", type: "MARKET", quantity: 4 });
+    await alice.orders.place.mutate({ symbol: "TCS", side: "BUY", type: "MARKET", quantity: 1 });
+    const note = await alice.contractNotes.get.query({});
+    const funds = await alice.funds.get.query();
+    expect(note.date).toBe("2026-12-07");
+    expect(note.trades.map((l) => [l.symbol, l.side, l.quantity])).toEqual([
+      ["INFY", "BUY", 10],
+      ["INFY", "SELL", 4],
+      ["TCS", "BUY", 1],
+    ]);
+    expect(note.totals?.total).toBe(funds.chargesToday);
+    expect(note.totals?.dp).toBe(13.5);
+    const sum = note.trades.reduce((total, l) => total + Math.round((l.charges?.total ?? 0) * 100), 0);
+    expect(sum).toBe(Math.round((note.totals?.total ?? 0) * 100));
+    expect(Math.round((funds.cash - before.cash) * 100)).toBe(Math.round(note.net * 100));
+    const rest = await fetch(`${t.server.url}/api/v1/contract-notes?date=2026-12-07`, { headers: { "x-api-key": "alice-key" } });
+    expect(await rest.json()).toEqual(note);
+    expect((await alice.contractNotes.get.query({ date: "2026-12-06" })).trades).toEqual([]);
+  });
 });

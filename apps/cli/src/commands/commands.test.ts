@@ -121,6 +121,61 @@ describe("trade charges", () => {
   });
 });
 
+describe("trade contract-note", () => {
+  const charges = {
+    brokerage: 0,
+    stt: 15,
+    exchange: 0.45,
+    ipft: 0.02,
+    sebi: 0.02,
+    stampDuty: 2.27,
+    gst: 0.09,
+    dp: 0,
+    squareOff: 0,
+    total: 17.85,
+  };
+  const note = {
+    date: "2026-12-04",
+    ratesEffective: "2024-10-01",
+    trades: [
+      {
+        tradeId: "T1",
+        orderId: "O1",
+        time: "2026-12-04T04:00:00.000Z",
+        symbol: "INFY",
+        side: "BUY",
+        product: "CNC",
+        exchange: "NSE",
+        quantity: 10,
+        price: 1512.35,
+        value: 15123.5,
+        charges,
+      },
+    ],
+    totals: charges,
+    buyValue: 15123.5,
+    sellValue: 0,
+    net: -15141.35,
+  };
+
+  it("prints the day's trades, the charges and the net payable, and CSV with --csv", async () => {
+    const run = await trade(["contract-note", "--date", "2026-12-04"], { "contractNotes.get": note });
+    expect(run.calls).toEqual([{ procedure: "contractNotes.get", input: { date: "2026-12-04" } }]);
+    expect(run.out).toMatch(/4\/12\/2026, 09:30:00\s+INFY\s+BUY\s+10\s+₹1,512\.35\s+₹15,123\.50\s+₹17\.85/);
+    expect(run.out).toMatch(/Net payable\s+₹15,141\.35/);
+    const csv = await trade(["contract-note", "--csv"], { "contractNotes.get": note });
+    const lines = csv.out.trim().split("\n");
+    expect(lines[0]).toBe(
+      "trade,order,time (IST),symbol,side,product,exchange,quantity,price,value,brokerage,stt,exchange,ipft,sebi,stampDuty,gst,dp,squareOff,total",
+    );
+    expect(lines[1]).toBe(
+      "T1,O1,2026-12-04 09:30:00,INFY,BUY,CNC,NSE,10,1512.35,15123.50,0.00,15.00,0.45,0.02,0.02,2.27,0.09,0.00,0.00,17.85",
+    );
+    expect(lines.at(-1)).toBe("net payable,,,,,,,,,15141.35,,,,,,,,,,");
+    expect(usageMistake((await trade(["contract-note", "--date", "4 Dec"])).error)).toBe("--date must be YYYY-MM-DD");
+  });
+});
+
 describe("trade buy and sell", () => {
   it("sends the order the prices describe and prints it on one line", async () => {
     const run = await trade(["buy", "INFY", "10", "--limit", "1500.50", "--ioc", "--client-id", "k1"], { "orders.place": ORDER });

@@ -17,6 +17,7 @@ import { placeCommand } from "./place.js";
 import { portfolioCommand } from "./portfolio.js";
 import { quoteCommand } from "./quote.js";
 import { chargesCommand } from "./charges.js";
+import { contractNoteCommand } from "./contract-note.js";
 import { tradesCommand } from "./trades.js";
 import { watchCommand } from "./watch.js";
 import { whoamiCommand } from "./whoami.js";
@@ -39,6 +40,7 @@ export function registerCommands(program: Command, io: Io): void {
     portfolioCommand(io),
     fundsCommand(io),
     chargesCommand(io),
+    contractNoteCommand(io),
     marketCommand(io),
     watchCommand(io),
     adminCommand(io),

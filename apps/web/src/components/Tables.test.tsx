@@ -39,8 +39,9 @@ describe("orders and portfolio tables", () => {
     await user.keyboard("{ArrowRight}{ArrowRight}");
     expect(screen.getByRole("tab", { name: "Holdings" }).getAttribute("aria-selected")).toBe("true");
     expect(document.activeElement).toBe(screen.getByRole("tab", { name: "Holdings" }));
+    // Past the first tab, to the last.
     await user.keyboard("{ArrowLeft}{ArrowLeft}{ArrowLeft}");
-    expect(screen.getByRole("tab", { name: "Funds" }).getAttribute("aria-selected")).toBe("true");
+    expect(screen.getByRole("tab", { name: "Contract note" }).getAttribute("aria-selected")).toBe("true");
   });
 
   it("modifies only what the trader changed, and cancels", async () => {

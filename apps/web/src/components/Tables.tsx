@@ -5,9 +5,10 @@ import { formatChangePercent, formatInr, formatTime } from "../format.js";
 import { valueFunds, valueHoldings, type Instrument, type Order } from "../live.js";
 import { trpc } from "../trpc.js";
 import { Empty, Failed, OrderCells, OrderHead } from "./common.js";
+import { ContractNote } from "./ContractNote.js";
 import { OrderHistory } from "./OrderHistory.js";
 
-const TABS = ["Open orders", "Order history", "Holdings", "Trades", "Funds"] as const;
+const TABS = ["Open orders", "Order history", "Holdings", "Trades", "Funds", "Contract note"] as const;
 type Tab = (typeof TABS)[number];
 
 /** The inputs of the queries the live streams patch in place. */
@@ -57,6 +58,7 @@ export function Tables({ instruments }: { instruments: readonly Instrument[] | u
         {tab === "Holdings" && <Holdings instruments={instruments} />}
         {tab === "Trades" && <Trades />}
         {tab === "Funds" && <Funds instruments={instruments} />}
+        {tab === "Contract note" && <ContractNote />}
       </div>
     </div>
   );

@@ -2,6 +2,7 @@
 // examples published by a broker (cited by each).
 import { describe, expect, it } from "vitest";
 import { addFill, dayCharges, emptyDay, orderCharges, type ChargedFill } from "./charges.js";
+import { contractNote } from "./contract-note.js";
 import { DEFAULT_CHARGE_RATES as RATES } from "./rates.js";
 
 const fill = (fields: Partial<ChargedFill> & Pick<ChargedFill, "side" | "value">): ChargedFill => ({
@@ -89,5 +90,23 @@ describe("DP charges", () => {
     expect(day(x, { ...x, orderId: "O2" }).dp).toBe(13_50);
     expect(day(x, { ...x, orderId: "O2", symbol: "TCS" }).dp).toBe(27_00);
     expect(day(fill({ side: "SELL", value: 10_000_00 })).dp).toBe(0);
+  });
+});
+
+describe("the contract note", () => {
+  it("gives each trade the charges it added, summing to the day's, and the net amount payable", () => {
+    const fills = [
+      fill({ side: "BUY", value: 10_000_00 }),
+      fill({ orderId: "O2", side: "SELL", value: 10_100_00 }),
+      fill({ orderId: "O3", side: "BUY", value: 50_000_00, product: "CNC", symbol: "TCS" }),
+    ];
+    const note = contractNote(fills, RATES);
+    expect(note.totals).toEqual(day(...fills));
+    for (const key of ["brokerage", "stt", "exchange", "gst", "total"] as const) {
+      expect(note.lines.reduce((sum, l) => sum + l.charges[key], 0)).toBe(note.totals[key]);
+    }
+    expect(note.buyValue).toBe(60_000_00);
+    expect(note.sellValue).toBe(10_100_00);
+    expect(note.net).toBe(10_100_00 - 60_000_00 - note.totals.total);
   });
 });
