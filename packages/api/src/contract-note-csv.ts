@@ -1,11 +1,12 @@
 // A contract note as CSV, the same for the CLI and the web app's download: one row per trade with
 // its charges, then the day's totals and the net amount. Amounts in rupees, times in IST.
+import { CHARGE_COMPONENTS } from "@trading/engine";
 import type { z } from "zod";
 import type { contractNoteOutput } from "./outputs.js";
 
 type ContractNoteDto = z.infer<typeof contractNoteOutput>;
 
-const COMPONENTS = ["brokerage", "stt", "exchange", "ipft", "sebi", "stampDuty", "gst", "dp", "squareOff", "total"] as const;
+const COMPONENTS = CHARGE_COMPONENTS.map(([key]) => key);
 const HEADER = ["trade", "order", "time (IST)", "symbol", "side", "product", "exchange", "quantity", "price", "value", ...COMPONENTS];
 
 const ist = (iso: string) => new Date(Date.parse(iso) + 5.5 * 3_600_000).toISOString().slice(0, 19).replace("T", " ");

@@ -23,6 +23,7 @@ export { DEFAULT_CHARGE_RATES, PRODUCTS, type ChargeRates, type PerCrore, type P
 export { contractNote, type ContractLine, type ContractNote } from "./charges/contract-note.js";
 export {
   addFill,
+  CHARGE_COMPONENTS,
   dayCharges,
   emptyDay,
   orderCharges,

@@ -1,4 +1,5 @@
 // `trade charges`: what an order would cost in brokerage, taxes and fees, before placing it.
+import { CHARGE_COMPONENTS } from "@trading/engine";
 import type { Command } from "commander";
 import type { Io } from "../io.js";
 import { rupees, table } from "../output.js";
@@ -9,18 +10,6 @@ interface ChargesOptions {
   mis?: boolean;
   price?: number;
 }
-
-const ROWS = [
-  ["brokerage", "Brokerage"],
-  ["stt", "STT"],
-  ["exchange", "Exchange transaction charges"],
-  ["ipft", "IPFT (NSE)"],
-  ["sebi", "SEBI turnover fee"],
-  ["stampDuty", "Stamp duty"],
-  ["gst", "GST"],
-  ["dp", "DP charges"],
-  ["total", "Total"],
-] as const;
 
 export function chargesCommand(io: Io): Command {
   return define("charges", "what an order would cost in brokerage, taxes and fees (filled in full, alone that day)", [
@@ -43,7 +32,7 @@ export function chargesCommand(io: Io): Command {
       const preview = await withClient(io, (c) => lookUp(c, () => c.charges.preview.query(input)));
       show(io, command, preview, () => {
         const heading = `${preview.side} ${preview.quantity} ${preview.symbol} ${preview.product} @ ${rupees(preview.price)} = ${rupees(preview.value)}`;
-        const rows = ROWS.map(([key, label]) => [label, rupees(preview.charges[key])]);
+        const rows = CHARGE_COMPONENTS.map(([key, label]) => [label, rupees(preview.charges[key])]);
         return `${heading}\n${table(["CHARGE", "AMOUNT"], rows, RIGHT(1))}\nrates effective ${preview.ratesEffective}`;
       });
     });

@@ -117,7 +117,7 @@ describe("trade charges", () => {
     ]);
     expect(run.out).toContain("SELL 100 INFY MIS @ ₹1,000.00 = ₹1,00,000.00");
     expect(run.out).toMatch(/STT\s+₹25\.00/);
-    expect(run.out).toMatch(/Total\s+₹52\.34/);
+    expect(run.out).toMatch(/Total charges\s+₹52\.34/);
   });
 });
 

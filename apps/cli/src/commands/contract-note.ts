@@ -1,23 +1,12 @@
 // `trade contract-note`: the day's trades with their charges, the totals and the net amount.
 import { contractNoteCsv } from "@trading/api/contract-note-csv";
+import { CHARGE_COMPONENTS } from "@trading/engine";
 import type { Command } from "commander";
 import { usageError } from "../errors.js";
 import type { Io } from "../io.js";
 import { dateTime } from "../clock.js";
 import { rupees, table } from "../output.js";
 import { define, RIGHT, show, withClient } from "./shared.js";
-
-const TOTALS = [
-  ["brokerage", "Brokerage"],
-  ["stt", "STT"],
-  ["exchange", "Exchange transaction charges"],
-  ["ipft", "IPFT (NSE)"],
-  ["sebi", "SEBI turnover fee"],
-  ["stampDuty", "Stamp duty"],
-  ["gst", "GST"],
-  ["dp", "DP charges"],
-  ["total", "Total charges"],
-] as const;
 
 export function contractNoteCommand(io: Io): Command {
   return define("contract-note", "a trading day's trades with their charges, the totals and the net amount", [
@@ -51,7 +40,7 @@ export function contractNoteCommand(io: Io): Command {
         const totals = table(
           ["", "AMOUNT"],
           [
-            ...TOTALS.map(([key, label]) => [label, rupees(note.totals?.[key] ?? 0)]),
+            ...CHARGE_COMPONENTS.map(([key, label]) => [label, rupees(note.totals?.[key] ?? 0)]),
             ["Bought", rupees(note.buyValue)],
             ["Sold", rupees(note.sellValue)],
             [note.net >= 0 ? "Net receivable" : "Net payable", rupees(Math.abs(note.net))],

@@ -1,22 +1,11 @@
 // The contract note of a trading day: each trade with the charges it added, the day's charges per
 // component and the net amount, with a CSV download (the same CSV as `trade contract-note --csv`).
 import { contractNoteCsv } from "@trading/api/contract-note-csv";
+import { CHARGE_COMPONENTS } from "@trading/engine";
 import { useState } from "react";
 import { formatInr, formatTime } from "../format.js";
 import { trpc } from "../trpc.js";
 import { Empty, Failed } from "./common.js";
-
-const COMPONENTS = [
-  ["brokerage", "Brokerage"],
-  ["stt", "STT"],
-  ["exchange", "Exchange transaction charges"],
-  ["ipft", "IPFT (NSE)"],
-  ["sebi", "SEBI turnover fee"],
-  ["stampDuty", "Stamp duty"],
-  ["gst", "GST"],
-  ["dp", "DP charges"],
-  ["total", "Total charges"],
-] as const;
 
 export function ContractNote() {
   const [date, setDate] = useState("");
@@ -75,7 +64,7 @@ export function ContractNote() {
           </table>
           <table className="funds">
             <tbody>
-              {COMPONENTS.map(([key, label]) => (
+              {CHARGE_COMPONENTS.map(([key, label]) => (
                 <tr key={key}>
                   <th scope="row">{label}</th>
                   <td className="num">{formatInr(note.data.totals?.[key] ?? 0)}</td>

@@ -40,6 +40,20 @@ export interface ChargeBreakdown {
   total: Paise;
 }
 
+/** Each component of a breakdown with its name on a contract note, in the order a note lists them. */
+export const CHARGE_COMPONENTS: ReadonlyArray<readonly [keyof ChargeBreakdown, string]> = [
+  ["brokerage", "Brokerage"],
+  ["stt", "STT"],
+  ["exchange", "Exchange transaction charges"],
+  ["ipft", "IPFT (NSE)"],
+  ["sebi", "SEBI turnover fee"],
+  ["stampDuty", "Stamp duty"],
+  ["gst", "GST"],
+  ["dp", "DP charges"],
+  ["squareOff", "Auto square-off fee"],
+  ["total", "Total charges"],
+];
+
 /** What a day's charges are worked out from: its fills, summed as the rules need them. */
 export interface DayTurnover {
   /** Value by product and side. */

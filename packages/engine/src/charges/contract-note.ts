@@ -2,7 +2,7 @@
 // charges per component and the net amount payable or receivable (see charges.ts for the rules).
 // Each trade's charges are what it added to the day's totals, so they sum to the day's charges.
 import type { Paise } from "../money.js";
-import { addFill, dayCharges, emptyDay, type ChargeBreakdown, type ChargedFill } from "./charges.js";
+import { addFill, CHARGE_COMPONENTS, dayCharges, emptyDay, type ChargeBreakdown, type ChargedFill } from "./charges.js";
 import type { ChargeRates } from "./rates.js";
 
 export interface ContractLine<T extends ChargedFill> {
@@ -19,11 +19,9 @@ export interface ContractNote<T extends ChargedFill> {
   net: Paise;
 }
 
-const COMPONENTS = ["brokerage", "stt", "exchange", "ipft", "sebi", "stampDuty", "gst", "dp", "squareOff", "total"] as const;
-
 function difference(after: ChargeBreakdown, before: ChargeBreakdown): ChargeBreakdown {
   const result = { ...after };
-  for (const key of COMPONENTS) result[key] = after[key] - before[key];
+  for (const [key] of CHARGE_COMPONENTS) result[key] = after[key] - before[key];
   return result;
 }
 
