@@ -107,7 +107,8 @@ describe("trade", () => {
     expect(bought.code).toBe(0);
     expect(bought.stdout).toMatch(/^BUY 10 INFY MARKET: O\d+ EXECUTED, filled 10 at ₹1,512\.35/);
     const portfolio = await trade(["portfolio"]);
-    expect(portfolio.stdout).toMatch(/INFY\s+10\s+₹1,512\.35/);
+    // All 10 bought today: T1 until they settle tomorrow.
+    expect(portfolio.stdout).toMatch(/INFY\s+10\s+10\s+₹1,512\.35/);
     expect(json<Array<{ symbol: string; quantity: number }>>(await trade(["portfolio", "--json"]))).toEqual([
       expect.objectContaining({ symbol: "INFY", quantity: 10 }),
     ]);

@@ -109,6 +109,7 @@ export function holdingDto(h: HoldingView): z.infer<typeof holdingOutput> {
   return {
     symbol: h.symbol,
     quantity: h.quantity,
+    t1Quantity: h.t1Quantity ?? 0,
     reservedQuantity: h.reservedQuantity,
     averagePrice: rupees(h.averagePrice),
     ltp: rupees(h.ltp),
@@ -134,6 +135,8 @@ export function fundsDto(f: Funds): z.infer<typeof fundsOutput> {
     // Funds from before charges (a gateway's older engine) have neither.
     chargesToday: rupees(f.chargesToday ?? 0),
     chargesPaid: rupees(f.chargesPaid ?? 0),
+    realizedPnl: rupees(f.realizedPnl ?? 0),
+    realizedPnlNet: rupees(f.realizedPnlNet ?? 0),
   };
 }
 

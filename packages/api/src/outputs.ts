@@ -105,6 +105,7 @@ export const orderDetailOutput = orderOutput.extend({
 export const holdingOutput = z.object({
   symbol: z.string(),
   quantity: z.number().int(),
+  t1Quantity: z.number().int().describe("of quantity, shares bought today: they settle the next trading day (T+1)"),
   reservedQuantity: z.number().int(),
   averagePrice: rupees,
   ltp: rupees,
@@ -127,6 +128,8 @@ export const fundsOutput = z.object({
   deposited: rupees,
   chargesToday: rupees.describe("brokerage, taxes and fees on today's trades"),
   chargesPaid: rupees.describe("all charges paid since the account opened or was reset"),
+  realizedPnl: rupees.describe("profit or loss booked by sales, before charges"),
+  realizedPnlNet: rupees.describe("realized P&L less every charge paid"),
 });
 
 export const candleOutput = z.object({ time: isoTime, open: rupees, high: rupees, low: rupees, close: rupees, volume: z.number().int() });

@@ -89,6 +89,10 @@ describe("the charges preview", () => {
     const sum = note.trades.reduce((total, l) => total + Math.round((l.charges?.total ?? 0) * 100), 0);
     expect(sum).toBe(Math.round((note.totals?.total ?? 0) * 100));
     expect(Math.round((funds.cash - before.cash) * 100)).toBe(Math.round(note.net * 100));
+    // Today's delivery buys settle tomorrow: the 6 INFY still held show as T1.
+    const holdings = await alice.portfolio.holdings.query();
+    expect(holdings.find((h) => h.symbol === "INFY")).toMatchObject({ quantity: 6, t1Quantity: 6 });
+    expect(Math.round(funds.realizedPnlNet * 100)).toBe(Math.round((funds.realizedPnl - funds.chargesPaid) * 100));
     const rest = await fetch(`${t.server.url}/api/v1/contract-notes?date=2026-12-07`, { headers: { "x-api-key": "alice-key" } });
     expect(await rest.json()).toEqual(note);
     expect((await alice.contractNotes.get.query({ date: "2026-12-06" })).trades).toEqual([]);

@@ -16,9 +16,9 @@ describeWithCluster("a trading day on a cluster", ({ databaseUrl, nats, natsUrl 
   const env = {
     ...clusterEnv({ databaseUrl, natsUrl, clusterName, shards: SHARDS, leaseMs: 1_000 }),
     MARKET_CALENDAR: "nse",
-    // Monday 7 December 2026, fifteen market seconds before pre-open, at two market minutes a second.
+    // Monday 7 December 2026, fifteen market seconds before pre-open, at a market minute a second.
     MARKET_CLOCK_START: "2026-12-07T08:59:45+05:30",
-    MARKET_CLOCK_SPEED: "120",
+    MARKET_CLOCK_SPEED: "60",
     HISTORY_DAYS: "2",
     FEED_TICKS_PER_SECOND: "1",
   };
@@ -30,9 +30,11 @@ describeWithCluster("a trading day on a cluster", ({ databaseUrl, nats, natsUrl 
   }, 60_000);
 
   it("fills a pre-open order at the opening price on its shard, with two days of history to chart", async () => {
-    for (const role of ["engine", "feed", "gateway"]) processes.push(await startRole(role, env));
-    const gateway = processes[2] as ServerProcess;
+    // The feed last: its clock starts when it does, so the pre-open does not pass while the others start.
+    for (const role of ["engine", "gateway"]) processes.push(await startRole(role, env));
+    const gateway = processes[1] as ServerProcess;
     await until(async () => (await fetch(`${gateway.url}/readyz`).catch(() => null))?.status === 200, 15_000);
+    processes.push(await startRole("feed", env));
     const alice = createTradingClient({ url: gateway.url, apiKey: "alice-key" });
     clients.push(alice);
     await until(async () => (await alice.market.status.query()).phase === "pre-open", 10_000);

@@ -3,7 +3,7 @@
 // total P&L.
 import { describe, expect, it } from "vitest";
 import { Engine } from "./engine.js";
-import { RELIANCE } from "./testing/market.js";
+import { RELIANCE, TestMarket } from "./testing/market.js";
 
 function market(): Engine {
   const engine = new Engine();
@@ -54,5 +54,26 @@ describe("a holding's day change", () => {
     expect(
       Engine.restore(JSON.parse(JSON.stringify(engine.snapshot())) as ReturnType<Engine["snapshot"]>).holdings("u")[0]?.dayChange,
     ).toBe(0);
+  });
+});
+
+describe("T+1 settlement", () => {
+  it("shows today's delivery buys as T1 until the next trading day, and they can be sold meanwhile", () => {
+    const m = new TestMarket();
+    m.placeOk("alice", { side: "BUY", quantity: 10 });
+    expect(m.holding("alice")).toMatchObject({ quantity: 10, t1Quantity: 10 });
+    m.placeOk("alice", { side: "SELL", quantity: 4 });
+    expect(m.holding("alice")).toMatchObject({ quantity: 6, t1Quantity: 6 });
+    m.ok(m.apply({ kind: "closeSession", time: m.now() }));
+    m.ok(m.apply({ kind: "openSession", time: m.now() }));
+    expect(m.holding("alice")).toMatchObject({ quantity: 6, t1Quantity: 0 });
+  });
+
+  it("counts realized P&L in funds, gross and net of charges", () => {
+    const m = new TestMarket();
+    m.placeOk("alice", { side: "BUY", quantity: 10 });
+    m.tick(260_000);
+    m.placeOk("alice", { side: "SELL", quantity: 10 });
+    expect(m.funds("alice")).toMatchObject({ realizedPnl: 10 * 10_000, realizedPnlNet: 10 * 10_000 });
   });
 });

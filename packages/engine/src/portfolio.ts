@@ -51,6 +51,7 @@ export function holdingsOf(account: AccountRecord, instruments: ReadonlyMap<stri
     views.push({
       symbol: h.symbol,
       quantity: h.quantity,
+      t1Quantity: today.quantity,
       reservedQuantity: h.reserved,
       averagePrice: h.quantity === 0 ? 0 : divRound(h.costBasis, h.quantity),
       ltp,
@@ -68,8 +69,10 @@ export function holdingsOf(account: AccountRecord, instruments: ReadonlyMap<stri
 
 export function fundsOf(store: Store, account: AccountRecord): Funds {
   let holdingsValue = 0;
+  let realizedPnl = 0;
   for (const h of account.holdings.values()) {
     holdingsValue += h.quantity * (store.instruments.get(h.symbol)?.lastTradedPrice ?? 0);
+    realizedPnl += h.realizedPnl;
   }
   const equity = account.cash + holdingsValue;
   return {
@@ -83,5 +86,7 @@ export function fundsOf(store: Store, account: AccountRecord): Funds {
     deposited: account.deposited,
     chargesToday: account.chargeDayOf === store.tradingDay ? account.chargesToday : 0,
     chargesPaid: account.chargesPaid,
+    realizedPnl,
+    realizedPnlNet: realizedPnl - account.chargesPaid,
   };
 }

@@ -242,11 +242,20 @@ export interface Funds {
   chargesToday: Paise;
   /** All charges paid since the account opened or was reset. */
   chargesPaid: Paise;
+  /** Profit or loss booked by sales, before charges (the sum over holdings). */
+  realizedPnl: Paise;
+  /** `realizedPnl` less every charge paid. */
+  realizedPnlNet: Paise;
 }
 
 export interface HoldingView {
   symbol: string;
   quantity: number;
+  /**
+   * Of `quantity`, the shares bought today: a delivery buy settles the next trading day (T+1), so
+   * they show as T1 until then (they can be sold meanwhile).
+   */
+  t1Quantity: number;
   /** Quantity promised to open SELL orders. */
   reservedQuantity: number;
   averagePrice: Paise;

@@ -18,6 +18,8 @@ export function fundsCommand(io: Io): Command {
             ["Holdings value", rupees(f.holdingsValue)],
             ["Equity", rupees(f.equity)],
             ["Total P&L (net of charges)", pnl(f.totalPnl)],
+            ["Realized P&L", pnl(f.realizedPnl)],
+            ["Realized P&L net of charges", pnl(f.realizedPnlNet)],
             ["Charges today", rupees(f.chargesToday)],
             ["Charges paid in all", rupees(f.chargesPaid)],
           ],

@@ -12,10 +12,11 @@ export function portfolioCommand(io: Io): Command {
         holdings.length === 0
           ? dim("no holdings")
           : table(
-              ["SYMBOL", "QTY", "AVG", "LTP", "INVESTED", "CURRENT", "P&L", "P&L%", "DAY", "REALIZED"],
+              ["SYMBOL", "QTY", "T1", "AVG", "LTP", "INVESTED", "CURRENT", "P&L", "P&L%", "DAY", "REALIZED"],
               holdings.map((h) => [
                 h.symbol,
                 String(h.quantity),
+                String(h.t1Quantity),
                 rupees(h.averagePrice),
                 rupees(h.ltp),
                 rupees(h.investedValue),
@@ -25,7 +26,7 @@ export function portfolioCommand(io: Io): Command {
                 pnl(h.dayChange),
                 pnl(h.realizedPnl),
               ]),
-              RIGHT(1, 2, 3, 4, 5, 6, 7, 8, 9),
+              RIGHT(1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
             ),
       );
     },

@@ -8,7 +8,7 @@ import { Tables } from "./Tables.js";
 
 const api = {
   "orders.list": () => ({ items: [order({ orderId: "O5", symbol: "INFY", price: 1490 })], nextCursor: null }),
-  "portfolio.holdings": () => [holding("INFY", 3, 1500.1, 1500.1)],
+  "portfolio.holdings": () => [{ ...holding("INFY", 3, 1500.1, 1500.1), t1Quantity: 2, realizedPnl: 12.5 }],
   "funds.get": () => funds({ cash: 995_499.7, available: 995_499.7, deposited: 1_000_000, chargesToday: 20.95, chargesPaid: 41.9 }),
   "trades.list": () => ({ items: [], nextCursor: null }),
   "orders.cancel": () => order({ orderId: "O5", state: "CANCELLED" }),
@@ -22,6 +22,10 @@ describe("orders and portfolio tables", () => {
     await user.click(screen.getByRole("tab", { name: "Holdings" }));
     const pnl = () => document.querySelector("[data-total-pnl]")?.textContent;
     await waitFor(() => expect(pnl()).toBe("₹0.00"));
+    // Two of the three bought today (T1, settling tomorrow), and ₹12.50 booked by an earlier sale.
+    const row = document.querySelector('[data-holding="INFY"]')?.textContent ?? "";
+    expect(row).toMatch(/^INFY32₹/);
+    expect(row).toMatch(/₹12\.50$/);
     const asked = calls.length;
     rerender(<Tables instruments={[instrument("INFY", 1510.35, 1490)]} />);
     expect(pnl()).toBe("₹30.75");

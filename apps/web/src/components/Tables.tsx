@@ -217,6 +217,9 @@ function Holdings({ instruments }: { instruments: readonly Instrument[] | undefi
           <tr>
             <th>Symbol</th>
             <th className="num">Qty</th>
+            <th className="num" title="Bought today: settles the next trading day (T+1)">
+              T1
+            </th>
             <th className="num">Avg</th>
             <th className="num">LTP</th>
             <th className="num">Invested</th>
@@ -224,6 +227,7 @@ function Holdings({ instruments }: { instruments: readonly Instrument[] | undefi
             <th className="num">P&amp;L</th>
             <th className="num">P&amp;L %</th>
             <th className="num">Day</th>
+            <th className="num">Realized</th>
           </tr>
         </thead>
         <tbody>
@@ -231,6 +235,7 @@ function Holdings({ instruments }: { instruments: readonly Instrument[] | undefi
             <tr key={h.symbol} data-holding={h.symbol}>
               <td>{h.symbol}</td>
               <td className="num">{h.quantity}</td>
+              <td className="num">{h.t1Quantity}</td>
               <td className="num">{formatInr(h.averagePrice)}</td>
               <td className="num">{formatInr(h.ltp)}</td>
               <td className="num">{formatInr(h.investedValue)}</td>
@@ -238,16 +243,17 @@ function Holdings({ instruments }: { instruments: readonly Instrument[] | undefi
               <td className={`num pnl ${h.unrealizedPnl >= 0 ? "up" : "down"}`}>{formatInr(h.unrealizedPnl)}</td>
               <td className={`num ${h.unrealizedPnl >= 0 ? "up" : "down"}`}>{formatChangePercent(h.unrealizedPnlPercent)}</td>
               <td className={`num ${h.dayChange >= 0 ? "up" : "down"}`}>{formatInr(h.dayChange)}</td>
+              <td className={`num ${h.realizedPnl >= 0 ? "up" : "down"}`}>{formatInr(h.realizedPnl)}</td>
             </tr>
           ))}
         </tbody>
         <tfoot>
           <tr>
-            <th colSpan={6}>Total unrealised P&amp;L</th>
+            <th colSpan={7}>Total unrealised P&amp;L</th>
             <td className={`num ${pnl >= 0 ? "up" : "down"}`} data-total-pnl>
               {formatInr(pnl)}
             </td>
-            <td colSpan={2} />
+            <td colSpan={3} />
           </tr>
         </tfoot>
       </table>
@@ -308,6 +314,8 @@ function Funds({ instruments }: { instruments: readonly Instrument[] | undefined
     ["Holdings at market", formatInr(f.holdingsValue)],
     ["Equity", formatInr(f.equity)],
     ["Total P&L (net of charges)", formatInr(f.totalPnl), f.totalPnl >= 0 ? "up" : "down"],
+    ["Realized P&L", formatInr(f.realizedPnl), f.realizedPnl >= 0 ? "up" : "down"],
+    ["Realized P&L net of charges", formatInr(f.realizedPnlNet), f.realizedPnlNet >= 0 ? "up" : "down"],
     ["Charges today", formatInr(f.chargesToday)],
     ["Charges paid in all", formatInr(f.chargesPaid)],
   ];

@@ -60,6 +60,7 @@ export function holding(symbol: string, quantity: number, averagePrice: number, 
   return {
     symbol,
     quantity,
+    t1Quantity: 0,
     reservedQuantity: 0,
     averagePrice,
     ltp,
@@ -84,6 +85,8 @@ export function funds(fields: Partial<FundsView> = {}): FundsView {
     deposited: 1_000_000,
     chargesToday: 0,
     chargesPaid: 0,
+    realizedPnl: 0,
+    realizedPnlNet: 0,
     ...fields,
   };
 }
