@@ -159,7 +159,7 @@ export const chargesPreviewOutput = z.object({
   product: z.enum(PRODUCTS),
   value: rupees,
   charges: chargesOutput,
-  ratesEffective: z.string().describe("the date the rate table took effect"),
+  ratesEffective: z.string().nullable().describe("the date the rate table took effect; null without charges"),
 });
 
 export const contractNoteOutput = z.object({

@@ -11,7 +11,7 @@ afterEach(async () => {
 
 describe("the charges preview", () => {
   it("itemises an intraday sell and a delivery buy, at a given price or the last one", async () => {
-    t = await startTestServer();
+    t = await startTestServer({ charges: "india" });
     const alice = t.client("alice-key");
     // ₹1 lakh sold intraday on NSE: brokerage ₹20 (capped), STT ₹25, exchange ₹2.97, IPFT ₹0.10,
     // SEBI ₹0.10, GST 18 % of ₹23.17 = ₹4.17.
@@ -44,6 +44,15 @@ describe("the charges preview", () => {
     });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain("must be CNC (delivery) or MIS (intraday)");
+    expect(await alice.charges.rates.query()).toMatchObject({ effective: "2024-10-01", sebi: 10 });
+  });
+
+  it("previews nothing to pay when the server charges nothing", async () => {
+    t = await startTestServer({ charges: "none" });
+    const alice = t.client("alice-key");
+    const preview = await alice.charges.preview.query({ symbol: "INFY", side: "SELL", quantity: 100, price: 1000, product: "MIS" });
+    expect(preview).toMatchObject({ ratesEffective: null, charges: { total: 0, stt: 0, brokerage: 0 } });
+    expect(await alice.charges.rates.query()).toBeNull();
   });
 
   it("charges what it previewed when the order fills, from cash, and shows it in funds", async () => {

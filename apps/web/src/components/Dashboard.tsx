@@ -144,6 +144,7 @@ export function Dashboard({ connection, onLogout, onUnauthorized }: DashboardPro
           ltp={current?.lastTradedPrice}
           tickSize={current?.tickSize}
           band={current?.band}
+          exchange={current?.exchange}
           sideRequest={sideRequest}
         />
       </section>

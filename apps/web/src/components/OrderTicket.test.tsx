@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { fireEvent, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { DEFAULT_CHARGE_RATES } from "@trading/engine";
 import { describe, expect, it } from "vitest";
 import { callsTo, renderWithApi } from "../testing/api.js";
 import { funds, holding, order } from "../testing/fixtures.js";
@@ -135,6 +136,18 @@ describe("order ticket", () => {
     await waitFor(() => expect(note()).toBe("After-market order: it enters the market at the next pre-open, 09:00 IST."));
     await user.selectOptions(screen.getByLabelText("Type"), "SL");
     expect(note()).toBe("After-market order: it enters the market at the next open, 09:15 IST.");
+  });
+
+  it("estimates the charges with the server's rates, and counts them against the funds", async () => {
+    const user = userEvent.setup();
+    renderWithApi(<OrderTicket symbol="INFY" ltp={1000} />, { ...api(), "charges.rates": () => DEFAULT_CHARGE_RATES });
+    const shown = (field: string) => document.querySelector(`[data-${field}]`)?.textContent;
+    await user.clear(screen.getByLabelText("Quantity"));
+    await user.type(screen.getByLabelText("Quantity"), "10");
+    // ₹10,000 delivery buy: STT ₹10, stamp duty ₹1.50, exchange ₹0.30, IPFT and SEBI ₹0.01 each, GST ₹0.06.
+    await waitFor(() => expect(shown("charges")).toBe("₹11.88"));
+    // ₹10,000 available: the value fits, with its charges it does not.
+    expect(screen.getByText(/More than the funds available/)).toBeTruthy();
   });
 
   it("says nothing about entry while the normal market is open", async () => {

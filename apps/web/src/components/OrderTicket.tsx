@@ -4,6 +4,8 @@
 import {
   isAfterMarket,
   nearestTicks,
+  orderCharges,
+  type ChargeRates,
   orderRequestSchema,
   paiseToRupees,
   rupeesToPaise,
@@ -64,6 +66,18 @@ function outsideBand(price: number | undefined, band: Band | null | undefined): 
 
 type Band = { lower: number; upper: number };
 
+/** What an order of `value` rupees would pay in charges (delivery, alone today), as the server's rates say; undefined without them. */
+function chargesEstimate(
+  rates: ChargeRates | null | undefined,
+  order: { symbol: string; side: Side; exchange: "NSE" | "BSE" },
+  value: number | undefined,
+): number | undefined {
+  if (rates === null || rates === undefined || value === undefined) return undefined;
+  const paise = rupeesToPaise(Math.round(value * 100) / 100);
+  if (paise === undefined) return undefined;
+  return paiseToRupees(orderCharges({ ...order, product: "CNC", value: paise }, rates).total);
+}
+
 /** When an order placed now meets the market, if not at once: an after-market order waits (see the engine's waiting rules). */
 export function entryNote(phase: MarketPhase | undefined, type: Type, validity: "DAY" | "IOC"): string | null {
   if (phase === undefined) return null;
@@ -78,6 +92,7 @@ export function OrderTicket({
   ltp,
   tickSize,
   band,
+  exchange = "NSE",
   sideRequest = null,
 }: {
   symbol: string;
@@ -86,6 +101,8 @@ export function OrderTicket({
   tickSize?: number | undefined;
   /** Today's price band in rupees; prices outside it are flagged while typing. */
   band?: Band | null | undefined;
+  /** Where it trades: exchange charges differ (NSE when unknown). */
+  exchange?: "NSE" | "BSE" | undefined;
   sideRequest?: SideRequest | null;
 }) {
   const [side, setSide] = useState<Side>("BUY");
@@ -101,6 +118,7 @@ export function OrderTicket({
   const [placed, setPlaced] = useState<string | null>(null);
   const funds = trpc.funds.get.useQuery();
   const market = trpc.market.status.useQuery(undefined, { refetchInterval: 30_000 });
+  const rates = trpc.charges.rates.useQuery(undefined, { staleTime: Infinity });
   const holdings = trpc.portfolio.holdings.useQuery(undefined, { enabled: side === "SELL" });
   const place = trpc.orders.place.useMutation();
   const quantityInput = useRef<HTMLInputElement>(null);
@@ -137,10 +155,11 @@ export function OrderTicket({
   const shares = errors.quantity === undefined ? asNumber(request.quantity) : undefined;
   const unit = needsPrice ? asNumber(prices.price) : type === "SL_M" ? asNumber(prices.triggerPrice) : ltp;
   const estimate = shares === undefined || unit === undefined ? undefined : shares * unit;
+  const charges = chargesEstimate(rates.data, { symbol, side, exchange }, estimate);
   const available = funds.data?.available;
   const held = holdings.data?.find((h) => h.symbol === symbol);
   const freeShares = holdings.data === undefined ? undefined : held === undefined ? 0 : held.quantity - held.reservedQuantity;
-  const short = side === "BUY" && available !== undefined && estimate !== undefined && estimate > available;
+  const short = side === "BUY" && available !== undefined && estimate !== undefined && estimate + (charges ?? 0) > available;
   const oversold = side === "SELL" && freeShares !== undefined && shares !== undefined && shares > freeShares;
 
   const submit = async (event: FormEvent) => {
@@ -245,6 +264,12 @@ export function OrderTicket({
       <dl className="estimate">
         <dt>Estimated value</dt>
         <dd data-estimate>{estimate === undefined ? "—" : formatInr(estimate)}</dd>
+        {charges !== undefined && (
+          <>
+            <dt title="Brokerage, STT, exchange charges, fees and GST, as a delivery order alone today">Charges (est.)</dt>
+            <dd data-charges>{formatInr(charges)}</dd>
+          </>
+        )}
         {side === "BUY" ? (
           <>
             <dt>Available</dt>

@@ -2,6 +2,7 @@
 // engine's rate table (see the engine's charges/rates.ts for each rate and its source).
 import {
   DEFAULT_CHARGE_RATES,
+  type ChargeRates,
   orderCharges,
   productSchema,
   quantitySchema,
@@ -12,6 +13,7 @@ import {
 } from "@trading/engine";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
+import { chargeRatesOf } from "../charges.js";
 import { chargesDto } from "../dto.js";
 import { DomainError } from "../errors.js";
 import { protectedProcedure } from "../trpc.js";
@@ -25,7 +27,23 @@ export const chargesPreviewInput = () =>
     product: productSchema.default("CNC").describe("CNC (delivery, the default) or MIS (intraday)"),
   });
 
+/** A table that charges nothing: what CHARGES=none previews. */
+const NO_CHARGES: ChargeRates = {
+  ...DEFAULT_CHARGE_RATES,
+  brokerage: { CNC: { perCrore: 0, capPerOrder: null }, MIS: { perCrore: 0, capPerOrder: null } },
+  stt: { CNC: { buy: 0, sell: 0 }, MIS: { buy: 0, sell: 0 } },
+  exchange: { NSE: 0, BSE: 0 },
+  ipft: { NSE: 0, BSE: 0 },
+  sebi: 0,
+  stampDuty: { CNC: 0, MIS: 0 },
+  dpPerScrip: 0,
+  squareOffFee: 0,
+};
+
 export const chargesRouter = {
+  /** The rate table trades are charged at (null: no charges), for clients that estimate as you type. */
+  rates: protectedProcedure.query(({ ctx }) => chargeRatesOf(ctx.platform.config)),
+
   /**
    * The charges of one order filled in full, alone on its day: brokerage, STT, exchange charges,
    * the IPFT contribution, SEBI's fee, stamp duty, GST and (for a delivery sell) DP charges.
@@ -35,16 +53,10 @@ export const chargesRouter = {
     if (instrument === undefined) throw new DomainError("UNKNOWN_INSTRUMENT", `no instrument with symbol ${input.symbol}`);
     const price = input.price === undefined ? instrument.lastTradedPrice : (rupeesToPaise(input.price) as number);
     const value = price * input.quantity;
-    const charges = orderCharges(
-      { symbol: input.symbol, side: input.side, product: input.product, exchange: instrument.exchange, value },
-      DEFAULT_CHARGE_RATES,
-    );
-    return {
-      ...input,
-      price: price / 100,
-      value: value / 100,
-      charges: chargesDto(charges),
-      ratesEffective: DEFAULT_CHARGE_RATES.effective,
-    };
+    const rates = chargeRatesOf(ctx.platform.config);
+    const fill = { symbol: input.symbol, side: input.side, product: input.product, exchange: instrument.exchange, value };
+    // Without charges (CHARGES=none) every component is zero: the same order under a table of none.
+    const charges = orderCharges(fill, rates ?? NO_CHARGES);
+    return { ...input, price: price / 100, value: value / 100, charges: chargesDto(charges), ratesEffective: rates?.effective ?? null };
   }),
 } satisfies TRPCRouterRecord;
