@@ -19,7 +19,7 @@ export {
 } from "./calendar/calendar.js";
 export { backfillCandles, type BackfillInstrument, type BackfillOptions, type MinuteCandle } from "./feed/backfill.js";
 export { sessionMinutes, tradingDaysBefore } from "./calendar/trading-days.js";
-export { DEFAULT_CHARGE_RATES, PRODUCTS, type ChargeRates, type PerCrore, type Product } from "./charges/rates.js";
+export { DEFAULT_CHARGE_RATES, NO_CHARGE_RATES, PRODUCTS, type ChargeRates, type PerCrore, type Product } from "./charges/rates.js";
 export { contractNote, type ContractLine, type ContractNote } from "./charges/contract-note.js";
 export {
   addFill,

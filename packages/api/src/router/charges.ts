@@ -1,8 +1,7 @@
 // Charges: what an order would cost in brokerage, taxes and fees before it is placed, from the
 // engine's rate table (see the engine's charges/rates.ts for each rate and its source).
 import {
-  DEFAULT_CHARGE_RATES,
-  type ChargeRates,
+  NO_CHARGE_RATES,
   orderCharges,
   productSchema,
   quantitySchema,
@@ -27,19 +26,6 @@ export const chargesPreviewInput = () =>
     product: productSchema.default("CNC").describe("CNC (delivery, the default) or MIS (intraday)"),
   });
 
-/** A table that charges nothing: what CHARGES=none previews. */
-const NO_CHARGES: ChargeRates = {
-  ...DEFAULT_CHARGE_RATES,
-  brokerage: { CNC: { perCrore: 0, capPerOrder: null }, MIS: { perCrore: 0, capPerOrder: null } },
-  stt: { CNC: { buy: 0, sell: 0 }, MIS: { buy: 0, sell: 0 } },
-  exchange: { NSE: 0, BSE: 0 },
-  ipft: { NSE: 0, BSE: 0 },
-  sebi: 0,
-  stampDuty: { CNC: 0, MIS: 0 },
-  dpPerScrip: 0,
-  squareOffFee: 0,
-};
-
 export const chargesRouter = {
   /** The rate table trades are charged at (null: no charges), for clients that estimate as you type. */
   rates: protectedProcedure.query(({ ctx }) => chargeRatesOf(ctx.platform.config)),
@@ -56,7 +42,7 @@ export const chargesRouter = {
     const rates = chargeRatesOf(ctx.platform.config);
     const fill = { symbol: input.symbol, side: input.side, product: input.product, exchange: instrument.exchange, value };
     // Without charges (CHARGES=none) every component is zero: the same order under a table of none.
-    const charges = orderCharges(fill, rates ?? NO_CHARGES);
+    const charges = orderCharges(fill, rates ?? NO_CHARGE_RATES);
     return { ...input, price: price / 100, value: value / 100, charges: chargesDto(charges), ratesEffective: rates?.effective ?? null };
   }),
 } satisfies TRPCRouterRecord;

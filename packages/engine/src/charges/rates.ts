@@ -62,3 +62,17 @@ export const DEFAULT_CHARGE_RATES: ChargeRates = {
   dpPerScrip: 13_50,
   squareOffFee: 50_00,
 };
+
+/** A table that charges nothing (what a market without charges previews). */
+export const NO_CHARGE_RATES: ChargeRates = {
+  effective: DEFAULT_CHARGE_RATES.effective,
+  brokerage: { CNC: { perCrore: 0, capPerOrder: null }, MIS: { perCrore: 0, capPerOrder: null } },
+  stt: { CNC: { buy: 0, sell: 0 }, MIS: { buy: 0, sell: 0 } },
+  exchange: { NSE: 0, BSE: 0 },
+  ipft: { NSE: 0, BSE: 0 },
+  sebi: 0,
+  stampDuty: { CNC: 0, MIS: 0 },
+  gstPercent: 0,
+  dpPerScrip: 0,
+  squareOffFee: 0,
+};
