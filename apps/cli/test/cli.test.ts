@@ -14,7 +14,7 @@ let server: ServerProcess;
 let url = "";
 
 beforeAll(async () => {
-  server = await spawnServer({ args: ["--data-dir", path.join(work, "data"), "--feed-ticks-per-second", "0"] });
+  server = await spawnServer({ args: ["--data-dir", path.join(work, "data"), "--feed-ticks-per-second", "0", "--history-days", "0"] });
   url = server.url;
 }, 30_000);
 

@@ -13,7 +13,7 @@ const work = mkdtempSync(path.join(tmpdir(), "trade-readme-"));
 let server: ServerProcess;
 
 beforeAll(async () => {
-  server = await spawnServer({ args: ["--data-dir", path.join(work, "data"), "--feed-ticks-per-second", "0"] });
+  server = await spawnServer({ args: ["--data-dir", path.join(work, "data"), "--feed-ticks-per-second", "0", "--history-days", "0"] });
 }, 30_000);
 afterAll(async () => {
   await server.stop();

@@ -17,7 +17,9 @@ afterAll(() => {
 });
 
 async function startServer(port: number): Promise<ServerProcess> {
-  const server = await spawnServer({ args: ["--port", String(port), "--data-dir", work, "--feed-ticks-per-second", "0"] });
+  const server = await spawnServer({
+    args: ["--port", String(port), "--data-dir", work, "--feed-ticks-per-second", "0", "--history-days", "0"],
+  });
   children.push(server.child);
   return server;
 }

@@ -22,7 +22,9 @@ afterAll(() => {
 async function startChild(): Promise<ServerProcess> {
   // Snapshots every 40 journal entries: the snapshot thread is at work whenever a kill lands, so
   // recovery also meets snapshots cut off half-way.
-  const server = await spawnServer({ args: ["--data-dir", dataDir, "--feed-ticks-per-second", "20", "--snapshot-every", "40"] });
+  const server = await spawnServer({
+    args: ["--data-dir", dataDir, "--feed-ticks-per-second", "20", "--history-days", "0", "--snapshot-every", "40"],
+  });
   children.push(server);
   return server;
 }

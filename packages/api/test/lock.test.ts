@@ -35,7 +35,7 @@ function runToExit(args: string[]): Promise<{ code: number | null; stderr: strin
 
 describe("a data directory", () => {
   it("serves one server at a time: a second refuses to start, naming the holder, and changes nothing", async () => {
-    const first = await spawnServer({ args: ["--data-dir", dataDir, "--feed-ticks-per-second", "0"] });
+    const first = await spawnServer({ args: ["--data-dir", dataDir, "--feed-ticks-per-second", "0", "--history-days", "0"] });
     children.push(first);
     const database = path.join(dataDir, "trading.sqlite");
     const before = statSync(database).mtimeMs;
@@ -53,11 +53,11 @@ describe("a data directory", () => {
   });
 
   it("is free again the moment its holder is SIGKILLed", async () => {
-    const first = await spawnServer({ args: ["--data-dir", dataDir, "--feed-ticks-per-second", "0"] });
+    const first = await spawnServer({ args: ["--data-dir", dataDir, "--feed-ticks-per-second", "0", "--history-days", "0"] });
     children.push(first);
     first.child.kill("SIGKILL");
     await first.exited;
-    const next = await spawnServer({ args: ["--data-dir", dataDir, "--feed-ticks-per-second", "0"] });
+    const next = await spawnServer({ args: ["--data-dir", dataDir, "--feed-ticks-per-second", "0", "--history-days", "0"] });
     children.push(next);
     expect((await fetch(`${next.url}/readyz`)).status).toBe(200);
     await next.stop();
