@@ -1,6 +1,7 @@
 // Snapshot and restore: the whole engine state as plain JSON-safe data, and back. Books are not
 // stored; they are rebuilt from the open orders in their time-priority order.
 import type { DayTurnover } from "./charges/charges.js";
+import { cloneJson } from "./json.js";
 import type { ChargeRates, Product } from "./charges/rates.js";
 import { AccountRecord, InstrumentRecord, type HoldingRecord } from "./records.js";
 import { newOrderRecord, type OrderRecord } from "./order-record.js";
@@ -138,11 +139,6 @@ export function snapshotStore(store: Store): EngineSnapshot {
     closedKeyedOrders,
     trades: store.trades.map((t) => ({ ...t })),
   };
-}
-
-/** A copy of plain data (rates, sums): what a snapshot stores must not share objects with the store. */
-export function cloneJson<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 function accountSnapshot(a: AccountRecord): AccountSnapshot {

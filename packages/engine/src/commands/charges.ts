@@ -1,7 +1,7 @@
 // The charge rates: set by configuration, as a command, so a replay charges every trade as the
 // day did (see charges/rates.ts for the table, charges/charges.ts for how a day is charged).
 import { PRODUCTS, type ChargeRates } from "../charges/rates.js";
-import { cloneJson } from "../snapshot.js";
+import { cloneJson } from "../json.js";
 import type { Store } from "../store.js";
 import { isOpen } from "../transitions.js";
 import type { CommandResult, SetChargeRatesCommand } from "../types.js";
