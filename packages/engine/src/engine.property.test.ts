@@ -6,6 +6,7 @@ import { Engine } from "./engine.js";
 import { checkInvariants } from "./invariants.js";
 import { INFY, LOTS, RELIANCE, throughJson } from "./testing/market.js";
 import { DEFAULT_CHARGE_RATES } from "./charges/rates.js";
+import type { Product } from "./charges/rates.js";
 import type { Command, EngineEvent, OrderType, Side, Validity } from "./types.js";
 
 const USERS = ["u1", "u2", "u3"];
@@ -24,7 +25,10 @@ type Step =
       offset: number;
       gap: number;
       clientKey: number;
+      product: Product;
     }
+  | { op: "convert"; user: number; symbol: number; lots: number; toDelivery: boolean }
+  | { op: "squareOff" }
   | { op: "modify"; user: number; pick: number; lots: number; offset: number; which: number }
   | { op: "cancel"; user: number; pick: number }
   | { op: "tick"; symbol: number; offset: number; volume: number }
@@ -44,8 +48,20 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       offset: fc.integer({ min: -20, max: 20 }),
       gap: fc.integer({ min: 1, max: 10 }),
       clientKey: fc.integer({ min: -8, max: 5 }),
+      product: fc.constantFrom<Product>("CNC", "CNC", "MIS"),
     }),
   },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant("convert" as const),
+      user: fc.nat(2),
+      symbol: fc.nat(2),
+      lots: fc.integer({ min: 1, max: 20 }),
+      toDelivery: fc.boolean(),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant("squareOff" as const) }) },
   {
     weight: 4,
     arbitrary: fc.record({
@@ -105,6 +121,7 @@ function materialize(engine: Engine, step: Step, index: number): Command {
         side: step.side,
         quantity,
         validity: step.validity,
+        product: step.product,
         clientOrderId: step.clientKey > 0 ? `k${step.clientKey}` : undefined,
       };
       const order =
@@ -147,6 +164,21 @@ function materialize(engine: Engine, step: Step, index: number): Command {
     }
     case "session":
       return nextPhase(engine, time, step.turn, priceNear);
+    case "squareOff":
+      return { kind: "squareOff", time };
+    case "convert": {
+      const spec = SYMBOLS[step.symbol] ?? RELIANCE;
+      const [from, to] = step.toDelivery ? (["MIS", "CNC"] as const) : (["CNC", "MIS"] as const);
+      return {
+        kind: "convertPosition",
+        time,
+        userId: USERS[step.user] ?? "u1",
+        symbol: spec.symbol,
+        quantity: step.lots * spec.lotSize,
+        from,
+        to,
+      };
+    }
   }
 }
 
@@ -177,7 +209,7 @@ function nextPhase(engine: Engine, time: number, turn: number, priceNear: (symbo
 
 /**
  * cash + cost basis - realized P&L + charges paid is what was deposited: money is neither made nor
- * lost by bookkeeping.
+ * lost by bookkeeping. (An intraday position's cost is not paid from cash; what it realizes is.)
  */
 function conservationProblems(engine: Engine): string[] {
   const problems: string[] = [];
@@ -188,6 +220,7 @@ function conservationProblems(engine: Engine): string[] {
       cost += h.costBasis;
       realized += h.realizedPnl;
     }
+    for (const p of account.positions.values()) realized += p.realizedPnl;
     if (account.cash + cost - realized + account.chargesPaid !== account.deposited) {
       problems.push(
         `${account.userId}: cash ${account.cash} + cost ${cost} - realized ${realized} + charges ${account.chargesPaid} != deposited ${account.deposited}`,
@@ -230,9 +263,11 @@ describe("engine properties over random command sequences", () => {
     fc.assert(
       fc.property(fc.array(stepArb, { minLength: 1, maxLength: 120, size: "max" }), (steps) => {
         const { events } = runSteps(steps, { check: true });
-        for (const e of events as { type: string; order?: { state: string } }[]) {
-          const key = e.order ? `${e.type}:${e.order.state}` : e.type;
-          seen.set(key, (seen.get(key) ?? 0) + 1);
+        for (const e of events as { type: string; order?: { state: string; product: string; squareOff: boolean } }[]) {
+          const keys = [e.order ? `${e.type}:${e.order.state}` : e.type];
+          if (e.type === "order.filled" && e.order?.product === "MIS")
+            keys.push(e.order.squareOff ? "intraday:squared-off" : "intraday:filled");
+          for (const key of keys) seen.set(key, (seen.get(key) ?? 0) + 1);
         }
       }),
       { numRuns: 1_000 },
@@ -246,6 +281,9 @@ describe("engine properties over random command sequences", () => {
       "order.modified:PLACED",
       "order.cancelled:CANCELLED",
       "order.expired:EXPIRED",
+      "intraday:filled",
+      "intraday:squared-off",
+      "position.converted",
     ]) {
       expect(seen.get(key) ?? 0, key).toBeGreaterThan(20);
     }
@@ -335,9 +373,15 @@ describe("engine properties over random command sequences", () => {
     const ownedBy = (command: Command): string | null => ("userId" in command ? command.userId : null);
     const concerns = (userId: string) => (event: EngineEvent) =>
       ("order" in event && event.order.userId === userId) || ("userId" in event && event.userId === userId);
-    // Sequence numbers and trade ids are counted across all accounts: identities, not results.
+    // Sequence numbers, trade ids and square-off order ids are counted across all accounts:
+    // identities, not results.
+    const anonymous = <T extends { orderId: string; squareOff?: boolean | undefined }>(o: T): T =>
+      o.squareOff === true ? { ...o, orderId: "" } : o;
     const withoutSeq = (events: EngineEvent[]) =>
-      events.map(({ seq: _seq, ...rest }) => ("trade" in rest ? { ...rest, trade: { ...rest.trade, tradeId: "" } } : rest));
+      events.map(({ seq: _seq, ...rest }) => {
+        const order = "order" in rest ? { order: anonymous(rest.order) } : {};
+        return "trade" in rest ? { ...rest, ...order, trade: { ...anonymous(rest.trade), tradeId: "" } } : { ...rest, ...order };
+      });
     let fillsSeen = 0;
     fc.assert(
       fc.property(fc.array(contendedStepArb, { minLength: 1, maxLength: 120, size: "max" }), (steps) => {
@@ -353,7 +397,8 @@ describe("engine properties over random command sequences", () => {
           expect(withoutSeq(aloneEvents.filter(concerns(userId)))).toEqual(withoutSeq(allEvents.filter(concerns(userId))));
           expect(alone.funds(userId)).toEqual(together.engine.funds(userId));
           expect(alone.holdings(userId)).toEqual(together.engine.holdings(userId));
-          expect(alone.orders(userId)).toEqual(together.engine.orders(userId));
+          expect(alone.orders(userId).map(anonymous)).toEqual(together.engine.orders(userId).map(anonymous));
+          expect(alone.positions(userId)).toEqual(together.engine.positions(userId));
         }
       }),
       { numRuns: 1_000 },

@@ -7,10 +7,11 @@ import { applyFromFeed, badTime, isCommandTime, refuse } from "./commands/common
 import { cancelOrder, forgetClientOrderIds, modifyOrder, placeOrder } from "./commands/orders.js";
 import { openingAuction } from "./commands/auction.js";
 import { setChargeRates } from "./commands/charges.js";
+import { convertPosition, squareOff } from "./commands/intraday.js";
 import { closeSession, openSession, startPreOpen } from "./commands/session.js";
 import { applyTick } from "./commands/ticks.js";
 import type { ChargeRates } from "./charges/rates.js";
-import { fundsOf, holdingsOf, quoteOf } from "./portfolio.js";
+import { fundsOf, holdingsOf, positionsOf, quoteOf } from "./portfolio.js";
 import type { InstrumentRecord } from "./records.js";
 import type { OrderRecord } from "./order-record.js";
 import { restoreStore, snapshotStore, type EngineSnapshot } from "./snapshot.js";
@@ -27,6 +28,7 @@ import type {
   OrderDetail,
   OrderState,
   OrderView,
+  PositionView,
   Quote,
   Trade,
 } from "./types.js";
@@ -95,6 +97,10 @@ export class Engine {
         return applyFromFeed(this.store, command.feedSeq, () => openingAuction(this.store, command));
       case "setChargeRates":
         return applyFromFeed(this.store, command.feedSeq, () => setChargeRates(this.store, command));
+      case "squareOff":
+        return applyFromFeed(this.store, command.feedSeq, () => squareOff(this.store, command.time));
+      case "convertPosition":
+        return convertPosition(this.store, command);
       case "forgetClientOrderIds":
         return forgetClientOrderIds(this.store, command);
       default:
@@ -131,6 +137,11 @@ export class Engine {
 
   get phase(): MarketPhase {
     return this.store.phase;
+  }
+
+  /** True from today's intraday square-off until the next trading day: MIS orders are refused. */
+  get intradayClosed(): boolean {
+    return this.store.intradayClosed;
   }
 
   /** Orders accepted and not yet in the market (after-market orders, pre-open MARKET orders), in the order they enter. */
@@ -201,6 +212,12 @@ export class Engine {
   holdings(userId: string): HoldingView[] {
     const account = this.store.account(userId);
     return account === undefined ? [] : holdingsOf(account, this.store.instruments, this.store.tradingDay);
+  }
+
+  /** Today's positions by product: intraday ones (open or closed today) and today's delivery trades. */
+  positions(userId: string): PositionView[] {
+    const account = this.store.account(userId);
+    return account === undefined ? [] : positionsOf(account, this.store.instruments, this.store.tradingDay);
   }
 
   /**

@@ -5,7 +5,8 @@ import { mulDivRound, type Paise } from "./money.js";
 import type { OrderRecord } from "./order-record.js";
 import { todaysLot, type InstrumentRecord } from "./records.js";
 import type { Store } from "./store.js";
-import type { Millis, OrderCause } from "./types.js";
+import type { Millis, OrderCause, Trade } from "./types.js";
+import { fillPosition } from "./intraday.js";
 import { orderView } from "./views.js";
 
 /** True when a limit price can trade against the market right now. */
@@ -32,7 +33,7 @@ export function executeOnArrival(store: Store, order: OrderRecord, instrument: I
     closeOrder(store, order, "CANCELLED", time, "ioc-unfilled", "order.cancelled");
     return;
   }
-  store.setReserve(order, store.reserveNeeded(order));
+  store.updateReserve(order);
   if (order.ladderLevel === null) store.addToBook(order);
 }
 
@@ -41,6 +42,42 @@ export function fill(store: Store, order: OrderRecord, quantity: number, price: 
   // Callers size fills from what is left; a fill of more (or of nothing) would make money up.
   if (!(quantity > 0 && quantity <= order.remaining))
     throw new Error(`fill of ${quantity} for order ${order.orderId}, which has ${order.remaining} left`);
+  const account = order.account;
+  const value = quantity * price;
+  if (order.product === "MIS") fillPosition(account, order.instrument, order.side, quantity, price);
+  else fillHolding(store, order, quantity, price);
+  recordActivity(store, order, quantity, value);
+  chargeFill(store, order, value);
+  store.touchFunds(account);
+
+  const trade: Trade = {
+    tradeId: store.nextTradeId(),
+    orderId: order.orderId,
+    userId: order.userId,
+    symbol: order.symbol,
+    side: order.side,
+    quantity,
+    price,
+    time,
+    product: order.product,
+  };
+  if (order.squareOff) trade.squareOff = true;
+  store.recordTrade(account, trade);
+  order.filledQuantity += quantity;
+  order.filledValue += value;
+  const done = order.filledQuantity === order.quantity;
+  // An order filled in full that leaves memory (see Store.retire) never shows its trades again.
+  if (!done || store.keepsClosed(order)) order.attachTrade(trade);
+
+  store.transition(order, done ? "EXECUTED" : "PARTIALLY_EXECUTED", time, "filled");
+  if (done) store.removeFromBook(order);
+  store.updateReserve(order);
+  store.emit({ seq: store.nextSeq(), time, type: "order.filled", cause: "filled", order: orderView(order), trade });
+  if (done) store.retire(order);
+}
+
+/** A delivery fill: cash for shares, at their cost (a sale takes the shares held before today first). */
+function fillHolding(store: Store, order: OrderRecord, quantity: number, price: Paise): void {
   const account = order.account;
   const holding = account.getOrCreateHolding(order.instrument);
   const value = quantity * price;
@@ -52,44 +89,30 @@ export function fill(store: Store, order: OrderRecord, quantity: number, price: 
     holding.boughtToday = lot.quantity + quantity;
     holding.boughtTodayCost = lot.cost + value;
     holding.boughtOnDay = store.tradingDay;
-  } else {
-    // A sale takes the shares carried from before today first, then today's.
-    const fromToday = Math.max(0, quantity - (holding.quantity - lot.quantity));
-    if (fromToday > 0) {
-      holding.boughtTodayCost = lot.cost - (fromToday === lot.quantity ? lot.cost : mulDivRound(lot.cost, fromToday, lot.quantity));
-      holding.boughtToday = lot.quantity - fromToday;
-    }
-    const costRemoved = quantity === holding.quantity ? holding.costBasis : mulDivRound(holding.costBasis, quantity, holding.quantity);
-    account.cash += value;
-    holding.quantity -= quantity;
-    holding.costBasis -= costRemoved;
-    holding.realizedPnl += value - costRemoved;
+    return;
   }
-  chargeFill(store, order, value);
-  store.touchFunds(account);
+  const fromToday = Math.max(0, quantity - (holding.quantity - lot.quantity));
+  if (fromToday > 0) {
+    holding.boughtTodayCost = lot.cost - (fromToday === lot.quantity ? lot.cost : mulDivRound(lot.cost, fromToday, lot.quantity));
+    holding.boughtToday = lot.quantity - fromToday;
+  }
+  const costRemoved = quantity === holding.quantity ? holding.costBasis : mulDivRound(holding.costBasis, quantity, holding.quantity);
+  account.cash += value;
+  holding.quantity -= quantity;
+  holding.costBasis -= costRemoved;
+  holding.realizedPnl += value - costRemoved;
+}
 
-  const trade = {
-    tradeId: store.nextTradeId(),
-    orderId: order.orderId,
-    userId: order.userId,
-    symbol: order.symbol,
-    side: order.side,
-    quantity,
-    price,
-    time,
-  };
-  store.recordTrade(account, trade);
-  order.filledQuantity += quantity;
-  order.filledValue += value;
-  const done = order.filledQuantity === order.quantity;
-  // An order filled in full that leaves memory (see Store.retire) never shows its trades again.
-  if (!done || store.keepsClosed(order)) order.attachTrade(trade);
-
-  store.transition(order, done ? "EXECUTED" : "PARTIALLY_EXECUTED", time, "filled");
-  if (done) store.removeFromBook(order);
-  store.setReserve(order, store.reserveNeeded(order));
-  store.emit({ seq: store.nextSeq(), time, type: "order.filled", cause: "filled", order: orderView(order), trade });
-  if (done) store.retire(order);
+/** Today's buys and sells by product and symbol, for the positions view. */
+function recordActivity(store: Store, order: OrderRecord, quantity: number, value: Paise): void {
+  const activity = order.account.activityOf(order.product, order.symbol, store.tradingDay);
+  if (order.side === "BUY") {
+    activity.buyQuantity += quantity;
+    activity.buyValue += value;
+  } else {
+    activity.sellQuantity += quantity;
+    activity.sellValue += value;
+  }
 }
 
 /**
@@ -109,9 +132,10 @@ function chargeFill(store: Store, order: OrderRecord, value: Paise): void {
     orderId: order.orderId,
     symbol: order.symbol,
     side: order.side,
-    product: "CNC" as const,
+    product: order.product,
     exchange: order.instrument.spec.exchange,
     value,
+    squareOff: order.squareOff,
   };
   addFill(account.chargeDay, fill, rates);
   const total = dayCharges(account.chargeDay, rates).total;
@@ -133,7 +157,7 @@ export function closeOrder(
   store.removeFromBook(order);
   store.stopWaiting(order);
   store.transition(order, state, time, cause);
-  store.setReserve(order, 0);
+  store.updateReserve(order);
   store.emitOrder(order, eventType, time, cause);
   store.retire(order);
 }

@@ -21,6 +21,7 @@ export { backfillCandles, type BackfillInstrument, type BackfillOptions, type Mi
 export { sessionMinutes, tradingDaysBefore } from "./calendar/trading-days.js";
 export { DEFAULT_CHARGE_RATES, NO_CHARGE_RATES, PRODUCTS, type ChargeRates, type PerCrore, type Product } from "./charges/rates.js";
 export { contractNote, type ContractLine, type ContractNote } from "./charges/contract-note.js";
+export { DEFAULT_INTRADAY_LEVERAGE, MAX_INTRADAY_LEVERAGE, marginFor } from "./intraday.js";
 export {
   addFill,
   CHARGE_COMPONENTS,
@@ -99,6 +100,10 @@ export {
   type OrderType,
   type OrderView,
   type PlaceOrderCommand,
+  type ConvertPositionCommand,
+  type PositionConvertedEvent,
+  type PositionView,
+  type SquareOffCommand,
   type Quote,
   type Refused,
   type ResetAccountCommand,
@@ -120,6 +125,8 @@ export {
 } from "./types.js";
 export {
   candleIntervalSchema,
+  type ConvertPositionRequest,
+  convertPositionRequestSchema,
   type ModifyOrderRequest,
   modifyOrderRequestSchema,
   type OrderRequest,

@@ -1,6 +1,9 @@
 // Checks that must hold after every command. Tests run them after each step; a server can run
 // them after restoring from disk. Returns what is wrong, empty when all is well.
 import type { Engine } from "./engine.js";
+import { marginFor } from "./intraday.js";
+import type { AccountRecord } from "./records.js";
+import type { Store } from "./store.js";
 import { isOpen, LEGAL_TRANSITIONS, INITIAL_STATES } from "./transitions.js";
 
 export function checkInvariants(engine: Engine): string[] {
@@ -44,7 +47,12 @@ export function checkInvariants(engine: Engine): string[] {
       if (waits) problems.push(`${id}: closed but still waiting`);
       if (order.reserved !== 0) problems.push(`${id}: closed but still reserves ${order.reserved}`);
     }
-    if (order.side === "BUY") blockedByUser.set(order.userId, (blockedByUser.get(order.userId) ?? 0) + order.reserved);
+    const inPosition = order.account.positions.get(order.symbol)?.openOrders.has(order) === true;
+    if (inPosition !== (order.product === "MIS" && isOpen(order.state))) {
+      problems.push(`${id}: ${inPosition ? "" : "not "}among its intraday position's open orders`);
+    }
+    if (order.product === "MIS" || order.side === "BUY")
+      blockedByUser.set(order.userId, (blockedByUser.get(order.userId) ?? 0) + order.reserved);
     else {
       const key = `${order.userId}/${order.symbol}`;
       reservedByHolding.set(key, (reservedByHolding.get(key) ?? 0) + order.reserved);
@@ -55,9 +63,13 @@ export function checkInvariants(engine: Engine): string[] {
   if (waiting !== store.waiting.size) problems.push(`${store.waiting.size} orders wait, ${waiting} open orders are waiting`);
 
   for (const account of store.accounts.values()) {
-    if (account.cash < 0) problems.push(`${account.userId}: negative cash ${account.cash}`);
+    // Intraday losses can take cash below what is blocked, or below zero (a debit balance).
+    const intraday = account.positions.size > 0;
+    if (account.cash < 0 && !intraday) problems.push(`${account.userId}: negative cash ${account.cash}`);
     if (account.blocked < 0) problems.push(`${account.userId}: negative blocked cash`);
-    if (account.blocked > account.cash) problems.push(`${account.userId}: blocked ${account.blocked} exceeds cash ${account.cash}`);
+    if (account.blocked > account.cash && !intraday)
+      problems.push(`${account.userId}: blocked ${account.blocked} exceeds cash ${account.cash}`);
+    problems.push(...positionProblems(store, account));
     const expected = blockedByUser.get(account.userId) ?? 0;
     if (account.blocked !== expected) problems.push(`${account.userId}: blocked ${account.blocked}, open BUY orders reserve ${expected}`);
     if (!Number.isSafeInteger(account.cash)) problems.push(`${account.userId}: cash is not whole paise`);
@@ -71,5 +83,28 @@ export function checkInvariants(engine: Engine): string[] {
       if (h.reserved !== expected) problems.push(`${userId}/${h.symbol}: reserved ${h.reserved}, open SELL orders reserve ${expected}`);
     }
   }
+  return problems;
+}
+
+/** An account's intraday positions: margin from cost, totals in step, nothing open after the square-off. */
+function positionProblems(store: Store, account: AccountRecord): string[] {
+  const problems: string[] = [];
+  let margin = 0;
+  for (const p of account.positions.values()) {
+    const where = `${account.userId}/${p.symbol} (MIS)`;
+    const instrument = store.instruments.get(p.symbol);
+    if (instrument === undefined) problems.push(`${where}: unknown instrument`);
+    else if (p.margin !== marginFor(p.costBasis, instrument)) problems.push(`${where}: margin ${p.margin} for a cost of ${p.costBasis}`);
+    if (p.costBasis < 0 || (p.quantity === 0 && p.costBasis !== 0)) problems.push(`${where}: cost basis ${p.costBasis} for ${p.quantity}`);
+    if (store.intradayClosed && p.quantity !== 0) problems.push(`${where}: ${p.quantity} still open after the square-off`);
+    for (const order of p.openOrders) {
+      if (!isOpen(order.state) || order.product !== "MIS" || order.symbol !== p.symbol || order.account !== account) {
+        problems.push(`${where}: lists order ${order.orderId}, which is not one of its open intraday orders`);
+      }
+      if (store.intradayClosed && store.phase !== "closed") problems.push(`${where}: order ${order.orderId} open after the square-off`);
+    }
+    margin += p.margin;
+  }
+  if (margin !== account.marginUsed) problems.push(`${account.userId}: margin used ${account.marginUsed}, positions hold ${margin}`);
   return problems;
 }

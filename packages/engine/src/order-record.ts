@@ -5,6 +5,7 @@ import type { ReasonCode } from "./reasons.js";
 import { ORDER_STATES, ORDER_TYPES, orderStateIndex, orderTypeIndex } from "./types.js";
 import type { Millis, OrderCause, OrderState, OrderType, Side, StateChange, Trade, Validity, WaitingFor } from "./types.js";
 import type { InstrumentRecord, AccountRecord } from "./records.js";
+import type { Product } from "./charges/rates.js";
 import { orderKey } from "./order-index.js";
 
 const NO_TRADES: Trade[] = [];
@@ -20,11 +21,13 @@ class OrderExtras {
   waitingFor: WaitingFor | null = null;
   /** The price a waiting MARKET BUY blocks cash at (see commands/waiting.ts). */
   blockPrice: Paise | null = null;
+  /** Placed by the broker to square off an intraday position (see commands/intraday.ts). */
+  squareOff = false;
 }
 
 const PLACED_CAUSE: OrderCause = "placed";
 
-// Side, type, validity, first state and list membership share one small integer (`bits`).
+// Side, type, validity, first state, list membership and product share one small integer (`bits`).
 const SIDE_BIT = 1;
 const TYPE_SHIFT = 1;
 const VALIDITY_BIT = 1 << 3;
@@ -32,6 +35,7 @@ const STATE_SHIFT = 4;
 /** A time is kept as high * TIME_SPLIT + low: both are small integers for any time a command can carry. */
 const TIME_SPLIT = 2 ** 30;
 const IN_ACCOUNT_LIST_BIT = 1 << 7;
+const MIS_BIT = 1 << 8;
 
 /**
  * An order in memory. The store makes records with newOrderRecord() (see there) and sets every
@@ -56,7 +60,7 @@ export class OrderRecord implements LadderEntry {
   ladderNext: LadderEntry | null = null;
   /** Time priority: a counter taken when the order (re)enters a book; lower is earlier. */
   priority = 0;
-  /** BUY: paise blocked for this order; SELL: shares reserved. Zero once the order is closed. */
+  /** CNC BUY: paise blocked; CNC SELL: shares reserved; MIS: paise of margin. Zero once the order is closed. */
   reserved = 0;
   /** The owner's account and the instrument, held directly so fills need no lookups. */
   account!: AccountRecord;
@@ -155,6 +159,15 @@ export class OrderRecord implements LadderEntry {
     return ORDER_TYPES[(this.bits >> TYPE_SHIFT) & 3] as OrderType;
   }
 
+  /** CNC unless set to MIS after init(). */
+  get product(): Product {
+    return (this.bits & MIS_BIT) === 0 ? "CNC" : "MIS";
+  }
+
+  set product(value: Product) {
+    this.bits = value === "MIS" ? this.bits | MIS_BIT : this.bits & ~MIS_BIT;
+  }
+
   get validity(): Validity {
     return (this.bits & VALIDITY_BIT) === 0 ? "DAY" : "IOC";
   }
@@ -236,6 +249,14 @@ export class OrderRecord implements LadderEntry {
 
   set blockPrice(value: Paise | null) {
     if (value !== null || this.extras !== null) this.extra().blockPrice = value;
+  }
+
+  get squareOff(): boolean {
+    return this.extras?.squareOff ?? false;
+  }
+
+  set squareOff(value: boolean) {
+    if (value || this.extras !== null) this.extra().squareOff = value;
   }
 
   private get initialCause(): OrderCause {

@@ -1,9 +1,9 @@
 // Valuation of holdings and funds at the current market price. Amounts stay in paise; the only
 // fractions are percentages, rounded to two decimals for display.
-import { divRound } from "./money.js";
-import { todaysLot, type AccountRecord, type InstrumentRecord } from "./records.js";
+import { divRound, mulDivRound, type Paise } from "./money.js";
+import { todaysLot, type AccountRecord, type InstrumentRecord, type PositionRecord } from "./records.js";
 import type { Store } from "./store.js";
-import type { Funds, HoldingView, Quote } from "./types.js";
+import type { Funds, HoldingView, PositionView, Quote } from "./types.js";
 
 export function percent(part: number, whole: number): number {
   if (whole === 0) return 0;
@@ -67,6 +67,59 @@ export function holdingsOf(account: AccountRecord, instruments: ReadonlyMap<stri
   return views;
 }
 
+/** An open intraday position's profit or loss at the last price: value less cost when long, the reverse when short. */
+function openPositionPnl(position: PositionRecord, ltp: Paise): Paise {
+  return position.quantity >= 0 ? position.quantity * ltp - position.costBasis : position.costBasis + position.quantity * ltp;
+}
+
+/**
+ * Today's positions: each product and symbol traded today, and each open intraday position. Its
+ * P&L is marked to the market (sold less bought plus the net quantity at the last price), split
+ * into what matched buys and sells realized and what is still open.
+ */
+export function positionsOf(
+  account: AccountRecord,
+  instruments: ReadonlyMap<string, InstrumentRecord>,
+  tradingDay: number,
+): PositionView[] {
+  const views: PositionView[] = [];
+  for (const activity of account.activity.values()) {
+    if (activity.day !== tradingDay) continue;
+    const { product, symbol, buyQuantity, buyValue, sellQuantity, sellValue } = activity;
+    if (buyQuantity === 0 && sellQuantity === 0) continue;
+    const ltp = instruments.get(symbol)?.lastTradedPrice ?? 0;
+    const quantity = buyQuantity - sellQuantity;
+    const pnl = sellValue - buyValue + quantity * ltp;
+    const matched = Math.min(buyQuantity, sellQuantity);
+    const realizedPnl = matched === 0 ? 0 : mulDivRound(sellValue, matched, sellQuantity) - mulDivRound(buyValue, matched, buyQuantity);
+    const position = product === "MIS" ? account.positions.get(symbol) : undefined;
+    const averagePrice =
+      position !== undefined && position.quantity !== 0
+        ? divRound(position.costBasis, Math.abs(position.quantity))
+        : quantity > 0
+          ? divRound(buyValue, buyQuantity)
+          : quantity < 0
+            ? divRound(sellValue, sellQuantity)
+            : 0;
+    views.push({
+      symbol,
+      product,
+      quantity,
+      averagePrice,
+      buyQuantity,
+      buyValue,
+      sellQuantity,
+      sellValue,
+      ltp,
+      pnl,
+      realizedPnl,
+      unrealizedPnl: pnl - realizedPnl,
+      margin: position?.margin ?? 0,
+    });
+  }
+  return views;
+}
+
 export function fundsOf(store: Store, account: AccountRecord): Funds {
   let holdingsValue = 0;
   let realizedPnl = 0;
@@ -74,12 +127,18 @@ export function fundsOf(store: Store, account: AccountRecord): Funds {
     holdingsValue += h.quantity * (store.instruments.get(h.symbol)?.lastTradedPrice ?? 0);
     realizedPnl += h.realizedPnl;
   }
-  const equity = account.cash + holdingsValue;
+  let intradayPnl = 0;
+  for (const position of account.positions.values()) {
+    realizedPnl += position.realizedPnl;
+    intradayPnl += openPositionPnl(position, store.instruments.get(position.symbol)?.lastTradedPrice ?? 0);
+  }
+  const equity = account.cash + holdingsValue + intradayPnl;
   return {
     userId: account.userId,
     cash: account.cash,
     blocked: account.blocked,
-    available: account.cash - account.blocked,
+    marginUsed: account.marginUsed,
+    available: account.cash - account.blocked - account.marginUsed,
     holdingsValue,
     equity,
     totalPnl: equity - account.deposited,

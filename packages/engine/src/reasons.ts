@@ -16,7 +16,7 @@ export const VALIDATION_REASONS = [
 export const RISK_REASONS = ["INSUFFICIENT_FUNDS", "INSUFFICIENT_HOLDINGS"] as const;
 
 /** The market itself: its session, its instruments. */
-export const MARKET_REASONS = ["MARKET_CLOSED", "INSTRUMENT_EXISTS", "PRICE_OUTSIDE_BAND"] as const;
+export const MARKET_REASONS = ["MARKET_CLOSED", "INSTRUMENT_EXISTS", "PRICE_OUTSIDE_BAND", "INTRADAY_CLOSED"] as const;
 
 export const ORDER_REASONS = [
   "ORDER_NOT_FOUND",

@@ -7,6 +7,7 @@ import type { InstrumentSpec, Millis, Trade } from "./types.js";
 import { AccountOrders } from "./account-orders.js";
 import type { DayTurnover } from "./charges/charges.js";
 import type { OrderRecord } from "./order-record.js";
+import type { Product } from "./charges/rates.js";
 
 export class InstrumentRecord {
   /** The step prices move in now (reviewed at each session open under NSE's rule). */
@@ -113,6 +114,12 @@ export class AccountRecord {
   chargesToday: Paise = 0;
   /** Every charge paid since the account opened or was reset. */
   chargesPaid: Paise = 0;
+  /** Intraday (MIS) positions by symbol, open or closed today (see intraday.ts). */
+  readonly positions = new Map<string, PositionRecord>();
+  /** Margin held by the open intraday positions: always the sum of their `margin`. */
+  marginUsed: Paise = 0;
+  /** Today's trades by product and symbol (see `activityKey`), for the positions view. */
+  readonly activity = new Map<string, DayActivity>();
 
   constructor(
     readonly userId: string,
@@ -155,7 +162,59 @@ export class AccountRecord {
   clearHoldings(): void {
     this.holdings.clear();
     this.holdingSlots.length = 0;
+    this.positions.clear();
+    this.marginUsed = 0;
+    this.activity.clear();
   }
+
+  /** The intraday position in an instrument, created flat when there is none. */
+  getOrCreatePosition(symbol: string): PositionRecord {
+    let position = this.positions.get(symbol);
+    if (position === undefined) {
+      position = { symbol, quantity: 0, costBasis: 0, margin: 0, realizedPnl: 0, openOrders: new Set() };
+      this.positions.set(symbol, position);
+    }
+    return position;
+  }
+
+  /** Today's activity in a product and symbol, started afresh on a new trading day. */
+  activityOf(product: Product, symbol: string, day: number): DayActivity {
+    const key = activityKey(product, symbol);
+    let activity = this.activity.get(key);
+    if (activity === undefined || activity.day !== day) {
+      activity = { product, symbol, day, buyQuantity: 0, buyValue: 0, sellQuantity: 0, sellValue: 0 };
+      this.activity.set(key, activity);
+    }
+    return activity;
+  }
+}
+
+export const activityKey = (product: Product, symbol: string): string => `${product}:${symbol}`;
+
+/**
+ * An account's intraday (MIS) position in one instrument: the open quantity (negative when short),
+ * what it cost to open (the value bought, or sold short, of what is still open), the margin it
+ * holds, and what closing parts of it has realized.
+ */
+export interface PositionRecord {
+  symbol: string;
+  quantity: number;
+  costBasis: Paise;
+  margin: Paise;
+  realizedPnl: Paise;
+  /** The account's open MIS orders in this instrument, in the order placed (see intraday.ts). */
+  openOrders: Set<OrderRecord>;
+}
+
+/** One trading day's buys and sells in a product and symbol. */
+export interface DayActivity {
+  product: Product;
+  symbol: string;
+  day: number;
+  buyQuantity: number;
+  buyValue: Paise;
+  sellQuantity: number;
+  sellValue: Paise;
 }
 
 export interface HoldingRecord {

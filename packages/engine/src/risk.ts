@@ -1,5 +1,5 @@
-// Risk: what an account can pay for and deliver. Every check of cash and shares before an order is
-// accepted, changed or triggered is made here (intraday margin and charges will join them).
+// Risk: what an account can pay for and deliver. Every check of cash, margin and shares before an
+// order is accepted, changed or triggered is made here (intraday margin itself: intraday.ts).
 import { refuse, rupees } from "./commands/common.js";
 import type { Paise } from "./money.js";
 import type { OrderRecord } from "./order-record.js";
@@ -7,6 +7,7 @@ import type { AccountRecord, InstrumentRecord } from "./records.js";
 import type { OrderInput, Refused } from "./types.js";
 import { chargeBound } from "./charges/charges.js";
 import type { ChargeRates } from "./charges/rates.js";
+import { intradayHold, intradayHolds, leverageOf, openingPart, totalHold } from "./intraday.js";
 
 /**
  * The charges a BUY of `value` blocks cash for beside its value, so its fills can always pay them
@@ -25,9 +26,9 @@ function buyNeeds(value: Paise, instrument: InstrumentRecord, rates: ChargeRates
   };
 }
 
-/** Cash the account can still commit; `order`'s own blocked cash counts as available to it. */
+/** Cash the account can still commit: less what orders block and positions hold as margin; `order`'s own blocked cash counts as available to it. */
 export function availableCash(account: AccountRecord, order?: OrderRecord): Paise {
-  return account.cash - account.blocked + (order?.reserved ?? 0);
+  return account.cash - account.blocked - account.marginUsed + (order?.reserved ?? 0);
 }
 
 /** Shares held and not promised to open SELL orders; `order`'s own reserved shares count as free to it. */
@@ -60,6 +61,7 @@ export function checkPlacement(
   rates: ChargeRates | null,
   marketPrice: Paise = instrument.lastTradedPrice,
 ): Refused | undefined {
+  if (input.product === "MIS") return checkIntradayPlacement(account, input, instrument, rates, marketPrice);
   if (input.side === "BUY") {
     const { needed, text } = buyNeeds(input.quantity * blockingPrice(input, marketPrice), instrument, rates);
     const available = availableCash(account);
@@ -81,11 +83,53 @@ export function checkPlacement(
   return undefined;
 }
 
+/** An intraday order: margin (and room for charges) for the part that would open a position. */
+function checkIntradayPlacement(
+  account: AccountRecord,
+  input: OrderInput,
+  instrument: InstrumentRecord,
+  rates: ChargeRates | null,
+  marketPrice: Paise,
+): Refused | undefined {
+  const price = blockingPrice(input, marketPrice);
+  const opening = openingPart(account, instrument, input.side, input.quantity);
+  const needed = intradayHold(input.side, input.quantity, opening, price, instrument, rates);
+  const available = availableCash(account);
+  if (needed <= available) return undefined;
+  const verb = input.side === "BUY" ? "buying" : "selling";
+  return refuse(
+    "INSUFFICIENT_FUNDS",
+    `${verb} ${input.quantity} ${input.symbol} intraday needs ${rupees(needed)} of margin and charges ` +
+      `(1/${leverageOf(instrument)} of ${rupees(opening * price)}) but only ${rupees(available)} is available`,
+  );
+}
+
+/** An intraday order modified: what the instrument's open intraday orders hold, after less before. */
+function checkIntradayModification(
+  order: OrderRecord,
+  remaining: number,
+  unitPrice: Paise,
+  rates: ChargeRates | null,
+): Refused | undefined {
+  const tooLarge = checkOrderValue(remaining, unitPrice);
+  if (tooLarge) return tooLarge;
+  const position = order.account.getOrCreatePosition(order.symbol);
+  const before = totalHold(intradayHolds(position, order.instrument, rates));
+  const after = totalHold(intradayHolds(position, order.instrument, rates, { order, remaining, price: unitPrice }));
+  const available = availableCash(order.account);
+  if (after - before <= available) return undefined;
+  return refuse(
+    "INSUFFICIENT_FUNDS",
+    `the modified order needs ${rupees(after - before)} more margin but only ${rupees(available)} is available`,
+  );
+}
+
 /**
  * What an open order changed to `remaining` shares at `unitPrice` must find: only what it adds to
  * what it holds back already.
  */
 export function checkModification(order: OrderRecord, remaining: number, unitPrice: Paise, rates: ChargeRates | null): Refused | undefined {
+  if (order.product === "MIS") return checkIntradayModification(order, remaining, unitPrice, rates);
   if (order.side === "BUY") {
     const tooLarge = checkOrderValue(remaining, unitPrice);
     if (tooLarge) return tooLarge;
@@ -106,9 +150,11 @@ export function checkModification(order: OrderRecord, remaining: number, unitPri
 /**
  * A BUY that meets the market at a price it did not block cash at: a triggered SL-M (blocked at
  * its trigger, the market may have gapped past it) or a waiting MARKET order entering the market.
- * The refusal when the difference cannot be found.
+ * The refusal when the difference cannot be found. An intraday order is not refused for a gap: it
+ * is most often a stop that exits a position, and its margin is re-sized as it fills.
  */
 export function checkMarketBuy(order: OrderRecord, marketPrice: Paise, rates: ChargeRates | null): Refused | undefined {
+  if (order.product === "MIS") return undefined;
   const { needed, text } = buyNeeds(order.remaining * marketPrice, order.instrument, rates);
   const available = availableCash(order.account, order);
   if (needed <= available) return undefined;

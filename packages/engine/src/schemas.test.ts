@@ -2,9 +2,12 @@ import { describe, expect, it } from "vitest";
 import { modifyOrderRequestSchema, orderRequestSchema, toEngineModification, toEngineOrder } from "./schemas.js";
 
 describe("orderRequestSchema", () => {
-  it("accepts each order type with exactly its prices and fills in DAY validity", () => {
+  it("accepts each order type with exactly its prices and fills in DAY validity and the CNC product", () => {
     const limit = orderRequestSchema.parse({ symbol: "reliance", side: "BUY", type: "LIMIT", quantity: 5, price: 2450.05 });
-    expect(limit).toEqual({ symbol: "RELIANCE", side: "BUY", type: "LIMIT", quantity: 5, price: 2450.05, validity: "DAY" });
+    expect(limit).toEqual({ symbol: "RELIANCE", side: "BUY", type: "LIMIT", quantity: 5, price: 2450.05, validity: "DAY", product: "CNC" });
+    expect(orderRequestSchema.safeParse({ ...limit, product: "NRML" }).error?.issues[0]?.message).toBe(
+      "must be CNC (delivery) or MIS (intraday)",
+    );
     expect(toEngineOrder(limit)).toMatchObject({ type: "LIMIT", price: 245_005 });
     const stop = orderRequestSchema.parse({ symbol: "TCS", side: "SELL", type: "SL", quantity: 1, price: 3000, triggerPrice: 3001.5 });
     expect(toEngineOrder(stop)).toMatchObject({ price: 300_000, triggerPrice: 300_150 });

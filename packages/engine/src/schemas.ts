@@ -54,6 +54,7 @@ const orderBase = {
   side: sideSchema,
   quantity: quantitySchema,
   validity: validitySchema.default("DAY"),
+  product: productSchema.default("CNC"),
   clientOrderId: clientOrderIdSchema.optional(),
 };
 
@@ -99,6 +100,13 @@ export const modifyOrderRequestSchema = z
 
 export type ModifyOrderRequest = z.infer<typeof modifyOrderRequestSchema>;
 
+/** Moving part of today's position between products (see the engine's commands/intraday.ts). */
+export const convertPositionRequestSchema = z
+  .strictObject({ symbol: symbolSchema, quantity: quantitySchema, from: productSchema, to: productSchema })
+  .refine((c) => c.from !== c.to, { message: "from and to must be different products", path: ["to"] });
+
+export type ConvertPositionRequest = z.infer<typeof convertPositionRequestSchema>;
+
 /** Rupees that passed `rupeePriceSchema` to paise. */
 function paise(rupees: number): number {
   const value = rupeesToPaise(rupees);
@@ -113,6 +121,7 @@ export function toEngineOrder(request: OrderRequest): OrderInput {
     side: request.side,
     quantity: request.quantity,
     validity: request.validity,
+    product: request.product,
     clientOrderId: request.clientOrderId,
   };
   switch (request.type) {

@@ -3,7 +3,7 @@
 import type { DayTurnover } from "./charges/charges.js";
 import { cloneJson } from "./json.js";
 import type { ChargeRates, Product } from "./charges/rates.js";
-import { AccountRecord, InstrumentRecord, type HoldingRecord } from "./records.js";
+import { activityKey, AccountRecord, InstrumentRecord, type DayActivity, type HoldingRecord, type PositionRecord } from "./records.js";
 import { newOrderRecord, type OrderRecord } from "./order-record.js";
 import { Store, type IdSpace } from "./store.js";
 import { orderView } from "./views.js";
@@ -29,7 +29,10 @@ export interface InstrumentSnapshot {
 }
 
 /** An order as stored in a snapshot: its public view plus what the engine needs to go on. */
-export interface OrderSnapshot extends Omit<OrderView, "amo" | "waitingFor"> {
+export interface OrderSnapshot extends Omit<OrderView, "amo" | "waitingFor" | "product" | "squareOff"> {
+  /** Absent in snapshots from before products: CNC. */
+  product?: Product;
+  squareOff?: boolean;
   /** Absent in snapshots from before after-market orders. */
   amo?: boolean;
   waitingFor?: WaitingFor | null;
@@ -49,6 +52,14 @@ export interface AccountSnapshot {
   deposited: number;
   /** Absent without charges (and in snapshots from before them). */
   charges?: AccountChargesSnapshot;
+  /** Absent for an account that never traded intraday or today (and in snapshots from before products). */
+  positions?: PositionSnapshot[];
+  activity?: DayActivity[];
+}
+
+/** An intraday position, with its open orders' ids in the order placed (their margin split follows it). */
+export interface PositionSnapshot extends Omit<PositionRecord, "openOrders"> {
+  openOrderIds: string[];
 }
 
 /** An account's charges: paid in all, and its current day's fills as charges see them. */
@@ -85,6 +96,9 @@ export interface EngineSnapshot {
   tradingDay?: number;
   /** Absent in snapshots from before it was kept: 0. */
   dayBeganAt?: number;
+  /** Absent in snapshots from before products: false, 0. */
+  intradayClosed?: boolean;
+  squareOffCounter?: number;
   instruments: InstrumentSnapshot[];
   accounts: AccountSnapshot[];
   holdings: Array<{ userId: string; holding: HoldingRecord }>;
@@ -131,6 +145,8 @@ export function snapshotStore(store: Store): EngineSnapshot {
     marketOpen: store.marketOpen,
     tradingDay: store.tradingDay,
     dayBeganAt: store.dayBeganAt,
+    intradayClosed: store.intradayClosed,
+    squareOffCounter: store.squareOffCounter,
     instruments,
     chargeRates: store.chargeRates,
     accounts: [...store.accounts.values()].map(accountSnapshot),
@@ -143,6 +159,13 @@ export function snapshotStore(store: Store): EngineSnapshot {
 
 function accountSnapshot(a: AccountRecord): AccountSnapshot {
   const snapshot: AccountSnapshot = { userId: a.userId, cash: a.cash, blocked: a.blocked, deposited: a.deposited };
+  if (a.positions.size > 0) {
+    snapshot.positions = [...a.positions.values()].map(({ openOrders, ...position }) => ({
+      ...position,
+      openOrderIds: [...openOrders].map((o) => o.orderId),
+    }));
+  }
+  if (a.activity.size > 0) snapshot.activity = [...a.activity.values()].map((activity) => ({ ...activity }));
   if (a.chargesPaid === 0 && a.chargeDay === null) return snapshot;
   const day = a.chargeDay;
   snapshot.charges = {
@@ -183,6 +206,20 @@ function restoreCharges(account: AccountRecord, charges: AccountChargesSnapshot 
         };
 }
 
+function restoreIntraday(store: Store, account: AccountRecord, a: AccountSnapshot): void {
+  for (const { openOrderIds, ...p } of a.positions ?? []) {
+    const position = account.getOrCreatePosition(p.symbol);
+    Object.assign(position, p);
+    account.marginUsed += p.margin;
+    for (const id of openOrderIds) {
+      const order = store.orders.get(id);
+      if (order === undefined) throw new Error(`snapshot: position ${account.userId}/${p.symbol} names unknown order ${id}`);
+      position.openOrders.add(order);
+    }
+  }
+  for (const activity of a.activity ?? []) account.activity.set(activityKey(activity.product, activity.symbol), { ...activity });
+}
+
 function orderSnapshot(o: OrderRecord): OrderSnapshot {
   // The view with fields added in place: a spread of it into a new literal was ~17x slower on a
   // large book, and snapshots of one are mostly this.
@@ -210,6 +247,8 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
   store.tradingDay = snapshot.tradingDay ?? 0;
   store.chargeRates = snapshot.chargeRates === undefined || snapshot.chargeRates === null ? null : cloneJson(snapshot.chargeRates);
   store.dayBeganAt = snapshot.dayBeganAt ?? 0;
+  store.intradayClosed = snapshot.intradayClosed ?? false;
+  store.squareOffCounter = snapshot.squareOffCounter ?? 0;
   for (const s of snapshot.instruments) {
     const record = new InstrumentRecord({ ...s.spec }, store.instruments.size);
     record.lastTradedPrice = s.lastTradedPrice;
@@ -250,6 +289,7 @@ export function restoreStore(snapshot: EngineSnapshot): Store {
     } else if (isOpen(order.state)) resting.push(order);
   }
   for (const s of snapshot.closedKeyedOrders) store.keepClosedKeyed(restoreOrder(store, s, accountOf(s.userId)));
+  for (const a of snapshot.accounts) restoreIntraday(store, accountOf(a.userId), a);
   waiting.sort((a, b) => a.priority - b.priority);
   for (const order of waiting) store.waiting.add(order);
   resting.sort((a, b) => a.priority - b.priority);
@@ -292,6 +332,8 @@ function restoreOrder(store: Store, s: OrderSnapshot, account: AccountRecord): O
   order.reserved = s.reserved;
   order.priority = s.priority;
   order.amo = s.amo ?? false;
+  if (s.product === "MIS") order.product = "MIS";
+  order.squareOff = s.squareOff ?? false;
   order.blockPrice = s.blockPrice ?? null;
   for (const t of s.trades) order.attachTrade({ ...t });
   return order;

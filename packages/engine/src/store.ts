@@ -4,6 +4,7 @@
 import type { LimitBook } from "./books.js";
 import type { ChargeRates } from "./charges/rates.js";
 import { buyChargeBound } from "./risk.js";
+import { intradayHolds } from "./intraday.js";
 import type { PriceLadder } from "./ladder.js";
 import { IllegalTransitionError, isLegalTransition, isOpen } from "./transitions.js";
 import type { EngineEvent, MarketPhase, Millis, OrderCause, OrderEventType, OrderState, OrderView, Trade, WaitingFor } from "./types.js";
@@ -65,6 +66,10 @@ export class Store {
   tradingDay = 0;
   /** When the current trading day began (its pre-open or open; a new market's first listing); 0 before any. */
   dayBeganAt: Millis = 0;
+  /** True from today's intraday square-off until the next trading day: no MIS orders (see commands/intraday.ts). */
+  intradayClosed = false;
+  /** Square-off orders made so far (their ids, like trade ids, are in this engine's id space). */
+  squareOffCounter = 0;
   readonly instruments = new Map<string, InstrumentRecord>();
   readonly accounts = new Map<string, AccountRecord>();
   readonly orders = new OrderIndex();
@@ -91,6 +96,12 @@ export class Store {
   nextTradeId(): string {
     this.tradeCounter += 1;
     return `T${this.tradeCounter * this.idSpace.count + this.idSpace.index}`;
+  }
+
+  /** The id of the next square-off order: `S<n>`, in this engine's share of ids. */
+  nextSquareOffId(): string {
+    this.squareOffCounter += 1;
+    return `S${this.squareOffCounter * this.idSpace.count + this.idSpace.index}`;
   }
 
   /**
@@ -243,17 +254,23 @@ export class Store {
   }
 
   /**
-   * Sets what an open order holds back: blocked cash for a BUY, reserved shares for a SELL. The
-   * account or holding total moves by the difference, so totals always equal the sum over orders.
+   * Sets what an open order holds back: blocked cash for a BUY, reserved shares for a SELL, margin
+   * for an intraday order. The account or holding total moves by the difference, so totals always
+   * equal the sum over orders.
    */
   setReserve(order: OrderRecord, amount: number): void {
     const delta = amount - order.reserved;
     if (delta === 0) return;
-    // The risk checks came first: a reservation they did not allow would spend money or shares
-    // the account does not have. Only a growing one can break that.
     if (amount < 0) throw new Error(`reservation of ${amount} for order ${order.orderId}`);
     const account = order.account;
-    if (order.side === "BUY") {
+    if (order.product === "MIS") {
+      // Re-sizing intraday orders may move margin between them (see intraday.ts): never refused.
+      order.reserved = amount;
+      account.blocked += delta;
+      this.touchFunds(account);
+    } else if (order.side === "BUY") {
+      // The risk checks came first: a reservation they did not allow would spend money or shares
+      // the account does not have. Only a growing one can break that.
       if (delta > 0 && account.blocked + delta > account.cash) {
         throw new Error(`order ${order.orderId} would block ${delta} more than the ${account.cash - account.blocked} cash left`);
       }
@@ -270,9 +287,30 @@ export class Store {
     }
   }
 
+  /**
+   * Sets an order's reservation to what it needs now; for an intraday order, every open intraday
+   * order of its account and instrument (their split into closing and opening parts moves together).
+   */
+  updateReserve(order: OrderRecord): void {
+    if (order.product === "CNC") {
+      this.setReserve(order, this.reserveNeeded(order));
+      return;
+    }
+    const position = order.account.getOrCreatePosition(order.symbol);
+    if (!isOpen(order.state)) {
+      position.openOrders.delete(order);
+      this.setReserve(order, 0);
+    }
+    for (const [open, hold] of intradayHolds(position, order.instrument, this.chargeRates)) this.setReserve(open, hold);
+  }
+
   /** The reservation an open order needs for what is left of it. */
   reserveNeeded(order: OrderRecord): number {
     if (!isOpen(order.state)) return 0;
+    if (order.product === "MIS") {
+      const position = order.account.positions.get(order.symbol);
+      return position === undefined ? 0 : (intradayHolds(position, order.instrument, this.chargeRates).get(order) ?? 0);
+    }
     if (order.side === "SELL") return order.remaining;
     const value = order.remaining * order.reservePrice;
     return value + buyChargeBound(value, order.instrument, this.chargeRates);

@@ -1,5 +1,5 @@
 // Domain types shared by the engine, the API, the web app and the CLI. Amounts are integer paise.
-import type { ChargeRates } from "./charges/rates.js";
+import type { ChargeRates, Product } from "./charges/rates.js";
 import type { BandLimits, PriceBand } from "./price-rules.js";
 import type { Paise } from "./money.js";
 import type { ReasonCode } from "./reasons.js";
@@ -87,6 +87,11 @@ export interface InstrumentSpec {
   tickSizeRule?: "nse" | undefined;
   /** The daily price band (see price-rules.ts); absent: none (instruments listed before bands). */
   band?: PriceBand | undefined;
+  /**
+   * Intraday (MIS) leverage: an MIS position blocks its value divided by this as margin. Absent:
+   * `DEFAULT_INTRADAY_LEVERAGE` (see intraday.ts).
+   */
+  intradayLeverage?: number | undefined;
 }
 
 export interface Quote {
@@ -124,6 +129,8 @@ interface OrderInputBase {
   side: Side;
   quantity: number;
   validity: Validity;
+  /** CNC (delivery) when absent. */
+  product?: Product | undefined;
   clientOrderId?: string | undefined;
 }
 
@@ -161,6 +168,7 @@ export const ORDER_CAUSES = [
   "ioc-unfilled",
   "session-closed",
   "account-reset",
+  "squared-off",
 ] as const;
 export type OrderCause = (typeof ORDER_CAUSES)[number];
 
@@ -178,6 +186,7 @@ export const ORDER_CAUSE_TEXT: Record<OrderCause, string> = {
   "ioc-unfilled": "IOC: nothing more filled on arrival, cancelled",
   "session-closed": "expired at the session's close",
   "account-reset": "cancelled when the account was reset",
+  "squared-off": "intraday square-off by the broker",
 };
 
 export interface StateChange {
@@ -194,6 +203,7 @@ export interface OrderView {
   side: Side;
   type: OrderType;
   validity: Validity;
+  product: Product;
   quantity: number;
   price: Paise | null;
   triggerPrice: Paise | null;
@@ -210,6 +220,8 @@ export interface OrderView {
   amo: boolean;
   /** What the order still waits for before it meets the market; null once it has entered. */
   waitingFor: WaitingFor | null;
+  /** Placed by the broker at the intraday square-off, not by the user. */
+  squareOff: boolean;
 }
 
 export interface OrderDetail extends OrderView {
@@ -226,12 +238,20 @@ export interface Trade {
   quantity: number;
   price: Paise;
   time: Millis;
+  /** Absent in trades from before products: CNC. */
+  product?: Product | undefined;
+  /** True for a fill of the broker's square-off order (it bears the square-off fee). */
+  squareOff?: true | undefined;
 }
 
 export interface Funds {
   userId: string;
   cash: Paise;
+  /** Held back for open orders: a delivery BUY's value and charges, an intraday order's margin. */
   blocked: Paise;
+  /** Margin held by open intraday (MIS) positions. */
+  marginUsed: Paise;
+  /** Cash less what is blocked and the margin used. */
   available: Paise;
   holdingsValue: Paise;
   equity: Paise;
@@ -267,6 +287,34 @@ export interface HoldingView {
   realizedPnl: Paise;
   dayChange: Paise;
   dayChangePercent: number;
+}
+
+/**
+ * Today's trades of one instrument in one product, as a position: what was bought and sold, the
+ * net quantity, and its P&L marked to the market (M2M). An intraday (MIS) position is the account's
+ * open intraday quantity; a delivery (CNC) position is today's delivery trades (the shares
+ * themselves are holdings).
+ */
+export interface PositionView {
+  symbol: string;
+  product: Product;
+  /** Bought less sold today: positive long, negative short. */
+  quantity: number;
+  /** The open intraday position's average entry price (MIS); the day's average buy or sell price (CNC). */
+  averagePrice: Paise;
+  buyQuantity: number;
+  buyValue: Paise;
+  sellQuantity: number;
+  sellValue: Paise;
+  ltp: Paise;
+  /** Sold value less bought value plus the net quantity at the last price. */
+  pnl: Paise;
+  /** The part of `pnl` closed by matching buys and sells. */
+  realizedPnl: Paise;
+  /** The part of `pnl` still open (the net quantity against its price). */
+  unrealizedPnl: Paise;
+  /** Margin the open intraday position holds (MIS); 0 for CNC. */
+  margin: Paise;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -362,6 +410,25 @@ export interface SetChargeRatesCommand extends CommandBase, FromFeed {
 }
 
 /**
+ * The intraday square-off (15:20 on NSE, as brokers run it): every open intraday (MIS) order is
+ * cancelled and every MIS position is closed by a MARKET order at the last price, each bearing the
+ * square-off fee. Intraday orders are refused from then until the market closes.
+ */
+export interface SquareOffCommand extends CommandBase, FromFeed {
+  kind: "squareOff";
+}
+
+/** Moves `quantity` of today's position in `symbol` from one product to the other (see commands/intraday.ts). */
+export interface ConvertPositionCommand extends CommandBase {
+  kind: "convertPosition";
+  userId: string;
+  symbol: string;
+  quantity: number;
+  from: Product;
+  to: Product;
+}
+
+/**
  * Lets go of closed orders placed with a clientOrderId that closed before `closedBefore`, when
  * closed orders are not retained (see StoreOptions): memory then holds open state only, and the
  * caller answers a retry of such a key from its history. Changes nothing else; emits no events.
@@ -384,6 +451,8 @@ export type Command =
   | OpenSessionCommand
   | CloseSessionCommand
   | SetChargeRatesCommand
+  | SquareOffCommand
+  | ConvertPositionCommand
   | ForgetClientOrderIdsCommand;
 
 // ---------------------------------------------------------------------------------------------
@@ -436,11 +505,28 @@ export interface ChargeRatesEvent extends EventBase {
   rates: ChargeRates | null;
 }
 export interface SessionEvent extends EventBase {
-  type: "session.pre-open" | "session.auction" | "session.opened" | "session.closed";
+  type: "session.pre-open" | "session.auction" | "session.opened" | "session.squared-off" | "session.closed";
+}
+/** Part of a position moved between products (see ConvertPositionCommand). */
+export interface PositionConvertedEvent extends EventBase {
+  type: "position.converted";
+  userId: string;
+  symbol: string;
+  quantity: number;
+  from: Product;
+  to: Product;
 }
 
 export type EngineEvent =
-  OrderEvent | OrderFilledEvent | TickEvent | FundsChangedEvent | InstrumentAddedEvent | AccountEvent | SessionEvent | ChargeRatesEvent;
+  | OrderEvent
+  | OrderFilledEvent
+  | TickEvent
+  | FundsChangedEvent
+  | InstrumentAddedEvent
+  | AccountEvent
+  | SessionEvent
+  | ChargeRatesEvent
+  | PositionConvertedEvent;
 
 // ---------------------------------------------------------------------------------------------
 // Results

@@ -12,6 +12,7 @@ export function orderView(o: OrderRecord): OrderView {
     side: o.side,
     type: o.type,
     validity: o.validity,
+    product: o.product,
     quantity: o.quantity,
     price: o.price,
     triggerPrice: o.triggerPrice,
@@ -25,6 +26,7 @@ export function orderView(o: OrderRecord): OrderView {
     triggeredAt: o.triggeredAt,
     amo: o.amo,
     waitingFor: o.waitingFor,
+    squareOff: o.squareOff,
   };
 }
 

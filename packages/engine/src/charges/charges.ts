@@ -24,6 +24,8 @@ export interface ChargedFill {
   exchange: Exchange;
   /** quantity × price, in paise. */
   value: Paise;
+  /** A fill of the broker's square-off order: its order bears the square-off fee once. */
+  squareOff?: boolean | undefined;
 }
 
 /** The charges of a day (or of one order), per component, in paise. */
@@ -97,6 +99,7 @@ export function addFill(day: DayTurnover, fill: ChargedFill, rates: ChargeRates)
   if (order === undefined) {
     order = { product: fill.product, value: 0 };
     day.orders.set(fill.orderId, order);
+    if (fill.squareOff === true) day.squaredOff += 1;
   }
   const before = brokerageOf(order.value, order.product, rates);
   order.value += fill.value;

@@ -94,6 +94,8 @@ export function validateOrderInput(input: OrderInput, store: Store): Refused | I
     return refuse("INVALID_ORDER", "type must be MARKET, LIMIT, SL or SL_M");
   }
   if (validity !== "DAY" && validity !== "IOC") return refuse("INVALID_ORDER", "validity must be DAY or IOC");
+  const product = (input as { product?: unknown }).product;
+  if (product !== undefined && product !== "CNC" && product !== "MIS") return refuse("INVALID_ORDER", "product must be CNC or MIS");
   if (input.clientOrderId !== undefined && !isValidId(input.clientOrderId)) {
     return refuse("INVALID_ORDER", `clientOrderId must be 1 to ${MAX_ID_LENGTH} characters`);
   }

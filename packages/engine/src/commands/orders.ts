@@ -32,6 +32,7 @@ function sameOrderInput(order: OrderView, input: OrderInput): boolean {
     order.side === input.side &&
     order.type === input.type &&
     order.validity === input.validity &&
+    order.product === (input.product ?? "CNC") &&
     order.quantity === input.quantity &&
     order.price === (fields.price ?? null) &&
     order.triggerPrice === (fields.triggerPrice ?? null)
@@ -70,6 +71,10 @@ export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult 
   if (store.orders.byKey(key) !== undefined) return refuse("DUPLICATE_ORDER_ID", `order id ${orderId} is already taken`);
   const instrument = validateOrderInput(input, store);
   if (!(instrument instanceof InstrumentRecord)) return instrument;
+  const product = input.product ?? "CNC";
+  if (product === "MIS" && store.intradayClosed && store.phase !== "closed") {
+    return refuse("INTRADAY_CLOSED", "intraday (MIS) orders are closed for today: positions have been squared off; place a CNC order");
+  }
 
   const waitingFor = waitingForOf(store.phase, input);
   const blockPrice = input.type === "MARKET" && waitingFor !== null ? waitingBlockPrice(instrument) : null;
@@ -95,6 +100,7 @@ export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult 
       key,
     );
   if (isAfterMarket(waitingFor)) order.amo = true;
+  if (product === "MIS") order.product = "MIS";
 
   if (riskRefusal) {
     order.rejectReason = riskRefusal.code;
@@ -110,6 +116,7 @@ export function placeOrder(store: Store, cmd: PlaceOrderCommand): CommandResult 
     store.addWaiting(order, waitingFor);
   }
   store.addOrder(order, "order.accepted");
+  if (product === "MIS") account.getOrCreatePosition(instrument.spec.symbol).openOrders.add(order);
   routeAccepted(store, order, time);
   const view = store.answerView(order);
   return { ok: true, events: store.takeEvents(time), order: view };

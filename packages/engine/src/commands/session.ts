@@ -2,6 +2,9 @@
 //
 //   closed --startPreOpen--> pre-open --openingAuction--> opening --openSession--> open --closeSession--> closed
 //
+// In the open market the intraday square-off (`squareOff`, see intraday.ts) ends intraday trading
+// for the day; the close runs it if it has not run.
+//
 // A trading day begins at pre-open (or at the open, for a market without one: `openSession` from
 // closed does both): previous close, open, high and low reset, tick sizes and bands reviewed. The
 // close expires every open order (all are DAY orders, as IOC never rests) and reviews each band
@@ -14,10 +17,12 @@ import { isOpen } from "../transitions.js";
 import type { CommandResult, Millis } from "../types.js";
 import { refuse } from "./common.js";
 import { enterOpenMarket, enterPreOpen } from "./waiting.js";
+import { squareOffAll } from "./intraday.js";
 
 function beginTradingDay(store: Store, time: Millis): void {
   store.tradingDay += 1;
   store.dayBeganAt = time;
+  store.intradayClosed = false;
   for (const instrument of store.instruments.values()) {
     instrument.previousClose = instrument.lastTradedPrice;
     instrument.open = instrument.lastTradedPrice;
@@ -46,9 +51,13 @@ export function openSession(store: Store, time: Millis): CommandResult {
   return { ok: true, events: store.takeEvents(time) };
 }
 
-/** Orders still waiting (placed after the auction, or after-market orders) stay for the next session. */
+/**
+ * Orders still waiting (placed after the auction, or after-market orders) stay for the next
+ * session. Intraday positions are squared off first if the square-off has not run today.
+ */
 export function closeSession(store: Store, time: Millis): CommandResult {
   if (store.phase === "closed") return refuse("INVALID_COMMAND", "the session is already closed");
+  if (!store.intradayClosed) squareOffAll(store, time);
   for (const order of store.orders.values()) {
     if (isOpen(order.state) && order.waitingFor === null) closeOrder(store, order, "EXPIRED", time, "session-closed", "order.expired");
   }

@@ -54,7 +54,7 @@ export function waitingBlockPrice(instrument: InstrumentRecord): Paise {
 /** An accepted order where it belongs now: waiting, in the pre-open book, or meeting the market. */
 export function routeAccepted(store: Store, order: OrderRecord, time: Millis): void {
   if (order.waitingFor !== null || order.isPendingStop || !store.marketOpen) {
-    store.setReserve(order, store.reserveNeeded(order));
+    store.updateReserve(order);
     // Outside the normal market a LIMIT order in the book rests untouched (pre-open orders until the
     // auction; one modified before the open until a tick reaches it): nothing trades there.
     if (order.waitingFor === null && order.ladderLevel === null) store.addToBook(order);
