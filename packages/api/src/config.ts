@@ -8,6 +8,9 @@ const bool = z
   .union([z.boolean(), z.enum(["true", "false", "1", "0", "yes", "no", "on", "off"])])
   .transform((v) => v === true || v === "true" || v === "1" || v === "yes" || v === "on");
 
+/** Brokers square intraday positions off ten minutes before NSE's 15:30 close. */
+export const DEFAULT_SQUARE_OFF_TIME = "15:20";
+
 export const configSchema = z.object({
   /**
    * What this process is: `all` (the default) the whole platform in one process; `gateway` an API
@@ -54,6 +57,11 @@ export const configSchema = z.object({
   marketClockSpeed: z.coerce.number().positive().max(100_000).default(1),
   /** `india`: trades bear brokerage, STT, exchange charges, fees and GST (see the engine's charges/rates.ts); `none`: no charges. */
   charges: z.enum(["india", "none"]).default("india"),
+  /** When intraday (MIS) positions are squared off on the NSE calendar, HH:MM IST (brokers: 15:20). */
+  squareOffTime: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time of day HH:MM, e.g. 15:20")
+    .default(DEFAULT_SQUARE_OFF_TIME),
   /** Trading days of 1-minute candles a new market starts with (made by the seeded feed); 0 for none. */
   historyDays: z.coerce.number().int().min(0).max(250).default(30),
   demoUsers: bool.default(true),
@@ -125,6 +133,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   marketClockSpeed: "MARKET_CLOCK_SPEED",
   historyDays: "HISTORY_DAYS",
   charges: "CHARGES",
+  squareOffTime: "SQUARE_OFF_TIME",
   demoUsers: "DEMO_USERS",
   adminApiKey: "ADMIN_API_KEY",
   startingCash: "STARTING_CASH",

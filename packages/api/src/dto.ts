@@ -1,7 +1,10 @@
 // What clients see: the engine's views with every amount in decimal rupees. Every procedure's
 // output goes through these, so paise never leak past the API edge.
 import {
+  divRound,
   ORDER_CAUSE_TEXT,
+  type BasketMargin,
+  type PositionView,
   type ChargeBreakdown,
   paiseToRupees,
   type Funds,
@@ -15,6 +18,8 @@ import {
 
 import type { z } from "zod";
 import type {
+  basketMarginOutput,
+  positionOutput,
   chargesOutput,
   fundsOutput,
   holdingOutput,
@@ -68,6 +73,8 @@ export function orderDto(o: OrderView): z.infer<typeof orderOutput> {
     side: o.side,
     type: o.type,
     validity: o.validity,
+    // Orders recorded before products have neither field.
+    product: o.product ?? "CNC",
     quantity: o.quantity,
     price: maybeRupees(o.price),
     triggerPrice: maybeRupees(o.triggerPrice),
@@ -82,6 +89,7 @@ export function orderDto(o: OrderView): z.infer<typeof orderOutput> {
     // Orders recorded before after-market orders have neither field.
     amo: o.amo ?? false,
     waitingFor: o.waitingFor ?? null,
+    squareOff: o.squareOff ?? false,
   };
 }
 
@@ -94,6 +102,8 @@ export function tradeDto(t: Trade): z.infer<typeof tradeOutput> {
     quantity: t.quantity,
     price: rupees(t.price),
     time: iso(t.time),
+    product: t.product ?? "CNC",
+    squareOff: t.squareOff === true,
   };
 }
 
@@ -127,6 +137,7 @@ export function fundsDto(f: Funds): z.infer<typeof fundsOutput> {
   return {
     cash: rupees(f.cash),
     blocked: rupees(f.blocked),
+    marginUsed: rupees(f.marginUsed ?? 0),
     available: rupees(f.available),
     holdingsValue: rupees(f.holdingsValue),
     equity: rupees(f.equity),
@@ -140,6 +151,42 @@ export function fundsDto(f: Funds): z.infer<typeof fundsOutput> {
   };
 }
 
+export function positionDto(p: PositionView): z.infer<typeof positionOutput> {
+  return {
+    symbol: p.symbol,
+    product: p.product,
+    quantity: p.quantity,
+    averagePrice: rupees(p.averagePrice),
+    buyQuantity: p.buyQuantity,
+    buyValue: rupees(p.buyValue),
+    buyPrice: p.buyQuantity === 0 ? 0 : rupees(divRound(p.buyValue, p.buyQuantity)),
+    sellQuantity: p.sellQuantity,
+    sellValue: rupees(p.sellValue),
+    sellPrice: p.sellQuantity === 0 ? 0 : rupees(divRound(p.sellValue, p.sellQuantity)),
+    ltp: rupees(p.ltp),
+    pnl: rupees(p.pnl),
+    realizedPnl: rupees(p.realizedPnl),
+    unrealizedPnl: rupees(p.unrealizedPnl),
+    margin: rupees(p.margin),
+  };
+}
+
+export function basketMarginDto(b: BasketMargin): z.infer<typeof basketMarginOutput> {
+  return {
+    orders: b.orders.map((o) => ({
+      ...o,
+      price: rupees(o.price),
+      value: rupees(o.value),
+      margin: rupees(o.margin),
+      charges: rupees(o.charges),
+      blocked: rupees(o.blocked),
+    })),
+    blocked: rupees(b.blocked),
+    available: rupees(b.available),
+    shortfall: rupees(b.shortfall),
+  };
+}
+
 export type QuoteDto = ReturnType<typeof quoteDto>;
 export type InstrumentDto = ReturnType<typeof instrumentDto>;
 export type OrderDto = ReturnType<typeof orderDto>;
@@ -147,6 +194,7 @@ export type OrderDetailDto = ReturnType<typeof orderDetailDto>;
 export type TradeDto = ReturnType<typeof tradeDto>;
 export type HoldingDto = ReturnType<typeof holdingDto>;
 export type FundsDto = ReturnType<typeof fundsDto>;
+export type PositionDto = ReturnType<typeof positionDto>;
 
 /** A breakdown of charges in rupees. */
 export function chargesDto(c: ChargeBreakdown): z.infer<typeof chargesOutput> {

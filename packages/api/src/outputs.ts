@@ -67,6 +67,7 @@ export const orderOutput = z.object({
   side: z.enum(SIDES),
   type: z.enum(ORDER_TYPES),
   validity: z.enum(VALIDITIES),
+  product: z.enum(PRODUCTS).describe("CNC: delivery; MIS: intraday, on margin, squared off the same day"),
   quantity: z.number().int(),
   price: rupees.nullable(),
   triggerPrice: rupees.nullable(),
@@ -85,6 +86,7 @@ export const orderOutput = z.object({
     .describe(
       "what the order waits for before it meets the market: the next pre-open (09:00 IST), the opening auction (09:08), the normal market (09:15); null once in the market",
     ),
+  squareOff: z.boolean().describe("placed by the broker to square off an intraday position"),
 });
 
 export const tradeOutput = z.object({
@@ -95,6 +97,8 @@ export const tradeOutput = z.object({
   quantity: z.number().int(),
   price: rupees,
   time: isoTime,
+  product: z.enum(PRODUCTS),
+  squareOff: z.boolean().describe("a fill of the broker's square-off order (it bears the square-off fee)"),
 });
 
 export const orderDetailOutput = orderOutput.extend({
@@ -120,8 +124,9 @@ export const holdingOutput = z.object({
 
 export const fundsOutput = z.object({
   cash: rupees,
-  blocked: rupees,
-  available: rupees,
+  blocked: rupees.describe("held for open orders: a delivery BUY's value and charges, an intraday order's margin"),
+  marginUsed: rupees.describe("margin held by open intraday (MIS) positions"),
+  available: rupees.describe("cash less blocked and margin used"),
   holdingsValue: rupees,
   equity: rupees,
   totalPnl: rupees,
@@ -184,4 +189,42 @@ export const contractNoteOutput = z.object({
   buyValue: rupees,
   sellValue: rupees,
   net: rupees.describe("sells less buys less charges: positive is receivable, negative payable"),
+});
+
+export const positionOutput = z.object({
+  symbol: z.string(),
+  product: z.enum(PRODUCTS),
+  quantity: z.number().int().describe("bought less sold today: negative is short"),
+  averagePrice: rupees.describe("the open intraday position's average entry; for CNC the day's average buy (or sell) price"),
+  buyQuantity: z.number().int(),
+  buyValue: rupees,
+  buyPrice: rupees.describe("average buy price today; 0 without buys"),
+  sellQuantity: z.number().int(),
+  sellValue: rupees,
+  sellPrice: rupees.describe("average sell price today; 0 without sells"),
+  ltp: rupees,
+  pnl: rupees.describe("marked to market: sold value less bought value plus the net quantity at the last price"),
+  realizedPnl: rupees.describe("the part of pnl closed by matching buys and sells"),
+  unrealizedPnl: rupees.describe("the part of pnl still open"),
+  margin: rupees.describe("margin the open intraday position holds; 0 for CNC"),
+});
+
+export const basketMarginOutput = z.object({
+  orders: z.array(
+    z.object({
+      symbol: z.string(),
+      side: z.enum(SIDES),
+      product: z.enum(PRODUCTS),
+      quantity: z.number().int(),
+      price: rupees.describe("the price the order is sized at: its limit or trigger, else the last price"),
+      value: rupees,
+      margin: rupees.describe("intraday: margin for the part that would open a position; delivery BUY: its value"),
+      charges: rupees.describe("the order's charges filled alone (an estimate)"),
+      blocked: rupees.describe("what placing it would hold back, with room for its charges"),
+      refusal: z.object({ code: z.enum(REASON_CODES as [string, ...string[]]), message: z.string() }).nullable(),
+    }),
+  ),
+  blocked: rupees.describe("what the basket would hold back in all, its orders placed in order"),
+  available: rupees,
+  shortfall: rupees.describe("cash the basket needs beyond what is available; 0 when it fits"),
 });

@@ -4,6 +4,7 @@
 // inputs (flat objects, query strings) and the output schemas the OpenAPI document shows.
 import {
   orderRequestSchema,
+  productSchema,
   orderTypeSchema,
   quantitySchema,
   rupeePriceSchema,
@@ -15,8 +16,11 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { chargesPreviewInput } from "./router/charges.js";
 import { contractNoteInput } from "./router/contract-notes.js";
+import { basketMarginInput } from "./router/margins.js";
 import { candlesInput, cursorText, idText, isoTime, orderIdSchema, orderStateInput, pageLimitSchema } from "./procedures/inputs.js";
 import {
+  basketMarginOutput,
+  positionOutput,
   candleOutput,
   chargesPreviewOutput,
   contractNoteOutput,
@@ -69,6 +73,7 @@ const placeOrderBody = z
     price: jsonNumber(rupeePriceSchema).optional().describe("LIMIT and SL only"),
     triggerPrice: jsonNumber(rupeePriceSchema).optional().describe("SL and SL_M only"),
     validity: validitySchema.optional(),
+    product: productSchema.optional().describe("CNC (delivery, the default) or MIS (intraday)"),
     clientOrderId: idText().optional().describe("idempotency key: a retry returns the original order"),
   })
   .partial()
@@ -206,8 +211,27 @@ export const restRouter = router({
     .input(z.object({}))
     .output(z.array(holdingOutput))
     .query(({ ctx }) => call(ctx).portfolio.holdings()),
+  positions: publicProcedure
+    .meta(get("/positions", "Today's positions by product (CNC, MIS) with buy/sell quantities and M2M P&L", ["portfolio"]))
+    .input(z.object({}))
+    .output(z.array(positionOutput))
+    .query(({ ctx }) => call(ctx).positions.list()),
+  convertPosition: publicProcedure
+    .meta(post("/positions/convert", "Move part of today's position between CNC and MIS", ["portfolio"]))
+    .input(z.object({ symbol: symbolSchema, quantity: jsonNumber(quantitySchema), from: productSchema, to: productSchema }))
+    .output(z.object({ symbol: z.string(), quantity: z.number().int(), from: productSchema, to: productSchema, funds: fundsOutput }))
+    .mutation(({ ctx, input }) => call(ctx).positions.convert(input)),
+  basketMargin: publicProcedure
+    .meta(post("/margins/basket", "What a basket of orders would block if placed now, charges included, without placing it", ["charges"]))
+    .input(z.object({ orders: z.array(z.record(z.string(), z.unknown())).describe("orders as POST /orders takes them") }))
+    .output(basketMarginOutput)
+    .mutation(({ ctx, input }) => {
+      const basket = basketMarginInput().safeParse(input);
+      if (!basket.success) throw new TRPCError({ code: "BAD_REQUEST", message: "invalid basket", cause: basket.error });
+      return call(ctx).margins.basket(basket.data);
+    }),
   funds: publicProcedure
-    .meta(get("/funds", "Cash, blocked cash, equity and P&L", ["portfolio"]))
+    .meta(get("/funds", "Cash, blocked cash, margin used, equity and P&L", ["portfolio"]))
     .input(z.object({}))
     .output(fundsOutput)
     .query(({ ctx }) => call(ctx).funds.get()),

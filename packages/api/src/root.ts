@@ -7,8 +7,10 @@ import { contractNotesRouter } from "./router/contract-notes.js";
 import { fundsRouter } from "./router/funds.js";
 import { instrumentsRouter } from "./router/instruments.js";
 import { marketRouter } from "./router/market.js";
+import { marginsRouter } from "./router/margins.js";
 import { ordersRouter } from "./router/orders.js";
 import { portfolioRouter } from "./router/portfolio.js";
+import { positionsRouter } from "./router/positions.js";
 import { tradesRouter } from "./router/trades.js";
 import { createCallerFactory, router } from "./trpc.js";
 
@@ -19,6 +21,8 @@ export const appRouter = router({
   orders: ordersRouter,
   trades: tradesRouter,
   portfolio: portfolioRouter,
+  positions: positionsRouter,
+  margins: marginsRouter,
   funds: fundsRouter,
   charges: chargesRouter,
   contractNotes: contractNotesRouter,

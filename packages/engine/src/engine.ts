@@ -12,6 +12,7 @@ import { closeSession, openSession, startPreOpen } from "./commands/session.js";
 import { applyTick } from "./commands/ticks.js";
 import type { ChargeRates } from "./charges/rates.js";
 import { fundsOf, holdingsOf, positionsOf, quoteOf } from "./portfolio.js";
+import { basketMargin, type BasketMargin } from "./margin-preview.js";
 import type { InstrumentRecord } from "./records.js";
 import type { OrderRecord } from "./order-record.js";
 import { restoreStore, snapshotStore, type EngineSnapshot } from "./snapshot.js";
@@ -26,6 +27,7 @@ import type {
   MarketPhase,
   Millis,
   OrderDetail,
+  OrderInput,
   OrderState,
   OrderView,
   PositionView,
@@ -212,6 +214,12 @@ export class Engine {
   holdings(userId: string): HoldingView[] {
     const account = this.store.account(userId);
     return account === undefined ? [] : holdingsOf(account, this.store.instruments, this.store.tradingDay);
+  }
+
+  /** What a basket of orders would hold back if placed now, in order (see margin-preview.ts); undefined without the account. */
+  basketMargin(userId: string, orders: readonly OrderInput[]): BasketMargin | undefined {
+    const account = this.store.account(userId);
+    return account === undefined ? undefined : basketMargin(this.store, account, orders);
   }
 
   /** Today's positions by product: intraday ones (open or closed today) and today's delivery trades. */

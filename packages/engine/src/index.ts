@@ -8,7 +8,9 @@ export { bandLimits, PRICE_BANDS, tickSizeFor, type BandLimits, type PriceBand }
 export {
   CALENDARS,
   istDate,
+  istMinuteOfDay,
   isNseTradingDay,
+  isSquareOffDue,
   marketStatus,
   nextSessionStep,
   nseHoliday,
@@ -22,6 +24,7 @@ export { sessionMinutes, tradingDaysBefore } from "./calendar/trading-days.js";
 export { DEFAULT_CHARGE_RATES, NO_CHARGE_RATES, PRODUCTS, type ChargeRates, type PerCrore, type Product } from "./charges/rates.js";
 export { contractNote, type ContractLine, type ContractNote } from "./charges/contract-note.js";
 export { DEFAULT_INTRADAY_LEVERAGE, MAX_INTRADAY_LEVERAGE, marginFor } from "./intraday.js";
+export type { BasketMargin, OrderMargin } from "./margin-preview.js";
 export {
   addFill,
   CHARGE_COMPONENTS,

@@ -39,6 +39,21 @@ describe("intraday margin", () => {
     expect(market({ carol: 50_000 * RS }).place("carol", { side: "BUY", quantity: 100 })).toMatchObject({ code: "INSUFFICIENT_FUNDS" });
   });
 
+  it("previews a basket's margin as placing it in order would hold it, without placing anything", () => {
+    const m = market({ carol: 10_000 * RS });
+    m.placeOk("carol", { side: "BUY", quantity: 2 }); // ₹5,000 of delivery
+    const preview = m.engine.basketMargin("carol", [
+      { symbol: "RELIANCE", side: "BUY", type: "MARKET", validity: "DAY", quantity: 10, product: "MIS" },
+      { symbol: "RELIANCE", side: "SELL", type: "LIMIT", validity: "DAY", quantity: 10, price: 2_600 * RS, product: "MIS" },
+      { symbol: "RELIANCE", side: "SELL", type: "MARKET", validity: "DAY", quantity: 3 },
+      { symbol: "INFY", side: "BUY", type: "LIMIT", validity: "DAY", quantity: 1, price: 1_400 * RS },
+    ]);
+    expect(preview?.orders.map((o) => o.blocked)).toEqual([5_000 * RS, 0, 0, 1_400 * RS]);
+    expect(preview?.orders[2]?.refusal).toMatchObject({ code: "INSUFFICIENT_HOLDINGS" });
+    expect(preview).toMatchObject({ blocked: 6_400 * RS, available: 5_000 * RS, shortfall: 1_400 * RS });
+    expect(m.funds("carol")).toMatchObject({ blocked: 0, marginUsed: 0 });
+  });
+
   it("takes the leverage an instrument gives", () => {
     const m = new TestMarket();
     const spec = {
@@ -54,6 +69,8 @@ describe("intraday margin", () => {
     m.ok(m.apply({ kind: "addInstrument", time: m.now(), instrument: spec }));
     m.placeOk("alice", { symbol: "HALF", side: "BUY", quantity: 10, product: "MIS" });
     expect(m.funds("alice").marginUsed).toBe(5_000 * RS);
+    const bad = { ...spec, symbol: "BAD", intradayLeverage: 0.5 };
+    expect(m.apply({ kind: "addInstrument", time: m.now(), instrument: bad })).toMatchObject({ code: "INVALID_COMMAND" });
   });
 
   it("blocks margin for a resting MIS order and releases it on cancel", () => {

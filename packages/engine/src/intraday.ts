@@ -46,19 +46,19 @@ export function intradayHold(
   return marginFor(opening * price, instrument) + charges;
 }
 
-/** The position's quantity that closing orders on `side` can still take: a SELL closes a long, a BUY a short. */
-function closable(position: PositionRecord | undefined, side: Side): number {
-  if (position === undefined) return 0;
-  return side === "SELL" ? Math.max(position.quantity, 0) : Math.max(-position.quantity, 0);
+/** What orders on `side` can close of a position of `quantity`: a SELL closes a long, a BUY a short. */
+function closable(quantity: number, side: Side): number {
+  return side === "SELL" ? Math.max(quantity, 0) : Math.max(-quantity, 0);
 }
 
 /**
  * The part of a new intraday order that would open or grow a position: what the position's open
- * quantity, less what the account's earlier orders on the same side already close, cannot absorb.
+ * quantity (moved by `filled`: a basket's earlier orders, as if filled), less what the account's
+ * open orders on the same side already close, cannot absorb.
  */
-export function openingPart(account: AccountRecord, instrument: InstrumentRecord, side: Side, quantity: number): number {
+export function openingPart(account: AccountRecord, instrument: InstrumentRecord, side: Side, quantity: number, filled = 0): number {
   const position = account.positions.get(instrument.spec.symbol);
-  let left = closable(position, side);
+  let left = closable((position?.quantity ?? 0) + filled, side);
   for (const order of position?.openOrders ?? []) if (order.side === side) left -= order.remaining;
   return quantity - Math.min(quantity, Math.max(left, 0));
 }
@@ -73,7 +73,7 @@ export function intradayHolds(
   rates: ChargeRates | null,
   change?: { order: OrderRecord; remaining: number; price: Paise },
 ): Map<OrderRecord, Paise> {
-  const left = { SELL: closable(position, "SELL"), BUY: closable(position, "BUY") };
+  const left = { SELL: closable(position.quantity, "SELL"), BUY: closable(position.quantity, "BUY") };
   const holds = new Map<OrderRecord, Paise>();
   for (const order of position.openOrders) {
     const remaining = change?.order === order ? change.remaining : order.remaining;

@@ -176,17 +176,84 @@ describe("trade contract-note", () => {
   });
 });
 
+describe("trade positions and convert", () => {
+  const position = {
+    symbol: "INFY",
+    product: "MIS",
+    quantity: -10,
+    averagePrice: 1500,
+    buyQuantity: 0,
+    buyValue: 0,
+    buyPrice: 0,
+    sellQuantity: 10,
+    sellValue: 15000,
+    sellPrice: 1500,
+    ltp: 1490,
+    pnl: 100,
+    realizedPnl: 0,
+    unrealizedPnl: 100,
+    margin: 3000,
+  };
+
+  it("prints positions with M2M P&L, and the day's buys and sells with --day", async () => {
+    const run = await trade(["positions"], { "positions.list": [position] });
+    expect(run.out).toMatch(/SYMBOL\s+PRODUCT\s+QTY.*MARGIN/);
+    expect(run.out).toMatch(/INFY\s+MIS\s+-10\s+₹1,500\.00\s+₹1,490\.00\s+\+₹100\.00.*₹3,000\.00/);
+    const day = await trade(["positions", "--day"], { "positions.list": [position] });
+    expect(day.out).toMatch(/INFY\s+MIS\s+0\s+₹0\.00\s+10\s+₹1,500\.00\s+-10/);
+    expect((await trade(["positions"], { "positions.list": [] })).out).toContain("no positions today");
+  });
+
+  it("converts to the product --to names, from the other one", async () => {
+    const answer = { symbol: "INFY", quantity: 5, from: "MIS", to: "CNC", funds: { available: 1000 } };
+    const run = await trade(["convert", "infy", "5", "--to", "cnc"], { "positions.convert": answer });
+    expect(run.calls).toEqual([{ procedure: "positions.convert", input: { symbol: "INFY", quantity: 5, from: "MIS", to: "CNC" } }]);
+    expect(run.out).toBe("converted 5 INFY from MIS to CNC; available ₹1,000.00\n");
+    expect(usageMistake((await trade(["convert", "INFY", "5", "--to", "nrml"])).error)).toContain(
+      "must be CNC (delivery) or MIS (intraday)",
+    );
+  });
+});
+
 describe("trade buy and sell", () => {
   it("sends the order the prices describe and prints it on one line", async () => {
     const run = await trade(["buy", "INFY", "10", "--limit", "1500.50", "--ioc", "--client-id", "k1"], { "orders.place": ORDER });
     expect(run.calls).toEqual([
       {
         procedure: "orders.place",
-        input: { symbol: "INFY", side: "BUY", type: "LIMIT", quantity: 10, price: 1500.5, validity: "IOC", clientOrderId: "k1" },
+        input: {
+          symbol: "INFY",
+          side: "BUY",
+          type: "LIMIT",
+          quantity: 10,
+          price: 1500.5,
+          validity: "IOC",
+          product: "CNC",
+          clientOrderId: "k1",
+        },
       },
     ]);
     expect(run.out).toBe("BUY 10 INFY LIMIT @ ₹1,500.50: O7 PLACED\n");
     expect(run.closed).toBe(1);
+  });
+
+  it("sells short intraday with --mis, and refuses --mis with --cnc before sending anything", async () => {
+    const short = {
+      ...ORDER,
+      side: "SELL",
+      type: "MARKET",
+      price: null,
+      product: "MIS",
+      state: "EXECUTED",
+      averageFillPrice: 1500,
+      filledQuantity: 10,
+    };
+    const run = await trade(["sell", "INFY", "10", "--mis"], { "orders.place": short });
+    expect(run.calls[0]?.input).toMatchObject({ side: "SELL", type: "MARKET", product: "MIS" });
+    expect(run.out).toBe("SELL 10 INFY MIS MARKET: O7 EXECUTED, filled 10 at ₹1,500.00\n");
+    const both = await trade(["buy", "INFY", "10", "--mis", "--cnc"]);
+    expect(String(both.error)).toMatch(/--mis.*cannot be used with.*--cnc/);
+    expect(both.calls).toEqual([]);
   });
 
   it("says when an after-market order will enter the market", async () => {

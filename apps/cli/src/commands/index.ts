@@ -15,6 +15,8 @@ import { orderCommand } from "./order.js";
 import { ordersCommand } from "./orders.js";
 import { placeCommand } from "./place.js";
 import { portfolioCommand } from "./portfolio.js";
+import { positionsCommand } from "./positions.js";
+import { convertCommand } from "./convert.js";
 import { quoteCommand } from "./quote.js";
 import { chargesCommand } from "./charges.js";
 import { contractNoteCommand } from "./contract-note.js";
@@ -38,6 +40,8 @@ export function registerCommands(program: Command, io: Io): void {
     cancelCommand(io),
     tradesCommand(io),
     portfolioCommand(io),
+    positionsCommand(io),
+    convertCommand(io),
     fundsCommand(io),
     chargesCommand(io),
     contractNoteCommand(io),

@@ -1,7 +1,7 @@
 // `trade buy` and `trade sell`: one order, its type told by the prices given. Checked with the
 // same schema the server uses before anything is sent.
 import { ORDER_CAUSE_TEXT, orderRequestSchema, type OrderRequestInput, type Side } from "@trading/engine";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { usageError } from "../errors.js";
 import type { Io } from "../io.js";
 import { define, issuesText, orderLine, positiveInt, price, show, withClient } from "./shared.js";
@@ -10,6 +10,8 @@ interface PlaceOptions {
   limit?: number;
   trigger?: number;
   ioc?: boolean;
+  mis?: boolean;
+  cnc?: boolean;
   clientId?: string;
 }
 
@@ -21,12 +23,15 @@ export function placeCommand(io: Io, side: Side): Command {
     `trade ${name} INFY 10 --limit 1500.50`,
     `trade ${name} INFY 10 --trigger ${stop}`,
     `trade ${name} INFY 10 --trigger ${stopLimit}`,
+    `trade ${name} INFY 10 --mis`,
   ])
     .argument("<symbol>")
     .argument("<quantity>", "shares", positiveInt("quantity"))
     .option("--limit <price>", "limit price in rupees (LIMIT, or SL with --trigger)", price("--limit"))
     .option("--trigger <price>", "trigger price in rupees (SL_M, or SL with --limit)", price("--trigger"))
     .option("--ioc", "immediate or cancel: whatever does not fill at once is cancelled")
+    .addOption(new Option("--mis", "intraday: on margin (5x), short selling allowed, squared off at 15:20 IST").conflicts("cnc"))
+    .option("--cnc", "delivery: paid in full (the default)")
     .option("--client-id <id>", "your idempotency key: a retry with the same key never places a second order")
     .action(async (symbol: string, quantity: number, options: PlaceOptions, command: Command) => {
       const parsed = orderRequestSchema.safeParse(orderRequest(side, symbol, quantity, options));
@@ -48,6 +53,7 @@ export function orderRequest(side: Side, symbol: string, quantity: number, optio
     type,
     quantity,
     validity: options.ioc === true ? "IOC" : "DAY",
+    product: options.mis === true ? "MIS" : "CNC",
     ...(options.limit === undefined ? {} : { price: options.limit }),
     ...(options.trigger === undefined ? {} : { triggerPrice: options.trigger }),
     ...(options.clientId === undefined ? {} : { clientOrderId: options.clientId }),

@@ -131,8 +131,9 @@ export function orderLine(o: OrderRow): string {
   const trigger = o.triggerPrice === null ? "" : ` trigger ${rupees(o.triggerPrice)}`;
   const fill = o.averageFillPrice === null ? "" : `, filled ${o.filledQuantity} at ${rupees(o.averageFillPrice)}`;
   const amo = o.amo ? " (AMO)" : "";
+  const product = o.product === "MIS" ? " MIS" : "";
   const waiting = o.waitingFor === null ? "" : `, ${WAITING_TEXT[o.waitingFor]}`;
-  return `${o.side} ${o.quantity} ${o.symbol} ${o.type}${at}${trigger}: ${bold(o.orderId)} ${o.state}${amo}${fill}${waiting}`;
+  return `${o.side} ${o.quantity} ${o.symbol}${product} ${o.type}${at}${trigger}: ${bold(o.orderId)} ${o.state}${amo}${fill}${waiting}`;
 }
 
 /** When a waiting order meets the market, in words. */

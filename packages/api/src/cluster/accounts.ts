@@ -55,6 +55,10 @@ function read(local: AccountReader, query: Query): Promise<unknown> {
       return local.funds(...query.args);
     case "holdings":
       return local.holdings(...query.args);
+    case "positions":
+      return local.positions(...query.args);
+    case "basketMargin":
+      return local.basketMargin(...query.args);
     case "openOrders":
       return local.openOrders(...query.args);
     case "openOrdersNow":
@@ -87,6 +91,8 @@ export function remoteAccounts(
   return {
     funds: (userId) => ask(userId, { method: "funds", args: [userId] }),
     holdings: (userId) => ask(userId, { method: "holdings", args: [userId] }),
+    positions: (userId) => ask(userId, { method: "positions", args: [userId] }),
+    basketMargin: (userId, orders) => ask(userId, { method: "basketMargin", args: [userId, orders] }),
     openOrders: (userId, symbol) => ask(userId, { method: "openOrders", args: [userId, symbol] }),
     openOrdersNow: (userId) => ask(userId, { method: "openOrdersNow", args: [userId] }),
     hasClientOrderId: (userId, clientOrderId) => ask(userId, { method: "hasClientOrderId", args: [userId, clientOrderId] }),

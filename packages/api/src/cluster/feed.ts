@@ -16,7 +16,8 @@ import {
   type OpeningPrice,
   type ReasonCode,
 } from "@trading/engine";
-import { sessionCommand, sessionStepAt } from "../sessions.js";
+import { sessionCommand, sessionStepAt, squareOffMinute } from "../sessions.js";
+import { DEFAULT_SQUARE_OFF_TIME } from "../config.js";
 import type { Logger } from "../log.js";
 import { feedControlSubject, type FeedReply, type FeedRequest } from "./feed-control.js";
 import {
@@ -46,6 +47,8 @@ export interface FeedLeaderOptions {
   now?: (() => number) | undefined;
   /** The rates every shard charges trades at (see the engine's charges); none when absent. */
   chargeRates?: ChargeRates | null | undefined;
+  /** When every shard squares off intraday positions, in minutes after midnight IST (see config's SQUARE_OFF_TIME). */
+  squareOffMinute?: number | undefined;
 }
 
 const FRESH_STATE: FeedState = { instruments: [], walk: null, marketOpen: true, paused: false, seeded: false };
@@ -190,7 +193,12 @@ export class FeedLeader {
     const calendar = this.options.calendar ?? "always";
     if (this.market === null) return;
     const time = this.now();
-    const step = sessionStepAt(calendar, this.market, time);
+    const step = sessionStepAt(
+      calendar,
+      this.market,
+      time,
+      this.options.squareOffMinute ?? squareOffMinute({ squareOffTime: DEFAULT_SQUARE_OFF_TIME }),
+    );
     if (step === null) return;
     const command = sessionCommand(step, () => this.openingPrices(time));
     const result = await this.applyAndPublish(command, this.changeOf(command));
@@ -280,6 +288,7 @@ export class FeedLeader {
         // The walk goes on from the opening prices.
         return (state) => state;
       case "setChargeRates":
+      case "squareOff":
         return (state) => state;
       case "closeSession":
         return (state) => ({ ...state, marketOpen: false });

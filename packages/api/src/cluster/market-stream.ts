@@ -34,6 +34,7 @@ export type MarketCommand =
   | Omit<OpeningAuctionCommand, "time" | "feedSeq">
   | Omit<SetChargeRatesCommand, "time" | "feedSeq">
   | { kind: "openSession" }
+  | { kind: "squareOff" }
   | { kind: "closeSession" };
 
 /** An instrument as the feed walks it. */

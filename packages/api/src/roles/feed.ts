@@ -7,6 +7,7 @@ import { ShardOwnership } from "../cluster/ownership.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { chargeRatesOf } from "../charges.js";
+import { squareOffMinute } from "../sessions.js";
 import { MarketClock } from "../market-clock.js";
 import { Metrics } from "../metrics.js";
 import { serveHealth } from "./health.js";
@@ -33,6 +34,7 @@ export async function startFeed(config: Config, log: Logger): Promise<RunningFee
     calendar: config.marketCalendar,
     now: () => clock.now(),
     chargeRates: chargeRatesOf(config),
+    squareOffMinute: squareOffMinute(config),
   });
   const metrics = new Metrics();
   metrics.addGauges(() => ({

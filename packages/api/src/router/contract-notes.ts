@@ -21,7 +21,8 @@ export const contractNotesRouter = {
     const rates = chargeRatesOf(ctx.platform.config);
     const trades = await tradesOfDay(ctx.platform.historyOf(ctx.auth.userId), ctx.auth.userId, date);
     const exchangeOf = (symbol: string) => ctx.platform.engine.instrument(symbol)?.exchange ?? "NSE";
-    const fills = trades.map((t) => ({ ...t, product: "CNC" as const, exchange: exchangeOf(t.symbol), value: t.quantity * t.price }));
+    // Trades recorded before products were all delivery.
+    const fills = trades.map((t) => ({ ...t, product: t.product ?? "CNC", exchange: exchangeOf(t.symbol), value: t.quantity * t.price }));
     const note = rates === null ? null : contractNote(fills, rates);
     const rupees = (paise: number) => paise / 100;
     return {

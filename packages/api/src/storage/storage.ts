@@ -294,6 +294,8 @@ export function eventColumns(event: EngineEvent): { userId: string | null; symbo
       return { userId: event.order.userId, symbol: event.order.symbol, orderId: event.order.orderId };
     case "price.tick":
       return { userId: null, symbol: event.symbol, orderId: null };
+    case "position.converted":
+      return { userId: event.userId, symbol: event.symbol, orderId: null };
     case "funds.changed":
     case "account.opened":
     case "account.reset":

@@ -83,8 +83,23 @@ function nextTradingDay(midnight: Millis): Millis {
   return day;
 }
 
-/** The session commands, in the order a day runs them (see commands/session.ts). */
-export type SessionStep = "startPreOpen" | "openingAuction" | "openSession" | "closeSession";
+/** The session commands, in the order a day runs them (see commands/session.ts); the broker's square-off comes before the close. */
+export type SessionStep = "startPreOpen" | "openingAuction" | "openSession" | "squareOff" | "closeSession";
+
+/** Minutes since midnight IST. */
+export function istMinuteOfDay(time: Millis): number {
+  return Math.floor((time - istMidnight(time)) / MINUTE);
+}
+
+/**
+ * Whether an open market is due its intraday square-off at `time` (brokers run it at 15:20 IST,
+ * ten minutes before NSE's close; `squareOffMinute` minutes after midnight IST): not yet run today,
+ * and the time on a trading day's clock is past it. A market open at every hour has none (its
+ * close at midnight squares off).
+ */
+export function isSquareOffDue(calendar: CalendarName, intradayClosed: boolean, time: Millis, squareOffMinute: number): boolean {
+  return calendar === "nse" && !intradayClosed && marketStatus(calendar, time).phase === "open" && istMinuteOfDay(time) >= squareOffMinute;
+}
 
 /**
  * The next command that brings a market in phase `market` toward the calendar's phase `calendar`,

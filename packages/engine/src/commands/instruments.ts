@@ -5,6 +5,7 @@ import { InstrumentRecord } from "../records.js";
 import type { Store } from "../store.js";
 import { EXCHANGES, INSTRUMENT_TYPES, type AddInstrumentCommand, type CommandResult } from "../types.js";
 import { refuse } from "./common.js";
+import { MAX_INTRADAY_LEVERAGE } from "../intraday.js";
 
 export function addInstrument(store: Store, command: AddInstrumentCommand): CommandResult {
   const spec = command.instrument;
@@ -31,6 +32,10 @@ export function addInstrument(store: Store, command: AddInstrumentCommand): Comm
     return refuse("INVALID_COMMAND", 'tickSizeRule must be "nse" or absent');
   if (spec.band !== undefined && !(PRICE_BANDS as readonly unknown[]).includes(spec.band)) {
     return refuse("INVALID_COMMAND", 'band must be 2, 5, 10, 20 or "dynamic"');
+  }
+  const leverage = spec.intradayLeverage;
+  if (leverage !== undefined && !(Number.isSafeInteger(leverage) && leverage >= 1 && leverage <= MAX_INTRADAY_LEVERAGE)) {
+    return refuse("INVALID_COMMAND", `intradayLeverage must be a whole number from 1 to ${MAX_INTRADAY_LEVERAGE}`);
   }
   const frozen = { ...spec };
   // A new market's first trading day begins with its first listing (it starts open).

@@ -97,7 +97,7 @@ function toDelivery(store: Store, account: AccountRecord, cmd: ConvertPositionCo
   if (cmd.quantity > free) {
     return refuse(
       "INSUFFICIENT_HOLDINGS",
-      `only ${Math.max(free, 0)} of the ${position.quantity} intraday shares are not in open SELL orders`,
+      `only ${Math.max(free, 0)} intraday ${cmd.symbol} shares are free to convert (${position.quantity} held, ${position.quantity - Math.max(free, 0)} in open SELL orders)`,
     );
   }
   const cost = cmd.quantity === position.quantity ? position.costBasis : mulDivRound(position.costBasis, cmd.quantity, position.quantity);
