@@ -42,4 +42,6 @@ it("runs the README's trade session: every command succeeds", async () => {
   expect(stdout).toMatch(/BUY 10 INFY LIMIT @ ₹1,401\.00: O\d+ PLACED/);
   expect(stdout).toMatch(/O\d+ CANCELLED/);
   expect(stdout).toContain("INFY now ₹1,499.90");
+  expect(stdout).toMatch(/SELL 2 TCS MIS MARKET: O\d+ EXECUTED/);
+  expect(stdout).toContain("converted 4 INFY from MIS to CNC");
 }, 60_000);

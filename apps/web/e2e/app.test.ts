@@ -97,6 +97,29 @@ if (!available) {
       await page.close();
     }, 30_000);
 
+    it("sells short intraday from the ticket, with its margin, and shows the position and the margin used", async () => {
+      const page = await login("Demo user");
+      await page.locator('[data-symbol="TCS"]').click();
+      await page.getByRole("radio", { name: "SELL" }).click();
+      await page.getByRole("radio", { name: /Intraday/ }).click();
+      await page.getByLabel("Quantity").fill("2");
+      await expect.poll(() => page.locator("[data-margin]").textContent(), { timeout: 10_000 }).toMatch(/^₹[\d,]+\.\d\d$/);
+      await page.getByRole("button", { name: "SELL TCS" }).click();
+      await page
+        .getByRole("log")
+        .getByText(/SELL 2 TCS filled at ₹/)
+        .waitFor({ timeout: 10_000 });
+      await page.getByRole("tab", { name: "Positions" }).click();
+      const row = page.locator('[data-position="MIS:TCS"]');
+      await row.waitFor({ timeout: 10_000 });
+      expect(await row.textContent()).toMatch(/^TCSMIS-2/);
+      await page.screenshot({ path: path.join(artifacts, "positions.png") });
+      await page.getByRole("tab", { name: "Funds" }).click();
+      const margin = page.getByRole("row", { name: /Margin used/ });
+      await expect.poll(() => margin.textContent(), { timeout: 10_000 }).not.toContain("₹0.00");
+      await page.close();
+    }, 30_000);
+
     it("switches the chart between candle intervals on the Indian clock, and remembers the choice", async () => {
       const page = await login("Bob");
       const chart = page.locator(".chart-box");
@@ -262,8 +285,7 @@ if (!available) {
         .waitFor({ timeout: 10_000 });
       // The tabs answer arrow keys.
       await page.getByRole("tab", { name: "Open orders" }).focus();
-      await page.keyboard.press("ArrowRight");
-      await page.keyboard.press("ArrowRight");
+      for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowRight");
       await page.getByRole("tab", { name: "Holdings", selected: true }).waitFor();
       await page.locator(`[data-holding="${next}"]`).waitFor({ timeout: 10_000 });
       await page.screenshot({ path: path.join(artifacts, "keyboard.png") });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyToOpenOrders, fillMarkers, prependTrade, valueFunds, valueHoldings } from "./live.js";
-import { funds, holding, instrument, order, trade } from "./testing/fixtures.js";
+import { applyToOpenOrders, fillMarkers, prependTrade, valueFunds, valueHoldings, valuePositions } from "./live.js";
+import { funds, holding, instrument, order, position, trade } from "./testing/fixtures.js";
 
 describe("order updates in the open-orders list", () => {
   const page = { items: [order({ orderId: "O2" }), order({ orderId: "O1" })], nextCursor: null };
@@ -78,5 +78,13 @@ describe("live valuation", () => {
   it("adds live holdings to cash for equity and total P&L", () => {
     const valued = valueFunds(funds({ cash: 995_499.7, deposited: 1_000_000 }), [holding("INFY", 3, 1500.1, 1510.35)]);
     expect(valued).toMatchObject({ holdingsValue: 4531.05, equity: 1_000_030.75, totalPnl: 30.75 });
+  });
+
+  it("counts open intraday positions at their live P&L in equity, long and short alike", () => {
+    const long = position("INFY", 10, 1500, 1510);
+    const short = valuePositions([position("TCS", -2, 4000, 4000)], [instrument("TCS", 3990)]);
+    expect(short[0]).toMatchObject({ ltp: 3990, pnl: 20, unrealizedPnl: 20 });
+    const valued = valueFunds(funds({ cash: 1_000_000, deposited: 1_000_000 }), [], [long, ...short]);
+    expect(valued).toMatchObject({ equity: 1_000_120, totalPnl: 120 });
   });
 });

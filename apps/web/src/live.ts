@@ -11,6 +11,7 @@ export type Trade = RouterOutputs["trades"]["list"]["items"][number];
 export type TradePage = RouterOutputs["trades"]["list"];
 export type Holding = RouterOutputs["portfolio"]["holdings"][number];
 export type FundsView = RouterOutputs["funds"]["get"];
+export type Position = RouterOutputs["positions"]["list"][number];
 export type { OrderUpdateType };
 export interface OrderUpdate {
   type: OrderUpdateType;
@@ -64,11 +65,31 @@ export function valueHoldings(holdings: readonly Holding[], instruments: readonl
   });
 }
 
-/** Funds with holdings, equity and total P&L at the live prices. */
-export function valueFunds(funds: FundsView, holdings: readonly Holding[] | undefined): FundsView {
+/**
+ * Positions marked to the live prices of the watchlist: P&L is sold value less bought value plus the
+ * net quantity at the last price; what matched buys and sells realized stays.
+ */
+export function valuePositions(positions: readonly Position[], instruments: readonly Instrument[] | undefined): Position[] {
+  const live = new Map((instruments ?? []).map((i) => [i.symbol, i]));
+  return positions.map((p) => {
+    const instrument = live.get(p.symbol);
+    if (instrument === undefined || instrument.lastTradedPrice === p.ltp) return p;
+    const pnl = paise(p.sellValue) - paise(p.buyValue) + p.quantity * paise(instrument.lastTradedPrice);
+    return { ...p, ltp: instrument.lastTradedPrice, pnl: rupees(pnl), unrealizedPnl: rupees(pnl - paise(p.realizedPnl)) };
+  });
+}
+
+/** The open intraday positions' P&L at their last prices: what equity counts of them. */
+function intradayPnl(positions: readonly Position[]): number {
+  return positions.reduce((sum, p) => (p.product === "MIS" ? sum + p.quantity * (paise(p.ltp) - paise(p.averagePrice)) : sum), 0);
+}
+
+/** Funds with holdings, open intraday positions (when given), equity and total P&L at the live prices. */
+export function valueFunds(funds: FundsView, holdings: readonly Holding[] | undefined, positions?: readonly Position[]): FundsView {
   if (holdings === undefined) return funds;
   const holdingsValue = holdings.reduce((sum, h) => sum + paise(h.currentValue), 0);
-  const equity = paise(funds.cash) + holdingsValue;
+  const intraday = positions === undefined ? 0 : intradayPnl(positions);
+  const equity = paise(funds.cash) + holdingsValue + intraday;
   return { ...funds, holdingsValue: rupees(holdingsValue), equity: rupees(equity), totalPnl: rupees(equity - paise(funds.deposited)) };
 }
 

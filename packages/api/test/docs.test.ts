@@ -54,12 +54,14 @@ describe("the documentation", () => {
     }
   });
 
-  it("runs the API guide's curl session against a server: every request succeeds and the order is cancelled", async () => {
+  it("runs the API guide's curl session against a server: every request succeeds, the order is cancelled, the short's cover blocks nothing", async () => {
     const [session] = blocks(read("docs/api.md"), "sh");
     const script = (session as string).replaceAll("http://127.0.0.1:3000", t.server.url);
     const { stdout } = await promisify(execFile)("sh", ["-e", "-c", script]);
     expect(stdout).toContain('"symbol":"INFY"');
     expect(stdout).toMatch(/"state":"CANCELLED"/);
+    expect(stdout).toMatch(/"product":"MIS","quantity":-2/);
+    expect(stdout).toMatch(/"orders":\[\{"symbol":"TCS","side":"BUY","product":"MIS","quantity":2,.*"blocked":0,/);
     expect(stdout).toContain('"available"');
   });
 });

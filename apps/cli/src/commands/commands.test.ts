@@ -70,7 +70,8 @@ async function trade(args: string[], answers: Record<string, unknown> = {}): Pro
     ask: async () => null,
     onInterrupt: (stop) => (session.interrupt = stop),
   };
-  const program = new Command("trade").option("--json").exitOverride();
+  // Commander's own usage messages go to stderr; the error it throws is what the tests check.
+  const program = new Command("trade").option("--json").exitOverride().configureOutput({ writeErr: () => undefined });
   registerCommands(program, io);
   let error: unknown = null;
   const running = program.parseAsync(["node", "trade", ...args]).catch((e: unknown) => (error = e));

@@ -71,6 +71,7 @@ export function Dashboard({ connection, onLogout, onUnauthorized }: DashboardPro
       utils.trades.list.setData(TRADES_INPUT, (page) => (page === undefined ? page : prependTrade(page, trade)));
       utils.trades.list.setData(chartTradesInput(trade.symbol), (page) => (page === undefined ? page : prependTrade(page, trade)));
       void utils.portfolio.holdings.invalidate();
+      void utils.positions.list.invalidate();
       toasts.push("success", `${order.side} ${trade.quantity} ${order.symbol} filled at ${formatInr(trade.price)}`);
     } else if (update.type === "rejected") {
       toasts.push(

@@ -53,7 +53,7 @@ describe("order ticket", () => {
     await user.click(screen.getByRole("button", { name: "SELL TCS" }));
     await screen.findByText(/order O7/);
     expect(callsTo(calls, "orders.place")).toEqual([
-      { symbol: "TCS", side: "SELL", type: "SL", quantity: 2, price: 3890.5, triggerPrice: 3900, validity: "IOC" },
+      { symbol: "TCS", side: "SELL", type: "SL", quantity: 2, price: 3890.5, triggerPrice: 3900, validity: "IOC", product: "CNC" },
     ]);
   });
 
@@ -110,7 +110,7 @@ describe("order ticket", () => {
     await user.click(screen.getByRole("button", { name: "BUY INFY" }));
     await screen.findByText(/order O7/);
     expect(callsTo(calls, "orders.place")).toEqual([
-      { symbol: "INFY", side: "BUY", type: "LIMIT", quantity: 2, price: 1500.05, validity: "DAY" },
+      { symbol: "INFY", side: "BUY", type: "LIMIT", quantity: 2, price: 1500.05, validity: "DAY", product: "CNC" },
     ]);
   });
 
@@ -154,6 +154,32 @@ describe("order ticket", () => {
     renderWithApi(<OrderTicket symbol="INFY" ltp={1500} />, { ...api(), "market.status": () => ({ phase: "open" }) });
     await screen.findByText("₹10,000.00");
     expect(document.querySelector("[data-entry]")).toBeNull();
+  });
+
+  it("sells short intraday: the product selector sends MIS and shows the server's margin for it", async () => {
+    const user = userEvent.setup();
+    // The server's answer: a fifth of ₹15,000 and room for charges.
+    const basket = (input: unknown) => {
+      const [o] = (input as { orders: Array<{ product: string }> }).orders;
+      return { orders: [{ blocked: o?.product === "MIS" ? 3_020 : 0 }], blocked: 3_020, available: 10_000, shortfall: 0 };
+    };
+    const { calls } = renderWithApi(<OrderTicket symbol="INFY" ltp={1500} />, { ...api(), "margins.basket": basket });
+    await user.click(screen.getByRole("radio", { name: "SELL" }));
+    await user.click(screen.getByRole("radio", { name: /Intraday/ }));
+    await user.clear(screen.getByLabelText("Quantity"));
+    await user.type(screen.getByLabelText("Quantity"), "10");
+    await waitFor(() => expect(document.querySelector("[data-margin]")?.textContent).toBe("₹3,020.00"));
+    // Intraday sells need no shares: no free-shares line, no warning.
+    expect(document.querySelector("[data-free-shares]")).toBeNull();
+    expect(screen.queryByText(/free shares/)).toBeNull();
+    await user.click(screen.getByRole("button", { name: "SELL INFY" }));
+    await screen.findByText(/order O7/);
+    expect(callsTo(calls, "orders.place")).toEqual([
+      { symbol: "INFY", side: "SELL", type: "MARKET", quantity: 10, validity: "DAY", product: "MIS" },
+    ]);
+    expect(callsTo(calls, "margins.basket").at(-1)).toEqual({
+      orders: [{ symbol: "INFY", side: "SELL", type: "MARKET", quantity: 10, validity: "DAY", product: "MIS" }],
+    });
   });
 
   it("shows the free shares for a SELL, and warns when the quantity is more", async () => {

@@ -1,6 +1,7 @@
 // The order ticket validates as you type with the same zod schema the server uses (and the
-// instrument's tick size, naming the nearest valid prices), shows the estimated value against
-// available funds for a BUY and the free shares for a SELL, and shows a server rejection's reason.
+// instrument's tick size, naming the nearest valid prices), shows what the order would block (the
+// server's margin for it: a delivery BUY's value, an intraday order's margin, with charges) against
+// available funds, the free shares for a delivery SELL, and a server rejection's reason.
 import {
   isAfterMarket,
   nearestTicks,
@@ -36,6 +37,7 @@ export interface SideRequest {
   n: number;
 }
 type Type = "MARKET" | "LIMIT" | "SL" | "SL_M";
+type Product = "CNC" | "MIS";
 
 /**
  * What a field holds, for the schema: a number only when it is written as plain decimal digits,
@@ -66,16 +68,16 @@ function outsideBand(price: number | undefined, band: Band | null | undefined): 
 
 type Band = { lower: number; upper: number };
 
-/** What an order of `value` rupees would pay in charges (delivery, alone today), as the server's rates say; undefined without them. */
+/** What an order of `value` rupees would pay in charges (alone today), as the server's rates say; undefined without them. */
 function chargesEstimate(
   rates: ChargeRates | null | undefined,
-  order: { symbol: string; side: Side; exchange: "NSE" | "BSE" },
+  order: { symbol: string; side: Side; product: Product; exchange: "NSE" | "BSE" },
   value: number | undefined,
 ): number | undefined {
   if (rates === null || rates === undefined || value === undefined) return undefined;
   const paise = rupeesToPaise(Math.round(value * 100) / 100);
   if (paise === undefined) return undefined;
-  return paiseToRupees(orderCharges({ ...order, product: "CNC", value: paise }, rates).total);
+  return paiseToRupees(orderCharges({ ...order, value: paise }, rates).total);
 }
 
 /** When an order placed now meets the market, if not at once: an after-market order waits (see the engine's waiting rules). */
@@ -111,6 +113,7 @@ export function OrderTicket({
   const [price, setPrice] = useState("");
   const [trigger, setTrigger] = useState("");
   const [ioc, setIoc] = useState(false);
+  const [product, setProduct] = useState<Product>("CNC");
   /** Fields whose errors show: each once typed in or left, all once the order is sent. */
   const [touched, setTouched] = useState<ReadonlySet<string> | "all">(new Set());
   const touch = (name: string) => setTouched((t) => (t === "all" || t.has(name) ? t : new Set([...t, name])));
@@ -139,6 +142,7 @@ export function OrderTicket({
     type,
     quantity: fieldValue(quantity),
     validity: ioc ? "IOC" : "DAY",
+    product,
     ...(needsPrice ? { price: prices.price } : {}),
     ...(needsTrigger ? { triggerPrice: prices.triggerPrice } : {}),
   } as OrderRequestInput;
@@ -155,12 +159,21 @@ export function OrderTicket({
   const shares = errors.quantity === undefined ? asNumber(request.quantity) : undefined;
   const unit = needsPrice ? asNumber(prices.price) : type === "SL_M" ? asNumber(prices.triggerPrice) : ltp;
   const estimate = shares === undefined || unit === undefined ? undefined : shares * unit;
-  const charges = chargesEstimate(rates.data, { symbol, side, exchange }, estimate);
+  const charges = chargesEstimate(rates.data, { symbol, side, product, exchange }, estimate);
+  // What the server would block for it, as it would size it now (an intraday exit blocks nothing).
+  const margin = trpc.margins.basket.useQuery(
+    { orders: parsed.success ? [parsed.data] : [] },
+    { enabled: parsed.success && valid && estimate !== undefined, placeholderData: (previous) => previous },
+  );
+  const blocks = product === "MIS" || side === "BUY";
+  // Until the server answers (or if it cannot), a delivery BUY needs its value and charges.
+  const local = product === "CNC" && side === "BUY" && estimate !== undefined ? estimate + (charges ?? 0) : undefined;
+  const required = blocks && parsed.success && valid ? (margin.data?.orders[0]?.blocked ?? local) : undefined;
   const available = funds.data?.available;
   const held = holdings.data?.find((h) => h.symbol === symbol);
   const freeShares = holdings.data === undefined ? undefined : held === undefined ? 0 : held.quantity - held.reservedQuantity;
-  const short = side === "BUY" && available !== undefined && estimate !== undefined && estimate + (charges ?? 0) > available;
-  const oversold = side === "SELL" && freeShares !== undefined && shares !== undefined && shares > freeShares;
+  const short = blocks && available !== undefined && required !== undefined && required > available;
+  const oversold = side === "SELL" && product === "CNC" && freeShares !== undefined && shares !== undefined && shares > freeShares;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -229,6 +242,26 @@ export function OrderTicket({
           </button>
         ))}
       </div>
+      <div className="products" role="radiogroup" aria-label="Product">
+        {(
+          [
+            ["CNC", "Delivery", "CNC: paid in full, held as holdings"],
+            ["MIS", "Intraday", "MIS: on margin, short selling allowed, squared off at 15:20 IST"],
+          ] as const
+        ).map(([value, label, title]) => (
+          <button
+            key={value}
+            type="button"
+            role="radio"
+            aria-checked={product === value}
+            title={title}
+            className={`product ${product === value ? "on" : ""}`}
+            onClick={() => setProduct(value)}
+          >
+            {label} <span className="muted">{value}</span>
+          </button>
+        ))}
+      </div>
       <label>
         Type
         <select value={type} onChange={(e) => setType(e.target.value as Type)}>
@@ -266,11 +299,19 @@ export function OrderTicket({
         <dd data-estimate>{estimate === undefined ? "—" : formatInr(estimate)}</dd>
         {charges !== undefined && (
           <>
-            <dt title="Brokerage, STT, exchange charges, fees and GST, as a delivery order alone today">Charges (est.)</dt>
+            <dt title="Brokerage, STT, exchange charges, fees and GST, as this order alone today">Charges (est.)</dt>
             <dd data-charges>{formatInr(charges)}</dd>
           </>
         )}
-        {side === "BUY" ? (
+        {blocks && (
+          <>
+            <dt title="What placing it blocks now: a delivery BUY's value, an intraday order's margin (an exit needs none), and room for charges">
+              {product === "MIS" ? "Margin required" : "Funds required"}
+            </dt>
+            <dd data-margin>{margin.isError ? "unknown" : required === undefined ? "—" : formatInr(required)}</dd>
+          </>
+        )}
+        {blocks ? (
           <>
             <dt>Available</dt>
             <dd data-available>

@@ -2,13 +2,14 @@
 // funds, as tabs that arrow keys move between.
 import { useRef, useState, type KeyboardEvent } from "react";
 import { formatChangePercent, formatInr, formatTime } from "../format.js";
-import { valueFunds, valueHoldings, type Instrument, type Order } from "../live.js";
+import { valueFunds, valueHoldings, valuePositions, type Instrument, type Order } from "../live.js";
 import { trpc } from "../trpc.js";
 import { Empty, Failed, OrderCells, OrderHead } from "./common.js";
 import { ContractNote } from "./ContractNote.js";
+import { Positions } from "./Positions.js";
 import { OrderHistory } from "./OrderHistory.js";
 
-const TABS = ["Open orders", "Order history", "Holdings", "Trades", "Funds", "Contract note"] as const;
+const TABS = ["Open orders", "Order history", "Positions", "Holdings", "Trades", "Funds", "Contract note"] as const;
 type Tab = (typeof TABS)[number];
 
 /** The inputs of the queries the live streams patch in place. */
@@ -55,6 +56,7 @@ export function Tables({ instruments }: { instruments: readonly Instrument[] | u
       <div role="tabpanel" id="tables-panel" aria-labelledby={tabId(tab)} tabIndex={0}>
         {tab === "Open orders" && <OpenOrders />}
         {tab === "Order history" && <OrderHistory />}
+        {tab === "Positions" && <Positions instruments={instruments} />}
         {tab === "Holdings" && <Holdings instruments={instruments} />}
         {tab === "Trades" && <Trades />}
         {tab === "Funds" && <Funds instruments={instruments} />}
@@ -304,12 +306,15 @@ function Trades() {
 function Funds({ instruments }: { instruments: readonly Instrument[] | undefined }) {
   const funds = trpc.funds.get.useQuery();
   const holdings = trpc.portfolio.holdings.useQuery();
+  const positions = trpc.positions.list.useQuery();
   if (funds.isLoading) return <Empty text="Loading funds…" />;
   if (funds.isError || funds.data === undefined) return <Failed what="funds" error={funds.error} />;
-  const f = valueFunds(funds.data, holdings.data === undefined ? undefined : valueHoldings(holdings.data, instruments));
+  const live = positions.data === undefined ? undefined : valuePositions(positions.data, instruments);
+  const f = valueFunds(funds.data, holdings.data === undefined ? undefined : valueHoldings(holdings.data, instruments), live);
   const rows: Array<[string, string, string?]> = [
     ["Cash", formatInr(f.cash)],
     ["Blocked for open orders", formatInr(f.blocked)],
+    ["Margin used (intraday positions)", formatInr(f.marginUsed)],
     ["Available to trade", formatInr(f.available)],
     ["Holdings at market", formatInr(f.holdingsValue)],
     ["Equity", formatInr(f.equity)],

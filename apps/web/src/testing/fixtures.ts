@@ -1,5 +1,5 @@
 // Typed sample data in the shapes the API answers with.
-import type { FundsView, Holding, Instrument, Order, Trade } from "../live.js";
+import type { FundsView, Holding, Instrument, Order, Position, Trade } from "../live.js";
 
 export function instrument(symbol: string, ltp: number, previousClose = ltp): Instrument {
   const change = Math.round((ltp - previousClose) * 100) / 100;
@@ -33,6 +33,7 @@ export function order(fields: Partial<Order> & Pick<Order, "orderId">): Order {
     side: "BUY",
     type: "LIMIT",
     validity: "DAY",
+    product: "CNC",
     quantity: 1,
     price: 1500,
     triggerPrice: null,
@@ -46,12 +47,23 @@ export function order(fields: Partial<Order> & Pick<Order, "orderId">): Order {
     triggeredAt: null,
     amo: false,
     waitingFor: null,
+    squareOff: false,
     ...fields,
   };
 }
 
 export function trade(fields: Partial<Trade> & Pick<Trade, "tradeId">): Trade {
-  return { orderId: "O1", symbol: "INFY", side: "BUY", quantity: 1, price: 1500, time: "2026-11-24T09:15:30.000Z", ...fields };
+  return {
+    orderId: "O1",
+    symbol: "INFY",
+    side: "BUY",
+    quantity: 1,
+    price: 1500,
+    time: "2026-11-24T09:15:30.000Z",
+    product: "CNC",
+    squareOff: false,
+    ...fields,
+  };
 }
 
 export function holding(symbol: string, quantity: number, averagePrice: number, ltp: number): Holding {
@@ -78,6 +90,7 @@ export function funds(fields: Partial<FundsView> = {}): FundsView {
   return {
     cash: 1_000_000,
     blocked: 0,
+    marginUsed: 0,
     available: 1_000_000,
     holdingsValue: 0,
     equity: 1_000_000,
@@ -88,5 +101,28 @@ export function funds(fields: Partial<FundsView> = {}): FundsView {
     realizedPnl: 0,
     realizedPnlNet: 0,
     ...fields,
+  };
+}
+
+/** An intraday position of `quantity` (negative: short) opened at `averagePrice`, marked at `ltp`. */
+export function position(symbol: string, quantity: number, averagePrice: number, ltp: number): Position {
+  const value = Math.round(Math.abs(quantity) * averagePrice * 100) / 100;
+  const pnl = Math.round(quantity * (ltp - averagePrice) * 100) / 100;
+  return {
+    symbol,
+    product: "MIS",
+    quantity,
+    averagePrice,
+    buyQuantity: quantity > 0 ? quantity : 0,
+    buyValue: quantity > 0 ? value : 0,
+    buyPrice: quantity > 0 ? averagePrice : 0,
+    sellQuantity: quantity < 0 ? -quantity : 0,
+    sellValue: quantity < 0 ? value : 0,
+    sellPrice: quantity < 0 ? averagePrice : 0,
+    ltp,
+    pnl,
+    realizedPnl: 0,
+    unrealizedPnl: pnl,
+    margin: Math.ceil(value * 20) / 100,
   };
 }
