@@ -71,7 +71,10 @@ async function trade(args: string[], answers: Record<string, unknown> = {}): Pro
     onInterrupt: (stop) => (session.interrupt = stop),
   };
   // Commander's own usage messages go to stderr; the error it throws is what the tests check.
-  const program = new Command("trade").option("--json").exitOverride().configureOutput({ writeErr: () => undefined });
+  const program = new Command("trade")
+    .option("--json")
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined });
   registerCommands(program, io);
   let error: unknown = null;
   const running = program.parseAsync(["node", "trade", ...args]).catch((e: unknown) => (error = e));
