@@ -165,7 +165,7 @@ describe("trade contract-note", () => {
   it("prints the day's trades, the charges and the net payable, and CSV with --csv", async () => {
     const run = await trade(["contract-note", "--date", "2026-12-04"], { "contractNotes.get": note });
     expect(run.calls).toEqual([{ procedure: "contractNotes.get", input: { date: "2026-12-04" } }]);
-    expect(run.out).toMatch(/4\/12\/2026, 09:30:00\s+INFY\s+BUY\s+10\s+₹1,512\.35\s+₹15,123\.50\s+₹17\.85/);
+    expect(run.out).toMatch(/4\/12\/2026, 09:30:00\s+INFY\s+BUY\s+CNC\s+10\s+₹1,512\.35\s+₹15,123\.50\s+₹17\.85/);
     expect(run.out).toMatch(/Net payable\s+₹15,141\.35/);
     const csv = await trade(["contract-note", "--csv"], { "contractNotes.get": note });
     const lines = csv.out.trim().split("\n");

@@ -25,17 +25,18 @@ export function contractNoteCommand(io: Io): Command {
       show(io, command, note, () => {
         if (note.trades.length === 0) return `no trades on ${note.date}`;
         const trades = table(
-          ["TIME (IST)", "SYMBOL", "SIDE", "QTY", "PRICE", "VALUE", "CHARGES"],
+          ["TIME (IST)", "SYMBOL", "SIDE", "PRODUCT", "QTY", "PRICE", "VALUE", "CHARGES"],
           note.trades.map((t) => [
             dateTime(t.time),
             t.symbol,
             t.side,
+            t.product,
             String(t.quantity),
             rupees(t.price),
             rupees(t.value),
             rupees(t.charges?.total ?? 0),
           ]),
-          RIGHT(3, 4, 5, 6),
+          RIGHT(4, 5, 6, 7),
         );
         const totals = table(
           ["", "AMOUNT"],

@@ -152,12 +152,13 @@ function stateCell(o: OrderRow): string {
 export function ordersTable(orders: OrderRow[]): string {
   if (orders.length === 0) return dim("no orders");
   return table(
-    ["ORDER", "PLACED (IST)", "SIDE", "SYMBOL", "TYPE", "QTY", "FILLED", "PRICE", "TRIGGER", "AVG", "STATE"],
+    ["ORDER", "PLACED (IST)", "SIDE", "SYMBOL", "PRODUCT", "TYPE", "QTY", "FILLED", "PRICE", "TRIGGER", "AVG", "STATE"],
     orders.map((o) => [
       o.orderId,
       dateTime(o.placedAt),
       o.side,
       o.symbol,
+      o.product ?? "CNC",
       o.type,
       String(o.quantity),
       String(o.filledQuantity),
@@ -166,6 +167,6 @@ export function ordersTable(orders: OrderRow[]): string {
       rupees(o.averageFillPrice),
       stateCell(o),
     ]),
-    RIGHT(5, 6, 7, 8, 9),
+    RIGHT(6, 7, 8, 9, 10),
   );
 }

@@ -42,6 +42,7 @@ export function ContractNote() {
                 <th>Time (IST)</th>
                 <th>Symbol</th>
                 <th>Side</th>
+                <th>Product</th>
                 <th className="num">Qty</th>
                 <th className="num">Price</th>
                 <th className="num">Value</th>
@@ -54,6 +55,7 @@ export function ContractNote() {
                   <td>{formatTime(t.time)}</td>
                   <td>{t.symbol}</td>
                   <td className={t.side === "BUY" ? "up" : "down"}>{t.side}</td>
+                  <td>{t.product}</td>
                   <td className="num">{t.quantity}</td>
                   <td className="num">{formatInr(t.price)}</td>
                   <td className="num">{formatInr(t.value)}</td>

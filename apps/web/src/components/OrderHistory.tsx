@@ -107,7 +107,7 @@ export function OrderHistory() {
                   </tr>
                   {open === o.orderId && (
                     <tr className="detail">
-                      <td colSpan={11}>
+                      <td colSpan={12}>
                         <OrderDetail orderId={o.orderId} />
                       </td>
                     </tr>

@@ -116,7 +116,7 @@ function OpenOrders() {
               {items.map((o) =>
                 editing?.orderId === o.orderId ? (
                   <tr key={o.orderId} data-order={o.orderId}>
-                    <td colSpan={11}>
+                    <td colSpan={12}>
                       <form
                         className="modify"
                         aria-label={`Modify order ${o.orderId}`}

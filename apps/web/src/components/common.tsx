@@ -32,6 +32,10 @@ export function OrderCells({ order: o }: { order: Order }) {
       <td>{o.orderId}</td>
       <td className={o.side === "BUY" ? "up" : "down"}>{o.side}</td>
       <td>{o.symbol}</td>
+      <td>
+        {o.product}
+        {o.squareOff && <span className="muted"> · square-off</span>}
+      </td>
       <td>{o.type === "SL_M" ? "SL-M" : o.type}</td>
       <td className="num">
         {o.filledQuantity}/{o.quantity}
@@ -60,6 +64,7 @@ export function OrderHead({ actions = false }: { actions?: boolean }) {
         <th>Order</th>
         <th>Side</th>
         <th>Symbol</th>
+        <th title="CNC: delivery; MIS: intraday, on margin, squared off at 15:20 IST">Product</th>
         <th>Type</th>
         <th className="num">Filled/Qty</th>
         <th className="num">Price</th>

@@ -110,3 +110,18 @@ describe("the contract note", () => {
     expect(note.net).toBe(10_100_00 - 60_000_00 - note.totals.total);
   });
 });
+
+describe("a published contract note", () => {
+  it("matches the exchange, SEBI, IPFT and GST lines of a Zerodha note of 13 November 2024, and its net", () => {
+    // Zerodha contract note 18375000, trade date 13 Nov 2024 (published on scribd.com, document
+    // 794587952): NSE capital, BUY 2 ZERODHAAMC-LIQUIDCASE at ₹105.34, delivery. The note shows
+    // exchange transaction charges ₹0.01 (0.00297 % of ₹210.68 is ₹0.0063), SEBI's fee and IPFT
+    // ₹0.00, taxable value of supply ₹0.01 and IGST ₹0.00 (18 % of it is ₹0.0018), net payable
+    // ₹210.69. The units are a liquid ETF, which the note charges neither STT nor stamp duty; the
+    // rest are the equity rates this table holds.
+    const etf = { ...RATES, stt: { CNC: { buy: 0, sell: 0 }, MIS: { buy: 0, sell: 0 } }, stampDuty: { CNC: 0, MIS: 0 } };
+    const note = contractNote([fill({ side: "BUY", value: 2 * 105_34, product: "CNC", symbol: "LIQUIDCASE" })], etf);
+    expect(note.totals).toMatchObject({ brokerage: 0, exchange: 1, sebi: 0, ipft: 0, gst: 0, total: 1 });
+    expect(note.net).toBe(-210_69);
+  });
+});
