@@ -3,6 +3,7 @@
 import { CALENDARS, DEFAULT_STARTING_CASH, paiseToRupees, rupeesToPaise } from "@trading/engine";
 import { z } from "zod";
 import { DEFAULT_SHARDS } from "./cluster/shards.js";
+import { chargeRatesText } from "./charges.js";
 
 const bool = z
   .union([z.boolean(), z.enum(["true", "false", "1", "0", "yes", "no", "on", "off"])])
@@ -57,6 +58,8 @@ export const configSchema = z.object({
   marketClockSpeed: z.coerce.number().positive().max(100_000).default(1),
   /** `india`: trades bear brokerage, STT, exchange charges, fees and GST (see the engine's charges/rates.ts); `none`: no charges. */
   charges: z.enum(["india", "none"]).default("india"),
+  /** Overrides of India's rates, as JSON (see charges.ts and the operations guide). */
+  chargeRates: chargeRatesText.optional(),
   /** When intraday (MIS) positions are squared off on the NSE calendar, HH:MM IST (brokers: 15:20). */
   squareOffTime: z
     .string()
@@ -133,6 +136,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   marketClockSpeed: "MARKET_CLOCK_SPEED",
   historyDays: "HISTORY_DAYS",
   charges: "CHARGES",
+  chargeRates: "CHARGE_RATES",
   squareOffTime: "SQUARE_OFF_TIME",
   demoUsers: "DEMO_USERS",
   adminApiKey: "ADMIN_API_KEY",

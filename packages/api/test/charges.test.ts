@@ -1,6 +1,7 @@
 // What an order would cost before it is placed, over tRPC and REST alike.
 import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.js";
 import { startTestServer, type TestServer } from "./harness.js";
 
 let t: TestServer | undefined;
@@ -45,6 +46,21 @@ describe("the charges preview", () => {
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain("must be CNC (delivery) or MIS (intraday)");
     expect(await alice.charges.rates.query()).toMatchObject({ effective: "2024-10-01", sebi: 10 });
+  });
+
+  it("takes a deployment's own rates from CHARGE_RATES, and refuses ones that make no sense", async () => {
+    t = await startTestServer({
+      charges: "india",
+      chargeRates: '{"effective":"2026-12-01","brokerage":{"MIS":{"perCrore":0,"capPerOrder":null}}}',
+    });
+    const alice = t.client("alice-key");
+    const sell = await alice.charges.preview.query({ symbol: "INFY", side: "SELL", quantity: 100, price: 1000, product: "MIS" });
+    // The same ₹1 lakh intraday sell as above without its ₹20 brokerage (and GST on it).
+    expect(sell).toMatchObject({ ratesEffective: "2026-12-01", charges: { brokerage: 0, stt: 25, exchange: 2.97, gst: 0.57 } });
+    expect(() => loadConfig([], { CHARGE_RATES: '{"stt":{"MIS":{"buy":0,"sell":"x"}}}' })).toThrow(/CHARGE_RATES: stt\.MIS\.sell: /);
+    expect(() => loadConfig([], { CHARGE_RATES: '{"sebi":10000000}' })).toThrow(/CHARGE_RATES: sebi: is at most 1000000 \(10 %\)/);
+    expect(() => loadConfig([], { CHARGE_RATES: "{stt" })).toThrow(/CHARGE_RATES: must be a JSON object of rates/);
+    expect(() => loadConfig([], { CHARGE_RATES: '{"brokerage":{"NRML":{}}}' })).toThrow(/CHARGE_RATES: brokerage: Unrecognized key/);
   });
 
   it("previews nothing to pay when the server charges nothing", async () => {

@@ -12,7 +12,6 @@ import {
 } from "@trading/engine";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { chargeRatesOf } from "../charges.js";
 import { chargesDto } from "../dto.js";
 import { DomainError } from "../errors.js";
 import { protectedProcedure } from "../trpc.js";
@@ -27,8 +26,8 @@ export const chargesPreviewInput = () =>
   });
 
 export const chargesRouter = {
-  /** The rate table trades are charged at (null: no charges), for clients that estimate as you type. */
-  rates: protectedProcedure.query(({ ctx }) => chargeRatesOf(ctx.platform.config)),
+  /** The rate table trades are charged at now (null: no charges), for clients that estimate as you type. */
+  rates: protectedProcedure.query(({ ctx }) => ctx.platform.engine.chargeRates),
 
   /**
    * The charges of one order filled in full, alone on its day: brokerage, STT, exchange charges,
@@ -39,7 +38,7 @@ export const chargesRouter = {
     if (instrument === undefined) throw new DomainError("UNKNOWN_INSTRUMENT", `no instrument with symbol ${input.symbol}`);
     const price = input.price === undefined ? instrument.lastTradedPrice : (rupeesToPaise(input.price) as number);
     const value = price * input.quantity;
-    const rates = chargeRatesOf(ctx.platform.config);
+    const rates = ctx.platform.engine.chargeRates;
     const fill = { symbol: input.symbol, side: input.side, product: input.product, exchange: instrument.exchange, value };
     // Without charges (CHARGES=none) every component is zero: the same order under a table of none.
     const charges = orderCharges(fill, rates ?? NO_CHARGE_RATES);

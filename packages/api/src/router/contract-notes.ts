@@ -4,7 +4,6 @@ import { contractNote, istDate, type ChargeBreakdown, type Trade } from "@tradin
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { chargesDto } from "../dto.js";
-import { chargeRatesOf } from "../charges.js";
 import type { History } from "../storage/storage.js";
 import { protectedProcedure } from "../trpc.js";
 
@@ -18,7 +17,7 @@ export const contractNotesRouter = {
   /** The caller's contract note for a trading day: every trade with its charges, the totals, the net. */
   get: protectedProcedure.input(contractNoteInput()).query(async ({ ctx, input }) => {
     const date = input.date ?? istDate(ctx.platform.clock.now());
-    const rates = chargeRatesOf(ctx.platform.config);
+    const rates = ctx.platform.engine.chargeRates;
     const trades = await tradesOfDay(ctx.platform.historyOf(ctx.auth.userId), ctx.auth.userId, date);
     const exchangeOf = (symbol: string) => ctx.platform.engine.instrument(symbol)?.exchange ?? "NSE";
     // Trades recorded before products were all delivery.
