@@ -27,7 +27,7 @@ import {
 } from "react";
 import { formatInr } from "../format.js";
 import { trpc } from "../trpc.js";
-import { WAITING_TEXT } from "./common.js";
+import { Choice, WAITING_TEXT } from "./common.js";
 
 type Side = "BUY" | "SELL";
 
@@ -38,6 +38,29 @@ export interface SideRequest {
 }
 type Type = "MARKET" | "LIMIT" | "SL" | "SL_M";
 type Product = "CNC" | "MIS";
+
+const PRODUCT_CHOICES = [
+  {
+    value: "CNC" as const,
+    text: (
+      <>
+        Delivery <span className="muted">CNC</span>
+      </>
+    ),
+    title: "CNC: paid in full, held as holdings",
+    className: "product",
+  },
+  {
+    value: "MIS" as const,
+    text: (
+      <>
+        Intraday <span className="muted">MIS</span>
+      </>
+    ),
+    title: "MIS: on margin, short selling allowed, squared off at 15:20 IST",
+    className: "product",
+  },
+];
 
 /**
  * What a field holds, for the schema: a number only when it is written as plain decimal digits,
@@ -228,40 +251,14 @@ export function OrderTicket({
       noValidate
       aria-label={`Order ticket for ${symbol}`}
     >
-      <div className="sides" role="radiogroup" aria-label="Side">
-        {(["BUY", "SELL"] as const).map((s) => (
-          <button
-            key={s}
-            type="button"
-            role="radio"
-            aria-checked={side === s}
-            className={`side ${s.toLowerCase()} ${side === s ? "on" : ""}`}
-            onClick={() => setSide(s)}
-          >
-            {s}
-          </button>
-        ))}
-      </div>
-      <div className="products" role="radiogroup" aria-label="Product">
-        {(
-          [
-            ["CNC", "Delivery", "CNC: paid in full, held as holdings"],
-            ["MIS", "Intraday", "MIS: on margin, short selling allowed, squared off at 15:20 IST"],
-          ] as const
-        ).map(([value, label, title]) => (
-          <button
-            key={value}
-            type="button"
-            role="radio"
-            aria-checked={product === value}
-            title={title}
-            className={`product ${product === value ? "on" : ""}`}
-            onClick={() => setProduct(value)}
-          >
-            {label} <span className="muted">{value}</span>
-          </button>
-        ))}
-      </div>
+      <Choice
+        label="Side"
+        className="sides"
+        value={side}
+        onChange={setSide}
+        options={(["BUY", "SELL"] as const).map((s) => ({ value: s, text: s, className: `side ${s.toLowerCase()}` }))}
+      />
+      <Choice label="Product" className="products" value={product} onChange={setProduct} options={PRODUCT_CHOICES} />
       <label>
         Type
         <select value={type} onChange={(e) => setType(e.target.value as Type)}>

@@ -4,9 +4,13 @@ import { useState } from "react";
 import { formatInr } from "../format.js";
 import { valuePositions, type Instrument, type Position } from "../live.js";
 import { trpc } from "../trpc.js";
-import { Empty, Failed } from "./common.js";
+import { Choice, Empty, Failed } from "./common.js";
 
 type View = "Net" | "Day";
+const VIEWS = [
+  { value: "Net" as const, text: "Net" },
+  { value: "Day" as const, text: "Day" },
+];
 
 const tone = (amount: number) => (amount >= 0 ? "up" : "down");
 const average = (value: number, quantity: number) => (quantity === 0 ? "—" : formatInr(Math.round((value / quantity) * 100) / 100));
@@ -22,20 +26,7 @@ export function Positions({ instruments }: { instruments: readonly Instrument[] 
   const total = items.reduce((sum, p) => sum + Math.round(p.pnl * 100), 0) / 100;
   return (
     <>
-      <div className="tabs" role="radiogroup" aria-label="Positions view">
-        {(["Net", "Day"] as const).map((v) => (
-          <button
-            key={v}
-            type="button"
-            role="radio"
-            aria-checked={view === v}
-            className={view === v ? "on" : ""}
-            onClick={() => setView(v)}
-          >
-            {v}
-          </button>
-        ))}
-      </div>
+      <Choice label="Positions view" className="tabs" value={view} onChange={setView} options={VIEWS} />
       <div className="scroll-x">
         <table>
           {view === "Net" ? <NetHead /> : <DayHead />}

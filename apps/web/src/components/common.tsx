@@ -1,4 +1,5 @@
 // Pieces the tables share: empty and failed states, and an order as table cells.
+import type { ReactNode } from "react";
 import { formatInr, formatTime } from "../format.js";
 import type { Order } from "../live.js";
 import type { WaitingFor } from "@trading/engine";
@@ -74,5 +75,38 @@ export function OrderHead({ actions = false }: { actions?: boolean }) {
         {actions && <th>Actions</th>}
       </tr>
     </thead>
+  );
+}
+
+/** One choice among a few, as buttons in a radio group (the ticket's side and product, a table's view). */
+export function Choice<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+  className,
+}: {
+  label: string;
+  value: T;
+  options: ReadonlyArray<{ value: T; text: ReactNode; title?: string; className?: string }>;
+  onChange: (value: T) => void;
+  className: string;
+}) {
+  return (
+    <div className={className} role="radiogroup" aria-label={label}>
+      {options.map((o) => (
+        <button
+          key={o.value}
+          type="button"
+          role="radio"
+          aria-checked={value === o.value}
+          title={o.title}
+          className={`${o.className ?? ""} ${value === o.value ? "on" : ""}`}
+          onClick={() => onChange(o.value)}
+        >
+          {o.text}
+        </button>
+      ))}
+    </div>
   );
 }
