@@ -1,6 +1,7 @@
 // What clients see: the engine's views with every amount in decimal rupees. Every procedure's
 // output goes through these, so paise never leak past the API edge.
 import {
+  DEFAULT_INTRADAY_LEVERAGE,
   divRound,
   ORDER_CAUSE_TEXT,
   type BasketMargin,
@@ -60,6 +61,8 @@ export function instrumentDto(i: InstrumentView): z.infer<typeof instrumentOutpu
     exchange: i.exchange,
     instrumentType: i.instrumentType,
     lotSize: i.lotSize,
+    // Instruments from a gateway's older engine: the default.
+    intradayLeverage: i.intradayLeverage ?? DEFAULT_INTRADAY_LEVERAGE,
     priceBand: i.priceBand,
   };
 }

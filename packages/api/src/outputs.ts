@@ -42,6 +42,7 @@ export const instrumentOutput = quoteOutput.extend({
   exchange: z.enum(EXCHANGES),
   instrumentType: z.enum(INSTRUMENT_TYPES),
   lotSize: z.number().int(),
+  intradayLeverage: z.number().int().describe("intraday (MIS) leverage: a position holds its value divided by this as margin"),
   priceBand: z
     .union([z.literal(2), z.literal(5), z.literal(10), z.literal(20), z.literal("dynamic")])
     .nullable()

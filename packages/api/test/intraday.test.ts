@@ -118,6 +118,21 @@ describe("intraday trading over the API", () => {
     expect(await positions.json()).toEqual(await alice.positions.list.query());
     expect((await alice.portfolio.holdings.query())[0]).toMatchObject({ symbol: "INFY", quantity: 4, t1Quantity: 4 });
   });
+
+  it("takes an instrument's own intraday leverage from the admin who lists it", async () => {
+    t = await startTestServer();
+    const admin = t.client("admin-key");
+    const listed = await admin.admin.addInstrument.mutate({ symbol: "HALFCO", name: "Half Margin Ltd", price: 100, intradayLeverage: 2 });
+    expect(listed.intradayLeverage).toBe(2);
+    expect((await admin.instruments.get.query({ symbol: "INFY" })).intradayLeverage).toBe(5);
+    const alice = t.client("alice-key");
+    await alice.orders.place.mutate({ symbol: "HALFCO", side: "BUY", type: "MARKET", quantity: 10, product: "MIS" });
+    expect((await alice.funds.get.query()).marginUsed).toBe(500);
+    const refused = await rejection(
+      admin.admin.addInstrument.mutate({ symbol: "BADCO", name: "Bad Ltd", price: 100, intradayLeverage: 0 }),
+    );
+    expect(refused).toMatchObject({ code: "BAD_REQUEST" });
+  });
 });
 
 async function tcsMargin(client: TestServer extends { client(k: string): infer C } ? C : never): Promise<number> {

@@ -13,6 +13,7 @@ import { applyTick } from "./commands/ticks.js";
 import type { ChargeRates } from "./charges/rates.js";
 import { fundsOf, holdingsOf, positionsOf, quoteOf } from "./portfolio.js";
 import { basketMargin, type BasketMargin } from "./margin-preview.js";
+import { DEFAULT_INTRADAY_LEVERAGE } from "./intraday.js";
 import type { InstrumentRecord } from "./records.js";
 import type { OrderRecord } from "./order-record.js";
 import { restoreStore, snapshotStore, type EngineSnapshot } from "./snapshot.js";
@@ -276,6 +277,7 @@ function instrumentView(record: InstrumentRecord): InstrumentView {
     instrumentType: spec.instrumentType,
     lotSize: spec.lotSize,
     priceBand: spec.band ?? null,
+    intradayLeverage: spec.intradayLeverage ?? DEFAULT_INTRADAY_LEVERAGE,
     ...quoteOf(record),
   };
 }

@@ -122,6 +122,8 @@ export interface InstrumentView extends Quote {
   lotSize: number;
   /** The kind of band (a percentage, or dynamic); null when none. */
   priceBand: PriceBand | null;
+  /** Intraday (MIS) leverage: a position holds its value divided by this as margin. */
+  intradayLeverage: number;
 }
 
 interface OrderInputBase {

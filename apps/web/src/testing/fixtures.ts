@@ -13,6 +13,7 @@ export function instrument(symbol: string, ltp: number, previousClose = ltp): In
     circuit: null,
     priceBand: null,
     lotSize: 1,
+    intradayLeverage: 5,
     lastTradedPrice: ltp,
     previousClose,
     open: previousClose,

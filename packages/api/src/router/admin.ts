@@ -1,6 +1,15 @@
 // Admin procedures: users and keys, accounts, instruments, market controls. Each is written to
 // the audit log with the acting user.
-import { EXCHANGES, parseCandleCsv, rupeesToPaise, rupeePriceSchema, symbolSchema, tickSizeFor } from "@trading/engine";
+import {
+  DEFAULT_INTRADAY_LEVERAGE,
+  EXCHANGES,
+  MAX_INTRADAY_LEVERAGE,
+  parseCandleCsv,
+  rupeesToPaise,
+  rupeePriceSchema,
+  symbolSchema,
+  tickSizeFor,
+} from "@trading/engine";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { idText, pageSize, text } from "../procedures/inputs.js";
@@ -107,6 +116,13 @@ export const adminRouter = {
           .default(20)
           .describe('the price band: a percentage of the previous close, or "dynamic" (as for stocks with derivatives)'),
         lotSize: z.number().int("must be a whole number").min(1, "must be at least 1").max(100_000, "must be at most 1,00,000").default(1),
+        intradayLeverage: z
+          .number()
+          .int("must be a whole number")
+          .min(1, "must be at least 1")
+          .max(MAX_INTRADAY_LEVERAGE, `must be at most ${MAX_INTRADAY_LEVERAGE}`)
+          .default(DEFAULT_INTRADAY_LEVERAGE)
+          .describe("intraday (MIS) leverage: 5 holds 20 % of a position's value as margin"),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -121,6 +137,7 @@ export const adminRouter = {
         lotSize: input.lotSize,
         price: paise(input.price),
         band: input.band,
+        intradayLeverage: input.intradayLeverage,
       };
       await changeMarket(ctx, { kind: "addInstrument", instrument });
       await audit(ctx, "instrument.add", { ...input });

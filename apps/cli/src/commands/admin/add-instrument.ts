@@ -12,12 +12,13 @@ export function addInstrumentCommand(io: Io): Command {
     .option("--tick <rupees>", "a fixed tick size (default: NSE's table by price)", price("--tick"))
     .option("--lot <n>", "lot size", positiveInt("--lot"), 1)
     .option("--band <percent>", 'price band: 2, 5, 10, 20 or "dynamic"', band, 20)
+    .option("--leverage <n>", "intraday (MIS) leverage: 5 holds 20 % of a position's value as margin", positiveInt("--leverage"), 5)
     .action(
       async (
         symbol: string,
         name: string,
         startPrice: number,
-        options: { tick?: number; lot: number; band: 2 | 5 | 10 | 20 | "dynamic" },
+        options: { tick?: number; lot: number; band: 2 | 5 | 10 | 20 | "dynamic"; leverage: number },
         command: Command,
       ) => {
         const instrument = await withClient(io, (c) =>
@@ -28,6 +29,7 @@ export function addInstrumentCommand(io: Io): Command {
             tickSize: options.tick,
             lotSize: options.lot,
             band: options.band,
+            intradayLeverage: options.leverage,
           }),
         );
         show(io, command, instrument, () => `Added ${instrument.symbol} at ${rupees(instrument.lastTradedPrice)}`);
