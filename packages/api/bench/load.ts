@@ -32,7 +32,8 @@ export async function httpLoad(options: {
   url: string;
   concurrency: number;
   seconds: number;
-  headers?: Record<string, string>;
+  /** The same for every client, or each client's own (client 0 to concurrency - 1). */
+  headers?: Record<string, string> | ((client: number) => Record<string, string>);
   body: (n: number) => string | null;
   ok?: (status: number, body: string) => boolean;
 }): Promise<LoadResult> {
@@ -42,13 +43,14 @@ export async function httpLoad(options: {
   let n = 0;
   const deadline = performance.now() + options.seconds * 1000;
   const started = performance.now();
-  const one = () =>
+  const headersOf = (client: number) => (typeof options.headers === "function" ? options.headers(client) : options.headers);
+  const one = (client: number) =>
     new Promise<void>((resolve) => {
       const body = options.body(n++);
       const t0 = performance.now();
       const req = http.request(
         options.url,
-        { method: body === null ? "GET" : "POST", agent, headers: { "content-type": "application/json", ...options.headers } },
+        { method: body === null ? "GET" : "POST", agent, headers: { "content-type": "application/json", ...headersOf(client) } },
         (res) => {
           let text = "";
           res.setEncoding("utf8");
@@ -68,8 +70,8 @@ export async function httpLoad(options: {
       req.end(body ?? undefined);
     });
   await Promise.all(
-    Array.from({ length: options.concurrency }, async () => {
-      while (performance.now() < deadline) await one();
+    Array.from({ length: options.concurrency }, async (_, client) => {
+      while (performance.now() < deadline) await one(client);
     }),
   );
   agent.destroy();

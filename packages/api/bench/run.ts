@@ -9,7 +9,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import { Engine, SEED_INSTRUMENTS, type Command, type EngineEvent } from "@trading/engine";
-import { spawnServer, type ServerProcess } from "../dist/spawn.js";
+import type { ServerProcess } from "../dist/spawn.js";
+import { makeUsers, orderInput, spawnAndWait, startServer, stop } from "./server.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
 import { httpLoad, wsLoad, type LoadResult } from "./load.js";
 
@@ -20,64 +21,6 @@ const only = process.argv[2];
 
 const print = (record: Record<string, unknown>) => console.log(JSON.stringify(record));
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
-
-/** Starts a helper process and waits for a line matching `pattern` on its stdout. */
-function spawnAndWait(args: string[], pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    let buffer = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const match = pattern.exec(buffer);
-      if (match !== null) {
-        child.stdout?.removeAllListeners("data");
-        child.stdout?.resume();
-        resolve({ child, match });
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}: ${buffer.slice(-500)}`)));
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await exited;
-}
-
-function startServer(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  // BENCH_PROFILE_DIR=/tmp/x writes a CPU profile of the server there.
-  const profile = process.env.BENCH_PROFILE_DIR === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE_DIR];
-  return spawnServer({
-    nodeArgs: profile,
-    args: ["--data-dir", dataDir],
-    env: { FEED_TICKS_PER_SECOND: "0", RATE_LIMIT_PER_SECOND: "1000000", RATE_LIMIT_BURST: "1000000", ...env },
-    timeoutMs: 300_000,
-  });
-}
-
-async function makeUsers(url: string, count: number): Promise<string[]> {
-  const keys: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const response = await fetch(`${url}/trpc/admin.createUser`, {
-      method: "POST",
-      headers: { "x-api-key": "admin-key", "content-type": "application/json" },
-      body: JSON.stringify({ userId: `bench-${i}-${Date.now()}`, displayName: `Bench ${i}`, cash: 1_00_00_000 }),
-    });
-    const body = (await response.json()) as { result: { data: { apiKey: string } } };
-    keys.push(body.result.data.apiKey);
-  }
-  return keys;
-}
-
-/** Resting BUY limits a few rupees below the market: the full placement path, journaled, no fills. */
-const orderInput = (n: number) => ({
-  symbol: SEED_INSTRUMENTS[n % SEED_INSTRUMENTS.length]?.symbol,
-  side: "BUY",
-  type: "LIMIT",
-  quantity: 1,
-  price: 10 + (n % 50),
-});
 
 function line(name: string, result: LoadResult, ceilings: Record<string, number>, extra: Record<string, unknown> = {}) {
   print({
