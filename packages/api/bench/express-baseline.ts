@@ -10,7 +10,8 @@ import { instrumentDto, orderDto } from "../src/dto.js";
 const engine = new Engine({ retainClosedOrders: false });
 const now = () => Date.now();
 engine.apply({ kind: "setChargeRates", time: now(), rates: DEFAULT_CHARGE_RATES });
-for (const { volatility: _v, typicalVolume: _t, ...instrument } of SEED_INSTRUMENTS) engine.apply({ kind: "addInstrument", time: now(), instrument });
+for (const { volatility: _v, typicalVolume: _t, ...instrument } of SEED_INSTRUMENTS)
+  engine.apply({ kind: "addInstrument", time: now(), instrument });
 
 /** Any key opens an account on first use, as the bench's users each have one on the server. */
 function userOf(key: string | undefined): string | null {

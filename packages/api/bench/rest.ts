@@ -26,7 +26,8 @@ const server = await startServer(dataDir, { FEED_TICKS_PER_SECOND: "2" });
 const keys = await makeUsers(server.url, CONNECTIONS * ROUNDS);
 
 /** MARKET BUYs of one share, over the seeded instruments in turn (the issue's measurement). */
-const marketOrder = (n: number) => JSON.stringify({ symbol: SEED_INSTRUMENTS[n % SEED_INSTRUMENTS.length]?.symbol, side: "BUY", type: "MARKET", quantity: 1 });
+const marketOrder = (n: number) =>
+  JSON.stringify({ symbol: SEED_INSTRUMENTS[n % SEED_INSTRUMENTS.length]?.symbol, side: "BUY", type: "MARKET", quantity: 1 });
 
 /** One measurement: CONNECTIONS clients, each with its own user's key. */
 function load(url: string, endpoint: "instruments" | "orders", round: number): Promise<LoadResult> {
@@ -48,7 +49,15 @@ for (let round = 0; round < ROUNDS; round++) {
     ] as const) {
       const result = await load(url, endpoint, round);
       (results[`${endpoint}/${who}`] ??= []).push(result);
-      print({ name: `rest-${endpoint}`, who, round, per_second: result.perSecond, p50_ms: result.p50Ms, p99_ms: result.p99Ms, errors: result.errors });
+      print({
+        name: `rest-${endpoint}`,
+        who,
+        round,
+        per_second: result.perSecond,
+        p50_ms: result.p50Ms,
+        p99_ms: result.p99Ms,
+        errors: result.errors,
+      });
     }
   }
 }

@@ -61,4 +61,3 @@ export const orderInput = (n: number) => ({
   quantity: 1,
   price: 10 + (n % 50),
 });
-

@@ -46,6 +46,16 @@ export interface OrderFilter {
 
 export type EngineOptions = StoreOptions;
 
+/** The commands that change instruments' views (prices, OHLC, volume, bands, tick sizes, phases). */
+const MARKET_COMMANDS: ReadonlySet<string> = new Set<Command["kind"]>([
+  "tick",
+  "addInstrument",
+  "startPreOpen",
+  "openingAuction",
+  "openSession",
+  "closeSession",
+]);
+
 export class Engine {
   private store: Store;
 
@@ -67,7 +77,24 @@ export class Engine {
     return engine;
   }
 
+  /**
+   * Counts the changes to what every user sees alike of the market (instruments, prices, bands,
+   * phases): a server serialises market data once per change (see `marketVersion`).
+   */
+  private marketChanges = 0;
+
+  /** Moves whenever the instruments' views may have changed; equal values mean equal market data. */
+  get marketVersion(): number {
+    return this.marketChanges;
+  }
+
   apply(command: Command): CommandResult {
+    const result = this.applyCommand(command);
+    if (result.ok && MARKET_COMMANDS.has(command.kind)) this.marketChanges += 1;
+    return result;
+  }
+
+  private applyCommand(command: Command): CommandResult {
     if (typeof command !== "object" || command === null) return refuse("INVALID_COMMAND", "command is missing");
     // The frequent commands check their own time, in their own functions: V8 keeps one inline cache
     // per property read from a variable in a function, so a `time` read here would see every shape

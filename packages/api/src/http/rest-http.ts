@@ -7,6 +7,7 @@ import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
 import type { Platform } from "../platform.js";
 import { queryOf, readRestBody } from "../request-body.js";
 import { restRouter } from "../rest.js";
+import { directRoutes } from "./rest-direct.js";
 import { sendRestError } from "./responses.js";
 import { httpContext, rateHeaders } from "./trpc-http.js";
 
@@ -24,7 +25,9 @@ export function createRestHandler(platform: Platform): (req: http.IncomingMessag
       if (error.code === "INTERNAL_SERVER_ERROR") log.error("rest request failed", { error: String(error.cause ?? error) });
     },
   });
+  const direct = directRoutes(platform);
   const serve = async (req: RestRequest, res: http.ServerResponse, url: URL): Promise<void> => {
+    const route = direct(req, url.pathname);
     req.query = queryOf(url);
     if (req.method !== "GET" && req.method !== "HEAD" && (req.headers["content-type"] ?? "").startsWith("application/json")) {
       let read: Awaited<ReturnType<typeof readRestBody>>;
@@ -38,6 +41,7 @@ export function createRestHandler(platform: Platform): (req: http.IncomingMessag
       if (!("body" in read)) return sendRestError(res, read.status, read.code, read.message);
       req.body = read.body;
     }
+    if (route !== null && (await route(req, res, req.body))) return;
     await restHandler(req, res);
   };
   return (req, res, url) => {

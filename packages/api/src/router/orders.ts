@@ -5,44 +5,21 @@ import {
   OPEN_STATES,
   modifyOrderRequestSchema,
   orderRequestSchema,
-  repeatPlacement,
   symbolSchema,
   toEngineModification,
-  toEngineOrder,
   type CommandResult,
-  type OrderInput,
 } from "@trading/engine";
 import { tracked, TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { cursorText, isoTime, orderIdSchema, orderStateInput, pageLimitSchema } from "../procedures/inputs.js";
 import { submitCommand } from "../procedures/commands.js";
+import { orderOrThrow, placeOrder } from "../procedures/place-order.js";
 import { orderDetailDto, orderDto } from "../dto.js";
 import { cursorError, DomainError } from "../errors.js";
 import type { Platform } from "../platform.js";
 import { protectedProcedure } from "../trpc.js";
 import { isOwnOrderEvent, orderUpdateDto } from "../procedures/order-updates.js";
 import { eventStream, lastEventIdInput } from "../procedures/streams.js";
-
-/** The command's order, or the engine's refusal as a typed error. */
-function orderOrThrow(result: CommandResult) {
-  if (!result.ok) throw new DomainError(result.code, result.message, result.order?.orderId ?? null);
-  if (result.order === undefined) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "command returned no order" });
-  return orderDto(result.order);
-}
-
-/**
- * A retry of a clientOrderId the engine has let go of (its order closed more than
- * IDEMPOTENCY_MEMORY_SECONDS ago), answered from the database as the engine would have answered
- * it; null when the engine still holds the key or it was never used. The engine lets a key go only
- * that long after its order closed, and long after the order is durable, so a key missing from
- * both cannot be used meanwhile by another request: that one would still be in the engine's memory
- * when this one reaches it.
- */
-async function repeatFromHistory(platform: Platform, userId: string, order: OrderInput): Promise<CommandResult | null> {
-  if (order.clientOrderId === undefined || (await platform.accounts.hasClientOrderId(userId, order.clientOrderId))) return null;
-  const stored = await platform.historyOf(userId).orderByClientId(userId, order.clientOrderId);
-  return stored === null ? null : repeatPlacement(stored, order);
-}
 
 /**
  * Closed orders leave the engine's memory; for those the database answers, so a cancel of an
@@ -72,18 +49,7 @@ const listInput = z
   .optional();
 
 export const ordersRouter = {
-  place: protectedProcedure.input(orderRequestSchema).mutation(async ({ ctx, input }) => {
-    const userId = ctx.auth.userId;
-    const order = toEngineOrder(input);
-    const repeat = await repeatFromHistory(ctx.platform, userId, order);
-    if (repeat !== null) return orderOrThrow(repeat);
-    const result = await submitCommand(ctx.platform, {
-      kind: "placeOrder",
-      userId,
-      order,
-    });
-    return orderOrThrow(result);
-  }),
+  place: protectedProcedure.input(orderRequestSchema).mutation(({ ctx, input }) => placeOrder(ctx.platform, ctx.auth.userId, input)),
 
   modify: protectedProcedure.input(modifyOrderRequestSchema).mutation(async ({ ctx, input }) => {
     const userId = ctx.auth.userId;
