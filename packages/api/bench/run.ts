@@ -2,7 +2,6 @@
 // this process. Every figure is printed as one JSON line, with ratios to the ceilings measured in
 // the same run: a bare node:http JSON answer, a bare ws echo, and stock tRPC with a trivial
 // procedure over HTTP and WebSocket. Run by hand: `npx -y pnpm@10 --filter @trading/api bench`.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
