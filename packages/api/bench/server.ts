@@ -53,11 +53,10 @@ export async function makeUsers(url: string, count: number): Promise<string[]> {
   return keys;
 }
 
-/** Resting BUY limits a few rupees below the market: the full placement path, journaled, no fills. */
-export const orderInput = (n: number) => ({
-  symbol: SEED_INSTRUMENTS[n % SEED_INSTRUMENTS.length]?.symbol,
-  side: "BUY",
-  type: "LIMIT",
-  quantity: 1,
-  price: 10 + (n % 50),
-});
+/** Resting BUY limits under the market: the full placement path, journaled, no fills. */
+export const orderInput = (n: number) => {
+  const seed = SEED_INSTRUMENTS[n % SEED_INSTRUMENTS.length];
+  if (seed === undefined) throw new Error("no seeded instruments");
+  // Whole rupees 8 to 10 % under the listing price: inside the day's 20 % band, on every tick size.
+  return { symbol: seed.symbol, side: "BUY", type: "LIMIT", quantity: 1, price: Math.floor((seed.price * (0.9 - (n % 3) / 100)) / 100) };
+};
