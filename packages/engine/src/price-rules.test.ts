@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { Engine } from "./engine.js";
 import { tickSizeFor } from "./price-rules.js";
+import { SEED_INSTRUMENTS } from "./seed.js";
 import type { InstrumentSpec } from "./types.js";
 
 const spec = (symbol: string, rupees: number, band?: InstrumentSpec["band"]): InstrumentSpec => ({
@@ -116,5 +117,12 @@ describe("price bands", () => {
     const engine = market({ ...spec("OLD", 100), tickSizeRule: undefined, tickSize: 5 });
     expect(engine.quote("OLD")).toMatchObject({ band: null, circuit: null, tickSize: 5 });
     expect(limit(engine, "OLD", 1_000_00)).toMatchObject({ ok: true });
+  });
+});
+
+describe("the seeded instruments", () => {
+  it("each list at a price on its own tick size, so a LIMIT at the listing price is taken", () => {
+    const offTick = SEED_INSTRUMENTS.filter((s) => s.price % tickSizeFor(s.price) !== 0).map((s) => `${s.symbol} ${s.price}`);
+    expect(offTick).toEqual([]);
   });
 });
