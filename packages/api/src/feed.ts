@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { GbmFeed, parseTickCsv, SEED_INSTRUMENTS, type OpeningPrice, type TickCommand } from "@trading/engine";
 import type { CommandQueue, EngineReader } from "./command-queue.js";
+import { TickSchedule } from "./tick-schedule.js";
 
 /** Shares traded at the open of a replayed file's instrument (the file has no auction). */
 const REPLAY_OPENING_VOLUME = 1_000;
@@ -15,6 +16,7 @@ export interface FeedOptions {
 
 export class PriceFeed {
   private timer: NodeJS.Timeout | null = null;
+  private ticks: TickSchedule | null = null;
   private paused = false;
   private gbm: GbmFeed | null = null;
   private replay: TickCommand[] = [];
@@ -44,6 +46,7 @@ export class PriceFeed {
     // once, which would make every subscriber wait for one burst of them.
     const instruments = Math.max(1, this.queue.engine.instruments().length);
     const every = Math.max(1, 1000 / (this.options.ticksPerSecond * (this.gbm === null ? 1 : instruments)));
+    this.ticks = new TickSchedule(every);
     this.timer = setInterval(() => this.step(), every);
     this.timer.unref();
   }
@@ -76,12 +79,15 @@ export class PriceFeed {
     this.replay = parsed.ticks;
   }
 
+  /** Makes the ticks due since the last run (see tick-schedule.ts): a late timer does not slow the market. */
   private step(): void {
-    if (this.paused || !this.queue.engine.marketOpen) return;
-    // Do not pile up ticks behind a slow disk: skip a beat while commands are still queued.
+    const due = this.ticks?.due() ?? 0;
+    if (due === 0 || this.paused || !this.queue.engine.marketOpen) return;
+    // Do not pile up ticks behind a slow disk: skip the beat while commands are still queued.
     if (this.queue.queueLength > 1_000) return;
     const now = Date.now();
-    const ticks = this.gbm !== null ? [this.withinBand(this.gbm.next(now))] : this.nextReplayRound(now);
+    const ticks =
+      this.gbm !== null ? Array.from({ length: due }, () => this.withinBand((this.gbm as GbmFeed).next(now))) : this.nextReplayRound(now);
     for (const tick of ticks) {
       if (this.queue.engine.instrument(tick.symbol) === undefined) continue;
       this.queue.submit((stamp) => ({ ...tick, time: stamp.time })).catch(() => undefined);

@@ -18,6 +18,7 @@ import {
 } from "@trading/engine";
 import { sessionCommand, sessionStepAt, squareOffMinute } from "../sessions.js";
 import { DEFAULT_SQUARE_OFF_TIME } from "../config.js";
+import { TickSchedule } from "../tick-schedule.js";
 import type { Logger } from "../log.js";
 import { feedControlSubject, type FeedReply, type FeedRequest } from "./feed-control.js";
 import {
@@ -60,6 +61,7 @@ export class FeedLeader {
   /** This leader's copy of the market, the stream applied (see resume). */
   private market: Engine | null = null;
   private lastStreamSeq = 0;
+  private ticks: TickSchedule | null = null;
   private leaseTimer: NodeJS.Timeout | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
   private control: Subscription | null = null;
@@ -163,6 +165,7 @@ export class FeedLeader {
     const instruments = Math.max(1, this.state.instruments.length);
     // Without ticks (FEED_TICKS_PER_SECOND=0) the turn still comes four times a second, for the calendar.
     const every = this.options.ticksPerSecond > 0 ? 1000 / (this.options.ticksPerSecond * instruments) : 250;
+    this.ticks = new TickSchedule(Math.max(1, every));
     this.tickTimer = setInterval(() => void this.tick(), Math.max(1, every));
   }
 
@@ -172,10 +175,14 @@ export class FeedLeader {
     try {
       await this.inTurn(async () => {
         await this.followCalendar();
-        if (this.walk === null || this.state.paused || !this.state.marketOpen || this.options.ticksPerSecond <= 0) return;
-        const { symbol, price, volume } = this.walk.next(this.now());
-        const command = { kind: "tick" as const, symbol, price: this.withinBand(symbol, price), volume };
-        if ((await this.applyAndPublish(command)).ok) this.published += 1;
+        // Every tick due since the last turn (see tick-schedule.ts): a busy process does not slow the market.
+        const due = this.ticks?.due() ?? 0;
+        for (let i = 0; i < due; i++) {
+          if (this.walk === null || this.state.paused || !this.state.marketOpen || this.options.ticksPerSecond <= 0) return;
+          const { symbol, price, volume } = this.walk.next(this.now());
+          const command = { kind: "tick" as const, symbol, price: this.withinBand(symbol, price), volume };
+          if ((await this.applyAndPublish(command)).ok) this.published += 1;
+        }
       });
     } catch (error) {
       // Another leader published meanwhile (this one's lease ran out), or NATS failed.
