@@ -103,6 +103,12 @@ export const configSchema = z.object({
     .int()
     .positive()
     .default(64 * 1024),
+  /** A socket with more than this waiting to be sent is too far behind: it is closed, to resume (see http/slow-sockets.ts). */
+  maxWsBufferedBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   maxSubscriptionsPerConnection: z.coerce.number().int().positive().default(20),
   maxSubscriptionsPerUser: z.coerce.number().int().positive().default(100),
   /** Most recent order events kept in memory for subscribers that resume (see replay.ts). */
@@ -149,6 +155,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   maxBodyBytes: "MAX_BODY_BYTES",
   maxBatchSize: "MAX_BATCH_SIZE",
   maxWsPayloadBytes: "MAX_WS_PAYLOAD_BYTES",
+  maxWsBufferedBytes: "MAX_WS_BUFFERED_BYTES",
   maxSubscriptionsPerConnection: "MAX_SUBSCRIPTIONS_PER_CONNECTION",
   maxSubscriptionsPerUser: "MAX_SUBSCRIPTIONS_PER_USER",
   replayWindow: "REPLAY_WINDOW",

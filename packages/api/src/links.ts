@@ -6,6 +6,12 @@ import type { AppRouter } from "./root.js";
 
 /** Close code sent to the sockets of a revoked key (4000-4999 are for applications). */
 export const CLOSE_KEY_REVOKED = 4001;
+/**
+ * Close code sent to a socket too far behind on what it was sent (a stalled or slow reader): it
+ * should connect again and resume its subscriptions from their last event id, as the links here
+ * do by themselves.
+ */
+export const CLOSE_TOO_SLOW = 4002;
 
 /** Calls per HTTP batch, at most: the server's default `MAX_BATCH_SIZE`. */
 export const DEFAULT_BATCH_ITEMS = 50;

@@ -63,6 +63,7 @@ export class Metrics {
   readonly ordersRejected = new Counter("trading_orders_rejected_total", "Orders refused or rejected, by reason");
   readonly fills = new Counter("trading_fills_total", "Trades executed");
   readonly requests = new Counter("trading_http_requests_total", "HTTP requests by route and status");
+  readonly slowSockets = new Counter("trading_websocket_slow_closed_total", "WebSockets closed for being too far behind");
   readonly requestSeconds = new Histogram(
     "trading_http_request_seconds",
     "HTTP request latency",
@@ -86,9 +87,15 @@ export class Metrics {
   }
 
   render(): string {
-    const parts = [this.ordersPlaced, this.ordersRejected, this.fills, this.requests, this.requestSeconds, this.commitSeconds].map((m) =>
-      m.render(),
-    );
+    const parts = [
+      this.ordersPlaced,
+      this.ordersRejected,
+      this.fills,
+      this.requests,
+      this.slowSockets,
+      this.requestSeconds,
+      this.commitSeconds,
+    ].map((m) => m.render());
     const gauges: Record<string, Gauge> = {
       ...(Object.assign({}, ...this.gaugeReaders.map((read) => read())) as Record<string, Gauge>),
       nodejs_eventloop_lag_p99_seconds: {

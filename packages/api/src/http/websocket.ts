@@ -8,6 +8,7 @@ import type { Platform } from "../platform.js";
 import { appRouter } from "../root.js";
 import { createContextInner, type ConnectionState, type Context } from "../trpc.js";
 import { sharedPayloadEncoder } from "../wsEncoder.js";
+import { watchSlowSockets } from "./slow-sockets.js";
 
 export function attachWebSockets(server: http.Server, platform: Platform, allowedOrigins: ReadonlySet<string>) {
   const { config, log } = platform;
@@ -47,6 +48,15 @@ export function attachWebSockets(server: http.Server, platform: Platform, allowe
     },
   });
   wss.on("error", (error) => log.warn("websocket server error", { error: String(error) }));
+  const stopWatching = watchSlowSockets(
+    () => wss.clients,
+    config.maxWsBufferedBytes,
+    (count) => {
+      platform.metrics.slowSockets.inc({}, count);
+      log.warn("closed websockets too far behind", { count, maxBufferedBytes: config.maxWsBufferedBytes });
+    },
+  );
+  wss.on("close", stopWatching);
   platform.metrics.addGauges(() => ({ trading_websocket_clients: { help: "Open WebSocket connections", value: wss.clients.size } }));
   return { wss, handler };
 }
