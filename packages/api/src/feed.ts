@@ -17,6 +17,8 @@ export interface FeedOptions {
 export class PriceFeed {
   private timer: NodeJS.Timeout | null = null;
   private ticks: TickSchedule | null = null;
+  /** Ticks made since start (a metric: the feed's rate holds whatever the load). */
+  produced = 0;
   private paused = false;
   private gbm: GbmFeed | null = null;
   private replay: TickCommand[] = [];
@@ -90,6 +92,7 @@ export class PriceFeed {
       this.gbm !== null ? Array.from({ length: due }, () => this.withinBand((this.gbm as GbmFeed).next(now))) : this.nextReplayRound(now);
     for (const tick of ticks) {
       if (this.queue.engine.instrument(tick.symbol) === undefined) continue;
+      this.produced += 1;
       this.queue.submit((stamp) => ({ ...tick, time: stamp.time })).catch(() => undefined);
     }
   }

@@ -103,6 +103,7 @@ export class Metrics {
         value: this.loopDelay.percentile(99) / 1e9,
       },
       nodejs_eventloop_lag_max_seconds: { help: "Event-loop delay, the longest since the last scrape", value: this.loopDelay.max / 1e9 },
+      process_resident_memory_bytes: { help: "Resident memory of this process", value: process.memoryUsage.rss() },
     };
     for (const [name, g] of Object.entries(gauges)) {
       const lines = "series" in g ? g.series.map((s) => `${name}${labelText(s.labels)} ${s.value}`) : [`${name} ${g.value}`];

@@ -142,6 +142,7 @@ export async function createPlatform(config: Config, log: Logger, storage?: Stor
   const feed = new PriceFeed(queue, { ticksPerSecond: config.feedTicksPerSecond, seed: config.feedSeed, csvFile: config.feedCsv });
   const stopForgetting = forgetOldClientOrderIds(queue, config.idempotencyMemorySeconds * 1000, log, () => clock.now());
   addGauges(metrics, bus, queue, background);
+  metrics.addGauges(() => ({ trading_feed_ticks_produced: { help: "Ticks the feed made since start", value: feed.produced } }));
 
   const events: EventSource = {
     bus,
