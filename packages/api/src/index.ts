@@ -5,5 +5,5 @@ export { startServer, type RunningServer } from "./server.js";
 export { CLOSE_KEY_REVOKED, createTradingLinks, type LinkOptions } from "./links.js";
 export { loadConfig, configSchema, ENV_NAMES, type Config } from "./config.js";
 export { createLogger, type Logger } from "./log.js";
-export type { TickDto } from "./router/market.js";
+export type { TickDto } from "./procedures/ticks.js";
 export type { OrderUpdateDto, OrderUpdateType } from "./procedures/order-updates.js";

@@ -1,14 +1,15 @@
 // tRPC over WebSocket: subscriptions and calls on one socket per client. A socket authenticates
 // once, with the key in its connection parameters; revoking the key closes its sockets.
 import type http from "node:http";
-import { applyWSSHandler } from "@trpc/server/adapters/ws";
-import { WebSocketServer, type WebSocket } from "ws";
+import { getWSConnectionHandler } from "@trpc/server/adapters/ws";
+import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { CLOSE_KEY_REVOKED } from "../links.js";
 import type { Platform } from "../platform.js";
 import { appRouter } from "../root.js";
 import { createContextInner, type ConnectionState, type Context } from "../trpc.js";
 import { sharedPayloadEncoder } from "../wsEncoder.js";
 import { watchSlowSockets } from "./slow-sockets.js";
+import { TickHub } from "./tick-hub.js";
 
 export function attachWebSockets(server: http.Server, platform: Platform, allowedOrigins: ReadonlySet<string>) {
   const { config, log } = platform;
@@ -29,7 +30,9 @@ export function attachWebSockets(server: http.Server, platform: Platform, allowe
     },
   });
   const sockets = socketsByKey(platform);
-  const handler = applyWSSHandler({
+  const contexts = new WeakMap<WebSocket, Context>();
+  const ticks = new TickHub(platform);
+  const onConnection = getWSConnectionHandler({
     wss,
     router: appRouter,
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
@@ -41,12 +44,25 @@ export function attachWebSockets(server: http.Server, platform: Platform, allowe
       const principal = platform.keys.authenticate(params.apiKey ?? params["x-api-key"]);
       const connection: ConnectionState = { subscriptions: 0, socket };
       if (principal !== null) sockets.add(principal.keyId, socket);
-      return createContextInner(platform, principal, connection, req.socket.remoteAddress ?? null);
+      const context = createContextInner(platform, principal, connection, req.socket.remoteAddress ?? null);
+      contexts.set(socket, context);
+      return context;
     },
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") log.error("ws procedure failed", { path, error: String(error.cause ?? error) });
     },
   });
+  wss.on("connection", (socket, req) => {
+    interceptMessages(socket, (message) => ticks.take(socket, contexts.get(socket), message));
+    onConnection(socket, req);
+  });
+  const handler = {
+    /** Asks every client to connect again (a server about to stop): tRPC's message for it. */
+    broadcastReconnectNotification(): void {
+      const message = sharedPayloadEncoder.encode({ id: null, method: "reconnect" });
+      for (const client of wss.clients) if (client.readyState === 1) client.send(message);
+    },
+  };
   wss.on("error", (error) => log.warn("websocket server error", { error: String(error) }));
   const stopWatching = watchSlowSockets(
     () => wss.clients,
@@ -56,8 +72,14 @@ export function attachWebSockets(server: http.Server, platform: Platform, allowe
       log.warn("closed websockets too far behind", { count, maxBufferedBytes: config.maxWsBufferedBytes });
     },
   );
-  wss.on("close", stopWatching);
-  platform.metrics.addGauges(() => ({ trading_websocket_clients: { help: "Open WebSocket connections", value: wss.clients.size } }));
+  wss.on("close", () => {
+    stopWatching();
+    ticks.stop();
+  });
+  platform.metrics.addGauges(() => ({
+    trading_websocket_clients: { help: "Open WebSocket connections", value: wss.clients.size },
+    trading_tick_subscriptions: { help: "Tick subscriptions the tick hub serves", value: ticks.size },
+  }));
   return { wss, handler };
 }
 
@@ -87,4 +109,46 @@ function isSameOrigin(origin: string, host: string | undefined): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Lets `take` answer a socket's requests before tRPC sees them: the listeners tRPC adds for the
+ * socket's messages (its requests, and its keep-alive's) are wrapped, the only change made to the
+ * socket, and get only what `take` leaves. Frames that cannot hold such a request (most: PING,
+ * calls) pass straight through, unparsed; for the others `take` decides once per frame, and a
+ * batch is split, what is left going on as a batch.
+ */
+function interceptMessages(socket: WebSocket, take: (message: unknown) => Promise<boolean>): void {
+  const on = socket.on.bind(socket);
+  const decisions = new WeakMap<object, Promise<RawData | null>>();
+  socket.on = ((event: string, listener: (data: RawData, isBinary: boolean) => void) => {
+    if (event !== "message") return on(event, listener);
+    return on("message", (data: RawData, isBinary: boolean) => {
+      if (isBinary || !Buffer.isBuffer(data) || !mayTake(data)) return listener(data, isBinary);
+      let decision = decisions.get(data);
+      if (decision === undefined) {
+        decision = leftOf(data, take);
+        decisions.set(data, decision);
+      }
+      void decision.then((left) => {
+        if (left !== null) listener(left, false);
+      });
+    });
+  }) as typeof socket.on;
+}
+
+const mayTake = (data: Buffer): boolean => data.includes('"market.onTick"') || data.includes('"subscription.stop"');
+
+/** What `take` leaves of a frame: all of it, part of a batch, or nothing (null). */
+async function leftOf(data: Buffer, take: (message: unknown) => Promise<boolean>): Promise<RawData | null> {
+  let message: unknown;
+  try {
+    message = JSON.parse(data.toString());
+  } catch {
+    return data;
+  }
+  if (!Array.isArray(message)) return (await take(message)) ? null : data;
+  const left: unknown[] = [];
+  for (const item of message) if (!(await take(item))) left.push(item);
+  return left.length === 0 ? null : left.length === message.length ? data : Buffer.from(JSON.stringify(left.length === 1 ? left[0] : left));
 }

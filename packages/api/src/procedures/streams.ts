@@ -72,19 +72,38 @@ export interface StreamOptions<T> {
   map: (event: EngineEvent) => T | null;
 }
 
-export async function* eventStream<T>(options: StreamOptions<T>): AsyncGenerator<T> {
-  const { ctx } = options;
-  const platform = ctx.platform;
+/**
+ * Counts a new subscription against the per-connection and per-user caps (throws when one is
+ * reached); answers the function that gives it back when the subscription ends.
+ */
+export function holdSubscription(ctx: Pick<AuthedContext, "platform" | "auth" | "connection">): () => void {
+  const { maxSubscriptionsPerConnection, maxSubscriptionsPerUser } = ctx.platform.config;
   const userId = ctx.auth.userId;
-  const { maxSubscriptionsPerConnection, maxSubscriptionsPerUser } = platform.config;
-  if (ctx.connection !== null && ctx.connection.subscriptions >= maxSubscriptionsPerConnection) {
+  const connection = ctx.connection;
+  if (connection !== null && connection.subscriptions >= maxSubscriptionsPerConnection) {
     throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `at most ${maxSubscriptionsPerConnection} subscriptions per connection` });
   }
   if ((subscriptionsByUser.get(userId) ?? 0) >= maxSubscriptionsPerUser) {
     throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `at most ${maxSubscriptionsPerUser} subscriptions per user` });
   }
   subscriptionsByUser.set(userId, (subscriptionsByUser.get(userId) ?? 0) + 1);
-  if (ctx.connection !== null) ctx.connection.subscriptions += 1;
+  if (connection !== null) connection.subscriptions += 1;
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
+    const left = (subscriptionsByUser.get(userId) ?? 1) - 1;
+    if (left <= 0) subscriptionsByUser.delete(userId);
+    else subscriptionsByUser.set(userId, left);
+    if (connection !== null) connection.subscriptions -= 1;
+  };
+}
+
+export async function* eventStream<T>(options: StreamOptions<T>): AsyncGenerator<T> {
+  const { ctx } = options;
+  const platform = ctx.platform;
+  const userId = ctx.auth.userId;
+  const release = holdSubscription(ctx);
 
   const { source } = options;
   const live = source.bus.subscribe(options.filter);
@@ -140,9 +159,6 @@ export async function* eventStream<T>(options: StreamOptions<T>): AsyncGenerator
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
     live.close();
-    const left = (subscriptionsByUser.get(userId) ?? 1) - 1;
-    if (left <= 0) subscriptionsByUser.delete(userId);
-    else subscriptionsByUser.set(userId, left);
-    if (ctx.connection !== null) ctx.connection.subscriptions -= 1;
+    release();
   }
 }

@@ -1,6 +1,6 @@
 // The import below only lets declaration emit name the types of tRPC subscriptions.
 import type {} from "@trpc/server/unstable-core-do-not-import";
-import { marketStatus, paiseToRupees, ONE_MINUTE, symbolSchema, type EngineEvent } from "@trading/engine";
+import { marketStatus, paiseToRupees, ONE_MINUTE, symbolSchema } from "@trading/engine";
 import { tracked, TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { candlesInput } from "../procedures/inputs.js";
@@ -8,25 +8,10 @@ import { quoteDto } from "../dto.js";
 import type { Platform } from "../platform.js";
 import { protectedProcedure } from "../trpc.js";
 import { markShared } from "../wsEncoder.js";
-import { eventStream, lastEventIdInput, sharedPerEvent } from "../procedures/streams.js";
+import { eventStream, sharedPerEvent } from "../procedures/streams.js";
+import { latestTicks, onTickInput, tickDto } from "../procedures/ticks.js";
 
 const symbolsSchema = z.array(symbolSchema).max(100).optional();
-
-function tickDto(platform: Platform, event: Extract<EngineEvent, { type: "price.tick" }>) {
-  const previousClose = platform.engine.quote(event.symbol)?.previousClose ?? event.price;
-  const change = event.price - previousClose;
-  return {
-    seq: event.seq,
-    symbol: event.symbol,
-    price: paiseToRupees(event.price),
-    volume: event.volume,
-    change: paiseToRupees(change),
-    changePercent: previousClose === 0 ? 0 : Math.round((change / previousClose) * 10_000) / 100,
-    time: new Date(event.time).toISOString(),
-  };
-}
-
-export type TickDto = ReturnType<typeof tickDto>;
 
 /** Ticks as subscribers receive them: converted, and later serialised, once per event for all. */
 const trackedTick = sharedPerEvent((event, platform: Platform) =>
@@ -97,46 +82,28 @@ export const marketRouter = {
    * once), then live ticks: one that reconnects with its last event id gets no ticks it missed,
    * only the latest price of each symbol, which is what a price display needs.
    */
-  onTick: protectedProcedure
-    .input(z.object({ symbols: symbolsSchema, lastEventId: lastEventIdInput }).optional())
-    .subscription(({ ctx, input, signal }) => {
-      const platform = ctx.platform;
-      const symbols = input?.symbols ?? null;
-      const wanted = symbols === null ? null : new Set(symbols);
-      for (const symbol of symbols ?? []) {
-        if (platform.engine.instrument(symbol) === undefined)
-          throw new TRPCError({ code: "NOT_FOUND", message: `no instrument with symbol ${symbol}` });
-      }
-      const source = platform.marketEvents;
-      return eventStream({
-        ctx,
-        source,
-        signal,
-        filter: (e) => e.type === "price.tick" && (wanted === null || wanted.has(e.symbol)),
-        // Checked, though a resume starts from the latest prices as a fresh subscriber does.
-        lastEventId: input?.lastEventId,
-        replays: false,
-        initial: () => {
-          const seq = source.lastSeq;
-          const items = platform.engine
-            .instruments()
-            .filter((i) => wanted === null || wanted.has(i.symbol))
-            .map((i) =>
-              tracked(
-                String(seq),
-                tickDto(platform, {
-                  seq,
-                  time: i.lastTickAt ?? Date.now(),
-                  type: "price.tick",
-                  symbol: i.symbol,
-                  price: i.lastTradedPrice,
-                  volume: 0,
-                }),
-              ),
-            );
-          return { seq, items };
-        },
-        map: (event) => trackedTick(event, platform),
-      });
-    }),
+  onTick: protectedProcedure.input(onTickInput).subscription(({ ctx, input, signal }) => {
+    const platform = ctx.platform;
+    const symbols = input?.symbols ?? null;
+    const wanted = symbols === null ? null : new Set(symbols);
+    for (const symbol of symbols ?? []) {
+      if (platform.engine.instrument(symbol) === undefined)
+        throw new TRPCError({ code: "NOT_FOUND", message: `no instrument with symbol ${symbol}` });
+    }
+    const source = platform.marketEvents;
+    return eventStream({
+      ctx,
+      source,
+      signal,
+      filter: (e) => e.type === "price.tick" && (wanted === null || wanted.has(e.symbol)),
+      // Checked, though a resume starts from the latest prices as a fresh subscriber does.
+      lastEventId: input?.lastEventId,
+      replays: false,
+      initial: () => {
+        const seq = source.lastSeq;
+        return { seq, items: latestTicks(platform, wanted, seq).map((tick) => tracked(String(seq), tick)) };
+      },
+      map: (event) => trackedTick(event, platform),
+    });
+  }),
 } satisfies TRPCRouterRecord;

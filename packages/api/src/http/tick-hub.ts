@@ -1,0 +1,173 @@
+// Market ticks to WebSocket subscribers, past tRPC's per-subscriber machinery. `market.onTick` keeps
+// its contract (the same request, the same messages, byte for byte, so the typed client and the
+// web app are unchanged), but the server answers it here: one subscription to the market's events
+// for all subscribers, each tick turned into JSON once, and per subscriber only its envelope's id
+// put in front before the socket's send. tRPC's path costs a promise race, an async iterator step
+// and an envelope object per subscriber per tick, which at thousands of sockets took more of the
+// event loop than the writes themselves.
+//
+// The hub takes a subscription request whole or not at all: one from a socket without a valid key,
+// over a cap or a rate limit, with an input the schema refuses, an unknown symbol, or a resume point
+// this server has not reached goes on to tRPC, whose procedure answers it (with the same errors).
+import type { WebSocket } from "ws";
+import type { BusSubscription } from "../bus.js";
+import type { Platform } from "../platform.js";
+import { holdSubscription } from "../procedures/streams.js";
+import { latestTicks, onTickInput, tickDto, type TickEvent } from "../procedures/ticks.js";
+import type { AuthedContext, Context } from "../trpc.js";
+
+const OPEN = 1;
+
+interface Subscriber {
+  socket: WebSocket;
+  /** `{"id":<id>,` and the request's jsonrpc, if it sent one: each message to it starts so. */
+  prefix: string;
+  /** The event its first prices were as of: ticks up to it, still on their way to the hub, are not sent again. */
+  after: number;
+  release: () => void;
+}
+
+interface SubscriptionRequest {
+  id: number | string;
+  jsonrpc?: "2.0";
+  method: "subscription";
+  params: { path: string; input?: unknown; lastEventId?: unknown };
+}
+
+export class TickHub {
+  /** Subscribers of one symbol, and of every symbol. */
+  private readonly bySymbol = new Map<string, Set<Subscriber>>();
+  private readonly everySymbol = new Set<Subscriber>();
+  /** Each socket's subscriptions by request id. */
+  private readonly bySocket = new Map<WebSocket, Map<string, { subscriber: Subscriber; symbols: readonly string[] | null }>>();
+  private stopped = false;
+  /** The hub's one subscription to the market's events. */
+  private readonly live: BusSubscription;
+
+  constructor(private readonly platform: Platform) {
+    this.live = platform.marketEvents.bus.subscribe((e) => e.type === "price.tick");
+    void this.deliver();
+  }
+
+  get size(): number {
+    let n = this.everySymbol.size;
+    for (const set of this.bySymbol.values()) n += set.size;
+    return n;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.live.close();
+  }
+
+  /** Sends every tick to its symbol's subscribers as it comes, until stopped. */
+  private async deliver(): Promise<void> {
+    while (!this.stopped) {
+      const events = await this.live.take().catch(() => null);
+      if (events === null) return;
+      for (const event of events) if (event.type === "price.tick") this.send(event);
+    }
+  }
+
+  private send(event: TickEvent): void {
+    const subscribers = this.bySymbol.get(event.symbol);
+    if ((subscribers === undefined || subscribers.size === 0) && this.everySymbol.size === 0) return;
+    const id = JSON.stringify(String(event.seq));
+    const tail = `"result":{"type":"data","id":${id},"data":{"id":${id},"data":${JSON.stringify(tickDto(this.platform, event))}}}}`;
+    for (const set of [subscribers, this.everySymbol]) {
+      for (const subscriber of set ?? []) {
+        if (subscriber.socket.readyState === OPEN && event.seq > subscriber.after) subscriber.socket.send(subscriber.prefix + tail);
+      }
+    }
+  }
+
+  /**
+   * Takes `message` (one request of a socket's frame) if it is one the hub answers: a tick
+   * subscription it can serve, or the stop of one it serves. False leaves it to tRPC.
+   */
+  async take(socket: WebSocket, ctx: Context | undefined, message: unknown): Promise<boolean> {
+    if (!isObject(message)) return false;
+    if (message.method === "subscription.stop") return this.stopOne(socket, message.id, message.jsonrpc);
+    if (message.method !== "subscription" || !isObject(message.params) || message.params.path !== "market.onTick") return false;
+    if (ctx === undefined || ctx.auth === null || ctx.connection === null) return false;
+    return this.subscribe(socket, ctx as AuthedContext, message as unknown as SubscriptionRequest);
+  }
+
+  private async subscribe(socket: WebSocket, ctx: AuthedContext, request: SubscriptionRequest): Promise<boolean> {
+    const { platform } = this;
+    if (typeof request.id !== "number" && typeof request.id !== "string") return false;
+    const key = String(request.id);
+    if (this.bySocket.get(socket)?.has(key) === true) return false;
+    const lastEventId = request.params.lastEventId;
+    const rawInput = request.params.input;
+    const input = onTickInput.safeParse(lastEventId === undefined ? rawInput : { ...(isObject(rawInput) ? rawInput : {}), lastEventId });
+    if (!input.success) return false;
+    const symbols = input.data?.symbols ?? null;
+    if (symbols !== null && symbols.some((symbol) => platform.engine.instrument(symbol) === undefined)) return false;
+    const source = platform.marketEvents;
+    const resume = input.data?.lastEventId;
+    if (resume !== undefined && resume !== null && Number(resume) > source.lastSeq) return false;
+    const taken = await platform.limiter.take(ctx.auth.keyId);
+    if (!taken.ok || socket.readyState !== OPEN) return false;
+    let release: () => void;
+    try {
+      release = holdSubscription(ctx);
+    } catch {
+      return false;
+    }
+    const prefix = `{"id":${JSON.stringify(request.id)},${request.jsonrpc === undefined ? "" : `"jsonrpc":${JSON.stringify(request.jsonrpc)},`}`;
+    const seq = source.lastSeq;
+    const subscriber: Subscriber = { socket, prefix, after: seq, release };
+    let subscriptions = this.bySocket.get(socket);
+    if (subscriptions === undefined) {
+      subscriptions = new Map();
+      this.bySocket.set(socket, subscriptions);
+      socket.once("close", () => this.dropSocket(socket));
+    }
+    subscriptions.set(key, { subscriber, symbols });
+    socket.send(`${prefix}"result":{"type":"started"}}`);
+    // A fresh or resuming subscriber starts from the latest prices (ticks are not replayed).
+    const id = JSON.stringify(String(seq));
+    const wanted = symbols === null ? null : new Set(symbols);
+    for (const tick of latestTicks(platform, wanted, seq)) {
+      socket.send(`${prefix}"result":{"type":"data","id":${id},"data":{"id":${id},"data":${JSON.stringify(tick)}}}}`);
+    }
+    if (symbols === null) this.everySymbol.add(subscriber);
+    else for (const symbol of new Set(symbols)) this.setOf(symbol).add(subscriber);
+    return true;
+  }
+
+  private setOf(symbol: string): Set<Subscriber> {
+    let set = this.bySymbol.get(symbol);
+    if (set === undefined) {
+      set = new Set();
+      this.bySymbol.set(symbol, set);
+    }
+    return set;
+  }
+
+  private stopOne(socket: WebSocket, id: unknown, jsonrpc: unknown): boolean {
+    const subscriptions = this.bySocket.get(socket);
+    const key = typeof id === "number" || typeof id === "string" ? String(id) : null;
+    const entry = key === null ? undefined : subscriptions?.get(key);
+    if (entry === undefined || key === null || subscriptions === undefined) return false;
+    this.remove(entry.subscriber, entry.symbols);
+    subscriptions.delete(key);
+    const rpc = jsonrpc === undefined ? "" : `"jsonrpc":${JSON.stringify(jsonrpc)},`;
+    if (socket.readyState === OPEN) socket.send(`{"id":${JSON.stringify(id)},${rpc}"result":{"type":"stopped"}}`);
+    return true;
+  }
+
+  private dropSocket(socket: WebSocket): void {
+    for (const { subscriber, symbols } of this.bySocket.get(socket)?.values() ?? []) this.remove(subscriber, symbols);
+    this.bySocket.delete(socket);
+  }
+
+  private remove(subscriber: Subscriber, symbols: readonly string[] | null): void {
+    subscriber.release();
+    if (symbols === null) this.everySymbol.delete(subscriber);
+    else for (const symbol of symbols) this.bySymbol.get(symbol)?.delete(subscriber);
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
