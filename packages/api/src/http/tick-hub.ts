@@ -17,6 +17,8 @@ import { latestTicks, onTickInput, tickDto, type TickEvent } from "../procedures
 import type { AuthedContext, Context } from "../trpc.js";
 
 const OPEN = 1;
+/** A Buffer sent as a text frame, as tRPC's messages are. */
+const TEXT = { binary: false } as const;
 
 interface Subscriber {
   socket: WebSocket;
@@ -74,9 +76,18 @@ export class TickHub {
     if ((subscribers === undefined || subscribers.size === 0) && this.everySymbol.size === 0) return;
     const id = JSON.stringify(String(event.seq));
     const tail = `"result":{"type":"data","id":${id},"data":{"id":${id},"data":${JSON.stringify(tickDto(this.platform, event))}}}}`;
+    // Most subscribers share their request's id (a client's first subscription is 1, ...): the
+    // message is encoded once per distinct id, and each socket sends the same bytes.
+    const messages = new Map<string, Buffer>();
     for (const set of [subscribers, this.everySymbol]) {
       for (const subscriber of set ?? []) {
-        if (subscriber.socket.readyState === OPEN && event.seq > subscriber.after) subscriber.socket.send(subscriber.prefix + tail);
+        if (subscriber.socket.readyState !== OPEN || event.seq <= subscriber.after) continue;
+        let message = messages.get(subscriber.prefix);
+        if (message === undefined) {
+          message = Buffer.from(subscriber.prefix + tail);
+          messages.set(subscriber.prefix, message);
+        }
+        subscriber.socket.send(message, TEXT);
       }
     }
   }
