@@ -62,6 +62,32 @@ describe("subscriptions", () => {
     expect(Number(items[2]?.id)).toBeGreaterThan(Number(items[1]?.id));
   });
 
+  it("holds a connection to its cap of tick subscriptions, frees one on stop, and splits a batch with other subscriptions", async () => {
+    const socket = new WebSocket(`${t.server.url.replace("http", "ws")}/trpc?connectionParams=1`);
+    const messages: Array<{ id: number | null; result?: { type: string }; error?: { data?: { code?: string } } }> = [];
+    socket.on("message", (data: Buffer) => messages.push(JSON.parse(data.toString()) as (typeof messages)[number]));
+    await new Promise((resolve) => socket.once("open", resolve));
+    socket.send(JSON.stringify({ method: "connectionParams", data: { apiKey: "alice-key" } }));
+    const tick = (id: number) => ({ id, method: "subscription", params: { path: "market.onTick", input: { symbols: ["ITC"] } } });
+    const answered = (id: number, type: string) =>
+      messages.some((m) => m.id === id && (m.result?.type === type || (type === "error" && m.error !== undefined)));
+    // One frame holding a tick subscription and an order-update one: each is answered.
+    socket.send(JSON.stringify([tick(1), { id: 2, method: "subscription", params: { path: "orders.onUpdate" } }]));
+    await waitFor(() => answered(1, "started") && answered(2, "started"));
+    for (let id = 3; id <= 20; id++) socket.send(JSON.stringify(tick(id)));
+    await waitFor(() => answered(20, "started"));
+    socket.send(JSON.stringify(tick(21)));
+    await waitFor(() => answered(21, "error"));
+    expect(JSON.stringify(messages.filter((m) => m.id === 21))).toContain("TOO_MANY_REQUESTS");
+    socket.send(JSON.stringify({ id: 1, method: "subscription.stop" }));
+    await waitFor(() => answered(1, "stopped"));
+    socket.send(JSON.stringify(tick(22)));
+    await waitFor(() => answered(22, "started"));
+    socket.close();
+    // Gone from the server too, before the next test looks for alice's subscriptions.
+    await waitFor(() => !listening(t, "alice"));
+  });
+
   it("shows each user only their own order updates", async () => {
     const alice = t.client("alice-key");
     const bob = t.client("bob-key");
