@@ -77,7 +77,7 @@ describe("trade", () => {
   it("lists instruments and quotes as tables and as JSON", async () => {
     const table = await trade(["instruments"]);
     expect(table.stdout.split("\n")[0]).toMatch(/^SYMBOL\s+NAME\s+EXCH\s+LTP/);
-    expect(table.stdout).toMatch(/INFY\s+Infosys Ltd\s+NSE\s+₹1,512\.35/);
+    expect(table.stdout).toMatch(/INFY\s+Infosys Ltd\s+NSE\s+₹1,512\.30/);
     const quotes = json<Array<{ symbol: string; lastTradedPrice: number }>>(await trade(["quote", "infy", "tcs", "--json"]));
     expect(quotes.map((q) => q.symbol)).toEqual(["INFY", "TCS"]);
     const candles = await trade(["candles", "INFY", "--json"]);
@@ -105,18 +105,18 @@ describe("trade", () => {
   it("buys at the market, and shows the holding, the trade and the funds", async () => {
     const bought = await trade(["buy", "INFY", "10"]);
     expect(bought.code).toBe(0);
-    expect(bought.stdout).toMatch(/^BUY 10 INFY MARKET: O\d+ EXECUTED, filled 10 at ₹1,512\.35/);
+    expect(bought.stdout).toMatch(/^BUY 10 INFY MARKET: O\d+ EXECUTED, filled 10 at ₹1,512\.30/);
     const portfolio = await trade(["portfolio"]);
     // All 10 bought today: T1 until they settle tomorrow.
-    expect(portfolio.stdout).toMatch(/INFY\s+10\s+10\s+₹1,512\.35/);
+    expect(portfolio.stdout).toMatch(/INFY\s+10\s+10\s+₹1,512\.30/);
     expect(json<Array<{ symbol: string; quantity: number }>>(await trade(["portfolio", "--json"]))).toEqual([
       expect.objectContaining({ symbol: "INFY", quantity: 10 }),
     ]);
     expect(json<Array<{ symbol: string }>>(await trade(["trades", "--json"]))[0]?.symbol).toBe("INFY");
-    // ₹15,123.50 of shares and their delivery charges: STT ₹15, stamp duty ₹2.27, exchange ₹0.45,
+    // ₹15,123.00 of shares and their delivery charges: STT ₹15, stamp duty ₹2.27, exchange ₹0.45,
     // IPFT ₹0.02, SEBI ₹0.02, GST ₹0.09.
     const funds = (await trade(["funds"])).stdout;
-    expect(funds).toMatch(/Cash\s+₹9,84,858\.65/);
+    expect(funds).toMatch(/Cash\s+₹9,84,859\.15/);
     expect(funds).toMatch(/Charges today\s+₹17\.85/);
   });
 
