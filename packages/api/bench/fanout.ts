@@ -4,11 +4,16 @@
 // tick's time to its arrival (p50, p99) and the server's resident memory. The clients run in this
 // process, and share the machine's cores with the server.
 // Run: `npx -y pnpm@10 --filter @trading/api bench:fanout` (BENCH_SOCKETS=1000,3000 to choose).
+// BENCH_GATEWAYS=2 (with DATABASE_URL and NATS) runs a cluster instead, a feed, an engine and that
+// many gateways, the sockets spread over the gateways; the memory is each gateway's.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import WebSocket from "ws";
 import { SEED_INSTRUMENTS } from "@trading/engine";
+import { connect } from "@nats-io/transport-node";
+import { spawnServer, type ServerProcess } from "../dist/spawn.js";
+import { dropCluster } from "../test/cluster-helpers.js";
 import { startServer } from "./server.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -22,14 +27,73 @@ async function metric(url: string, name: string): Promise<number> {
   return Number(new RegExp(`^${name} ([\\d.e+]+)`, "m").exec(text)?.[1] ?? Number.NaN);
 }
 
-async function run(count: number): Promise<void> {
+/** Where the sockets connect, where the feed's tick count is read, and how it all stops. */
+interface Target {
+  gateways: string[];
+  feed: { url: string; metric: string };
+  stop(): Promise<void>;
+}
+
+async function oneServer(count: number): Promise<Target> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "trading-fanout-"));
   const server = await startServer(dataDir, {
     FEED_TICKS_PER_SECOND: "2",
     HISTORY_DAYS: "0",
     MAX_SUBSCRIPTIONS_PER_USER: String(count * 2),
   });
-  const wsUrl = `${server.url.replace("http", "ws")}/trpc?connectionParams=1`;
+  return {
+    gateways: [server.url],
+    feed: { url: server.url, metric: "trading_feed_ticks_produced" },
+    async stop() {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function cluster(count: number, gateways: number): Promise<Target> {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl === undefined) throw new Error("BENCH_GATEWAYS needs DATABASE_URL (and NATS)");
+  const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
+  const clusterName = `fanout_${process.pid}_${count}`;
+  const shards = 4;
+  const env = {
+    DATABASE_URL: databaseUrl,
+    NATS_URL: natsUrl,
+    CLUSTER_NAME: clusterName,
+    SHARDS: String(shards),
+    ENGINE_MAX_SHARDS: String(shards),
+    FEED_TICKS_PER_SECOND: "2",
+    HISTORY_DAYS: "0",
+    RATE_LIMIT_PER_SECOND: "1000000",
+    RATE_LIMIT_BURST: "1000000",
+    MAX_SUBSCRIPTIONS_PER_USER: String(count * 2),
+  };
+  const start = (role: string) => spawnServer({ args: [], env: { ...env, ROLE: role }, timeoutMs: 60_000 });
+  const feed = await start("feed");
+  const processes: ServerProcess[] = [feed, await start("engine")];
+  for (let i = 0; i < gateways; i++) processes.push(await start("gateway"));
+  const urls = processes.slice(2).map((p) => p.url);
+  for (const url of urls) {
+    for (let i = 0; i < 600 && (await fetch(`${url}/readyz`).catch(() => null))?.status !== 200; i++)
+      await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    gateways: urls,
+    feed: { url: feed.url, metric: "trading_feed_ticks_published" },
+    async stop() {
+      for (const p of processes.reverse()) await p.stop();
+      const nc = await connect({ servers: natsUrl });
+      await dropCluster(databaseUrl, nc, clusterName, shards);
+      await nc.close();
+    },
+  };
+}
+
+async function run(count: number): Promise<void> {
+  const gatewayCount = Number(process.env.BENCH_GATEWAYS ?? 0);
+  const target = gatewayCount > 0 ? await cluster(count, gatewayCount) : await oneServer(count);
+  const wsUrls = target.gateways.map((url) => `${url.replace("http", "ws")}/trpc?connectionParams=1`);
   let measuring = false;
   const latencies: number[] = [];
   const started = performance.now();
@@ -41,7 +105,7 @@ async function run(count: number): Promise<void> {
       (_, k) =>
         new Promise<void>((resolve, reject) => {
           const i = first + k;
-          const socket = new WebSocket(wsUrl, { perMessageDeflate: false });
+          const socket = new WebSocket(wsUrls[i % wsUrls.length] as string, { perMessageDeflate: false });
           sockets.push(socket);
           const symbols = [0, 1, 2].map((j) => SYMBOLS[(i * 3 + j) % SYMBOLS.length]);
           socket.once("open", () => {
@@ -55,32 +119,34 @@ async function run(count: number): Promise<void> {
               subscribed = true;
               resolve();
             }
+            if (!subscribed && text.includes('"error"')) reject(new Error(`socket ${i}: ${text}`));
             if (!measuring) return;
             const match = /"time":"([^"]+)"/.exec(text);
             if (match !== null && !text.includes('"volume":0,')) latencies.push(Date.now() - Date.parse(match[1] as string));
           });
           socket.once("error", reject);
+          socket.once("close", () => reject(new Error(`socket ${i} closed before its subscription started`)));
         }),
     );
     await Promise.all(wave);
   }
   const connectSeconds = (performance.now() - started) / 1000;
   await new Promise((r) => setTimeout(r, 1_000));
-  const ticksBefore = await metric(server.url, "trading_feed_ticks_produced");
+  const ticksBefore = await metric(target.feed.url, target.feed.metric);
   measuring = true;
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   measuring = false;
   const elapsed = (performance.now() - t0) / 1000;
-  const ticksAfter = await metric(server.url, "trading_feed_ticks_produced");
-  const rss = await metric(server.url, "process_resident_memory_bytes");
+  const ticksAfter = await metric(target.feed.url, target.feed.metric);
+  const rss = await Promise.all(target.gateways.map((url) => metric(url, "process_resident_memory_bytes")));
   for (const s of sockets) s.terminate();
-  await server.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await target.stop();
   const sorted = Float64Array.from(latencies).sort();
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   print({
     name: "tick-fanout",
+    gateways: gatewayCount > 0 ? gatewayCount : "one process",
     sockets: count,
     connect_all_seconds: Math.round(connectSeconds * 10) / 10,
     deliveries_per_second: Math.round(sorted.length / elapsed),
@@ -88,9 +154,11 @@ async function run(count: number): Promise<void> {
     feed_ticks_per_second: Math.round(((ticksAfter - ticksBefore) / elapsed) * 10) / 10,
     p50_ms: at(0.5),
     p99_ms: at(0.99),
-    server_rss_mb: Math.round(rss / 2 ** 20),
+    server_rss_mb: rss.map((bytes) => Math.round(bytes / 2 ** 20)),
     targets: { deliveries_per_second: 58_000, p99_ms: 50, connect_all_seconds: 10, server_rss_mb: 1024, at_sockets: 10_000 },
   });
 }
 
 for (const count of COUNTS) await run(count);
+// Exit once the figures are out: after a cluster run a handle (not found yet) keeps the process alive.
+process.exit(0);
