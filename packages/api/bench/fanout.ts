@@ -140,6 +140,8 @@ async function run(count: number): Promise<void> {
   const elapsed = (performance.now() - t0) / 1000;
   const ticksAfter = await metric(target.feed.url, target.feed.metric);
   const rss = await Promise.all(target.gateways.map((url) => metric(url, "process_resident_memory_bytes")));
+  // How many of the subscriptions the tick hub serves (the rest went the procedure's way).
+  const viaHub = (await Promise.all(target.gateways.map((url) => metric(url, "trading_tick_subscriptions")))).reduce((a, b) => a + b, 0);
   for (const s of sockets) s.terminate();
   await target.stop();
   const sorted = Float64Array.from(latencies).sort();
@@ -155,6 +157,7 @@ async function run(count: number): Promise<void> {
     p50_ms: at(0.5),
     p99_ms: at(0.99),
     server_rss_mb: rss.map((bytes) => Math.round(bytes / 2 ** 20)),
+    subscriptions_via_hub: viaHub,
     targets: { deliveries_per_second: 58_000, p99_ms: 50, connect_all_seconds: 10, server_rss_mb: 1024, at_sockets: 10_000 },
   });
 }
