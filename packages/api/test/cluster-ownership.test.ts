@@ -184,6 +184,18 @@ if (databaseUrl === undefined) {
       await pool.end();
     });
 
+    it("never takes tokens for time going backwards: concurrent takes within the burst are all allowed", async () => {
+      // Each take reads the clock before it waits for the bucket's row; one that waited behind a
+      // later one must not count the difference as negative time (at 1,000,000 tokens a second,
+      // a millisecond backwards was a thousand tokens gone).
+      const limiters = [0, 1].map(() => new SharedRateLimiter(databaseUrl, cluster, 1_000_000, 3_000));
+      const taken = await Promise.all(
+        Array.from({ length: 2_000 }, (_, i) => (limiters[i % 2] as SharedRateLimiter).take("key_concurrent")),
+      );
+      expect(taken.filter((t) => !t.ok)).toEqual([]);
+      for (const limiter of limiters) await limiter.close();
+    });
+
     it("shares each key's rate limit between gateways: two allow the burst once, not twice", async () => {
       const a = new SharedRateLimiter(databaseUrl, cluster, 1, 5);
       const b = new SharedRateLimiter(databaseUrl, cluster, 1, 5);

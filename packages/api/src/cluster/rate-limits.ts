@@ -11,10 +11,10 @@ const TAKE = `
   INSERT INTO rate_buckets AS b (key, tokens, taken, at_ms)
   VALUES ($1, $2 - 1, true, EXTRACT(EPOCH FROM clock_timestamp()) * 1000)
   ON CONFLICT (key) DO UPDATE SET
-    tokens = LEAST($2, b.tokens + (EXCLUDED.at_ms - b.at_ms) / 1000 * $3)
-      - CASE WHEN LEAST($2, b.tokens + (EXCLUDED.at_ms - b.at_ms) / 1000 * $3) >= 1 THEN 1 ELSE 0 END,
-    taken = LEAST($2, b.tokens + (EXCLUDED.at_ms - b.at_ms) / 1000 * $3) >= 1,
-    at_ms = EXCLUDED.at_ms
+    tokens = LEAST($2, b.tokens + GREATEST(0, EXCLUDED.at_ms - b.at_ms) / 1000 * $3)
+      - CASE WHEN LEAST($2, b.tokens + GREATEST(0, EXCLUDED.at_ms - b.at_ms) / 1000 * $3) >= 1 THEN 1 ELSE 0 END,
+    taken = LEAST($2, b.tokens + GREATEST(0, EXCLUDED.at_ms - b.at_ms) / 1000 * $3) >= 1,
+    at_ms = GREATEST(b.at_ms, EXCLUDED.at_ms)
   RETURNING tokens, taken`;
 
 /** Buckets unused for this long have filled up again: the same as none. */

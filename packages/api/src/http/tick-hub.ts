@@ -51,9 +51,10 @@ export class TickHub {
     void this.deliver();
   }
 
+  /** Subscriptions the hub serves. */
   get size(): number {
-    let n = this.everySymbol.size;
-    for (const set of this.bySymbol.values()) n += set.size;
+    let n = 0;
+    for (const subscriptions of this.bySocket.values()) n += subscriptions.size;
     return n;
   }
 
