@@ -296,12 +296,17 @@ export class Store {
       this.setReserve(order, this.reserveNeeded(order));
       return;
     }
-    const position = order.account.getOrCreatePosition(order.symbol);
     if (!isOpen(order.state)) {
-      position.openOrders.delete(order);
+      order.account.getOrCreatePosition(order.symbol).openOrders.delete(order);
       this.setReserve(order, 0);
     }
-    for (const [open, hold] of intradayHolds(position, order.instrument, this.chargeRates)) this.setReserve(open, hold);
+    this.resizeIntradayOrders(order.account, order.instrument);
+  }
+
+  /** Sets what each open intraday order of an account in an instrument holds back, as its position now splits them. */
+  resizeIntradayOrders(account: AccountRecord, instrument: InstrumentRecord): void {
+    const position = account.getOrCreatePosition(instrument.spec.symbol);
+    for (const [open, hold] of intradayHolds(position, instrument, this.chargeRates)) this.setReserve(open, hold);
   }
 
   /** The reservation an open order needs for what is left of it. */

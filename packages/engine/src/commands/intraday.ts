@@ -13,7 +13,7 @@ import { closeOrder, fill } from "../execution.js";
 import { marginFor, setPositionMargin } from "../intraday.js";
 import { MAX_ORDER_QUANTITY } from "../limits.js";
 import { mulDivRound } from "../money.js";
-import { todaysLot, type AccountRecord, type PositionRecord } from "../records.js";
+import { todaysLot, type AccountRecord, type InstrumentRecord, type PositionRecord } from "../records.js";
 import { availableCash } from "../risk.js";
 import type { Store } from "../store.js";
 import type { CommandResult, ConvertPositionCommand, Millis } from "../types.js";
@@ -67,10 +67,9 @@ export function convertPosition(store: Store, cmd: ConvertPositionCommand): Comm
   if (quantity % instrument.spec.lotSize !== 0) {
     return refuse("QUANTITY_NOT_MULTIPLE_OF_LOT", `quantity ${quantity} is not a multiple of the lot size ${instrument.spec.lotSize}`);
   }
-  const refusal = from === "MIS" ? toDelivery(store, account, cmd) : toIntraday(store, account, cmd);
+  const refusal = from === "MIS" ? toDelivery(store, account, instrument, cmd) : toIntraday(store, account, instrument, cmd);
   if (refusal !== undefined) return refusal;
-  const first = account.getOrCreatePosition(cmd.symbol).openOrders.values().next();
-  if (first.done !== true) store.updateReserve(first.value); // re-sizes every open intraday order of the instrument
+  store.resizeIntradayOrders(account, instrument);
   store.touchFunds(account);
   store.emit({
     seq: store.nextSeq(),
@@ -86,10 +85,14 @@ export function convertPosition(store: Store, cmd: ConvertPositionCommand): Comm
 }
 
 /** MIS to CNC: the shares' cost paid in full, their margin released; they join today's delivery buys (T1). */
-function toDelivery(store: Store, account: AccountRecord, cmd: ConvertPositionCommand): CommandResult | undefined {
-  const instrument = store.instruments.get(cmd.symbol);
+function toDelivery(
+  store: Store,
+  account: AccountRecord,
+  instrument: InstrumentRecord,
+  cmd: ConvertPositionCommand,
+): CommandResult | undefined {
   const position = account.positions.get(cmd.symbol);
-  if (instrument === undefined || position === undefined || position.quantity <= 0) {
+  if (position === undefined || position.quantity <= 0) {
     return refuse("INSUFFICIENT_HOLDINGS", `no long intraday position in ${cmd.symbol} to convert (a short one cannot become delivery)`);
   }
   let free = position.quantity;
@@ -125,14 +128,17 @@ function toDelivery(store: Store, account: AccountRecord, cmd: ConvertPositionCo
 }
 
 /** CNC to MIS: shares bought today (and not in open SELL orders) go back onto margin; their cost returns to cash. */
-function toIntraday(store: Store, account: AccountRecord, cmd: ConvertPositionCommand): CommandResult | undefined {
+function toIntraday(
+  store: Store,
+  account: AccountRecord,
+  instrument: InstrumentRecord,
+  cmd: ConvertPositionCommand,
+): CommandResult | undefined {
   if (store.intradayClosed) {
     return refuse("INTRADAY_CLOSED", "intraday positions are closed for today: positions have been squared off");
   }
-  const instrument = store.instruments.get(cmd.symbol);
-  const holding = instrument === undefined ? undefined : account.holding(instrument);
-  if (instrument === undefined || holding === undefined)
-    return refuse("INSUFFICIENT_HOLDINGS", `no shares of ${cmd.symbol} bought today to convert`);
+  const holding = account.holding(instrument);
+  if (holding === undefined) return refuse("INSUFFICIENT_HOLDINGS", `no shares of ${cmd.symbol} bought today to convert`);
   const lot = todaysLot(holding, store.tradingDay);
   const free = Math.min(lot.quantity, holding.quantity - holding.reserved);
   if (cmd.quantity > free) {
