@@ -153,8 +153,9 @@ describeWithCluster("the cluster's feed", ({ databaseUrl, nats, natsUrl }) => {
     });
     try {
       await until(async () => (await fetch(`${feed.url}/readyz`)).status === 200, 5_000);
-      // The seeded market starts open: the leader closes it (before 09:15), then opens it at 09:15.
-      const sessions = async () => {
+      // A new market starts open: the leader closes it before it lists anything (so no shard ever
+      // fills an order in a market the calendar has closed), then opens it at 09:15.
+      const commands = async () => {
         const jsm = await (await import("@nats-io/jetstream")).jetstreamManager(nats);
         const info = await jsm.streams.info(marketStreamName(calendarCluster));
         const consumer = await jetstream(nats).consumers.get(marketStreamName(calendarCluster));
@@ -162,14 +163,15 @@ describeWithCluster("the cluster's feed", ({ databaseUrl, nats, natsUrl }) => {
         const batch = await consumer.fetch({ max_messages: info.state.messages });
         for await (const m of batch) {
           const command = m.json<MarketMessage>().command;
-          if (command?.kind === "openSession" || command?.kind === "closeSession") kinds.push(command.kind);
+          if (command !== null) kinds.push(command.kind);
           if (m.seq === info.state.last_seq) break;
         }
         return kinds;
       };
+      const sessions = async () => (await commands()).filter((kind) => kind === "openSession" || kind === "closeSession");
       await until(async () => (await sessions()).length >= 2, 10_000);
-      const kinds = await sessions();
-      expect(kinds).toEqual(["closeSession", "openSession"]);
+      expect(await sessions()).toEqual(["closeSession", "openSession"]);
+      expect((await commands())[0]).toBe("closeSession");
     } finally {
       await feed.stop();
       await dropCluster(databaseUrl, nats, calendarCluster, SHARDS);

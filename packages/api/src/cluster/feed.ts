@@ -103,6 +103,9 @@ export class FeedLeader {
       await this.resume();
       this.claim = claim;
       log.info("leading the feed", { epoch: claim.epoch, from: this.lastStreamSeq });
+      // A new market starts open: the calendar's session goes first, so that no shard ever holds a
+      // listed instrument in a market the calendar has closed.
+      await this.inTurn(() => this.followCalendar());
       if (!this.state.seeded) await this.listSeeds();
       await this.ensureChargeRates();
       this.control = this.options.nc.subscribe(feedControlSubject(this.options.clusterName), {
