@@ -6,20 +6,23 @@
 // Run: `npx -y pnpm@10 --filter @trading/api bench:fanout` (BENCH_SOCKETS=1000,3000 to choose).
 // BENCH_GATEWAYS=2 (with DATABASE_URL and NATS) runs a cluster instead, a feed, an engine and that
 // many gateways, the sockets spread over the gateways; the memory is each gateway's.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
+import { Worker } from "node:worker_threads";
 import path from "node:path";
-import WebSocket from "ws";
 import { SEED_INSTRUMENTS } from "@trading/engine";
 import { connect } from "@nats-io/transport-node";
 import { spawnServer, type ServerProcess } from "../dist/spawn.js";
 import { dropCluster } from "../test/cluster-helpers.js";
+import type { ClientsCommand, ClientsJob, ClientsMessage } from "./fanout-clients.js";
 import { startServer } from "./server.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const COUNTS = (process.env.BENCH_SOCKETS ?? "1000,3000,6000,10000").split(",").map(Number);
 const SYMBOLS = SEED_INSTRUMENTS.map((s) => s.symbol);
 const KEYS = ["demo-key", "alice-key", "bob-key"];
+/** Threads the clients run on (BENCH_CLIENT_THREADS): one event loop for 10,000 sockets adds its own queueing to the latency. */
+const CLIENT_THREADS = Number(process.env.BENCH_CLIENT_THREADS ?? 2);
 const print = (record: Record<string, unknown>) => console.log(JSON.stringify(record));
 
 async function metric(url: string, name: string): Promise<number> {
@@ -27,9 +30,42 @@ async function metric(url: string, name: string): Promise<number> {
   return Number(new RegExp(`^${name} ([\\d.e+]+)`, "m").exec(text)?.[1] ?? Number.NaN);
 }
 
+/** A histogram's cumulative bucket counts by upper bound (seconds), summed over the servers. */
+async function buckets(urls: string[], name: string): Promise<Map<number, number>> {
+  const counts = new Map<number, number>();
+  for (const url of urls) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    for (const match of text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, "gm"))) {
+      const bound = match[1] === "+Inf" ? Number.POSITIVE_INFINITY : Number(match[1]);
+      counts.set(bound, (counts.get(bound) ?? 0) + Number(match[2]));
+    }
+  }
+  return counts;
+}
+
+/** The smallest bucket bound (ms) under which a fraction `q` of what was observed between two readings fell. */
+function bucketQuantileMs(before: Map<number, number>, after: Map<number, number>, q: number): number {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const total = (after.get(Number.POSITIVE_INFINITY) ?? 0) - (before.get(Number.POSITIVE_INFINITY) ?? 0);
+  const bound = bounds.find((b) => (after.get(b) ?? 0) - (before.get(b) ?? 0) >= q * total);
+  return bound === undefined ? Number.NaN : bound * 1000;
+}
+
+/** CPU seconds a process has used (user + system), from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Where the sockets connect, where the feed's tick count is read, and how it all stops. */
 interface Target {
   gateways: string[];
+  /** The processes serving the sockets. */
+  pids: (number | undefined)[];
   feed: { url: string; metric: string };
   stop(): Promise<void>;
 }
@@ -43,6 +79,7 @@ async function oneServer(count: number): Promise<Target> {
   });
   return {
     gateways: [server.url],
+    pids: [server.child.pid],
     feed: { url: server.url, metric: "trading_feed_ticks_produced" },
     async stop() {
       await server.stop();
@@ -80,6 +117,7 @@ async function cluster(count: number, gateways: number): Promise<Target> {
   }
   return {
     gateways: urls,
+    pids: processes.slice(2).map((p) => p.child.pid),
     feed: { url: feed.url, metric: "trading_feed_ticks_published" },
     async stop() {
       for (const p of processes.reverse()) await p.stop();
@@ -90,61 +128,89 @@ async function cluster(count: number, gateways: number): Promise<Target> {
   };
 }
 
+/** A worker that runs fanout-clients.ts (TypeScript, as this bench is: the loader is registered in it first). */
+const TS_WORKER = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))})
+  .then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL("./fanout-clients.ts", import.meta.url).href)}); })`;
+
+/** The clients' threads (fanout-clients.ts), each with its share of the sockets. */
+class Clients {
+  private readonly threads: Worker[];
+
+  constructor(job: Omit<ClientsJob, "first" | "step">, threads: number) {
+    this.threads = Array.from({ length: threads }, (_, first) => {
+      const thread = new Worker(TS_WORKER, { eval: true, workerData: { ...job, first, step: threads } });
+      thread.once("error", (error) => {
+        console.error("a clients' thread failed:", error);
+        process.exit(1);
+      });
+      return thread;
+    });
+  }
+
+  /** Resolves once every socket's subscription has started. */
+  connected(): Promise<void> {
+    return Promise.all(this.threads.map((t) => this.next(t, "connected"))).then(() => undefined);
+  }
+
+  measure(): void {
+    for (const t of this.threads) t.postMessage("measure" satisfies ClientsCommand);
+  }
+
+  /** Stops measuring, closes the sockets, and answers every thread's report. */
+  async report(): Promise<Extract<ClientsMessage, { kind: "report" }>[]> {
+    const reports = this.threads.map((t) => this.next(t, "report"));
+    for (const t of this.threads) t.postMessage("report" satisfies ClientsCommand);
+    const answered = await Promise.all(reports);
+    await Promise.all(this.threads.map((t) => t.terminate()));
+    return answered as Extract<ClientsMessage, { kind: "report" }>[];
+  }
+
+  private next(thread: Worker, kind: ClientsMessage["kind"]): Promise<ClientsMessage> {
+    return new Promise((resolve, reject) => {
+      const listen = (message: ClientsMessage) => {
+        if (message.kind === "failed") reject(new Error(message.error));
+        else if (message.kind === kind) resolve(message);
+        else return;
+        thread.off("message", listen);
+      };
+      thread.on("message", listen);
+    });
+  }
+}
+
 async function run(count: number): Promise<void> {
   const gatewayCount = Number(process.env.BENCH_GATEWAYS ?? 0);
   const target = gatewayCount > 0 ? await cluster(count, gatewayCount) : await oneServer(count);
   const wsUrls = target.gateways.map((url) => `${url.replace("http", "ws")}/trpc?connectionParams=1`);
-  let measuring = false;
-  const latencies: number[] = [];
   const started = performance.now();
-  const sockets: WebSocket[] = [];
-  // Connect in waves, as clients arrive: a thousand at a time.
-  for (let first = 0; first < count; first += 1000) {
-    const wave = Array.from(
-      { length: Math.min(1000, count - first) },
-      (_, k) =>
-        new Promise<void>((resolve, reject) => {
-          const i = first + k;
-          const socket = new WebSocket(wsUrls[i % wsUrls.length] as string, { perMessageDeflate: false });
-          sockets.push(socket);
-          const symbols = [0, 1, 2].map((j) => SYMBOLS[(i * 3 + j) % SYMBOLS.length]);
-          socket.once("open", () => {
-            socket.send(JSON.stringify({ method: "connectionParams", data: { apiKey: KEYS[i % KEYS.length] } }));
-            socket.send(JSON.stringify({ id: 1, method: "subscription", params: { path: "market.onTick", input: { symbols } } }));
-          });
-          let subscribed = false;
-          socket.on("message", (data: Buffer) => {
-            const text = data.toString();
-            if (!subscribed && text.includes('"started"')) {
-              subscribed = true;
-              resolve();
-            }
-            if (!subscribed && text.includes('"error"')) reject(new Error(`socket ${i}: ${text}`));
-            if (!measuring) return;
-            const match = /"time":"([^"]+)"/.exec(text);
-            if (match !== null && !text.includes('"volume":0,')) latencies.push(Date.now() - Date.parse(match[1] as string));
-          });
-          socket.once("error", reject);
-          socket.once("close", () => reject(new Error(`socket ${i} closed before its subscription started`)));
-        }),
-    );
-    await Promise.all(wave);
-  }
+  const clients = new Clients({ wsUrls, keys: KEYS, symbols: SYMBOLS, count }, CLIENT_THREADS);
+  await clients.connected();
   const connectSeconds = (performance.now() - started) / 1000;
   await new Promise((r) => setTimeout(r, 1_000));
   const ticksBefore = await metric(target.feed.url, target.feed.metric);
-  measuring = true;
+  // The event loop's delay is kept since the last scrape: this one starts the window.
+  await Promise.all(target.gateways.map((url) => metric(url, "nodejs_eventloop_lag_max_seconds")));
+  const fanoutBefore = await buckets(target.gateways, "trading_tick_fanout_seconds");
+  clients.measure();
+  const serverCpu0 = target.pids.map(cpuSeconds);
+  const clientCpu0 = process.cpuUsage();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
-  measuring = false;
   const elapsed = (performance.now() - t0) / 1000;
+  const serverCpu = target.pids.map((pid, i) => Math.round(((cpuSeconds(pid) - (serverCpu0[i] ?? 0)) / elapsed) * 100));
+  const clientUsage = process.cpuUsage(clientCpu0);
+  const clientCpu = Math.round((clientUsage.user + clientUsage.system) / 1e4 / elapsed);
+  const loopMax = await Promise.all(target.gateways.map((url) => metric(url, "nodejs_eventloop_lag_max_seconds")));
+  const fanoutAfter = await buckets(target.gateways, "trading_tick_fanout_seconds");
   const ticksAfter = await metric(target.feed.url, target.feed.metric);
   const rss = await Promise.all(target.gateways.map((url) => metric(url, "process_resident_memory_bytes")));
   // How many of the subscriptions the tick hub serves (the rest went the procedure's way).
   const viaHub = (await Promise.all(target.gateways.map((url) => metric(url, "trading_tick_subscriptions")))).reduce((a, b) => a + b, 0);
-  for (const s of sockets) s.terminate();
+  const reports = await clients.report();
   await target.stop();
-  const sorted = Float64Array.from(latencies).sort();
+  const sorted = new Float64Array(reports.reduce((n, r) => n + r.latencies.length, 0));
+  reports.reduce((at, r) => (sorted.set(r.latencies, at), at + r.latencies.length), 0);
+  sorted.sort();
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   print({
     name: "tick-fanout",
@@ -157,6 +223,16 @@ async function run(count: number): Promise<void> {
     p50_ms: at(0.5),
     p99_ms: at(0.99),
     server_rss_mb: rss.map((bytes) => Math.round(bytes / 2 ** 20)),
+    // Percent of one core: each serving process's, and the bench's own clients' (all their threads).
+    server_cpu_percent: serverCpu,
+    // The server's part of the latency: from a tick's time to its last send (a bucket's bound).
+    server_fanout_p50_ms_at_most: bucketQuantileMs(fanoutBefore, fanoutAfter, 0.5),
+    server_fanout_p99_ms_at_most: bucketQuantileMs(fanoutBefore, fanoutAfter, 0.99),
+    // The longest the serving processes' event loops were held up while measuring.
+    server_loop_max_ms: loopMax.map((seconds) => Math.round(seconds * 1000)),
+    clients_cpu_percent: clientCpu,
+    clients_loop_p99_ms: Math.round(Math.max(...reports.map((r) => r.loopP99Ms))),
+    clients_loop_max_ms: Math.round(Math.max(...reports.map((r) => r.loopMaxMs))),
     subscriptions_via_hub: viaHub,
     targets: { deliveries_per_second: 58_000, p99_ms: 50, connect_all_seconds: 10, server_rss_mb: 1024, at_sockets: 10_000 },
   });

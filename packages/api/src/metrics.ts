@@ -74,6 +74,11 @@ export class Metrics {
     "Time to make a batch durable",
     [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
   );
+  readonly tickFanoutSeconds = new Histogram(
+    "trading_tick_fanout_seconds",
+    "From a tick's time to its last send to this server's subscribers",
+    [0.001, 0.0025, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.25, 1],
+  );
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
   private readonly gaugeReaders: Array<() => Record<string, Gauge>> = [];
 
@@ -95,6 +100,7 @@ export class Metrics {
       this.slowSockets,
       this.requestSeconds,
       this.commitSeconds,
+      this.tickFanoutSeconds,
     ].map((m) => m.render());
     const gauges: Record<string, Gauge> = {
       ...(Object.assign({}, ...this.gaugeReaders.map((read) => read())) as Record<string, Gauge>),

@@ -91,6 +91,13 @@ export class TickHub {
         subscriber.socket.send(message, TEXT);
       }
     }
+    if (messages.size > 0) this.observeLag(event);
+  }
+
+  /** How late the tick's last send was, in real seconds (a simulated clock runs `speed` times as fast). */
+  private observeLag(event: TickEvent): void {
+    const { clock, metrics } = this.platform;
+    metrics.tickFanoutSeconds.observe(Math.max(0, clock.now() - event.time) / clock.speed / 1000);
   }
 
   /**
