@@ -196,6 +196,20 @@ if (databaseUrl === undefined) {
       for (const limiter of limiters) await limiter.close();
     });
 
+    it("answers a key's takes that arrive at once as its bucket would, one by one", async () => {
+      const limiter = new SharedRateLimiter(databaseUrl, cluster, 0.001, 5);
+      const taken = await Promise.all(Array.from({ length: 8 }, () => limiter.take("key_burst")));
+      expect(taken).toEqual([
+        { ok: true, remaining: 4 },
+        { ok: true, remaining: 3 },
+        { ok: true, remaining: 2 },
+        { ok: true, remaining: 1 },
+        { ok: true, remaining: 0 },
+        ...Array.from({ length: 3 }, () => ({ ok: false, retryAfterSeconds: 1000 })),
+      ]);
+      await limiter.close();
+    });
+
     it("shares each key's rate limit between gateways: two allow the burst once, not twice", async () => {
       const a = new SharedRateLimiter(databaseUrl, cluster, 1, 5);
       const b = new SharedRateLimiter(databaseUrl, cluster, 1, 5);

@@ -69,6 +69,8 @@ export class ShardOwnership {
       await client.query(
         "CREATE TABLE IF NOT EXISTS rate_buckets (key TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL, taken BOOLEAN NOT NULL, at_ms DOUBLE PRECISION NOT NULL)",
       );
+      // How many tokens the last statement took (a cluster made before takes went together lacks it).
+      await client.query("ALTER TABLE rate_buckets ADD COLUMN IF NOT EXISTS granted INTEGER NOT NULL DEFAULT 0");
       await client.query("INSERT INTO cluster (id, shards, created_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING", [
         shards,
         Date.now(),
