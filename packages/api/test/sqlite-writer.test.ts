@@ -24,9 +24,9 @@ async function open(): Promise<SqliteStorage> {
   return storage;
 }
 
-const PER_BATCH = 10;
+const PER_BATCH = 64;
 
-/** Batches as the queue makes them under load (large enough for the thread): ten accounts each. */
+/** Batches as the queue makes them under heavy load (large enough for the thread): 64 accounts each. */
 function batches(count: number): CommitBatch[] {
   const engine = new Engine();
   return Array.from({ length: count }, (_, b) => {

@@ -2,6 +2,7 @@
 // and the in-process fallback: the journal entries, the events, the latest state of each order,
 // the trades and the candles, in one transaction.
 import type Database from "better-sqlite3";
+import type { OrderView } from "@trading/engine";
 import { batchCandles } from "./sql.js";
 import { DurabilityError, eventColumns, type CommitBatch } from "./storage.js";
 
@@ -84,15 +85,17 @@ export class JournalWriter {
           return [event.seq, event.time, event.type, userId, symbol, orderId, JSON.stringify(event)];
         }),
       );
+      // One row per order: its last view in the batch (a MARKET order is accepted and filled in one).
+      const orders = new Map<string, OrderView>();
       for (const event of batch.events) {
-        if ("order" in event) {
-          const o = event.order;
-          this.order.run(o.orderId, o.userId, o.symbol, o.state, o.placedAt, o.updatedAt, JSON.stringify(o), o.clientOrderId);
-        }
+        if ("order" in event) orders.set(event.order.orderId, event.order);
         if (event.type === "order.filled") {
           const t = event.trade;
           this.trade.run(t.tradeId, t.userId, t.orderId, t.symbol, t.time, JSON.stringify(t));
         }
+      }
+      for (const o of orders.values()) {
+        this.order.run(o.orderId, o.userId, o.symbol, o.state, o.placedAt, o.updatedAt, JSON.stringify(o), o.clientOrderId);
       }
       const { minutes, rollups } = batchCandles(batch.events);
       for (const c of minutes) this.candle.run(c.symbol, c.time, c.open, c.high, c.low, c.close, c.volume);
