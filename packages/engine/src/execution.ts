@@ -105,7 +105,7 @@ function fillHolding(store: Store, order: OrderRecord, quantity: number, price: 
 
 /** Today's buys and sells by product and symbol, for the positions view. */
 function recordActivity(store: Store, order: OrderRecord, quantity: number, value: Paise): void {
-  const activity = order.account.activityOf(order.product, order.symbol, store.tradingDay);
+  const activity = order.account.activityOf(order.product, order.instrument, store.tradingDay);
   if (order.side === "BUY") {
     activity.buyQuantity += quantity;
     activity.buyValue += value;

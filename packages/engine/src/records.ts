@@ -118,8 +118,10 @@ export class AccountRecord {
   readonly positions = new Map<string, PositionRecord>();
   /** Margin held by the open intraday positions: always the sum of their `margin`. */
   marginUsed: Paise = 0;
-  /** Today's trades by product and symbol (see `activityKey`), for the positions view. */
+  /** Today's trades by product and symbol (see `activityKey`), in the order first traded, for the positions view. */
   readonly activity = new Map<string, DayActivity>();
+  /** The same by product and instrument ordinal, filled as they are looked up: no key string or hashing on a fill. */
+  private readonly activitySlots: Record<Product, Array<DayActivity | undefined>> = { CNC: [], MIS: [] };
 
   constructor(
     readonly userId: string,
@@ -165,6 +167,8 @@ export class AccountRecord {
     this.positions.clear();
     this.marginUsed = 0;
     this.activity.clear();
+    this.activitySlots.CNC.length = 0;
+    this.activitySlots.MIS.length = 0;
   }
 
   /** The intraday position in an instrument, created flat when there is none. */
@@ -178,14 +182,22 @@ export class AccountRecord {
   }
 
   /** Today's activity in a product and symbol, started afresh on a new trading day. */
-  activityOf(product: Product, symbol: string, day: number): DayActivity {
-    const key = activityKey(product, symbol);
-    let activity = this.activity.get(key);
+  activityOf(product: Product, instrument: InstrumentRecord, day: number): DayActivity {
+    const slots = this.activitySlots[product];
+    const symbol = instrument.spec.symbol;
+    let activity = slots[instrument.ordinal] ?? this.activity.get(activityKey(product, symbol));
     if (activity === undefined || activity.day !== day) {
       activity = { product, symbol, day, buyQuantity: 0, buyValue: 0, sellQuantity: 0, sellValue: 0 };
-      this.activity.set(key, activity);
+      // A key already there keeps its place: positions stay in the order first traded.
+      this.activity.set(activityKey(product, symbol), activity);
     }
+    slots[instrument.ordinal] = activity;
     return activity;
+  }
+
+  /** Puts back a day's activity read from a snapshot. */
+  restoreActivity(activity: DayActivity): void {
+    this.activity.set(activityKey(activity.product, activity.symbol), { ...activity });
   }
 }
 

@@ -3,7 +3,7 @@
 import type { DayTurnover } from "./charges/charges.js";
 import { cloneJson } from "./json.js";
 import type { ChargeRates, Product } from "./charges/rates.js";
-import { activityKey, AccountRecord, InstrumentRecord, type DayActivity, type HoldingRecord, type PositionRecord } from "./records.js";
+import { AccountRecord, InstrumentRecord, type DayActivity, type HoldingRecord, type PositionRecord } from "./records.js";
 import { newOrderRecord, type OrderRecord } from "./order-record.js";
 import { Store, type IdSpace } from "./store.js";
 import { orderView } from "./views.js";
@@ -217,7 +217,7 @@ function restoreIntraday(store: Store, account: AccountRecord, a: AccountSnapsho
       position.openOrders.add(order);
     }
   }
-  for (const activity of a.activity ?? []) account.activity.set(activityKey(activity.product, activity.symbol), { ...activity });
+  for (const activity of a.activity ?? []) account.restoreActivity(activity);
 }
 
 function orderSnapshot(o: OrderRecord): OrderSnapshot {

@@ -123,7 +123,7 @@ function toDelivery(
   holding.boughtToday = lot.quantity + cmd.quantity;
   holding.boughtTodayCost = lot.cost + cost;
   holding.boughtOnDay = store.tradingDay;
-  moveActivity(store, account, cmd, cost);
+  moveActivity(store, account, instrument, cmd, cost);
   return undefined;
 }
 
@@ -158,14 +158,14 @@ function toIntraday(
   position.quantity += cmd.quantity;
   position.costBasis += cost;
   setPositionMargin(account, position, instrument);
-  moveActivity(store, account, cmd, cost);
+  moveActivity(store, account, instrument, cmd, cost);
   return undefined;
 }
 
 /** The converted buys move between the products' day activity, so positions show them where they now are. */
-function moveActivity(store: Store, account: AccountRecord, cmd: ConvertPositionCommand, cost: number): void {
-  const from = account.activityOf(cmd.from, cmd.symbol, store.tradingDay);
-  const to = account.activityOf(cmd.to, cmd.symbol, store.tradingDay);
+function moveActivity(store: Store, account: AccountRecord, instrument: InstrumentRecord, cmd: ConvertPositionCommand, cost: number): void {
+  const from = account.activityOf(cmd.from, instrument, store.tradingDay);
+  const to = account.activityOf(cmd.to, instrument, store.tradingDay);
   from.buyQuantity -= cmd.quantity;
   from.buyValue -= cost;
   to.buyQuantity += cmd.quantity;
