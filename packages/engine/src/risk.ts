@@ -17,13 +17,15 @@ export function buyChargeBound(value: Paise, instrument: InstrumentRecord, rates
   return rates === null ? 0 : chargeBound({ side: "BUY", product: "CNC", exchange: instrument.spec.exchange, value }, rates);
 }
 
-/** What a BUY of `value` needs: the value, and room for its charges; as words for a refusal. */
-function buyNeeds(value: Paise, instrument: InstrumentRecord, rates: ChargeRates | null): { needed: Paise; text: string } {
+/** What a BUY of `value` needs: the value, and room for its charges. */
+function buyNeeds(value: Paise, instrument: InstrumentRecord, rates: ChargeRates | null): { value: Paise; charges: Paise; needed: Paise } {
   const charges = buyChargeBound(value, instrument, rates);
-  return {
-    needed: value + charges,
-    text: charges === 0 ? rupees(value) : `${rupees(value + charges)} (${rupees(value)} and up to ${rupees(charges)} of charges)`,
-  };
+  return { value, charges, needed: value + charges };
+}
+
+/** A BUY's needs in words, for a refusal (only then: most BUYs are not refused). */
+function needsText({ value, charges, needed }: { value: Paise; charges: Paise; needed: Paise }): string {
+  return charges === 0 ? rupees(value) : `${rupees(needed)} (${rupees(value)} and up to ${rupees(charges)} of charges)`;
 }
 
 /** Cash the account can still commit: less what orders block and positions hold as margin; `order`'s own blocked cash counts as available to it. */
@@ -63,12 +65,12 @@ export function checkPlacement(
 ): Refused | undefined {
   if (input.product === "MIS") return checkIntradayPlacement(account, input, instrument, rates, marketPrice);
   if (input.side === "BUY") {
-    const { needed, text } = buyNeeds(input.quantity * blockingPrice(input, marketPrice), instrument, rates);
+    const needs = buyNeeds(input.quantity * blockingPrice(input, marketPrice), instrument, rates);
     const available = availableCash(account);
-    if (needed > available) {
+    if (needs.needed > available) {
       return refuse(
         "INSUFFICIENT_FUNDS",
-        `buying ${input.quantity} ${input.symbol} needs ${text} but only ${rupees(available)} is available`,
+        `buying ${input.quantity} ${input.symbol} needs ${needsText(needs)} but only ${rupees(available)} is available`,
       );
     }
     return undefined;
@@ -133,10 +135,13 @@ export function checkModification(order: OrderRecord, remaining: number, unitPri
   if (order.side === "BUY") {
     const tooLarge = checkOrderValue(remaining, unitPrice);
     if (tooLarge) return tooLarge;
-    const { needed, text } = buyNeeds(remaining * unitPrice, order.instrument, rates);
+    const needs = buyNeeds(remaining * unitPrice, order.instrument, rates);
     const available = availableCash(order.account, order);
-    if (needed > available) {
-      return refuse("INSUFFICIENT_FUNDS", `the modified order needs ${text} blocked but only ${rupees(available)} is available to it`);
+    if (needs.needed > available) {
+      return refuse(
+        "INSUFFICIENT_FUNDS",
+        `the modified order needs ${needsText(needs)} blocked but only ${rupees(available)} is available to it`,
+      );
     }
     return undefined;
   }
@@ -155,12 +160,12 @@ export function checkModification(order: OrderRecord, remaining: number, unitPri
  */
 export function checkMarketBuy(order: OrderRecord, marketPrice: Paise, rates: ChargeRates | null): Refused | undefined {
   if (order.product === "MIS") return undefined;
-  const { needed, text } = buyNeeds(order.remaining * marketPrice, order.instrument, rates);
+  const needs = buyNeeds(order.remaining * marketPrice, order.instrument, rates);
   const available = availableCash(order.account, order);
-  if (needed <= available) return undefined;
+  if (needs.needed <= available) return undefined;
   const what = order.isPendingStop ? "stop triggered" : `${order.type} order meeting the market`;
   return refuse(
     "INSUFFICIENT_FUNDS",
-    `${what} at ${rupees(marketPrice)}: buying ${order.remaining} needs ${text} and only ${rupees(available)} is available`,
+    `${what} at ${rupees(marketPrice)}: buying ${order.remaining} needs ${needsText(needs)} and only ${rupees(available)} is available`,
   );
 }
