@@ -17,14 +17,20 @@ export function buyChargeBound(value: Paise, instrument: InstrumentRecord, rates
   return rates === null ? 0 : chargeBound({ side: "BUY", product: "CNC", exchange: instrument.spec.exchange, value }, rates);
 }
 
-/** What a BUY of `value` needs: the value, and room for its charges. */
-function buyNeeds(value: Paise, instrument: InstrumentRecord, rates: ChargeRates | null): { value: Paise; charges: Paise; needed: Paise } {
+/** What a BUY needs: its value, and room for its charges. */
+interface BuyNeeds {
+  value: Paise;
+  charges: Paise;
+  needed: Paise;
+}
+
+function buyNeeds(value: Paise, instrument: InstrumentRecord, rates: ChargeRates | null): BuyNeeds {
   const charges = buyChargeBound(value, instrument, rates);
   return { value, charges, needed: value + charges };
 }
 
 /** A BUY's needs in words, for a refusal (only then: most BUYs are not refused). */
-function needsText({ value, charges, needed }: { value: Paise; charges: Paise; needed: Paise }): string {
+function needsText({ value, charges, needed }: BuyNeeds): string {
   return charges === 0 ? rupees(value) : `${rupees(needed)} (${rupees(value)} and up to ${rupees(charges)} of charges)`;
 }
 
