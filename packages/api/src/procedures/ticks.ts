@@ -5,7 +5,10 @@ import { z } from "zod";
 import type { Platform } from "../platform.js";
 import { lastEventIdInput } from "./streams.js";
 
-export const onTickInput = z.object({ symbols: z.array(symbolSchema).max(100).optional(), lastEventId: lastEventIdInput }).optional();
+/** A list of symbols a request names (quotes, ticks): at most 100. */
+export const symbolsSchema = z.array(symbolSchema).max(100).optional();
+
+export const onTickInput = z.object({ symbols: symbolsSchema, lastEventId: lastEventIdInput }).optional();
 
 export type TickEvent = Extract<EngineEvent, { type: "price.tick" }>;
 

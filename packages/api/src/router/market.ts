@@ -1,6 +1,6 @@
 // The import below only lets declaration emit name the types of tRPC subscriptions.
 import type {} from "@trpc/server/unstable-core-do-not-import";
-import { marketStatus, paiseToRupees, ONE_MINUTE, symbolSchema } from "@trading/engine";
+import { marketStatus, paiseToRupees, ONE_MINUTE } from "@trading/engine";
 import { tracked, TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { candlesInput } from "../procedures/inputs.js";
@@ -9,9 +9,7 @@ import type { Platform } from "../platform.js";
 import { protectedProcedure } from "../trpc.js";
 import { markShared } from "../wsEncoder.js";
 import { eventStream, sharedPerEvent } from "../procedures/streams.js";
-import { latestTicks, onTickInput, tickDto } from "../procedures/ticks.js";
-
-const symbolsSchema = z.array(symbolSchema).max(100).optional();
+import { latestTicks, onTickInput, symbolsSchema, tickDto } from "../procedures/ticks.js";
 
 /** Ticks as subscribers receive them: converted, and later serialised, once per event for all. */
 const trackedTick = sharedPerEvent((event, platform: Platform) =>
