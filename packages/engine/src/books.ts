@@ -165,35 +165,35 @@ export class LimitBook {
    * filled. The array is this book's own, reused by the next call (no garbage per tick).
    */
   takeCrossed(price: number): readonly AccountBook[] {
+    const crossed = this.crossed;
+    if (crossed.length > 0) crossed.length = 0;
     // The orders the tick reaches for the first time join their accounts' books, in price-time
-    // priority: each goes after every order of its account priced at least as well.
+    // priority: each goes after every order of its account priced at least as well. Their
+    // accounts are crossed: taken out at once, not first put in the ladder of books.
     for (let level = this.fresh.bestLevel(); level !== undefined && this.reaches(level.price, price); level = this.fresh.bestLevel()) {
       const order = level.head as OrderRecord;
       this.fresh.remove(order);
-      this.moveToAccountBook(order);
+      const book = this.bookOf(order.account);
+      book.add(order, order.price as number);
+      order.ladderLevel = IN_ACCOUNT_BOOK;
+      if (!book.detached) this.detach(book, crossed);
     }
-    const crossed = this.crossed;
-    crossed.length = 0;
     for (let level = this.books.bestLevel(); level !== undefined && this.reaches(level.price, price); level = this.books.bestLevel()) {
-      const book = level.head as AccountBook;
-      this.books.remove(book);
-      book.detached = true;
-      crossed.push(book);
+      this.detach(level.head as AccountBook, crossed);
     }
     if (crossed.length > 1) crossed.sort(this.byBestOrder);
     return crossed;
   }
 
+  private detach(book: AccountBook, crossed: AccountBook[]): void {
+    this.books.remove(book);
+    book.detached = true;
+    crossed.push(book);
+  }
+
   putBack(book: AccountBook): void {
     book.detached = false;
     if (book.best !== undefined) this.books.add(book, book.bestPrice);
-  }
-
-  private moveToAccountBook(order: OrderRecord): void {
-    const book = this.bookOf(order.account);
-    book.add(order, order.price as number);
-    order.ladderLevel = IN_ACCOUNT_BOOK;
-    if (book.best === order) this.reposition(book);
   }
 
   private bookOf(account: AccountRecord): AccountBook {

@@ -121,7 +121,8 @@ export class AccountRecord {
   /** Today's trades by product and symbol (see `activityKey`), in the order first traded, for the positions view. */
   readonly activity = new Map<string, DayActivity>();
   /** The same by product and instrument ordinal, filled as they are looked up: no key string or hashing on a fill. */
-  private readonly activitySlots: Record<Product, Array<DayActivity | undefined>> = { CNC: [], MIS: [] };
+  private readonly cncActivitySlots: Array<DayActivity | undefined> = [];
+  private readonly misActivitySlots: Array<DayActivity | undefined> = [];
 
   constructor(
     readonly userId: string,
@@ -167,8 +168,8 @@ export class AccountRecord {
     this.positions.clear();
     this.marginUsed = 0;
     this.activity.clear();
-    this.activitySlots.CNC.length = 0;
-    this.activitySlots.MIS.length = 0;
+    this.cncActivitySlots.length = 0;
+    this.misActivitySlots.length = 0;
   }
 
   /** The intraday position in an instrument, created flat when there is none. */
@@ -183,13 +184,16 @@ export class AccountRecord {
 
   /** Today's activity in a product and symbol, started afresh on a new trading day. */
   activityOf(product: Product, instrument: InstrumentRecord, day: number): DayActivity {
-    const slots = this.activitySlots[product];
+    const slots = product === "MIS" ? this.misActivitySlots : this.cncActivitySlots;
+    const known = slots[instrument.ordinal];
+    if (known !== undefined && known.day === day) return known;
     const symbol = instrument.spec.symbol;
-    let activity = slots[instrument.ordinal] ?? this.activity.get(activityKey(product, symbol));
+    const key = activityKey(product, symbol);
+    let activity = this.activity.get(key);
     if (activity === undefined || activity.day !== day) {
       activity = { product, symbol, day, buyQuantity: 0, buyValue: 0, sellQuantity: 0, sellValue: 0 };
       // A key already there keeps its place: positions stay in the order first traded.
-      this.activity.set(activityKey(product, symbol), activity);
+      this.activity.set(key, activity);
     }
     slots[instrument.ordinal] = activity;
     return activity;

@@ -20,9 +20,15 @@ export const LEGAL_TRANSITIONS: Readonly<Record<OrderState, readonly OrderState[
   EXPIRED: [],
 };
 
+/** The states with no way out, as bits (bit `orderStateIndex(state)`): asked on every change of an order. */
+const TERMINAL_BITS: number = ORDER_STATES.reduce(
+  (bits, state) => (LEGAL_TRANSITIONS[state].length === 0 ? bits | (1 << orderStateIndex(state)) : bits),
+  0,
+);
+
 /** A terminal state is one an order never leaves. */
 export function isTerminal(state: OrderState): boolean {
-  return LEGAL_TRANSITIONS[state].length === 0;
+  return (TERMINAL_BITS & (1 << orderStateIndex(state))) !== 0;
 }
 
 export function isOpen(state: OrderState): boolean {
