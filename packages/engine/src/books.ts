@@ -171,15 +171,16 @@ export class LimitBook {
     // priority: each goes after every order of its account priced at least as well. Their
     // accounts are crossed: taken out at once, not first put in the ladder of books.
     for (let level = this.fresh.bestLevel(); level !== undefined && this.reaches(level.price, price); level = this.fresh.bestLevel()) {
-      const order = level.head as OrderRecord;
-      this.fresh.remove(order);
-      const book = this.bookOf(order.account);
-      book.add(order, order.price as number);
-      order.ladderLevel = IN_ACCOUNT_BOOK;
-      if (!book.detached) this.detach(book, crossed);
+      for (let order = level.head as OrderRecord | null; order !== null; order = level.head as OrderRecord | null) {
+        this.fresh.remove(order);
+        const book = this.bookOf(order.account);
+        book.add(order, level.price);
+        order.ladderLevel = IN_ACCOUNT_BOOK;
+        if (!book.detached) this.detach(book, crossed);
+      }
     }
     for (let level = this.books.bestLevel(); level !== undefined && this.reaches(level.price, price); level = this.books.bestLevel()) {
-      this.detach(level.head as AccountBook, crossed);
+      for (let book = level.head as AccountBook | null; book !== null; book = level.head as AccountBook | null) this.detach(book, crossed);
     }
     if (crossed.length > 1) crossed.sort(this.byBestOrder);
     return crossed;
