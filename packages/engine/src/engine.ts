@@ -46,15 +46,20 @@ export interface OrderFilter {
 
 export type EngineOptions = StoreOptions;
 
-/** The commands that change instruments' views (prices, OHLC, volume, bands, tick sizes, phases). */
-const MARKET_COMMANDS: ReadonlySet<string> = new Set<Command["kind"]>([
-  "tick",
-  "addInstrument",
-  "startPreOpen",
-  "openingAuction",
-  "openSession",
-  "closeSession",
-]);
+/** Whether a command kind changes instruments' views (prices, OHLC, volume, bands, tick sizes, phases). */
+function changesMarket(kind: Command["kind"]): boolean {
+  switch (kind) {
+    case "tick":
+    case "addInstrument":
+    case "startPreOpen":
+    case "openingAuction":
+    case "openSession":
+    case "closeSession":
+      return true;
+    default:
+      return false;
+  }
+}
 
 export class Engine {
   private store: Store;
@@ -90,7 +95,7 @@ export class Engine {
 
   apply(command: Command): CommandResult {
     const result = this.applyCommand(command);
-    if (result.ok && MARKET_COMMANDS.has(command.kind)) this.marketChanges += 1;
+    if (result.ok && changesMarket(command.kind)) this.marketChanges += 1;
     return result;
   }
 
