@@ -1,7 +1,7 @@
 // Instructions per command of the mixed stream, counted by valgrind. Time on a shared machine
 // drifts by 20-40 % within minutes; this count moves by about 0.3 % from run to run whatever else
 // the machine is doing, so two versions of the engine can be compared closely. Run with
-// `pnpm --filter @trading/engine bench:instructions` (needs valgrind; two to three minutes). The
+// `pnpm --filter @trading/engine bench:instructions` (needs valgrind; about a minute on two cores). The
 // mixed bench is bundled into one JavaScript file first (no TypeScript loader thread at run time,
 // whose timing under valgrind moved the count by a few per cent), then runs twice under valgrind,
 // with SMALL and LARGE commands, and the figure is the difference in instructions divided by the
