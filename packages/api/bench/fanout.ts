@@ -6,16 +6,20 @@
 // Run: `npx -y pnpm@10 --filter @trading/api bench:fanout` (BENCH_SOCKETS=1000,3000 to choose).
 // BENCH_GATEWAYS=2 (with DATABASE_URL and NATS) runs a cluster instead, a feed, an engine and that
 // many gateways, the sockets spread over the gateways; the memory is each gateway's.
+// Each count runs the platform, then its baseline with the same clients: a bare `ws` server that
+// sends the same messages on the same schedule (fanout-ws-baseline.ts), and prints both and their
+// ratios.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import { Worker } from "node:worker_threads";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { SEED_INSTRUMENTS } from "@trading/engine";
 import { connect } from "@nats-io/transport-node";
 import { spawnServer, type ServerProcess } from "../dist/spawn.js";
 import { dropCluster } from "../test/cluster-helpers.js";
 import type { ClientsCommand, ClientsJob, ClientsMessage } from "./fanout-clients.js";
-import { startServer } from "./server.js";
+import { spawnAndWait, startServer, stop } from "./server.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const COUNTS = (process.env.BENCH_SOCKETS ?? "1000,3000,6000,10000").split(",").map(Number);
@@ -178,9 +182,21 @@ class Clients {
   }
 }
 
-async function run(count: number): Promise<void> {
-  const gatewayCount = Number(process.env.BENCH_GATEWAYS ?? 0);
-  const target = gatewayCount > 0 ? await cluster(count, gatewayCount) : await oneServer(count);
+/** The bare `ws` baseline (fanout-ws-baseline.ts), at the feed's rate. */
+async function bareWs(): Promise<Target> {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const { child, match } = await spawnAndWait(["--import", "tsx", path.join(here, "fanout-ws-baseline.ts"), "40"], /\{"port":(\d+)\}/);
+  const url = `http://127.0.0.1:${match[1]}`;
+  return {
+    gateways: [url],
+    pids: [child.pid],
+    feed: { url, metric: "trading_feed_ticks_produced" },
+    stop: () => stop(child),
+  };
+}
+
+/** Connects `count` sockets to `target`, measures for SECONDS, stops the target and answers the figures. */
+async function measure(target: Target, count: number) {
   const wsUrls = target.gateways.map((url) => `${url.replace("http", "ws")}/trpc?connectionParams=1`);
   const started = performance.now();
   const clients = new Clients({ wsUrls, keys: KEYS, symbols: SYMBOLS, count }, CLIENT_THREADS);
@@ -204,6 +220,7 @@ async function run(count: number): Promise<void> {
   const fanoutAfter = await buckets(target.gateways, "trading_tick_fanout_seconds");
   const ticksAfter = await metric(target.feed.url, target.feed.metric);
   const rss = await Promise.all(target.gateways.map((url) => metric(url, "process_resident_memory_bytes")));
+  const heap = await Promise.all(target.gateways.map((url) => metric(url, "nodejs_heap_used_bytes")));
   // How many of the subscriptions the tick hub serves (the rest went the procedure's way).
   const viaHub = (await Promise.all(target.gateways.map((url) => metric(url, "trading_tick_subscriptions")))).reduce((a, b) => a + b, 0);
   const reports = await clients.report();
@@ -212,9 +229,7 @@ async function run(count: number): Promise<void> {
   reports.reduce((at, r) => (sorted.set(r.latencies, at), at + r.latencies.length), 0);
   sorted.sort();
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  print({
-    name: "tick-fanout",
-    gateways: gatewayCount > 0 ? gatewayCount : "one process",
+  return {
     sockets: count,
     connect_all_seconds: Math.round(connectSeconds * 10) / 10,
     deliveries_per_second: Math.round(sorted.length / elapsed),
@@ -223,6 +238,7 @@ async function run(count: number): Promise<void> {
     p50_ms: at(0.5),
     p99_ms: at(0.99),
     server_rss_mb: rss.map((bytes) => Math.round(bytes / 2 ** 20)),
+    server_heap_used_mb: heap.map((bytes) => Math.round(bytes / 2 ** 20)),
     // Percent of one core: each serving process's, and the bench's own clients' (all their threads).
     server_cpu_percent: serverCpu,
     // The server's part of the latency: from a tick's time to its last send (a bucket's bound).
@@ -234,7 +250,33 @@ async function run(count: number): Promise<void> {
     clients_loop_p99_ms: Math.round(Math.max(...reports.map((r) => r.loopP99Ms))),
     clients_loop_max_ms: Math.round(Math.max(...reports.map((r) => r.loopMaxMs))),
     subscriptions_via_hub: viaHub,
+  };
+}
+
+/** The platform (one process or a cluster), then the bare `ws` baseline with the same clients. */
+async function run(count: number): Promise<void> {
+  const gatewayCount = Number(process.env.BENCH_GATEWAYS ?? 0);
+  const ours = await measure(gatewayCount > 0 ? await cluster(count, gatewayCount) : await oneServer(count), count);
+  const baseline = await measure(await bareWs(), count);
+  const { subscriptions_via_hub: _, ...bare } = baseline;
+  print({
+    name: "tick-fanout",
+    gateways: gatewayCount > 0 ? gatewayCount : "one process",
+    ...ours,
     targets: { deliveries_per_second: 58_000, p99_ms: 50, connect_all_seconds: 10, server_rss_mb: 1024, at_sockets: 10_000 },
+  });
+  print({ name: "tick-fanout-bare-ws", ...bare });
+  // Above 1: the platform took longer (latency, connecting) or more (CPU, memory) than bare ws.
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  print({
+    name: "tick-fanout-vs-bare-ws",
+    sockets: count,
+    p50: ratio(ours.p50_ms, baseline.p50_ms),
+    p99: ratio(ours.p99_ms, baseline.p99_ms),
+    connect_all: ratio(ours.connect_all_seconds, baseline.connect_all_seconds),
+    server_cpu: ratio(sum(ours.server_cpu_percent), sum(baseline.server_cpu_percent)),
+    server_rss: ratio(sum(ours.server_rss_mb), sum(baseline.server_rss_mb)),
   });
 }
 

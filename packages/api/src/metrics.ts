@@ -102,6 +102,7 @@ export class Metrics {
       this.commitSeconds,
       this.tickFanoutSeconds,
     ].map((m) => m.render());
+    const memory = process.memoryUsage();
     const gauges: Record<string, Gauge> = {
       ...(Object.assign({}, ...this.gaugeReaders.map((read) => read())) as Record<string, Gauge>),
       nodejs_eventloop_lag_p99_seconds: {
@@ -109,7 +110,9 @@ export class Metrics {
         value: this.loopDelay.percentile(99) / 1e9,
       },
       nodejs_eventloop_lag_max_seconds: { help: "Event-loop delay, the longest since the last scrape", value: this.loopDelay.max / 1e9 },
-      process_resident_memory_bytes: { help: "Resident memory of this process", value: process.memoryUsage.rss() },
+      process_resident_memory_bytes: { help: "Resident memory of this process", value: memory.rss },
+      nodejs_heap_used_bytes: { help: "JavaScript heap in use", value: memory.heapUsed },
+      nodejs_external_memory_bytes: { help: "Memory held outside the JavaScript heap (buffers included)", value: memory.external },
     };
     for (const [name, g] of Object.entries(gauges)) {
       const lines = "series" in g ? g.series.map((s) => `${name}${labelText(s.labels)} ${s.value}`) : [`${name} ${g.value}`];

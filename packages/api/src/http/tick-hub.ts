@@ -2,9 +2,10 @@
 // its contract (the same request, the same messages, byte for byte, so the typed client and the
 // web app are unchanged), but the server answers it here: one subscription to the market's events
 // for all subscribers, each tick turned into JSON once, and per subscriber only its envelope's id
-// put in front before the socket's send. tRPC's path costs a promise race, an async iterator step
-// and an envelope object per subscriber per tick, which at thousands of sockets took more of the
-// event loop than the writes themselves.
+// put in front, as a frame made once for all of them (ws-frames.ts); what one socket gets in one
+// batch of ticks leaves in one write. tRPC's path costs a promise race, an async iterator step and
+// an envelope object per subscriber per tick, which at thousands of sockets took more of the event
+// loop than the writes themselves.
 //
 // The hub takes a subscription request whole or not at all: one from a socket without a valid key,
 // over a cap or a rate limit, with an input the schema refuses, an unknown symbol, or a resume point
@@ -15,13 +16,14 @@ import type { Platform } from "../platform.js";
 import { holdSubscription } from "../procedures/streams.js";
 import { latestTicks, onTickInput, tickDto, type TickEvent } from "../procedures/ticks.js";
 import type { AuthedContext, Context } from "../trpc.js";
+import { Outbox, outgoing, textFrame, type FrameSink, type Outgoing } from "./ws-frames.js";
 
 const OPEN = 1;
-/** A Buffer sent as a text frame, as tRPC's messages are. */
-const TEXT = { binary: false } as const;
 
 interface Subscriber {
   socket: WebSocket;
+  /** The connection under `socket`, which the hub's frames are written to (one for all its subscribers). */
+  connection: Outgoing;
   /** `{"id":<id>,` and the request's jsonrpc, if it sent one: each message to it starts so. */
   prefix: string;
   /** The event its first prices were as of: ticks up to it, still on their way to the hub, are not sent again. */
@@ -63,35 +65,39 @@ export class TickHub {
     this.live.close();
   }
 
-  /** Sends every tick to its symbol's subscribers as it comes, until stopped. */
+  /** Sends every batch of ticks to their symbols' subscribers as it comes, until stopped. */
   private async deliver(): Promise<void> {
+    const outbox = new Outbox();
     while (!this.stopped) {
       const events = await this.live.take().catch(() => null);
       if (events === null) return;
-      for (const event of events) if (event.type === "price.tick") this.send(event);
+      const sent = events.filter((event): event is TickEvent => event.type === "price.tick" && this.send(event, outbox));
+      outbox.flush();
+      for (const event of sent) this.observeLag(event);
     }
   }
 
-  private send(event: TickEvent): void {
+  /** Puts a tick's message for each of its subscribers in `outbox`; false if nobody wanted it. */
+  private send(event: TickEvent, outbox: Outbox): boolean {
     const subscribers = this.bySymbol.get(event.symbol);
-    if ((subscribers === undefined || subscribers.size === 0) && this.everySymbol.size === 0) return;
+    if ((subscribers === undefined || subscribers.size === 0) && this.everySymbol.size === 0) return false;
     const id = JSON.stringify(String(event.seq));
     const tail = `"result":{"type":"data","id":${id},"data":{"id":${id},"data":${JSON.stringify(tickDto(this.platform, event))}}}}`;
     // Most subscribers share their request's id (a client's first subscription is 1, ...): the
     // message is encoded once per distinct id, and each socket sends the same bytes.
-    const messages = new Map<string, Buffer>();
+    const frames = new Map<string, Buffer>();
     for (const set of [subscribers, this.everySymbol]) {
       for (const subscriber of set ?? []) {
         if (subscriber.socket.readyState !== OPEN || event.seq <= subscriber.after) continue;
-        let message = messages.get(subscriber.prefix);
-        if (message === undefined) {
-          message = Buffer.from(subscriber.prefix + tail);
-          messages.set(subscriber.prefix, message);
+        let frame = frames.get(subscriber.prefix);
+        if (frame === undefined) {
+          frame = textFrame(subscriber.prefix + tail);
+          frames.set(subscriber.prefix, frame);
         }
-        subscriber.socket.send(message, TEXT);
+        outbox.add(subscriber.connection, frame);
       }
     }
-    if (messages.size > 0) this.observeLag(event);
+    return frames.size > 0;
   }
 
   /** How late the tick's last send was, in real seconds (a simulated clock runs `speed` times as fast). */
@@ -102,17 +108,18 @@ export class TickHub {
 
   /**
    * Takes `message` (one request of a socket's frame) if it is one the hub answers: a tick
-   * subscription it can serve, or the stop of one it serves. False leaves it to tRPC.
+   * subscription it can serve, or the stop of one it serves. False leaves it to tRPC. `connection`
+   * is the one under `socket`.
    */
-  async take(socket: WebSocket, ctx: Context | undefined, message: unknown): Promise<boolean> {
+  async take(socket: WebSocket, connection: FrameSink, ctx: Context | undefined, message: unknown): Promise<boolean> {
     if (!isObject(message)) return false;
     if (message.method === "subscription.stop") return this.stopOne(socket, message.id, message.jsonrpc);
     if (message.method !== "subscription" || !isObject(message.params) || message.params.path !== "market.onTick") return false;
     if (ctx === undefined || ctx.auth === null || ctx.connection === null) return false;
-    return this.subscribe(socket, ctx as AuthedContext, message as unknown as SubscriptionRequest);
+    return this.subscribe(socket, connection, ctx as AuthedContext, message as unknown as SubscriptionRequest);
   }
 
-  private async subscribe(socket: WebSocket, ctx: AuthedContext, request: SubscriptionRequest): Promise<boolean> {
+  private async subscribe(socket: WebSocket, connection: FrameSink, ctx: AuthedContext, request: SubscriptionRequest): Promise<boolean> {
     const { platform } = this;
     if (typeof request.id !== "number" && typeof request.id !== "string") return false;
     const key = String(request.id);
@@ -136,8 +143,9 @@ export class TickHub {
     }
     const prefix = `{"id":${JSON.stringify(request.id)},${request.jsonrpc === undefined ? "" : `"jsonrpc":${JSON.stringify(request.jsonrpc)},`}`;
     const seq = source.lastSeq;
-    const subscriber: Subscriber = { socket, prefix, after: seq, release };
     let subscriptions = this.bySocket.get(socket);
+    const shared = subscriptions?.values().next().value?.subscriber.connection;
+    const subscriber: Subscriber = { socket, connection: shared ?? outgoing(connection), prefix, after: seq, release };
     if (subscriptions === undefined) {
       subscriptions = new Map();
       this.bySocket.set(socket, subscriptions);

@@ -16,6 +16,9 @@ export function attachWebSockets(server: http.Server, platform: Platform, allowe
   const wss = new WebSocketServer({
     server,
     maxPayload: config.maxWsPayloadBytes,
+    // ws's default, stated: the tick hub's frames go past ws to the connection, which is safe only
+    // while ws writes each frame whole as it sends it (ws-frames.ts).
+    perMessageDeflate: false,
     // Browsers send Origin: the app's own (served from here) and configured ones pass. Other
     // clients (Node services, the CLI) send none, and are allowed. A request target that makes no
     // URL with its Host is refused here: tRPC's socket handler would throw on it, outside any
@@ -53,7 +56,8 @@ export function attachWebSockets(server: http.Server, platform: Platform, allowe
     },
   });
   wss.on("connection", (socket, req) => {
-    interceptMessages(socket, (message) => ticks.take(socket, contexts.get(socket), message));
+    const connection = req.socket;
+    interceptMessages(socket, (message) => ticks.take(socket, connection, contexts.get(socket), message));
     onConnection(socket, req);
   });
   const handler = {
