@@ -1,9 +1,8 @@
-// One thread of bench:fanout's clients (see fanout.ts): connects its share of the sockets, each
+// One process of bench:fanout's clients (see fanout.ts): connects its share of the sockets, each
 // subscribed to the ticks of 3 symbols, then measures each tick's latency from its time while told
 // to, and answers with what it measured. The clients share the machine's cores with the server,
 // so what they do per message is kept small.
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { parentPort, workerData } from "node:worker_threads";
 import WebSocket from "ws";
 
 export interface ClientsJob {
@@ -11,13 +10,13 @@ export interface ClientsJob {
   wsUrls: string[];
   keys: string[];
   symbols: string[];
-  /** The sockets of this thread: first, first + step, first + 2 × step, ... below count. */
+  /** The sockets of this process: first, first + step, first + 2 × step, ... below count. */
   first: number;
   step: number;
   count: number;
 }
 
-/** From the bench to a thread: start measuring, or stop and answer. */
+/** From the bench to a process: start measuring, or stop and answer. */
 export type ClientsCommand = "measure" | "report";
 
 export type ClientsMessage =
@@ -25,15 +24,15 @@ export type ClientsMessage =
   | { kind: "failed"; error: string }
   | { kind: "report"; latencies: Float64Array; loopP99Ms: number; loopMaxMs: number };
 
-/** How many sockets one thread opens at once, as clients arrive. */
+/** How many sockets one process opens at once, as clients arrive. */
 const WAVE = 500;
 /** A tick's ISO time as it is framed (`"time":"2026-12-07T03:45:00.000Z"`), found without decoding the message. */
 const TIME = Buffer.from('"time":"');
 const ISO_LENGTH = 24;
 
-const port = parentPort;
-if (port === null) throw new Error("fanout-clients runs as a worker thread");
-const job = workerData as ClientsJob;
+const send = process.send?.bind(process);
+if (send === undefined) throw new Error("fanout-clients runs as a child process of fanout.ts");
+const job = JSON.parse(process.argv[2] ?? "") as ClientsJob;
 const sockets: WebSocket[] = [];
 let latencies = new Float64Array(1 << 16);
 let measured = 0;
@@ -84,7 +83,7 @@ async function connectAll(): Promise<void> {
 }
 
 const loop = monitorEventLoopDelay({ resolution: 10 });
-port.on("message", (command: ClientsCommand) => {
+process.on("message", (command: ClientsCommand) => {
   if (command === "measure") {
     measuring = true;
     loop.enable();
@@ -99,9 +98,9 @@ port.on("message", (command: ClientsCommand) => {
     loopP99Ms: loop.percentile(99) / 1e6,
     loopMaxMs: loop.max / 1e6,
   };
-  port.postMessage(report);
+  send(report);
 });
 connectAll().then(
-  () => port.postMessage({ kind: "connected" } satisfies ClientsMessage),
-  (error: unknown) => port.postMessage({ kind: "failed", error: String(error) } satisfies ClientsMessage),
+  () => send({ kind: "connected" } satisfies ClientsMessage),
+  (error: unknown) => send({ kind: "failed", error: String(error) } satisfies ClientsMessage),
 );

@@ -1,8 +1,8 @@
 // One server, N WebSocket clients each subscribed to the ticks of 3 symbols, the default feed (20
 // instruments × 2 ticks a second): how long connecting them all takes, deliveries per second
 // against the expected (N × 3/20 × 40), the ticks the feed made per second (of 40), latency from a
-// tick's time to its arrival (p50, p99) and the server's resident memory. The clients run in this
-// process, and share the machine's cores with the server.
+// tick's time to its arrival (p50, p99) and the server's resident memory. The clients run in child
+// processes of this one, and share the machine's cores with the server.
 // Run: `npx -y pnpm@10 --filter @trading/api bench:fanout` (BENCH_SOCKETS=1000,3000 to choose).
 // BENCH_GATEWAYS=2 (with DATABASE_URL and NATS) runs a cluster instead, a feed, an engine and that
 // many gateways, the sockets spread over the gateways; the memory is each gateway's.
@@ -11,7 +11,7 @@
 // ratios.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
-import { Worker } from "node:worker_threads";
+import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { SEED_INSTRUMENTS } from "@trading/engine";
@@ -25,8 +25,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const COUNTS = (process.env.BENCH_SOCKETS ?? "1000,3000,6000,10000").split(",").map(Number);
 const SYMBOLS = SEED_INSTRUMENTS.map((s) => s.symbol);
 const KEYS = ["demo-key", "alice-key", "bob-key"];
-/** Threads the clients run on (BENCH_CLIENT_THREADS): one event loop for 10,000 sockets adds its own queueing to the latency. */
-const CLIENT_THREADS = Number(process.env.BENCH_CLIENT_THREADS ?? 2);
+/**
+ * Processes the clients run in (BENCH_CLIENT_PROCESSES): one event loop for 10,000 sockets adds its
+ * own queueing to the latency, and one process may open only so many files (`ulimit -n`).
+ */
+const CLIENT_PROCESSES = Number(process.env.BENCH_CLIENT_PROCESSES ?? 2);
 const print = (record: Record<string, unknown>) => console.log(JSON.stringify(record));
 
 async function metric(url: string, name: string): Promise<number> {
@@ -132,66 +135,74 @@ async function cluster(count: number, gateways: number): Promise<Target> {
   };
 }
 
-/** A worker that runs fanout-clients.ts (TypeScript, as this bench is: the loader is registered in it first). */
-const TS_WORKER = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))})
-  .then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL("./fanout-clients.ts", import.meta.url).href)}); })`;
-
-/** The clients' threads (fanout-clients.ts), each with its share of the sockets. */
+/** The clients' processes (fanout-clients.ts), each with its share of the sockets. */
 class Clients {
-  private readonly threads: Worker[];
+  private readonly processes: ChildProcess[];
 
-  constructor(job: Omit<ClientsJob, "first" | "step">, threads: number) {
-    this.threads = Array.from({ length: threads }, (_, first) => {
-      const thread = new Worker(TS_WORKER, { eval: true, workerData: { ...job, first, step: threads } });
-      thread.once("error", (error) => {
-        console.error("a clients' thread failed:", error);
-        process.exit(1);
+  constructor(job: Omit<ClientsJob, "first" | "step">, processes: number) {
+    const script = fileURLToPath(new URL("./fanout-clients.ts", import.meta.url));
+    this.processes = Array.from({ length: processes }, (_, first) => {
+      const child = fork(script, [JSON.stringify({ ...job, first, step: processes })], {
+        execArgv: ["--import", "tsx"],
+        serialization: "advanced",
       });
-      return thread;
+      child.once("exit", (code) => {
+        if (code !== 0 && code !== null) {
+          console.error(`a clients' process exited with ${code}`);
+          process.exit(1);
+        }
+      });
+      return child;
     });
+  }
+
+  get pids(): (number | undefined)[] {
+    return this.processes.map((p) => p.pid);
   }
 
   /** Resolves once every socket's subscription has started. */
   connected(): Promise<void> {
-    return Promise.all(this.threads.map((t) => this.next(t, "connected"))).then(() => undefined);
+    return Promise.all(this.processes.map((p) => this.next(p, "connected"))).then(() => undefined);
   }
 
   measure(): void {
-    for (const t of this.threads) t.postMessage("measure" satisfies ClientsCommand);
+    for (const p of this.processes) p.send("measure" satisfies ClientsCommand);
   }
 
-  /** Stops measuring, closes the sockets, and answers every thread's report. */
+  /** Stops measuring, closes the sockets, and answers every process's report. */
   async report(): Promise<Extract<ClientsMessage, { kind: "report" }>[]> {
-    const reports = this.threads.map((t) => this.next(t, "report"));
-    for (const t of this.threads) t.postMessage("report" satisfies ClientsCommand);
+    const reports = this.processes.map((p) => this.next(p, "report"));
+    for (const p of this.processes) p.send("report" satisfies ClientsCommand);
     const answered = await Promise.all(reports);
-    await Promise.all(this.threads.map((t) => t.terminate()));
+    for (const p of this.processes) p.kill();
     return answered as Extract<ClientsMessage, { kind: "report" }>[];
   }
 
-  private next(thread: Worker, kind: ClientsMessage["kind"]): Promise<ClientsMessage> {
+  private next(child: ChildProcess, kind: ClientsMessage["kind"]): Promise<ClientsMessage> {
     return new Promise((resolve, reject) => {
       const listen = (message: ClientsMessage) => {
         if (message.kind === "failed") reject(new Error(message.error));
         else if (message.kind === kind) resolve(message);
         else return;
-        thread.off("message", listen);
+        child.off("message", listen);
       };
-      thread.on("message", listen);
+      child.on("message", listen);
     });
   }
 }
 
-/** The bare `ws` baseline (fanout-ws-baseline.ts), at the feed's rate. */
-async function bareWs(): Promise<Target> {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const { child, match } = await spawnAndWait(["--import", "tsx", path.join(here, "fanout-ws-baseline.ts"), "40"], /\{"port":(\d+)\}/);
-  const url = `http://127.0.0.1:${match[1]}`;
+/** The bare `ws` baseline (fanout-ws-baseline.ts) at the feed's rate: as many servers as the platform has gateways. */
+async function bareWs(servers: number): Promise<Target> {
+  const script = fileURLToPath(new URL("./fanout-ws-baseline.ts", import.meta.url));
+  const started = await Promise.all(
+    Array.from({ length: servers }, () => spawnAndWait(["--import", "tsx", script, "40"], /\{"port":(\d+)\}/)),
+  );
+  const urls = started.map(({ match }) => `http://127.0.0.1:${match[1]}`);
   return {
-    gateways: [url],
-    pids: [child.pid],
-    feed: { url, metric: "trading_feed_ticks_produced" },
-    stop: () => stop(child),
+    gateways: urls,
+    pids: started.map(({ child }) => child.pid),
+    feed: { url: urls[0] as string, metric: "trading_feed_ticks_produced" },
+    stop: () => Promise.all(started.map(({ child }) => stop(child))).then(() => undefined),
   };
 }
 
@@ -199,7 +210,7 @@ async function bareWs(): Promise<Target> {
 async function measure(target: Target, count: number) {
   const wsUrls = target.gateways.map((url) => `${url.replace("http", "ws")}/trpc?connectionParams=1`);
   const started = performance.now();
-  const clients = new Clients({ wsUrls, keys: KEYS, symbols: SYMBOLS, count }, CLIENT_THREADS);
+  const clients = new Clients({ wsUrls, keys: KEYS, symbols: SYMBOLS, count }, CLIENT_PROCESSES);
   await clients.connected();
   const connectSeconds = (performance.now() - started) / 1000;
   await new Promise((r) => setTimeout(r, 1_000));
@@ -209,13 +220,13 @@ async function measure(target: Target, count: number) {
   const fanoutBefore = await buckets(target.gateways, "trading_tick_fanout_seconds");
   clients.measure();
   const serverCpu0 = target.pids.map(cpuSeconds);
-  const clientCpu0 = process.cpuUsage();
+  const clientCpu0 = clients.pids.map(cpuSeconds);
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   const elapsed = (performance.now() - t0) / 1000;
   const serverCpu = target.pids.map((pid, i) => Math.round(((cpuSeconds(pid) - (serverCpu0[i] ?? 0)) / elapsed) * 100));
-  const clientUsage = process.cpuUsage(clientCpu0);
-  const clientCpu = Math.round((clientUsage.user + clientUsage.system) / 1e4 / elapsed);
+  const clientSeconds = clients.pids.map((pid, i) => cpuSeconds(pid) - (clientCpu0[i] ?? 0)).reduce((a, b) => a + b, 0);
+  const clientCpu = Math.round((clientSeconds / elapsed) * 100);
   const loopMax = await Promise.all(target.gateways.map((url) => metric(url, "nodejs_eventloop_lag_max_seconds")));
   const fanoutAfter = await buckets(target.gateways, "trading_tick_fanout_seconds");
   const ticksAfter = await metric(target.feed.url, target.feed.metric);
@@ -239,7 +250,7 @@ async function measure(target: Target, count: number) {
     p99_ms: at(0.99),
     server_rss_mb: rss.map((bytes) => Math.round(bytes / 2 ** 20)),
     server_heap_used_mb: heap.map((bytes) => Math.round(bytes / 2 ** 20)),
-    // Percent of one core: each serving process's, and the bench's own clients' (all their threads).
+    // Percent of one core: each serving process's, and the clients' (all their processes).
     server_cpu_percent: serverCpu,
     // The server's part of the latency: from a tick's time to its last send (a bucket's bound).
     server_fanout_p50_ms_at_most: bucketQuantileMs(fanoutBefore, fanoutAfter, 0.5),
@@ -253,18 +264,19 @@ async function measure(target: Target, count: number) {
   };
 }
 
-/** The platform (one process or a cluster), then the bare `ws` baseline with the same clients. */
+/** The platform (one process or a cluster), then the bare `ws` baseline (one per gateway) with the same clients. */
 async function run(count: number): Promise<void> {
   const gatewayCount = Number(process.env.BENCH_GATEWAYS ?? 0);
   const ours = await measure(gatewayCount > 0 ? await cluster(count, gatewayCount) : await oneServer(count), count);
-  const baseline = await measure(await bareWs(), count);
-  const { subscriptions_via_hub: _, ...bare } = baseline;
   print({
     name: "tick-fanout",
     gateways: gatewayCount > 0 ? gatewayCount : "one process",
     ...ours,
     targets: { deliveries_per_second: 58_000, p99_ms: 50, connect_all_seconds: 10, server_rss_mb: 1024, at_sockets: 10_000 },
   });
+  if (process.env.BENCH_BASELINE === "0") return;
+  const baseline = await measure(await bareWs(Math.max(1, gatewayCount)), count);
+  const { subscriptions_via_hub: _, ...bare } = baseline;
   print({ name: "tick-fanout-bare-ws", ...bare });
   // Above 1: the platform took longer (latency, connecting) or more (CPU, memory) than bare ws.
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
