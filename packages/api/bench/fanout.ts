@@ -58,6 +58,12 @@ function bucketQuantileMs(before: Map<number, number>, after: Map<number, number
   return bound === undefined ? Number.NaN : bound * 1000;
 }
 
+/** The tick messages the servers sent and the writes they took, summed over the servers. */
+async function coalescing(urls: string[]): Promise<{ messages: number; writes: number }> {
+  const read = (name: string) => Promise.all(urls.map((url) => metric(url, name))).then((v) => v.reduce((a, b) => a + b, 0));
+  return { messages: await read("trading_tick_messages_total"), writes: await read("trading_tick_writes_total") };
+}
+
 /** CPU seconds a process has used (user + system), from /proc (Linux); NaN elsewhere. */
 function cpuSeconds(pid: number | undefined): number {
   try {
@@ -218,6 +224,7 @@ async function measure(target: Target, count: number) {
   // The event loop's delay is kept since the last scrape: this one starts the window.
   await Promise.all(target.gateways.map((url) => metric(url, "nodejs_eventloop_lag_max_seconds")));
   const fanoutBefore = await buckets(target.gateways, "trading_tick_fanout_seconds");
+  const writesBefore = await coalescing(target.gateways);
   clients.measure();
   const serverCpu0 = target.pids.map(cpuSeconds);
   const clientCpu0 = clients.pids.map(cpuSeconds);
@@ -229,6 +236,7 @@ async function measure(target: Target, count: number) {
   const clientCpu = Math.round((clientSeconds / elapsed) * 100);
   const loopMax = await Promise.all(target.gateways.map((url) => metric(url, "nodejs_eventloop_lag_max_seconds")));
   const fanoutAfter = await buckets(target.gateways, "trading_tick_fanout_seconds");
+  const writesAfter = await coalescing(target.gateways);
   const ticksAfter = await metric(target.feed.url, target.feed.metric);
   const rss = await Promise.all(target.gateways.map((url) => metric(url, "process_resident_memory_bytes")));
   const heap = await Promise.all(target.gateways.map((url) => metric(url, "nodejs_heap_used_bytes")));
@@ -261,6 +269,9 @@ async function measure(target: Target, count: number) {
     clients_loop_p99_ms: Math.round(Math.max(...reports.map((r) => r.loopP99Ms))),
     clients_loop_max_ms: Math.round(Math.max(...reports.map((r) => r.loopMaxMs))),
     subscriptions_via_hub: viaHub,
+    // Above 1: ticks bunched up and a socket's went out together (each still its own frame).
+    server_messages_per_write:
+      Math.round(((writesAfter.messages - writesBefore.messages) / (writesAfter.writes - writesBefore.writes)) * 100) / 100,
   };
 }
 

@@ -64,6 +64,8 @@ export class Metrics {
   readonly fills = new Counter("trading_fills_total", "Trades executed");
   readonly requests = new Counter("trading_http_requests_total", "HTTP requests by route and status");
   readonly slowSockets = new Counter("trading_websocket_slow_closed_total", "WebSockets closed for being too far behind");
+  readonly tickMessages = new Counter("trading_tick_messages_total", "Tick messages the tick hub sent to its subscribers");
+  readonly tickWrites = new Counter("trading_tick_writes_total", "Writes those messages took: one per socket per batch of ticks");
   readonly requestSeconds = new Histogram(
     "trading_http_request_seconds",
     "HTTP request latency",
@@ -98,6 +100,8 @@ export class Metrics {
       this.fills,
       this.requests,
       this.slowSockets,
+      this.tickMessages,
+      this.tickWrites,
       this.requestSeconds,
       this.commitSeconds,
       this.tickFanoutSeconds,

@@ -72,7 +72,9 @@ export class TickHub {
       const events = await this.live.take().catch(() => null);
       if (events === null) return;
       const sent = events.filter((event): event is TickEvent => event.type === "price.tick" && this.send(event, outbox));
-      outbox.flush();
+      const { frames, writes } = outbox.flush();
+      this.platform.metrics.tickMessages.inc({}, frames);
+      this.platform.metrics.tickWrites.inc({}, writes);
       for (const event of sent) this.observeLag(event);
     }
   }

@@ -44,20 +44,23 @@ export const outgoing = (sink: FrameSink): Outgoing => ({ sink, frames: [] });
 /** Frames gathered per connection until `flush`, which writes each connection's in one write, in order. */
 export class Outbox {
   private readonly touched: Outgoing[] = [];
+  private frames = 0;
 
   add(to: Outgoing, frame: Buffer): void {
     if (to.frames.length === 0) this.touched.push(to);
     to.frames.push(frame);
+    this.frames += 1;
   }
 
-  /** Writes what was gathered; answers how many writes that took. */
-  flush(): number {
-    const writes = this.touched.length;
+  /** Writes what was gathered; answers how many frames went out and in how many writes. */
+  flush(): { frames: number; writes: number } {
+    const sent = { frames: this.frames, writes: this.touched.length };
     for (const { sink, frames } of this.touched) {
       sink.write(frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames));
       frames.length = 0;
     }
     this.touched.length = 0;
-    return writes;
+    this.frames = 0;
+    return sent;
   }
 }
