@@ -79,6 +79,8 @@ interface Target {
   gateways: string[];
   /** The processes serving the sockets. */
   pids: (number | undefined)[];
+  /** A cluster's other processes (its feed and engine). */
+  others: (number | undefined)[];
   feed: { url: string; metric: string };
   stop(): Promise<void>;
 }
@@ -93,6 +95,7 @@ async function oneServer(count: number): Promise<Target> {
   return {
     gateways: [server.url],
     pids: [server.child.pid],
+    others: [],
     feed: { url: server.url, metric: "trading_feed_ticks_produced" },
     async stop() {
       await server.stop();
@@ -131,6 +134,7 @@ async function cluster(count: number, gateways: number): Promise<Target> {
   return {
     gateways: urls,
     pids: processes.slice(2).map((p) => p.child.pid),
+    others: processes.slice(0, 2).map((p) => p.child.pid),
     feed: { url: feed.url, metric: "trading_feed_ticks_published" },
     async stop() {
       for (const p of processes.reverse()) await p.stop();
@@ -207,6 +211,7 @@ async function bareWs(servers: number): Promise<Target> {
   return {
     gateways: urls,
     pids: started.map(({ child }) => child.pid),
+    others: [],
     feed: { url: urls[0] as string, metric: "trading_feed_ticks_produced" },
     stop: () => Promise.all(started.map(({ child }) => stop(child))).then(() => undefined),
   };
@@ -228,12 +233,15 @@ async function measure(target: Target, count: number) {
   clients.measure();
   const serverCpu0 = target.pids.map(cpuSeconds);
   const clientCpu0 = clients.pids.map(cpuSeconds);
+  const otherCpu0 = target.others.map(cpuSeconds);
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   const elapsed = (performance.now() - t0) / 1000;
   const serverCpu = target.pids.map((pid, i) => Math.round(((cpuSeconds(pid) - (serverCpu0[i] ?? 0)) / elapsed) * 100));
-  const clientSeconds = clients.pids.map((pid, i) => cpuSeconds(pid) - (clientCpu0[i] ?? 0)).reduce((a, b) => a + b, 0);
-  const clientCpu = Math.round((clientSeconds / elapsed) * 100);
+  const percentOf = (pids: (number | undefined)[], before: number[]) =>
+    Math.round((pids.map((pid, i) => cpuSeconds(pid) - (before[i] ?? 0)).reduce((a, b) => a + b, 0) / elapsed) * 100);
+  const clientCpu = percentOf(clients.pids, clientCpu0);
+  const otherCpu = percentOf(target.others, otherCpu0);
   const loopMax = await Promise.all(target.gateways.map((url) => metric(url, "nodejs_eventloop_lag_max_seconds")));
   const fanoutAfter = await buckets(target.gateways, "trading_tick_fanout_seconds");
   const writesAfter = await coalescing(target.gateways);
@@ -266,6 +274,8 @@ async function measure(target: Target, count: number) {
     // The longest the serving processes' event loops were held up while measuring.
     server_loop_max_ms: loopMax.map((seconds) => Math.round(seconds * 1000)),
     clients_cpu_percent: clientCpu,
+    // A cluster's feed and engine together (NATS and PostgreSQL not counted).
+    ...(target.others.length > 0 ? { feed_and_engine_cpu_percent: otherCpu } : {}),
     clients_loop_p99_ms: Math.round(Math.max(...reports.map((r) => r.loopP99Ms))),
     clients_loop_max_ms: Math.round(Math.max(...reports.map((r) => r.loopMaxMs))),
     subscriptions_via_hub: viaHub,
