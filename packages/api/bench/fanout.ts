@@ -58,6 +58,19 @@ function bucketQuantileMs(before: Map<number, number>, after: Map<number, number
   return bound === undefined ? Number.NaN : bound * 1000;
 }
 
+/** Connections this machine's listening sockets had no room to queue (Linux; NaN elsewhere): each one waits a second or more to try again. */
+function listenOverflows(): number {
+  try {
+    const [names, values] = readFileSync("/proc/net/netstat", "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith("TcpExt:"))
+      .map((line) => line.split(" "));
+    return Number(values?.[names?.indexOf("ListenOverflows") ?? -1] ?? Number.NaN);
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** The tick messages the servers sent and the writes they took, summed over the servers. */
 async function coalescing(urls: string[]): Promise<{ messages: number; writes: number }> {
   const read = (name: string) => Promise.all(urls.map((url) => metric(url, name))).then((v) => v.reduce((a, b) => a + b, 0));
@@ -221,9 +234,11 @@ async function bareWs(servers: number): Promise<Target> {
 async function measure(target: Target, count: number) {
   const wsUrls = target.gateways.map((url) => `${url.replace("http", "ws")}/trpc?connectionParams=1`);
   const started = performance.now();
+  const overflowsBefore = listenOverflows();
   const clients = new Clients({ wsUrls, keys: KEYS, symbols: SYMBOLS, count }, CLIENT_PROCESSES);
   await clients.connected();
   const connectSeconds = (performance.now() - started) / 1000;
+  const overflows = listenOverflows() - overflowsBefore;
   await new Promise((r) => setTimeout(r, 1_000));
   const ticksBefore = await metric(target.feed.url, target.feed.metric);
   // The event loop's delay is kept since the last scrape: this one starts the window.
@@ -259,6 +274,8 @@ async function measure(target: Target, count: number) {
   return {
     sockets: count,
     connect_all_seconds: Math.round(connectSeconds * 10) / 10,
+    // Connections the kernel dropped while they were made, for want of room in a listen queue.
+    listen_overflows_connecting: overflows,
     deliveries_per_second: Math.round(sorted.length / elapsed),
     expected_per_second: Math.round((count * 3 * 40) / SYMBOLS.length),
     feed_ticks_per_second: Math.round(((ticksAfter - ticksBefore) / elapsed) * 10) / 10,
