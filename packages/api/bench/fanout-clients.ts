@@ -16,8 +16,8 @@ export interface ClientsJob {
   count: number;
 }
 
-/** From the bench to a process: start measuring, or stop and answer. */
-export type ClientsCommand = "measure" | "report";
+/** From the bench to a process: start measuring, stop measuring, or close the sockets and answer. */
+export type ClientsCommand = "measure" | "stop" | "report";
 
 export type ClientsMessage =
   | { kind: "connected" }
@@ -51,8 +51,12 @@ function record(data: Buffer): void {
   latencies[measured++] = Date.now() - Date.parse(data.toString("latin1", start, start + ISO_LENGTH));
 }
 
+/** How long one socket may take to connect and start its subscription before the bench gives up. */
+const OPEN_TIMEOUT_MS = 120_000;
+
 function open(i: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`socket ${i}: not subscribed after ${OPEN_TIMEOUT_MS / 1000} s`)), OPEN_TIMEOUT_MS);
     const socket = new WebSocket(job.wsUrls[i % job.wsUrls.length] as string, { perMessageDeflate: false });
     sockets.push(socket);
     const symbols = [0, 1, 2].map((j) => job.symbols[(i * 3 + j) % job.symbols.length]);
@@ -69,7 +73,9 @@ function open(i: number): Promise<void> {
       const text = data.toString();
       if (text.includes('"error"')) reject(new Error(`socket ${i}: ${text}`));
       subscribed = text.includes('"started"');
-      if (subscribed) resolve();
+      if (!subscribed) return;
+      clearTimeout(timer);
+      resolve();
     });
     socket.once("error", reject);
     socket.once("close", () => reject(new Error(`socket ${i} closed before its subscription started`)));
@@ -91,6 +97,7 @@ process.on("message", (command: ClientsCommand) => {
   }
   measuring = false;
   loop.disable();
+  if (command === "stop") return;
   for (const socket of sockets) socket.terminate();
   const report: ClientsMessage = {
     kind: "report",

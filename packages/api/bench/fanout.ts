@@ -32,16 +32,20 @@ const KEYS = ["demo-key", "alice-key", "bob-key"];
 const CLIENT_PROCESSES = Number(process.env.BENCH_CLIENT_PROCESSES ?? 2);
 const print = (record: Record<string, unknown>) => console.log(JSON.stringify(record));
 
-async function metric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(new RegExp(`^${name} ([\\d.e+]+)`, "m").exec(text)?.[1] ?? Number.NaN);
+/** Each distinct server's /metrics text, fetched at once (one render each: a render restarts the event-loop delay's window). */
+async function scrape(urls: string[]): Promise<Map<string, string>> {
+  const distinct = [...new Set(urls)];
+  const texts = await Promise.all(distinct.map(async (url) => (await fetch(`${url}/metrics`)).text()));
+  return new Map(distinct.map((url, i) => [url, texts[i] as string]));
 }
 
+const valueIn = (text: string | undefined, name: string): number =>
+  Number(new RegExp(`^${name} ([\\d.e+]+)`, "m").exec(text ?? "")?.[1] ?? Number.NaN);
+
 /** A histogram's cumulative bucket counts by upper bound (seconds), summed over the servers. */
-async function buckets(urls: string[], name: string): Promise<Map<number, number>> {
+function buckets(texts: string[], name: string): Map<number, number> {
   const counts = new Map<number, number>();
-  for (const url of urls) {
-    const text = await (await fetch(`${url}/metrics`)).text();
+  for (const text of texts) {
     for (const match of text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, "gm"))) {
       const bound = match[1] === "+Inf" ? Number.POSITIVE_INFINITY : Number(match[1]);
       counts.set(bound, (counts.get(bound) ?? 0) + Number(match[2]));
@@ -69,12 +73,6 @@ function listenOverflows(): number {
   } catch {
     return Number.NaN;
   }
-}
-
-/** The tick messages the servers sent and the writes they took, summed over the servers. */
-async function coalescing(urls: string[]): Promise<{ messages: number; writes: number }> {
-  const read = (name: string) => Promise.all(urls.map((url) => metric(url, name))).then((v) => v.reduce((a, b) => a + b, 0));
-  return { messages: await read("trading_tick_messages_total"), writes: await read("trading_tick_writes_total") };
 }
 
 /** CPU seconds a process has used (user + system), from /proc (Linux); NaN elsewhere. */
@@ -135,7 +133,10 @@ async function cluster(count: number, gateways: number): Promise<Target> {
     RATE_LIMIT_BURST: "1000000",
     MAX_SUBSCRIPTIONS_PER_USER: String(count * 2),
   };
-  const start = (role: string) => spawnServer({ args: [], env: { ...env, ROLE: role }, timeoutMs: 60_000 });
+  // BENCH_PROFILE_DIR=/tmp/x writes a CPU profile of each gateway there.
+  const profile = process.env.BENCH_PROFILE_DIR === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE_DIR];
+  const start = (role: string) =>
+    spawnServer({ nodeArgs: role === "gateway" ? profile : [], args: [], env: { ...env, ROLE: role }, timeoutMs: 60_000 });
   const feed = await start("feed");
   const processes: ServerProcess[] = [feed, await start("engine")];
   for (let i = 0; i < gateways; i++) processes.push(await start("gateway"));
@@ -161,6 +162,8 @@ async function cluster(count: number, gateways: number): Promise<Target> {
 /** The clients' processes (fanout-clients.ts), each with its share of the sockets. */
 class Clients {
   private readonly processes: ChildProcess[];
+  /** Whether the processes were told to go (their exit is expected). */
+  private done = false;
 
   constructor(job: Omit<ClientsJob, "first" | "step">, processes: number) {
     const script = fileURLToPath(new URL("./fanout-clients.ts", import.meta.url));
@@ -169,11 +172,10 @@ class Clients {
         execArgv: ["--import", "tsx"],
         serialization: "advanced",
       });
-      child.once("exit", (code) => {
-        if (code !== 0 && code !== null) {
-          console.error(`a clients' process exited with ${code}`);
-          process.exit(1);
-        }
+      child.once("exit", (code, signal) => {
+        if (this.done) return;
+        console.error(`a clients' process stopped before its report (${signal ?? `exit code ${code}`})`);
+        process.exit(1);
       });
       return child;
     });
@@ -192,11 +194,16 @@ class Clients {
     for (const p of this.processes) p.send("measure" satisfies ClientsCommand);
   }
 
+  stop(): void {
+    for (const p of this.processes) p.send("stop" satisfies ClientsCommand);
+  }
+
   /** Stops measuring, closes the sockets, and answers every process's report. */
   async report(): Promise<Extract<ClientsMessage, { kind: "report" }>[]> {
     const reports = this.processes.map((p) => this.next(p, "report"));
     for (const p of this.processes) p.send("report" satisfies ClientsCommand);
     const answered = await Promise.all(reports);
+    this.done = true;
     for (const p of this.processes) p.kill();
     return answered as Extract<ClientsMessage, { kind: "report" }>[];
   }
@@ -240,31 +247,38 @@ async function measure(target: Target, count: number) {
   const connectSeconds = (performance.now() - started) / 1000;
   const overflows = listenOverflows() - overflowsBefore;
   await new Promise((r) => setTimeout(r, 1_000));
-  const ticksBefore = await metric(target.feed.url, target.feed.metric);
-  // The event loop's delay is kept since the last scrape: this one starts the window.
-  await Promise.all(target.gateways.map((url) => metric(url, "nodejs_eventloop_lag_max_seconds")));
-  const fanoutBefore = await buckets(target.gateways, "trading_tick_fanout_seconds");
-  const writesBefore = await coalescing(target.gateways);
+  // The window opens after the servers' figures are read and closes before they are read again,
+  // every server at once: a busy one answers late, which must not stretch what the feed and the
+  // clients count. The event loop's longest delay is kept since the last scrape.
+  const urls = [target.feed.url, ...target.gateways];
+  const before = await scrape(urls);
   clients.measure();
   const serverCpu0 = target.pids.map(cpuSeconds);
   const clientCpu0 = clients.pids.map(cpuSeconds);
   const otherCpu0 = target.others.map(cpuSeconds);
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  clients.stop();
   const elapsed = (performance.now() - t0) / 1000;
   const serverCpu = target.pids.map((pid, i) => Math.round(((cpuSeconds(pid) - (serverCpu0[i] ?? 0)) / elapsed) * 100));
   const percentOf = (pids: (number | undefined)[], before: number[]) =>
     Math.round((pids.map((pid, i) => cpuSeconds(pid) - (before[i] ?? 0)).reduce((a, b) => a + b, 0) / elapsed) * 100);
   const clientCpu = percentOf(clients.pids, clientCpu0);
   const otherCpu = percentOf(target.others, otherCpu0);
-  const loopMax = await Promise.all(target.gateways.map((url) => metric(url, "nodejs_eventloop_lag_max_seconds")));
-  const fanoutAfter = await buckets(target.gateways, "trading_tick_fanout_seconds");
-  const writesAfter = await coalescing(target.gateways);
-  const ticksAfter = await metric(target.feed.url, target.feed.metric);
-  const rss = await Promise.all(target.gateways.map((url) => metric(url, "process_resident_memory_bytes")));
-  const heap = await Promise.all(target.gateways.map((url) => metric(url, "nodejs_heap_used_bytes")));
+  const after = await scrape(urls);
+  const ofGateways = (texts: Map<string, string>) => target.gateways.map((url) => texts.get(url) ?? "");
+  const each = (name: string) => ofGateways(after).map((text) => valueIn(text, name));
+  const sum = (texts: Map<string, string>, name: string) => ofGateways(texts).reduce((n, text) => n + valueIn(text, name), 0);
+  const ticks = valueIn(after.get(target.feed.url), target.feed.metric) - valueIn(before.get(target.feed.url), target.feed.metric);
+  const loopMax = each("nodejs_eventloop_lag_max_seconds");
+  const fanoutBefore = buckets(ofGateways(before), "trading_tick_fanout_seconds");
+  const fanoutAfter = buckets(ofGateways(after), "trading_tick_fanout_seconds");
+  const messages = sum(after, "trading_tick_messages_total") - sum(before, "trading_tick_messages_total");
+  const writes = sum(after, "trading_tick_writes_total") - sum(before, "trading_tick_writes_total");
+  const rss = each("process_resident_memory_bytes");
+  const heap = each("nodejs_heap_used_bytes");
   // How many of the subscriptions the tick hub serves (the rest went the procedure's way).
-  const viaHub = (await Promise.all(target.gateways.map((url) => metric(url, "trading_tick_subscriptions")))).reduce((a, b) => a + b, 0);
+  const viaHub = sum(after, "trading_tick_subscriptions");
   const reports = await clients.report();
   await target.stop();
   const sorted = new Float64Array(reports.reduce((n, r) => n + r.latencies.length, 0));
@@ -278,7 +292,7 @@ async function measure(target: Target, count: number) {
     listen_overflows_connecting: overflows,
     deliveries_per_second: Math.round(sorted.length / elapsed),
     expected_per_second: Math.round((count * 3 * 40) / SYMBOLS.length),
-    feed_ticks_per_second: Math.round(((ticksAfter - ticksBefore) / elapsed) * 10) / 10,
+    feed_ticks_per_second: Math.round((ticks / elapsed) * 10) / 10,
     p50_ms: at(0.5),
     p99_ms: at(0.99),
     server_rss_mb: rss.map((bytes) => Math.round(bytes / 2 ** 20)),
@@ -297,8 +311,7 @@ async function measure(target: Target, count: number) {
     clients_loop_max_ms: Math.round(Math.max(...reports.map((r) => r.loopMaxMs))),
     subscriptions_via_hub: viaHub,
     // Above 1: ticks bunched up and a socket's went out together (each still its own frame).
-    server_messages_per_write:
-      Math.round(((writesAfter.messages - writesBefore.messages) / (writesAfter.writes - writesBefore.writes)) * 100) / 100,
+    server_messages_per_write: Math.round((messages / writes) * 100) / 100,
   };
 }
 

@@ -11,10 +11,10 @@
 // over a cap or a rate limit, with an input the schema refuses, an unknown symbol, or a resume point
 // this server has not reached goes on to tRPC, whose procedure answers it (with the same errors).
 import type { WebSocket } from "ws";
-import type { BusSubscription } from "../bus.js";
+import { SubscriberOverflowError, type BusSubscription } from "../bus.js";
 import type { Platform } from "../platform.js";
 import { holdSubscription } from "../procedures/streams.js";
-import { latestTicks, onTickInput, tickDto, type TickEvent } from "../procedures/ticks.js";
+import { latestTicks, onTickInput, tickDto, type TickDto, type TickEvent } from "../procedures/ticks.js";
 import type { AuthedContext, Context } from "../trpc.js";
 import { Outbox, outgoing, textFrame, type FrameSink, type Outgoing } from "./ws-frames.js";
 
@@ -46,11 +46,15 @@ export class TickHub {
   private readonly bySocket = new Map<WebSocket, Map<string, { subscriber: Subscriber; symbols: readonly string[] | null }>>();
   private stopped = false;
   /** The hub's one subscription to the market's events. */
-  private readonly live: BusSubscription;
+  private live: BusSubscription;
 
   constructor(private readonly platform: Platform) {
-    this.live = platform.marketEvents.bus.subscribe((e) => e.type === "price.tick");
+    this.live = this.follow();
     void this.deliver();
+  }
+
+  private follow(): BusSubscription {
+    return this.platform.marketEvents.bus.subscribe((e) => e.type === "price.tick");
   }
 
   /** Subscriptions the hub serves. */
@@ -69,13 +73,26 @@ export class TickHub {
   private async deliver(): Promise<void> {
     const outbox = new Outbox();
     while (!this.stopped) {
-      const events = await this.live.take().catch(() => null);
+      const events = await this.live.take().catch((error: unknown) => (error instanceof SubscriberOverflowError ? "behind" : null));
       if (events === null) return;
-      const sent = events.filter((event): event is TickEvent => event.type === "price.tick" && this.send(event, outbox));
+      if (events === "behind") {
+        // More ticks came while the event loop was held up than the bus queues for anyone: rather
+        // than send them all late, each subscriber gets its symbols' latest prices (what a
+        // resuming subscriber gets), and the hub follows the market afresh from here.
+        this.live = this.follow();
+        this.sendLatest(outbox);
+      }
+      const sent =
+        events === "behind" ? [] : events.filter((event): event is TickEvent => event.type === "price.tick" && this.send(event, outbox));
       const { frames, writes } = outbox.flush();
       this.platform.metrics.tickMessages.inc({}, frames);
       this.platform.metrics.tickWrites.inc({}, writes);
       for (const event of sent) this.observeLag(event);
+      // Let the event loop turn (accept connections, read requests, run timers) before the next
+      // batch. Ticks can arrive in microtasks, one after another (a cluster gateway draining the
+      // market stream), and sent one batch each they would hold the loop for as long as the
+      // backlog lasts; what arrives meanwhile goes out together in the next batch.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
@@ -84,7 +101,7 @@ export class TickHub {
     const subscribers = this.bySymbol.get(event.symbol);
     if ((subscribers === undefined || subscribers.size === 0) && this.everySymbol.size === 0) return false;
     const id = JSON.stringify(String(event.seq));
-    const tail = `"result":{"type":"data","id":${id},"data":{"id":${id},"data":${JSON.stringify(tickDto(this.platform, event))}}}}`;
+    const tail = dataTail(id, tickDto(this.platform, event));
     // Most subscribers share their request's id (a client's first subscription is 1, ...): the
     // message is encoded once per distinct id, and each socket sends the same bytes.
     const frames = new Map<string, Buffer>();
@@ -100,6 +117,21 @@ export class TickHub {
       }
     }
     return frames.size > 0;
+  }
+
+  /** Puts each subscriber's latest prices in `outbox`, as of now; ticks up to now are not sent again. */
+  private sendLatest(outbox: Outbox): void {
+    const seq = this.platform.marketEvents.lastSeq;
+    const id = JSON.stringify(String(seq));
+    for (const [socket, subscriptions] of this.bySocket) {
+      if (socket.readyState !== OPEN) continue;
+      for (const { subscriber, symbols } of subscriptions.values()) {
+        subscriber.after = seq;
+        for (const tick of latestTicks(this.platform, symbols === null ? null : new Set(symbols), seq)) {
+          outbox.add(subscriber.connection, textFrame(subscriber.prefix + dataTail(id, tick)));
+        }
+      }
+    }
   }
 
   /** How late the tick's last send was, in real seconds (a simulated clock runs `speed` times as fast). */
@@ -159,7 +191,7 @@ export class TickHub {
     const id = JSON.stringify(String(seq));
     const wanted = symbols === null ? null : new Set(symbols);
     for (const tick of latestTicks(platform, wanted, seq)) {
-      socket.send(`${prefix}"result":{"type":"data","id":${id},"data":{"id":${id},"data":${JSON.stringify(tick)}}}}`);
+      socket.send(prefix + dataTail(id, tick));
     }
     if (symbols === null) this.everySymbol.add(subscriber);
     else for (const symbol of new Set(symbols)) this.setOf(symbol).add(subscriber);
@@ -198,5 +230,9 @@ export class TickHub {
     else for (const symbol of symbols) this.bySymbol.get(symbol)?.delete(subscriber);
   }
 }
+
+/** A data message after the subscriber's `{"id":…,` prefix: a tick, tracked by event id `id` (JSON). */
+const dataTail = (id: string, tick: TickDto): string =>
+  `"result":{"type":"data","id":${id},"data":{"id":${id},"data":${JSON.stringify(tick)}}}}`;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
