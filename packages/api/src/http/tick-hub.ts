@@ -74,16 +74,17 @@ export class TickHub {
     const outbox = new Outbox();
     while (!this.stopped) {
       const events = await this.live.take().catch((error: unknown) => (error instanceof SubscriberOverflowError ? "behind" : null));
-      if (events === null) return;
+      if (events === null || this.stopped) return;
+      let sent: TickEvent[] = [];
       if (events === "behind") {
         // More ticks came while the event loop was held up than the bus queues for anyone: rather
         // than send them all late, each subscriber gets its symbols' latest prices (what a
         // resuming subscriber gets), and the hub follows the market afresh from here.
         this.live = this.follow();
         this.sendLatest(outbox);
+      } else {
+        sent = events.filter((event): event is TickEvent => event.type === "price.tick" && this.send(event, outbox));
       }
-      const sent =
-        events === "behind" ? [] : events.filter((event): event is TickEvent => event.type === "price.tick" && this.send(event, outbox));
       const { frames, writes } = outbox.flush();
       this.platform.metrics.tickMessages.inc({}, frames);
       this.platform.metrics.tickWrites.inc({}, writes);
