@@ -55,12 +55,13 @@ wss.on("connection", (socket) => socket.on("message", (data: Buffer) => onMessag
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 server.on("request", (req, res) => {
+  const memory = process.memoryUsage();
   res.end(
     [
       `trading_feed_ticks_produced ${produced}`,
       `trading_tick_subscriptions ${subscriptions}`,
-      `process_resident_memory_bytes ${process.memoryUsage.rss()}`,
-      `nodejs_heap_used_bytes ${process.memoryUsage().heapUsed}`,
+      `process_resident_memory_bytes ${memory.rss}`,
+      `nodejs_heap_used_bytes ${memory.heapUsed}`,
       `nodejs_eventloop_lag_max_seconds ${loopDelay.max / 1e9}`,
       "",
     ].join("\n"),

@@ -62,28 +62,6 @@ describe("subscriptions", () => {
     expect(Number(items[2]?.id)).toBeGreaterThan(Number(items[1]?.id));
   });
 
-  it("sends a socket the ticks of one batch in one write, and says so in its metrics", async () => {
-    const counters = async () => {
-      const text = await (await fetch(`${t.server.url}/metrics`)).text();
-      const read = (name: string) => Number(new RegExp(`^${name} (\\d+)`, "m").exec(text)?.[1] ?? 0);
-      return { messages: read("trading_tick_messages_total"), writes: read("trading_tick_writes_total") };
-    };
-    const alice = t.client("alice-key");
-    const bob = t.client("bob-key");
-    // Alice's two subscriptions share her socket; Bob has a socket of his own.
-    const got = [alice, alice, bob].map((client) =>
-      collect<{ data: TickDto }>((h) => client.market.onTick.subscribe({ symbols: ["WIPRO"] }, h), 2),
-    );
-    await waitFor(async () => (await fetch(`${t.server.url}/metrics`).then((r) => r.text())).includes("trading_tick_subscriptions 3"));
-    const before = await counters();
-    await t.client("admin-key").admin.setPrice.mutate({ symbol: "WIPRO", price: 251 });
-    const received = await Promise.all(got);
-    for (const { unsubscribe } of received) unsubscribe();
-    expect(received.map(({ items }) => items[1]?.data.price)).toEqual([251, 251, 251]);
-    const after = await counters();
-    expect({ messages: after.messages - before.messages, writes: after.writes - before.writes }).toEqual({ messages: 3, writes: 2 });
-  });
-
   it("holds a connection to its cap of tick subscriptions, frees one on stop, and splits a batch with other subscriptions", async () => {
     const socket = new WebSocket(`${t.server.url.replace("http", "ws")}/trpc?connectionParams=1`);
     const messages: Array<{ id: number | null; result?: { type: string }; error?: { data?: { code?: string } } }> = [];

@@ -14,11 +14,29 @@ afterAll(async () => {
 
 const counter = (name: string) => Number(new RegExp(`^${name} (\\d+)`, "m").exec(t.server.platform.metrics.render())?.[1] ?? 0);
 
+it("sends a socket the ticks of one batch in one write, and says so in its metrics", async () => {
+  const counters = () => ({ messages: counter("trading_tick_messages_total"), writes: counter("trading_tick_writes_total") });
+  const alice = t.client("alice-key");
+  const bob = t.client("bob-key");
+  // Alice's two subscriptions share her socket; Bob has a socket of his own.
+  const got = [alice, alice, bob].map((client) =>
+    collect<{ data: TickDto }>((h) => client.market.onTick.subscribe({ symbols: ["WIPRO"] }, h), 2),
+  );
+  await waitFor(() => counter("trading_tick_subscriptions") === 3);
+  const before = counters();
+  await t.client("admin-key").admin.setPrice.mutate({ symbol: "WIPRO", price: 251 });
+  const received = await Promise.all(got);
+  for (const { unsubscribe } of received) unsubscribe();
+  expect(received.map(({ items }) => items[1]?.data.price)).toEqual([251, 251, 251]);
+  const after = counters();
+  expect({ messages: after.messages - before.messages, writes: after.writes - before.writes }).toEqual({ messages: 3, writes: 2 });
+});
+
 it("lets the server turn between batches of ticks, and sends a backlog together, in order", async () => {
   const backlog = 200;
   const alice = t.client("alice-key");
   const got = collect<{ data: TickDto }>((h) => alice.market.onTick.subscribe({ symbols: ["HCLTECH"] }, h), 1 + backlog);
-  await waitFor(() => t.server.platform.metrics.render().includes("trading_tick_subscriptions 1"));
+  await waitFor(() => counter("trading_tick_subscriptions") === 1);
   const { marketEvents } = t.server.platform;
   const first = marketEvents.lastSeq + 1;
   const tick = (i: number): EngineEvent => ({
