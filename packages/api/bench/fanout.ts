@@ -137,9 +137,21 @@ async function cluster(count: number, gateways: number): Promise<Target> {
   const profile = process.env.BENCH_PROFILE_DIR === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE_DIR];
   const start = (role: string) =>
     spawnServer({ nodeArgs: role === "gateway" ? profile : [], args: [], env: { ...env, ROLE: role }, timeoutMs: 60_000 });
-  const feed = await start("feed");
-  const processes: ServerProcess[] = [feed, await start("engine")];
-  for (let i = 0; i < gateways; i++) processes.push(await start("gateway"));
+  const processes: ServerProcess[] = [];
+  const stopAll = async () => {
+    for (const p of [...processes].reverse()) await p.stop();
+    const nc = await connect({ servers: natsUrl });
+    await dropCluster(databaseUrl, nc, clusterName, shards);
+    await nc.close();
+  };
+  try {
+    for (const role of ["feed", "engine", ...Array.from({ length: gateways }, () => "gateway")]) processes.push(await start(role));
+  } catch (error) {
+    // A process that did not start: the others are not left running after the bench.
+    await stopAll();
+    throw error;
+  }
+  const [feed] = processes as [ServerProcess];
   const urls = processes.slice(2).map((p) => p.url);
   for (const url of urls) {
     for (let i = 0; i < 600 && (await fetch(`${url}/readyz`).catch(() => null))?.status !== 200; i++)
@@ -150,12 +162,7 @@ async function cluster(count: number, gateways: number): Promise<Target> {
     pids: processes.slice(2).map((p) => p.child.pid),
     others: processes.slice(0, 2).map((p) => p.child.pid),
     feed: { url: feed.url, metric: "trading_feed_ticks_published" },
-    async stop() {
-      for (const p of processes.reverse()) await p.stop();
-      const nc = await connect({ servers: natsUrl });
-      await dropCluster(databaseUrl, nc, clusterName, shards);
-      await nc.close();
-    },
+    stop: stopAll,
   };
 }
 

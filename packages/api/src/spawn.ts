@@ -34,7 +34,11 @@ export function spawnServer(options: {
   const exited = new Promise((resolve) => child.once("exit", resolve));
   return new Promise((resolve, reject) => {
     let buffer = "";
-    const timer = setTimeout(() => reject(new Error("server did not start in time")), options.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => {
+      // Not left running: nobody holds its handle once this rejects.
+      child.kill("SIGKILL");
+      reject(new Error("server did not start in time"));
+    }, options.timeoutMs ?? 30_000);
     child.stdout?.on("data", (chunk: Buffer) => {
       buffer += chunk.toString();
       const match = /"msg":"listening","url":"([^"]+)"/.exec(buffer);
