@@ -278,8 +278,8 @@ async function measure(target: Target, count: number) {
   const sum = (texts: Map<string, string>, name: string) => ofGateways(texts).reduce((n, text) => n + valueIn(text, name), 0);
   const ticks = valueIn(after.get(target.feed.url), target.feed.metric) - valueIn(before.get(target.feed.url), target.feed.metric);
   const loopMax = each("nodejs_eventloop_lag_max_seconds");
-  const fanoutBefore = buckets(ofGateways(before), "trading_tick_fanout_seconds");
-  const fanoutAfter = buckets(ofGateways(after), "trading_tick_fanout_seconds");
+  const quantileMs = (histogram: string, q: number) =>
+    bucketQuantileMs(buckets(ofGateways(before), histogram), buckets(ofGateways(after), histogram), q);
   const messages = sum(after, "trading_tick_messages_total") - sum(before, "trading_tick_messages_total");
   const writes = sum(after, "trading_tick_writes_total") - sum(before, "trading_tick_writes_total");
   const rss = each("process_resident_memory_bytes");
@@ -306,9 +306,12 @@ async function measure(target: Target, count: number) {
     server_heap_used_mb: heap.map((bytes) => Math.round(bytes / 2 ** 20)),
     // Percent of one core: each serving process's, and the clients' (all their processes).
     server_cpu_percent: serverCpu,
-    // The server's part of the latency: from a tick's time to its last send (a bucket's bound).
-    server_fanout_p50_ms_at_most: bucketQuantileMs(fanoutBefore, fanoutAfter, 0.5),
-    server_fanout_p99_ms_at_most: bucketQuantileMs(fanoutBefore, fanoutAfter, 0.99),
+    // The server's part of the latency, each a bucket's bound: from a tick's time to its first send
+    // (in a cluster: the market stream's hop and the wait for the gateway's event loop), and to its last.
+    server_send_start_p50_ms_at_most: quantileMs("trading_tick_send_start_seconds", 0.5),
+    server_send_start_p99_ms_at_most: quantileMs("trading_tick_send_start_seconds", 0.99),
+    server_fanout_p50_ms_at_most: quantileMs("trading_tick_fanout_seconds", 0.5),
+    server_fanout_p99_ms_at_most: quantileMs("trading_tick_fanout_seconds", 0.99),
     // The longest the serving processes' event loops were held up while measuring.
     server_loop_max_ms: loopMax.map((seconds) => Math.round(seconds * 1000)),
     clients_cpu_percent: clientCpu,

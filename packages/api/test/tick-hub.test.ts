@@ -88,3 +88,31 @@ it("sends the latest prices when more ticks came at once than it queues, and goe
   expect(ticks.slice(1).map(({ volume }) => volume)).toEqual([0, expect.any(Number)]);
   expect(ticks.some(({ volume }) => volume === 7)).toBe(false);
 });
+
+it("tells how late ticks reached it: a tick 300 ms old on arrival is counted so, from its first send to its last", async () => {
+  const bucket = (name: string, le: string) => counter(`${name}_bucket\\{le="${le}"\\}`);
+  const late = () =>
+    ["trading_tick_send_start_seconds", "trading_tick_fanout_seconds"].map((name) => ({
+      under250ms: bucket(name, "0.25"),
+      under1s: bucket(name, "1"),
+    }));
+  const ticks: TickDto[] = [];
+  const subscription = t.client("bob-key").market.onTick.subscribe({ symbols: ["NTPC"] }, { onData: (d) => ticks.push(d.data) });
+  await waitFor(() => ticks.length === 1);
+  const before = late();
+  const { marketEvents, clock } = t.server.platform;
+  // As a cluster's gateway gets a tick that the market stream brought late.
+  const time = clock.now() - 300;
+  marketEvents.bus.publish([{ type: "price.tick", seq: marketEvents.lastSeq + 1, time, symbol: "NTPC", price: 35_000, volume: 3 }]);
+  await waitFor(() => ticks.length === 2);
+  subscription.unsubscribe();
+  const after = late();
+  const added = after.map((a, i) => ({
+    under250ms: a.under250ms - (before[i]?.under250ms ?? 0),
+    under1s: a.under1s - (before[i]?.under1s ?? 0),
+  }));
+  expect(added).toEqual([
+    { under250ms: 0, under1s: 1 },
+    { under250ms: 0, under1s: 1 },
+  ]);
+});

@@ -76,6 +76,7 @@ export class TickHub {
       const events = await this.live.take().catch((error: unknown) => (error instanceof SubscriberOverflowError ? "behind" : null));
       if (events === null || this.stopped) return;
       let sent: TickEvent[] = [];
+      const startedAt = this.platform.clock.now();
       if (events === "behind") {
         // More ticks came while the event loop was held up than the bus queues for anyone: rather
         // than send them all late, each subscriber gets its symbols' latest prices (what a
@@ -88,7 +89,7 @@ export class TickHub {
       const { frames, writes } = outbox.flush();
       this.platform.metrics.tickMessages.inc({}, frames);
       this.platform.metrics.tickWrites.inc({}, writes);
-      for (const event of sent) this.observeLag(event);
+      for (const event of sent) this.observeLag(event, startedAt);
       // Let the event loop turn (accept connections, read requests, run timers) before the next
       // batch. Ticks can arrive in microtasks, one after another (a cluster gateway draining the
       // market stream), and sent one batch each they would hold the loop for as long as the
@@ -135,10 +136,15 @@ export class TickHub {
     }
   }
 
-  /** How late the tick's last send was, in real seconds (a simulated clock runs `speed` times as fast). */
-  private observeLag(event: TickEvent): void {
+  /**
+   * How late the tick's sends began (`startedAt`) and ended (now), in real seconds: a simulated
+   * clock runs `speed` times as fast.
+   */
+  private observeLag(event: TickEvent, startedAt: number): void {
     const { clock, metrics } = this.platform;
-    metrics.tickFanoutSeconds.observe(Math.max(0, clock.now() - event.time) / clock.speed / 1000);
+    const seconds = (at: number) => Math.max(0, at - event.time) / clock.speed / 1000;
+    metrics.tickSendStartSeconds.observe(seconds(startedAt));
+    metrics.tickFanoutSeconds.observe(seconds(clock.now()));
   }
 
   /**
