@@ -9,6 +9,17 @@ import { DurabilityError, eventColumns, type CommitBatch } from "./storage.js";
 /** Rows per multi-row INSERT: well under SQLite's limit on bound parameters. */
 const ROWS_PER_INSERT = 64;
 
+/**
+ * WAL pages written before a commit copies them back into the database file (SQLite's default is
+ * 1,000). A batch of orders rewrites the same pages again and again (each user's last page of three
+ * indexes, the tables' last pages), and a checkpoint copies each page once however often it was
+ * rewritten, so a rarer one copies far less per order. With 50 REST clients placing MARKET orders
+ * (about 30 a batch, some 100 pages each), 10,000 served 9-15 % more orders than 1,000 (2 alternating
+ * runs each), for a longer pause at each checkpoint (p99 20 ms instead of 14-15) and a WAL file of
+ * up to 40 MiB.
+ */
+const WAL_PAGES_PER_CHECKPOINT = 10_000;
+
 /** WAL with synchronous=FULL, so a committed batch survives power loss; checked, not assumed. */
 export function configure(db: Database.Database): void {
   db.pragma("journal_mode = WAL");
@@ -16,6 +27,7 @@ export function configure(db: Database.Database): void {
   db.pragma("busy_timeout = 5000");
   // The default 2 MiB page cache is soon smaller than the indexes that every commit touches.
   db.pragma("cache_size = -65536");
+  db.pragma(`wal_autocheckpoint = ${WAL_PAGES_PER_CHECKPOINT}`);
   db.pragma("foreign_keys = ON");
   // better-sqlite3 builds SQLite with WAL defaulting to synchronous=NORMAL; read both back.
   const mode = String(db.pragma("journal_mode", { simple: true })).toLowerCase();
