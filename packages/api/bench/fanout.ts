@@ -210,9 +210,14 @@ class Clients {
     const reports = this.processes.map((p) => this.next(p, "report"));
     for (const p of this.processes) p.send("report" satisfies ClientsCommand);
     const answered = await Promise.all(reports);
+    this.close();
+    return answered as Extract<ClientsMessage, { kind: "report" }>[];
+  }
+
+  /** Ends the processes (their exit is expected from now on). */
+  close(): void {
     this.done = true;
     for (const p of this.processes) p.kill();
-    return answered as Extract<ClientsMessage, { kind: "report" }>[];
   }
 
   private next(child: ChildProcess, kind: ClientsMessage["kind"]): Promise<ClientsMessage> {
@@ -250,7 +255,14 @@ async function measure(target: Target, count: number) {
   const started = performance.now();
   const overflowsBefore = listenOverflows();
   const clients = new Clients({ wsUrls, keys: KEYS, symbols: SYMBOLS, count }, CLIENT_PROCESSES);
-  await clients.connected();
+  try {
+    await clients.connected();
+  } catch (error) {
+    // A socket that could not subscribe ends the run: the servers are not left running after it.
+    clients.close();
+    await target.stop();
+    throw error;
+  }
   const connectSeconds = (performance.now() - started) / 1000;
   const overflows = listenOverflows() - overflowsBefore;
   await new Promise((r) => setTimeout(r, 1_000));
