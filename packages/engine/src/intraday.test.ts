@@ -219,6 +219,23 @@ describe("position conversion", () => {
     });
     sound(m);
   });
+  it("converts today's shares after older ones were sold at the holding's average cost, leaving no cost behind", () => {
+    const m = market();
+    m.placeOk("alice", { side: "BUY", quantity: 10 }); // ₹2,500 each, held into the next day
+    m.ok(m.apply({ kind: "closeSession", time: m.now() }));
+    m.ok(m.apply({ kind: "openSession", time: m.now() }));
+    m.tick(3_000 * RS);
+    m.placeOk("alice", { side: "BUY", quantity: 10 }); // today's, ₹3,000 each: 20 held at an average of ₹2,750
+    m.placeOk("alice", { side: "SELL", quantity: 10 }); // the older ten go, at the average cost
+    expect(m.holding("alice")).toMatchObject({ quantity: 10, averagePrice: 2_750 * RS });
+    m.ok(m.apply({ kind: "convertPosition", time: m.now(), userId: "alice", symbol: "RELIANCE", quantity: 10, from: "CNC", to: "MIS" }));
+    // What is left is the sale's realized profit, and no cost of shares no longer held.
+    expect(m.holding("alice")).toMatchObject({ quantity: 0, investedValue: 0, unrealizedPnl: 0, realizedPnl: 2_500 * RS });
+    expect(m.engine.positions("alice")).toEqual(
+      expect.arrayContaining([expect.objectContaining({ product: "MIS", quantity: 10, averagePrice: 2_750 * RS })]),
+    );
+    sound(m);
+  });
 });
 
 describe("positions and charges by product", () => {

@@ -149,16 +149,20 @@ function toIntraday(
   }
   const position = account.getOrCreatePosition(cmd.symbol);
   if (position.quantity < 0) return refuse("INSUFFICIENT_HOLDINGS", `the intraday position in ${cmd.symbol} is short: cover it first`);
-  const cost = cmd.quantity === lot.quantity ? lot.cost : mulDivRound(lot.cost, cmd.quantity, lot.quantity);
+  // The shares leave the holding at its average cost, as a sale's do (money.ts); today's lot, kept
+  // apart for the day's change, gives up its own share of what they cost today. The two differ
+  // once older shares were sold at the average: moving today's cost would leave cost behind.
+  const cost = cmd.quantity === holding.quantity ? holding.costBasis : mulDivRound(holding.costBasis, cmd.quantity, holding.quantity);
+  const lotCost = cmd.quantity === lot.quantity ? lot.cost : mulDivRound(lot.cost, cmd.quantity, lot.quantity);
   holding.quantity -= cmd.quantity;
   holding.costBasis -= cost;
   holding.boughtToday = lot.quantity - cmd.quantity;
-  holding.boughtTodayCost = lot.cost - cost;
+  holding.boughtTodayCost = lot.cost - lotCost;
   account.cash += cost;
   position.quantity += cmd.quantity;
   position.costBasis += cost;
   setPositionMargin(account, position, instrument);
-  moveActivity(store, account, instrument, cmd, cost);
+  moveActivity(store, account, instrument, cmd, lotCost);
   return undefined;
 }
 
